@@ -1,0 +1,19 @@
+//! The domain of thidua: emulation blocs (khối thi đua), their members, scoring criteria,
+//! score sheets, totals, ranking and awards. Pure Rust with no I/O: the SPA and the server
+//! both use it, so every rule is written once.
+
+pub mod awards;
+pub mod criteria;
+pub mod error;
+pub mod model;
+pub mod points;
+pub mod ranking;
+pub mod results;
+pub mod sheet;
+
+pub use points::Points;
+
+/// An emulation year, e.g. 2018.
+pub type Year = i32;
+pub type UnitId = i64;
+pub type BlocId = i64;
