@@ -49,6 +49,8 @@ pub struct BlocDetail {
     pub leader_id: Option<UnitId>,
     pub deputy_id: Option<UnitId>,
     pub pact: Option<Pact>,
+    /// True when the leader, deputy and scores of this bloc-year are illustrative demo data.
+    pub sample_data: bool,
 }
 
 /// What is wrong with a bloc's membership for a year.
@@ -120,6 +122,7 @@ mod tests {
             leader_id: Some(2),
             deputy_id: None,
             pact: None,
+            sample_data: false,
         };
         assert_eq!(bloc.leader().map(|u| u.name.as_str()), Some("Sở Giáo dục và Đào tạo"));
         assert_eq!(bloc.deputy(), None);
