@@ -1,0 +1,332 @@
+//! The demo data: the 2018 Culture–Society bloc of Bắc Ninh province.
+//!
+//! Real: the bloc, its seven members, the pact's plan and conference, the award types and the
+//! five proposals. Illustrative (so `sample_data` is set): the leader and deputy, every score,
+//! bonus and deduction. The sample scores are chosen so that the verified ranking follows the
+//! real proposals, and so that two units tie on the total and section I decides.
+
+use sqlx::{Sqlite, Transaction};
+use thidua_domain::ranking::TieBreak;
+
+use crate::db::Db;
+use crate::store::tie_break_to_db;
+
+pub const YEAR: i32 = 2018;
+pub const BLOC_NAME: &str = "Khối các sở, ban, ngành tham mưu và quản lý Nhà nước về văn hóa, xã hội";
+
+/// The members, in the bloc's order.
+pub const UNITS: [&str; 7] = [
+    "Sở Giáo dục và Đào tạo",
+    "Sở Y tế",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Lao động - Thương binh và Xã hội",
+    "Đài Phát thanh và Truyền hình tỉnh",
+    "Bảo hiểm xã hội tỉnh",
+    "Trung tâm Hành chính công tỉnh",
+];
+const GD: usize = 0;
+const YT: usize = 1;
+const VH: usize = 2;
+const LD: usize = 3;
+const PT: usize = 4;
+const BH: usize = 5;
+const HC: usize = 6;
+
+const LEADER: usize = LD;
+const DEPUTY: usize = YT;
+
+const PACT_NOTE: &str = "Thực hiện Kế hoạch số 03/KH-HĐTĐKT ngày 25/01/2018 của Hội đồng Thi đua - Khen thưởng tỉnh; \
+hội nghị tổng kết ngày 30/11/2018 tại Phòng họp Sở Lao động - Thương binh và Xã hội.";
+
+// Points below are hundredths: 2000 is 20 points, 950 is 9.5.
+const STEP: i64 = 50;
+const BONUS_CAP: i64 = 500;
+
+struct Node {
+    code: &'static str,
+    title: &'static str,
+    max: i64,
+    children: &'static [Node],
+}
+
+const fn leaf(code: &'static str, title: &'static str, max: i64) -> Node {
+    Node { code, title, max, children: &[] }
+}
+
+/// Out of 100. The leaves, in order, are the columns of `SCORES`.
+const CRITERIA: &[Node] = &[
+    Node {
+        code: "I",
+        title: "Thực hiện nhiệm vụ chính trị, chuyên môn được giao",
+        max: 5000,
+        children: &[
+            leaf("1.1", "Kết quả thực hiện các chỉ tiêu, nhiệm vụ chuyên môn chủ yếu", 2000),
+            leaf("1.2", "Tham mưu ban hành cơ chế, chính sách thuộc lĩnh vực quản lý", 1000),
+            leaf("1.3", "Thực hiện các nhiệm vụ trọng tâm, đột xuất được giao", 1000),
+            leaf("1.4", "Phối hợp với các đơn vị trong Khối", 1000),
+        ],
+    },
+    Node {
+        code: "II",
+        title: "Cải cách hành chính, chuyển đổi số",
+        max: 1500,
+        children: &[
+            leaf("2.1", "Cải cách hành chính", 800),
+            leaf("2.2", "Ứng dụng công nghệ thông tin, chuyển đổi số", 700),
+        ],
+    },
+    leaf("III", "Thực hiện chủ trương, chính sách của Đảng, pháp luật của Nhà nước", 1000),
+    leaf("IV", "Xây dựng tổ chức Đảng, đoàn thể; cơ quan văn hóa; quốc phòng, an ninh", 1000),
+    Node {
+        code: "V",
+        title: "Công tác thi đua, khen thưởng; chế độ thông tin, báo cáo",
+        max: 1500,
+        children: &[leaf("5.1", "Tổ chức các phong trào thi đua", 1000), leaf("5.2", "Chế độ thông tin, báo cáo", 500)],
+    },
+];
+
+/// Per unit: (verified, self) per leaf, columns 1.1 1.2 1.3 1.4 | 2.1 2.2 | III | IV | 5.1 5.2.
+/// Verified totals, with the adjustments below:
+/// Y tế 92.5 + 5 (6 claimed, capped) = 97.5; Giáo dục 93 + 2 = 95; Lao động 90.5 + 3 = 93.5;
+/// Văn hóa 91 and Bảo hiểm 91.5 − 0.5 = 91 (tied: section I 45.5 against 44.5);
+/// Phát thanh 89.5 − 0.5 = 89; Hành chính công 87 − 0.5 = 86.5.
+const SCORES: [(usize, [i64; 10], [i64; 10]); 7] = [
+    (GD, [1950, 900, 950, 900, 700, 650, 950, 900, 900, 500], [2000, 950, 950, 900, 750, 650, 950, 950, 950, 500]),
+    (YT, [1900, 950, 950, 850, 750, 650, 900, 950, 900, 450], [1950, 950, 1000, 900, 750, 700, 950, 950, 950, 500]),
+    (VH, [1850, 900, 900, 900, 650, 600, 900, 950, 950, 500], [1900, 950, 900, 950, 700, 600, 950, 950, 950, 500]),
+    (LD, [1850, 900, 900, 950, 700, 600, 900, 900, 900, 450], [1900, 950, 900, 950, 750, 650, 950, 900, 950, 500]),
+    (PT, [1750, 850, 900, 900, 650, 600, 900, 950, 1000, 450], [1800, 900, 900, 950, 700, 650, 950, 950, 1000, 500]),
+    (BH, [1800, 850, 900, 900, 700, 650, 1000, 950, 900, 500], [1850, 900, 950, 900, 750, 650, 1000, 950, 950, 500]),
+    (HC, [1700, 800, 850, 900, 750, 650, 900, 850, 850, 450], [1800, 850, 900, 900, 800, 700, 950, 900, 900, 500]),
+];
+
+const BONUS: &str = "bonus";
+const DEDUCTION: &str = "deduction";
+const LATE_REPORT: &str = "Gửi báo cáo chậm hạn";
+
+const ADJUSTMENTS: &[(usize, &str, &str, i64)] = &[
+    (YT, BONUS, "Được tặng Cờ thi đua của Bộ", 300),
+    (YT, BONUS, "Sáng kiến được công nhận cấp tỉnh", 200),
+    (YT, BONUS, "Mô hình mới được nhân rộng trong tỉnh", 100),
+    (GD, BONUS, "Sáng kiến được công nhận cấp tỉnh", 200),
+    (LD, BONUS, "Được tặng Cờ thi đua của Bộ", 300),
+    (BH, DEDUCTION, LATE_REPORT, 50),
+    (PT, DEDUCTION, LATE_REPORT, 50),
+    (HC, DEDUCTION, LATE_REPORT, 50),
+];
+
+const LEGAL_BASIS: &str = "Luật Thi đua, Khen thưởng năm 2003 (sửa đổi, bổ sung năm 2013); \
+Nghị định số 91/2017/NĐ-CP ngày 31/7/2017 của Chính phủ";
+
+/// (code, name, precedence, quota per bloc)
+const AWARD_TYPES: [(&str, &str, i64, i64); 3] = [
+    ("co_chinh_phu", "Cờ thi đua của Chính phủ", 1, 1),
+    ("co_ubnd_tinh", "Cờ thi đua của UBND tỉnh", 2, 2),
+    ("bang_khen_chu_tich_ubnd_tinh", "Bằng khen của Chủ tịch UBND tỉnh", 3, 2),
+];
+
+/// The bloc's real proposals at the 2018 conference; no decisions recorded.
+const PROPOSALS: [(usize, &str); 5] = [
+    (YT, "co_chinh_phu"),
+    (GD, "co_ubnd_tinh"),
+    (LD, "co_ubnd_tinh"),
+    (VH, "bang_khen_chu_tich_ubnd_tinh"),
+    (BH, "bang_khen_chu_tich_ubnd_tinh"),
+];
+
+/// Loads the demo data if the database holds no years, units or blocs yet; returns whether
+/// it did. All or nothing: one transaction.
+pub async fn load_demo(db: &Db) -> sqlx::Result<bool> {
+    let mut tx = db.begin().await?;
+    let existing: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM years) + (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM blocs)",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if existing > 0 {
+        return Ok(false);
+    }
+    insert_demo(&mut tx).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO years (year, tie_break) VALUES (?, ?)")
+        .bind(YEAR)
+        .bind(tie_break_to_db(TieBreak::SectionOrder))
+        .execute(&mut **tx)
+        .await?;
+
+    // Ids come back through `RETURNING`, which SQLite and PostgreSQL both have.
+    let mut units: Vec<i64> = Vec::with_capacity(UNITS.len());
+    for name in UNITS {
+        units.push(
+            sqlx::query_scalar("INSERT INTO units (name) VALUES (?) RETURNING id")
+                .bind(name)
+                .fetch_one(&mut **tx)
+                .await?,
+        );
+    }
+
+    let bloc: i64 = sqlx::query_scalar("INSERT INTO blocs (name) VALUES (?) RETURNING id")
+        .bind(BLOC_NAME)
+        .fetch_one(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO bloc_years (bloc_id, year, leader_unit_id, deputy_unit_id, pact_signed_on, pact_note,
+                                 pact_document_url, bonus_cap, sample_data)
+         VALUES (?, ?, ?, ?, NULL, ?, NULL, ?, TRUE)",
+    )
+    .bind(bloc)
+    .bind(YEAR)
+    .bind(units[LEADER])
+    .bind(units[DEPUTY])
+    .bind(PACT_NOTE)
+    .bind(BONUS_CAP)
+    .execute(&mut **tx)
+    .await?;
+    for (position, unit) in units.iter().enumerate() {
+        sqlx::query("INSERT INTO memberships (bloc_id, year, unit_id, position) VALUES (?, ?, ?, ?)")
+            .bind(bloc)
+            .bind(YEAR)
+            .bind(unit)
+            .bind(position as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
+
+    // Parents before children; the leaves' ids in order are the columns of SCORES.
+    let mut leaves = Vec::new();
+    for (position, section) in CRITERIA.iter().enumerate() {
+        let id = insert_criterion(tx, bloc, None, section, position).await?;
+        if section.children.is_empty() {
+            leaves.push(id);
+        }
+        for (position, item) in section.children.iter().enumerate() {
+            leaves.push(insert_criterion(tx, bloc, Some(id), item, position).await?);
+        }
+    }
+
+    let mut sheets = [0i64; UNITS.len()];
+    for (unit, verified, self_assessed) in SCORES {
+        let sheet: i64 =
+            sqlx::query_scalar("INSERT INTO score_sheets (bloc_id, year, unit_id) VALUES (?, ?, ?) RETURNING id")
+                .bind(bloc)
+                .bind(YEAR)
+                .bind(units[unit])
+                .fetch_one(&mut **tx)
+                .await?;
+        sheets[unit] = sheet;
+        for ((criterion, verified), self_score) in leaves.iter().zip(verified).zip(self_assessed) {
+            sqlx::query(
+                "INSERT INTO criterion_scores (sheet_id, criterion_id, self_score, verified_score, note, comment)
+                 VALUES (?, ?, ?, ?, '', '')",
+            )
+            .bind(sheet)
+            .bind(criterion)
+            .bind(self_score)
+            .bind(verified)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    for (position, &(unit, kind, reason, points)) in ADJUSTMENTS.iter().enumerate() {
+        sqlx::query("INSERT INTO adjustments (sheet_id, kind, reason, points, position) VALUES (?, ?, ?, ?, ?)")
+            .bind(sheets[unit])
+            .bind(kind)
+            .bind(reason)
+            .bind(points)
+            .bind(position as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
+
+    let mut award_ids: Vec<(&str, i64)> = Vec::with_capacity(AWARD_TYPES.len());
+    for (code, name, precedence, quota) in AWARD_TYPES {
+        let id = sqlx::query_scalar(
+            "INSERT INTO award_types (year, code, name, precedence, quota_per_bloc, legal_basis)
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(YEAR)
+        .bind(code)
+        .bind(name)
+        .bind(precedence)
+        .bind(quota)
+        .bind(LEGAL_BASIS)
+        .fetch_one(&mut **tx)
+        .await?;
+        award_ids.push((code, id));
+    }
+    for (unit, award) in PROPOSALS {
+        let award_type_id = award_ids.iter().find(|(code, _)| *code == award).map(|&(_, id)| id);
+        sqlx::query("INSERT INTO proposals (bloc_id, year, unit_id, award_type_id) VALUES (?, ?, ?, ?)")
+            .bind(bloc)
+            .bind(YEAR)
+            .bind(units[unit])
+            .bind(award_type_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn insert_criterion(
+    tx: &mut Transaction<'_, Sqlite>,
+    bloc: i64,
+    parent: Option<i64>,
+    node: &Node,
+    position: usize,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO criteria (bloc_id, year, parent_id, code, title, max_points, step, position)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(bloc)
+    .bind(YEAR)
+    .bind(parent)
+    .bind(node.code)
+    .bind(node.title)
+    .bind(node.max)
+    .bind(STEP)
+    .bind(position as i64)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The data agrees with itself before it reaches a database.
+    #[test]
+    fn scores_fit_the_criteria() {
+        let leaves: Vec<i64> = CRITERIA
+            .iter()
+            .flat_map(|s| if s.children.is_empty() { vec![s.max] } else { s.children.iter().map(|c| c.max).collect() })
+            .collect();
+        assert_eq!(leaves.len(), 10);
+        assert_eq!(CRITERIA.iter().map(|s| s.max).sum::<i64>(), 10_000, "out of 100 points");
+        for s in CRITERIA.iter().filter(|s| !s.children.is_empty()) {
+            assert_eq!(s.children.iter().map(|c| c.max).sum::<i64>(), s.max, "section {}", s.code);
+        }
+        for (unit, verified, self_assessed) in SCORES {
+            for ((v, s), max) in verified.iter().zip(self_assessed).zip(&leaves) {
+                assert!(*v >= 0 && v <= max && v % STEP == 0, "{}: verified {v} of {max}", UNITS[unit]);
+                assert!(s >= 0 && s <= *max && s % STEP == 0, "{}: self {s} of {max}", UNITS[unit]);
+                assert!(*v <= s, "{}: verified above self", UNITS[unit]);
+            }
+        }
+        let mut units: Vec<usize> = SCORES.iter().map(|s| s.0).collect();
+        units.sort_unstable();
+        assert_eq!(units, (0..UNITS.len()).collect::<Vec<_>>(), "one sheet per member");
+    }
+
+    #[test]
+    fn names_are_nfc() {
+        // Precomposed letters only: "ệ" is one code point here, never "e" + two combining marks.
+        for name in UNITS.iter().chain([&BLOC_NAME, &PACT_NOTE]) {
+            assert!(!name.chars().any(|c| ('\u{300}'..='\u{36f}').contains(&c)), "{name} has combining marks");
+        }
+    }
+}
