@@ -1,7 +1,123 @@
 //! thidua-server: the reference backend. A read API over SQLite whose rules all come from
 //! `thidua_domain`, its OpenAPI document, and the built SPA.
+//!
+//! `main.rs` only parses the command line; tests start the same [`Server`] in-process.
 
 pub mod config;
 pub mod db;
+pub mod http;
 pub mod seed;
 pub mod store;
+
+use std::future::Future;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+pub use config::Config;
+use db::Db;
+pub use http::{router, AppState};
+
+/// Why the server could not start or keep running; `main` prints it as one line.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] db::DbError),
+    #[error("cannot create the directory {}: {source}", path.display())]
+    DataDir { path: PathBuf, source: std::io::Error },
+    #[error("cannot load the demo data: {0}")]
+    Demo(sqlx::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error("the server stopped: {0}")]
+    Serve(std::io::Error),
+}
+
+/// A server with its database open and its port bound, not yet answering.
+pub struct Server {
+    listener: TcpListener,
+    addr: SocketAddr,
+    app: Router,
+    db: Db,
+}
+
+impl Server {
+    /// Opens and migrates the database, binds the address, loads the demo data if asked.
+    /// Fails before anything is logged, so a bad start is a single line of output.
+    pub async fn bind(config: &Config) -> Result<Server, StartError> {
+        if config.database == config::DEFAULT_DATABASE {
+            // Only the default lives in a directory we own; a path someone gave us must exist.
+            let path = PathBuf::from("data");
+            std::fs::create_dir_all(&path).map_err(|source| StartError::DataDir { path, source })?;
+        }
+        let db = db::connect(&config.database).await?;
+        let listen_error = |source| StartError::Listen { addr: config.addr, source };
+        let listener = TcpListener::bind(config.addr).await.map_err(listen_error)?;
+        let addr = listener.local_addr().map_err(listen_error)?;
+        if config.demo {
+            if seed::load_demo(&db).await.map_err(StartError::Demo)? {
+                tracing::info!("loaded the demo data into {}", config.database);
+            } else {
+                tracing::info!("{} already holds data: the demo data was not loaded", config.database);
+            }
+        }
+        let app = router(AppState { db: db.clone(), static_dir: config.static_dir.clone() });
+        Ok(Server { listener, addr, app, db })
+    }
+
+    /// The address actually bound (the real port when asked for port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Answers requests until `shutdown` completes, lets requests in flight finish, then
+    /// closes the database (checkpointing its WAL).
+    pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), StartError> {
+        let result = axum::serve(self.listener, self.app).with_graceful_shutdown(shutdown).await;
+        self.db.close().await;
+        result.map_err(StartError::Serve)
+    }
+}
+
+/// Starts the server, announces it on stdout (one line, which scripts and tests wait for)
+/// and serves until Ctrl-C or SIGTERM.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let server = Server::bind(&config).await?;
+    let mut stdout = std::io::stdout().lock();
+    // A closed stdout must not stop (or panic) the server.
+    let _ = writeln!(stdout, "thidua-server listening on http://{}/", server.local_addr());
+    let _ = stdout.flush();
+    drop(stdout);
+    server.serve(shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM. If a signal cannot be watched, that signal never fires
+/// (rather than shutting the server down at once).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,137 @@
+//! The HTTP surface: the JSON API under `/api`, its OpenAPI document, and the built SPA for
+//! every other path.
+
+mod blocs;
+pub mod error;
+mod spa;
+mod years;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, X_CONTENT_TYPE_OPTIONS};
+use axum::http::{HeaderValue, Method};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::{Extension, Json, Router};
+use serde::Serialize;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::db::Db;
+pub use error::Error;
+use error::Result;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    /// The built SPA (Trunk's `dist`).
+    pub static_dir: PathBuf,
+}
+
+/// `axum::extract::Path`, but a malformed parameter answers our JSON `bad_request`.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(Error))]
+pub struct Path<T>(pub T);
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "thidua",
+        description = "Public results of emulation blocs (khối thi đua): years, blocs, members, ranking and award proposals. \
+                       Errors answer `ApiErrorBody`; clients rely on its `code`."
+    ),
+    tags(
+        (name = "years", description = "Emulation years"),
+        (name = "blocs", description = "Emulation blocs, their members and results"),
+        (name = "meta", description = "Health and this document"),
+    )
+)]
+struct ApiDoc;
+
+/// The whole application: API, OpenAPI document and SPA.
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health))
+        .routes(routes!(openapi_json))
+        .routes(routes!(years::list_years))
+        .routes(routes!(blocs::list_blocs))
+        .routes(routes!(blocs::bloc_detail))
+        .routes(routes!(blocs::bloc_results))
+        .split_for_parts();
+    let api = api
+        // Any other /api path is an API 404, never the SPA's index.html.
+        .route("/api", any(api_not_found))
+        .route("/api/", any(api_not_found))
+        .route("/api/{*rest}", any(api_not_found))
+        // Applies to the routes above, so it must come after them.
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(Extension(Arc::new(doc)))
+        .with_state(state.clone())
+        // Data changes as sheets are scored: clients revalidate every time.
+        .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+        // JSON never loads anything, so nothing may be loaded in its name.
+        .layer(SetResponseHeaderLayer::overriding(
+            CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        // A public read API: the SPA may be served from another origin.
+        .layer(CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::HEAD]).allow_headers(Any));
+
+    Router::new()
+        .merge(api)
+        .fallback_service(spa::service(&state.static_dir))
+        // Skips responses that are already encoded (the precompressed assets) or partial.
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::overriding(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(TraceLayer::new_for_http())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok` when the server and its database answer.
+    #[schema(example = "ok")]
+    status: &'static str,
+}
+
+/// Liveness, including a round trip to the database.
+#[utoipa::path(
+    get,
+    path = "/api/health",
+    tag = "meta",
+    responses(
+        (status = 200, description = "The server and its database answer", body = Health),
+        (status = 500, description = "`internal`: the database does not answer", body = thidua_domain::error::ApiErrorBody),
+    )
+)]
+async fn health(State(state): State<AppState>) -> Result<Json<Health>> {
+    sqlx::query("SELECT 1").execute(&state.db).await?;
+    Ok(Json(Health { status: "ok" }))
+}
+
+/// This OpenAPI document, generated from the handlers and types.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json"))
+)]
+async fn openapi_json(Extension(doc): Extension<Arc<OpenApiDoc>>) -> Response {
+    Json(doc.as_ref()).into_response()
+}
+
+async fn api_not_found() -> Error {
+    Error::NotFound
+}
+
+async fn method_not_allowed() -> Error {
+    Error::MethodNotAllowed
+}

@@ -1,0 +1,90 @@
+//! The built single-page app: files from the static directory, `index.html` for every other
+//! path (so deep links survive a reload), and caching that matches Trunk's file names.
+
+use std::path::Path;
+
+use axum::extract::Request;
+use axum::http::header::CACHE_CONTROL;
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeader;
+
+const NO_CACHE: HeaderValue = HeaderValue::from_static("no-cache");
+const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
+
+pub fn service(dir: &Path) -> Router {
+    let index = dir.join("index.html");
+    if !index.is_file() {
+        tracing::warn!(
+            "{} not found: the web app is not built (run `trunk build --release`); the API still works",
+            index.display()
+        );
+        return Router::new().fallback(not_built);
+    }
+    // The fallback marks itself no-cache, so a deep link (or a stale hashed name) never gets
+    // index.html cached as if it were an immutable asset.
+    let index = SetResponseHeader::overriding(
+        ServeFile::new(index).precompressed_br().precompressed_gzip(),
+        CACHE_CONTROL,
+        NO_CACHE,
+    );
+    let files = ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(index);
+    Router::new().fallback_service(files).layer(middleware::from_fn(cache_control))
+}
+
+async fn not_built() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(CACHE_CONTROL, NO_CACHE)],
+        "The web app is not built yet: run `trunk build --release` and restart the server. The API at /api/ works.\n",
+    )
+        .into_response()
+}
+
+/// Hashed names never change content, so they are cached for a year; everything else,
+/// index.html first of all, is revalidated so a new release is seen at once.
+async fn cache_control(request: Request, next: Next) -> Response {
+    let hashed = is_hashed_asset(request.uri().path());
+    let mut response = next.run(request).await;
+    if !response.headers().contains_key(CACHE_CONTROL) {
+        let status = response.status();
+        let cacheable = hashed && (status.is_success() || status == StatusCode::NOT_MODIFIED);
+        response.headers_mut().insert(CACHE_CONTROL, if cacheable { IMMUTABLE } else { NO_CACHE });
+    }
+    response
+}
+
+/// Trunk's output names: `thidua-3f2a9c0b1d2e4f56.js`, `thidua-3f2a9c0b1d2e4f56_bg.wasm`,
+/// `style-0123456789abcdef.css` — a `-` and 16 hex digits before the extension.
+fn is_hashed_asset(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let Some((stem, _extension)) = name.rsplit_once('.') else { return false };
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    match stem.rsplit_once('-') {
+        Some((base, hash)) => !base.is_empty() && hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn recognises_trunk_names() {
+        assert!(is_hashed_asset("/thidua-3f2a9c0b1d2e4f56.js"));
+        assert!(is_hashed_asset("/thidua-3f2a9c0b1d2e4f56_bg.wasm"));
+        assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        assert!(is_hashed_asset("/assets/a-b-0123456789ABCDEF.css"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/"));
+        assert!(!is_hashed_asset("/2018/blocs/1/results"));
+        assert!(!is_hashed_asset("/thidua-3f2a9c0b1d2e4f5.js"), "15 digits");
+        assert!(!is_hashed_asset("/thidua-3f2a9c0b1d2e4f5g.js"), "not hex");
+        assert!(!is_hashed_asset("/-3f2a9c0b1d2e4f56.js"), "no name before the hash");
+        assert!(!is_hashed_asset("/thidua-3f2a9c0b1d2e4f56"), "no extension");
+    }
+}
