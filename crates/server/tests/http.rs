@@ -312,6 +312,7 @@ async fn hashed_assets_are_immutable_and_precompressed() {
     let br = br.unwrap();
     assert_eq!(br.status(), StatusCode::OK);
     assert_eq!(br.headers()[CONTENT_ENCODING], "br");
+    assert_eq!(br.headers()["vary"], "accept-encoding", "shared caches keep the variants apart");
     assert_eq!(br.headers()[CACHE_CONTROL], "public, max-age=31536000, immutable");
     assert!(br.headers()[CONTENT_TYPE].to_str().unwrap().contains("javascript"));
     assert_eq!(&br.bytes().await.unwrap()[..], b"\x0b\x0f\x80brotli bytes\x03", "the .br file as stored");

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use axum::extract::Request;
-use axum::http::header::CACHE_CONTROL;
+use axum::http::header::{CACHE_CONTROL, VARY};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -49,10 +49,16 @@ async fn not_built() -> Response {
 async fn cache_control(request: Request, next: Next) -> Response {
     let hashed = is_hashed_asset(request.uri().path());
     let mut response = next.run(request).await;
-    if !response.headers().contains_key(CACHE_CONTROL) {
-        let status = response.status();
+    let status = response.status();
+    let headers = response.headers_mut();
+    if !headers.contains_key(CACHE_CONTROL) {
         let cacheable = hashed && (status.is_success() || status == StatusCode::NOT_MODIFIED);
-        response.headers_mut().insert(CACHE_CONTROL, if cacheable { IMMUTABLE } else { NO_CACHE });
+        headers.insert(CACHE_CONTROL, if cacheable { IMMUTABLE } else { NO_CACHE });
+    }
+    // The same URL answers a .br, a .gz or the plain file depending on Accept-Encoding; a
+    // shared cache must key on it. (The compression layer only says so when it compresses.)
+    if !headers.get_all(VARY).iter().any(|v| v.as_bytes().eq_ignore_ascii_case(b"accept-encoding")) {
+        headers.append(VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
 }
