@@ -51,7 +51,10 @@ impl Proposal {
 
 /// The award types in precedence order, each with its proposals in input order.
 /// Types without proposals are left out; proposals of unknown types too.
-pub fn group_proposals<'a>(types: &'a [AwardType], proposals: &'a [Proposal]) -> Vec<(&'a AwardType, Vec<&'a Proposal>)> {
+pub fn group_proposals<'a>(
+    types: &'a [AwardType],
+    proposals: &'a [Proposal],
+) -> Vec<(&'a AwardType, Vec<&'a Proposal>)> {
     let mut types: Vec<&AwardType> = types.iter().collect();
     types.sort_by_key(|t| (t.precedence, t.id));
     types
@@ -74,7 +77,14 @@ mod tests {
     use super::*;
 
     fn award(id: AwardTypeId, precedence: u32, quota: u32) -> AwardType {
-        AwardType { id, code: format!("a{id}"), name: format!("Award {id}"), precedence, quota_per_bloc: quota, legal_basis: String::new() }
+        AwardType {
+            id,
+            code: format!("a{id}"),
+            name: format!("Award {id}"),
+            precedence,
+            quota_per_bloc: quota,
+            legal_basis: String::new(),
+        }
     }
 
     fn proposal(unit_id: UnitId, award_type_id: AwardTypeId) -> Proposal {
@@ -95,7 +105,11 @@ mod tests {
     fn proposed_is_not_awarded_until_a_decision() {
         let mut p = proposal(1, 1);
         assert!(!p.is_awarded());
-        p.decision = Some(Decision { number: "12/QĐ-TTg".into(), date: "2019-03-01".into(), issuer: "Thủ tướng Chính phủ".into() });
+        p.decision = Some(Decision {
+            number: "12/QĐ-TTg".into(),
+            date: "2019-03-01".into(),
+            issuer: "Thủ tướng Chính phủ".into(),
+        });
         assert!(p.is_awarded());
     }
 

@@ -161,7 +161,12 @@ pub(crate) mod tests {
     /// Section I (1.1 = 30, 1.2 = 20) and section II (15, a leaf).
     pub(crate) fn small_table() -> CriteriaTable {
         CriteriaTable {
-            criteria: vec![crit(1, None, "I", 50), crit(2, Some(1), "1.1", 30), crit(3, Some(1), "1.2", 20), crit(4, None, "II", 15)],
+            criteria: vec![
+                crit(1, None, "I", 50),
+                crit(2, Some(1), "1.1", 30),
+                crit(3, Some(1), "1.2", 20),
+                crit(4, None, "II", 15),
+            ],
             bonus_cap: Points::whole(5),
         }
     }
@@ -187,7 +192,11 @@ pub(crate) mod tests {
         t.criteria.push(crit(7, Some(6), "1.1.1.1", 30)); // fourth level
         t.criteria.push(crit(8, None, "II", 0)); // duplicate code, zero max
         let errors = t.validate();
-        assert!(errors.contains(&TableError::ChildrenSumMismatch { code: "I".into(), max: Points::whole(50), children: Points::whole(40) }));
+        assert!(errors.contains(&TableError::ChildrenSumMismatch {
+            code: "I".into(),
+            max: Points::whole(50),
+            children: Points::whole(40)
+        }));
         assert!(errors.contains(&TableError::BadStep { code: "II".into() }));
         assert!(errors.contains(&TableError::BadParent { code: "x".into() }));
         assert!(errors.contains(&TableError::TooDeep { code: "1.1.1.1".into() }));

@@ -77,11 +77,7 @@ impl BlocDetail {
 }
 
 /// Leader and deputy are distinct members; no unit is listed twice.
-pub fn validate_membership(
-    members: &[UnitId],
-    leader: Option<UnitId>,
-    deputy: Option<UnitId>,
-) -> Vec<MembershipError> {
+pub fn validate_membership(members: &[UnitId], leader: Option<UnitId>, deputy: Option<UnitId>) -> Vec<MembershipError> {
     let mut errors = Vec::new();
     if members.iter().enumerate().any(|(i, m)| members[..i].contains(m)) {
         errors.push(MembershipError::DuplicateMember);
@@ -118,7 +114,10 @@ mod tests {
             year: 2018,
             id: 1,
             name: "Khối".into(),
-            members: vec![Unit { id: 1, name: "Sở Y tế".into() }, Unit { id: 2, name: "Sở Giáo dục và Đào tạo".into() }],
+            members: vec![
+                Unit { id: 1, name: "Sở Y tế".into() },
+                Unit { id: 2, name: "Sở Giáo dục và Đào tạo".into() },
+            ],
             leader_id: Some(2),
             deputy_id: None,
             pact: None,

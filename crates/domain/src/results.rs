@@ -96,7 +96,11 @@ pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
         .collect();
     let rank_inputs: Vec<RankInput> = totals
         .iter()
-        .map(|(u, t)| RankInput { unit_id: u.id, total: t.total, sections: t.sections.iter().map(|s| s.points).collect() })
+        .map(|(u, t)| RankInput {
+            unit_id: u.id,
+            total: t.total,
+            sections: t.sections.iter().map(|s| s.points).collect(),
+        })
         .collect();
     let ranking = rank(&rank_inputs, input.tie_break)
         .into_iter()
@@ -135,7 +139,12 @@ pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
         sections: input
             .table
             .sections()
-            .map(|s| SectionHeader { criterion_id: s.id, code: s.code.clone(), title: s.title.clone(), max_points: s.max_points })
+            .map(|s| SectionHeader {
+                criterion_id: s.id,
+                code: s.code.clone(),
+                title: s.title.clone(),
+                max_points: s.max_points,
+            })
             .collect(),
         max_total: input.table.max_total(),
         bonus_cap: input.table.bonus_cap,
@@ -155,7 +164,11 @@ mod tests {
             unit_id,
             scores: scores
                 .iter()
-                .map(|&(c, h)| CriterionScore { criterion_id: c, verified_score: Some(Points::from_hundredths(h)), ..Default::default() })
+                .map(|&(c, h)| CriterionScore {
+                    criterion_id: c,
+                    verified_score: Some(Points::from_hundredths(h)),
+                    ..Default::default()
+                })
                 .collect(),
             bonuses: vec![Adjustment { reason: "Cờ thi đua".into(), points: Points::from_hundredths(bonus) }],
             deductions: vec![],
@@ -165,11 +178,8 @@ mod tests {
     #[test]
     fn ranks_members_and_groups_awards() {
         let table = small_table();
-        let members = [
-            Unit { id: 1, name: "A".into() },
-            Unit { id: 2, name: "B".into() },
-            Unit { id: 3, name: "C".into() },
-        ];
+        let members =
+            [Unit { id: 1, name: "A".into() }, Unit { id: 2, name: "B".into() }, Unit { id: 3, name: "C".into() }];
         let sheets = [
             verified(1, &[(2, 2500), (3, 2000), (4, 1000)], 0),   // 55
             verified(2, &[(2, 3000), (3, 1500), (4, 1000)], 900), // 55 + 5 (capped) = 60
@@ -196,7 +206,8 @@ mod tests {
             award_types: &award_types,
             proposals: &proposals,
         });
-        let rows: Vec<(i64, u32, i64)> = results.ranking.iter().map(|r| (r.unit.id, r.rank, r.total.hundredths())).collect();
+        let rows: Vec<(i64, u32, i64)> =
+            results.ranking.iter().map(|r| (r.unit.id, r.rank, r.total.hundredths())).collect();
         assert_eq!(rows, [(2, 1, 6000), (1, 2, 5500), (3, 2, 5500)]);
         assert_eq!(results.ranking[1].tie, Some(TieOutcome::Shared));
         assert_eq!(results.ranking[0].bonus_counted, Points::whole(5));

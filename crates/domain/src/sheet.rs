@@ -155,7 +155,11 @@ mod tests {
         let table = small_table();
         let sheet = ScoreSheet {
             unit_id: 1,
-            scores: vec![score(2, Some(2950), Some(2850)), score(3, Some(2000), Some(1950)), score(4, Some(1500), Some(1425))],
+            scores: vec![
+                score(2, Some(2950), Some(2850)),
+                score(3, Some(2000), Some(1950)),
+                score(4, Some(1500), Some(1425)),
+            ],
             bonuses: vec![adj(300), adj(400)],
             deductions: vec![adj(50)],
         };
@@ -202,7 +206,10 @@ mod tests {
         assert_eq!(validate_score(c, Points::ZERO), Ok(()));
         assert_eq!(validate_score(c, Points::from_hundredths(1250)), Ok(()));
         assert_eq!(validate_score(c, Points::from_hundredths(-50)), Err(ScoreError::Negative));
-        assert_eq!(validate_score(c, Points::from_hundredths(3050)), Err(ScoreError::AboveMax { max: Points::whole(30) }));
+        assert_eq!(
+            validate_score(c, Points::from_hundredths(3050)),
+            Err(ScoreError::AboveMax { max: Points::whole(30) })
+        );
         assert_eq!(
             validate_score(c, Points::from_hundredths(1225)),
             Err(ScoreError::OffStep { step: Points::from_hundredths(50) })

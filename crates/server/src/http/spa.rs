@@ -64,13 +64,17 @@ async fn cache_control(request: Request, next: Next) -> Response {
 }
 
 /// Trunk's output names: `thidua-3f2a9c0b1d2e4f56.js`, `thidua-3f2a9c0b1d2e4f56_bg.wasm`,
-/// `style-0123456789abcdef.css` — a `-` and 16 hex digits before the extension.
+/// `main-e5108081ec09749.css` — a `-` and the hex of a u64 before the extension. Trunk drops
+/// leading zeros, so a hash may be shorter than 16 digits; under 10 is too likely to be a
+/// plain word and stays uncached (the safe side).
 fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     let Some((stem, _extension)) = name.rsplit_once('.') else { return false };
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     match stem.rsplit_once('-') {
-        Some((base, hash)) => !base.is_empty() && hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+        Some((base, hash)) => {
+            !base.is_empty() && (10..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        }
         None => false,
     }
 }
@@ -88,7 +92,9 @@ mod tests {
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/"));
         assert!(!is_hashed_asset("/2018/blocs/1/results"));
-        assert!(!is_hashed_asset("/thidua-3f2a9c0b1d2e4f5.js"), "15 digits");
+        assert!(is_hashed_asset("/main-e5108081ec09749.css"), "15 digits: a leading zero dropped");
+        assert!(!is_hashed_asset("/app-1.js"), "too short for a hash");
+        assert!(!is_hashed_asset("/thidua-3f2a9c0b1d2e4f56a.js"), "17 digits");
         assert!(!is_hashed_asset("/thidua-3f2a9c0b1d2e4f5g.js"), "not hex");
         assert!(!is_hashed_asset("/-3f2a9c0b1d2e4f56.js"), "no name before the hash");
         assert!(!is_hashed_asset("/thidua-3f2a9c0b1d2e4f56"), "no extension");

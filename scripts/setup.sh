@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks, and skips what is already there at the right version.
+# Only package registries are used (Debian, crates.io, npm): no tool downloads a binary of
+# its own. Safe to run again and again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+# wasm-bindgen-cli must equal the wasm-bindgen that Cargo.lock resolved, to the patch.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# Debian packages: Chromium and its matching driver for the browser tests, brotli to
+# pre-compress the built SPA, fonts with Vietnamese glyphs, Node for axe-core.
+packages=()
+have chromium || packages+=(chromium)
+have chromedriver || packages+=(chromium-driver)
+have brotli || packages+=(brotli)
+have gzip || packages+=(gzip)
+have curl || packages+=(curl)
+have npm || packages+=(nodejs npm)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || packages+=(fonts-dejavu-core)
+if [ ${#packages[@]} -gt 0 ]; then
+  say "apt-get install ${packages[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
+fi
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
+  say "cargo install trunk $TRUNK_VERSION (about 6 minutes on 2 cores)"
+  # 0.22 needs a newer rustc than this toolchain.
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
+  say "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes)"
+  # Not --locked: its lockfile names a crate version the registry does not serve.
+  CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback \
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "npm ci (axe-core for the accessibility checks)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+say "cargo fetch"
+cargo fetch --locked --quiet

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# README command 2: set up, then every check and test. Stops at the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy (host: domain, server, e2e harness)"
+cargo clippy --offline --all-targets -p thidua-domain -p thidua-server -p thidua -- -D warnings
+step "clippy (wasm: the SPA and its browser tests)"
+cargo clippy --offline --all-targets -p thidua --target wasm32-unknown-unknown -- -D warnings
+
+step "domain and server tests (real HTTP, temporary SQLite files)"
+cargo test --offline -p thidua-domain -p thidua-server
+
+step "SPA unit tests (host)"
+cargo test --offline -p thidua --lib
+
+step "component tests (wasm-bindgen-test in headless Chromium)"
+cargo test --offline -p thidua --target wasm32-unknown-unknown --test components
+
+step "build the SPA (release) and the server for the end-to-end tests"
+scripts/build.sh --spa-only
+cargo build --offline -p thidua-server
+
+step "end-to-end tests (real server binary, headless Chromium, axe-core)"
+cargo test --offline -p thidua --test e2e -- --test-threads=1
+
+step "page weight budget"
+bench/page-weight.sh --budget 250000

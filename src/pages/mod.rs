@@ -1,0 +1,21 @@
+//! One file per route.
+
+mod bloc;
+mod home;
+mod not_found;
+mod results;
+
+pub use bloc::BlocPage;
+pub use home::HomePage;
+pub use not_found::NotFound;
+pub use results::ResultsPage;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use thidua_domain::{BlocId, Year};
+
+/// The `:year` and `:bloc` of the current route, when both are numbers.
+pub(crate) fn bloc_params() -> Memo<Option<(Year, BlocId)>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| Some((p.get("year")?.parse().ok()?, p.get("bloc")?.parse().ok()?))))
+}

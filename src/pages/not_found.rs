@@ -1,0 +1,18 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::i18n::*;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, not_found.title).to_string() />
+        <div class="page" data-testid="not-found">
+            <h1>{t!(i18n, not_found.title)}</h1>
+            <p>{t!(i18n, not_found.body)}</p>
+            <p><A href="/" attr:class="button">{t!(i18n, common.home)}</A></p>
+        </div>
+    }
+}

@@ -1,0 +1,68 @@
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use thidua_domain::results::BlocResults;
+
+use crate::api;
+use crate::components::awards::AwardList;
+use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::ranking_table::RankingTable;
+use crate::components::sample_notice::SampleNotice;
+use crate::components::status::Loaded;
+use crate::i18n::*;
+use crate::pages::{bloc_params, NotFound};
+
+/// A bloc's results for a year: ranking and award proposals.
+#[component]
+pub fn ResultsPage() -> impl IntoView {
+    let params = bloc_params();
+    move || match params.get() {
+        None => Either::Left(view! { <NotFound /> }),
+        Some((year, bloc)) => {
+            let results = LocalResource::new(move || api::results(year, bloc));
+            Either::Right(view! { <Loaded resource=results page=true let:results><ResultsView results /></Loaded> })
+        }
+    }
+}
+
+#[component]
+fn ResultsView(results: BlocResults) -> impl IntoView {
+    let i18n = use_i18n();
+    let year = results.year;
+    let bloc_href = format!("/{year}/blocs/{}", results.bloc_id);
+    let bloc_name = results.bloc_name.clone();
+    let crumbs = vec![(bloc_name.clone(), bloc_href.clone())];
+    let title = {
+        let bloc_name = bloc_name.clone();
+        move || format!("{} {year} · {bloc_name}", t_string!(i18n, results.title))
+    };
+    let awards = results.awards.clone();
+    let empty = results.ranking.is_empty();
+    view! {
+        <Title text=title />
+        <div class="page page--wide">
+            <Breadcrumbs links=crumbs current=Signal::derive(move || t_string!(i18n, results.title).to_string()) />
+            <p class="eyebrow">{t!(i18n, common.year, year)}</p>
+            <h1>
+                {t!(i18n, results.title)}
+                <span class="h1-sub">{bloc_name}</span>
+            </h1>
+            {results.sample_scores.then(|| view! { <SampleNotice /> })}
+            <section aria-labelledby="ranking-title">
+                <h2 id="ranking-title">{t!(i18n, results.ranking)}</h2>
+                {if empty {
+                    Either::Left(view! { <p class="empty">{t!(i18n, results.no_members)}</p> })
+                } else {
+                    Either::Right(view! { <RankingTable results /> })
+                }}
+            </section>
+            <section aria-labelledby="awards-title" data-testid="awards">
+                <h2 id="awards-title">{t!(i18n, results.awards)}</h2>
+                <p class="lead">{t!(i18n, results.awards_intro)}</p>
+                <AwardList groups=awards />
+            </section>
+            <p><A href=bloc_href>{t!(i18n, results.members_link)}</A></p>
+        </div>
+    }
+}
