@@ -13,7 +13,7 @@ cargo fmt --all -- --check
 step "clippy (host: domain, server, e2e harness)"
 cargo clippy --offline --all-targets -p thidua-domain -p thidua-server -p thidua -- -D warnings
 step "clippy (wasm: the SPA and its browser tests)"
-cargo clippy --offline --all-targets -p thidua --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --offline --lib --tests -p thidua --target wasm32-unknown-unknown -- -D warnings
 
 step "domain and server tests (real HTTP, temporary SQLite files)"
 cargo test --offline -p thidua-domain -p thidua-server

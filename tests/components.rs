@@ -84,7 +84,7 @@ async fn ranking_table_renders_rows_ties_and_locale_numbers() {
     let root = mount_in(Locale::vi, || view! { <RankingTable results=results() /> }.into_any());
     tick().await;
     assert_eq!(
-        texts(&root, "[data-testid=ranking-row] th"),
+        texts(&root, "[data-testid=ranking-row] .unit__name"),
         ["Sở Y tế", "Sở Văn hóa, Thể thao và Du lịch", "Bảo hiểm xã hội tỉnh"]
     );
     assert_eq!(texts(&root, ".rank__number"), ["1", "2", "3"]);

@@ -95,7 +95,7 @@ async fn home_to_bloc_to_results_shows_the_real_2018_bloc() {
     // Results: the ranking and the 5 real proposals, grouped by award type.
     browser.click("main a.button[href$='/results']").await;
     browser.wait_for("[data-testid=ranking]").await;
-    let ranked: Vec<String> = browser.texts("[data-testid=ranking-row] th").await;
+    let ranked: Vec<String> = browser.texts("[data-testid=ranking-row] .unit__name").await;
     assert_eq!(ranked, RANKING);
     let ranks = browser.texts("[data-testid=ranking-row] .rank__number").await;
     assert_eq!(ranks, ["1", "2", "3", "4", "5", "6", "7"]);
@@ -152,7 +152,7 @@ async fn a_deep_link_survives_a_reload() {
     browser.wait_for("[data-testid=ranking]").await;
     browser.client.refresh().await.unwrap();
     browser.wait_for("[data-testid=ranking]").await;
-    assert_eq!(browser.texts("[data-testid=ranking-row] th").await, RANKING);
+    assert_eq!(browser.texts("[data-testid=ranking-row] .unit__name").await, RANKING);
     assert_eq!(browser.client.current_url().await.unwrap().path(), RESULTS_PATH);
     browser.client.close().await.unwrap();
 }
@@ -178,7 +178,7 @@ async fn the_language_switch_changes_text_and_numbers_and_persists() {
     let english = browser.texts("[data-testid=ranking-row] .total").await;
     assert_eq!(english[fractional], totals[fractional].replace(',', "."), "English writes a decimal point");
     // Unit names are proper names: they keep their Vietnamese spelling.
-    assert_eq!(browser.texts("[data-testid=ranking-row] th").await, RANKING);
+    assert_eq!(browser.texts("[data-testid=ranking-row] .unit__name").await, RANKING);
     assert_accessible(&browser, "results in English at 360 px").await;
     maybe_screenshot(&browser, "results-360-en").await;
 

@@ -52,9 +52,11 @@ pub fn RankingTable(results: BlocResults) -> impl IntoView {
                 <tr data-testid="ranking-row">
                     <td class="rank">
                         <span class="rank__number">{row.rank}</span>
-                        {move || tie_text().map(|t| view! { <span class="rank__tie">{t}</span> })}
                     </td>
-                    <th scope="row" class="unit">{row.unit.name.clone()}</th>
+                    <th scope="row" class="unit">
+                        <span class="unit__name">{row.unit.name.clone()}</span>
+                        {move || tie_text().map(|t| view! { <span class="rank__tie">{t}</span> })}
+                    </th>
                     <td class="num total">{move || format::points(total, i18n.get_locale())}</td>
                     {cells}
                     <td class="num">{move || format::points(bonus, i18n.get_locale())}</td>
@@ -68,7 +70,7 @@ pub fn RankingTable(results: BlocResults) -> impl IntoView {
     view! {
         <div class="table-scroll" role="region" aria-labelledby="ranking-caption" tabindex="0">
             <table class="ranking" data-testid="ranking">
-                <caption id="ranking-caption">{t!(i18n, results.ranking_caption)}</caption>
+                <caption id="ranking-caption" class="visually-hidden">{t!(i18n, results.ranking_caption)}</caption>
                 <thead>
                     <tr>
                         <th scope="col">{t!(i18n, results.rank)}</th>

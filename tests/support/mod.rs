@@ -242,8 +242,14 @@ impl Browser {
         self.js("return document.documentElement.scrollWidth > window.innerWidth").await == json!(true)
     }
 
+    /// A PNG of the whole page: the window grows to the page's height for the shot.
     pub async fn screenshot(&self, path: &Path) {
+        let height = self.js("return document.documentElement.scrollHeight").await.as_u64().unwrap_or(900) as u32;
+        let (outer_w, outer_h) = self.client.get_window_size().await.expect("window size");
+        let (outer_w, outer_h) = (outer_w as u32, outer_h as u32);
+        self.client.set_window_size(outer_w, height.max(outer_h)).await.expect("resize");
         let png = self.client.screenshot().await.expect("screenshot");
         std::fs::write(path, png).expect("write screenshot");
+        self.client.set_window_size(outer_w, outer_h).await.expect("resize back");
     }
 }
