@@ -4,7 +4,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// `{"code": "year_not_found", "message": "…"}`; `fields` maps a field to its messages on 422.
+use crate::points::Points;
+
+/// `{"code": "year_not_found", "message": "…"}`; on 422 `fields` maps each field to what is
+/// wrong with it, e.g. `{"scores.12.self_score": [{"code": "above_max", "max": 30}]}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiErrorBody {
@@ -13,5 +16,47 @@ pub struct ApiErrorBody {
     /// For people and logs, in English.
     pub message: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub fields: BTreeMap<String, Vec<String>>,
+    pub fields: FieldErrors,
+}
+
+/// Field path → what is wrong with it. Paths: `scores.{criterion_id}.self_score`,
+/// `bonuses.{index}.reason`, `comment`, …
+pub type FieldErrors = BTreeMap<String, Vec<FieldError>>;
+
+/// What is wrong with one field, as a code (with its numbers) that clients translate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum FieldError {
+    #[error("required")]
+    Required,
+    #[error("not a number")]
+    NotANumber,
+    #[error("more than two decimal places")]
+    TooPrecise,
+    #[error("cannot be negative")]
+    Negative,
+    #[error("must be above zero")]
+    NotPositive,
+    #[error("cannot be above {max}")]
+    AboveMax { max: Points },
+    #[error("must be a multiple of {step}")]
+    OffStep { step: Points },
+    #[error("longer than {max} characters")]
+    TooLong { max: u32 },
+    #[error("more than {max} entries")]
+    TooMany { max: u32 },
+    #[error("not an http(s) link")]
+    NotALink,
+    #[error("no such criterion on this sheet")]
+    UnknownCriterion,
+    #[error("a criterion is listed twice")]
+    Duplicate,
+    #[error("invalid value")]
+    Invalid,
+}
+
+/// Collects field errors as a form is checked.
+pub fn push(errors: &mut FieldErrors, field: impl Into<String>, error: FieldError) {
+    errors.entry(field.into()).or_default().push(error);
 }

@@ -2,6 +2,7 @@
 //! score sheets, totals, ranking and awards. Pure Rust with no I/O: the SPA and the server
 //! both use it, so every rule is written once.
 
+pub mod auth;
 pub mod awards;
 pub mod criteria;
 pub mod error;
@@ -10,6 +11,8 @@ pub mod points;
 pub mod ranking;
 pub mod results;
 pub mod sheet;
+pub mod sheet_edit;
+pub mod workflow;
 
 pub use points::Points;
 

@@ -15,6 +15,10 @@ pub struct CriterionScore {
     pub verified_score: Option<Points>,
     #[serde(default)]
     pub note: String,
+    /// Links to the evidence for the self score (documents, reports).
+    #[serde(default)]
+    pub evidence: Vec<String>,
+    /// The verifier's comment on this criterion.
     #[serde(default)]
     pub comment: String,
 }

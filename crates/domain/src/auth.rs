@@ -1,0 +1,113 @@
+//! Who is signed in, and what their role binds them to.
+
+use serde::{Deserialize, Serialize};
+
+use crate::UnitId;
+
+pub type UserId = i64;
+
+/// The roles of DOMAIN.md. The public has no account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Scores its own unit's sheets.
+    UnitOfficer,
+    /// A unit officer whose unit leads a bloc: also verifies the bloc's sheets in the years
+    /// the unit is the leader. The binding follows the bloc's leader of each year.
+    LeaderOfficer,
+    /// Ban Thi đua – Khen thưởng: everything.
+    Staff,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::UnitOfficer, Role::LeaderOfficer, Role::Staff];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::UnitOfficer => "unit_officer",
+            Role::LeaderOfficer => "leader_officer",
+            Role::Staff => "staff",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Officers act for a unit; staff for no unit in particular.
+    pub fn needs_unit(self) -> bool {
+        !matches!(self, Role::Staff)
+    }
+}
+
+/// The signed-in user, as every permission rule sees them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: UserId,
+    pub role: Role,
+    /// Set for officers, `None` for staff.
+    pub unit_id: Option<UnitId>,
+}
+
+/// `GET /api/auth/me`: the signed-in user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub user_id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: Option<UnitId>,
+    pub unit_name: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// Lengths a username and a password must keep to.
+pub const USERNAME_MAX: usize = 64;
+pub const PASSWORD_MIN: usize = 10;
+pub const PASSWORD_MAX: usize = 256;
+
+/// Lower-case ASCII letters, digits, `.`, `_` and `-`, so a name reads the same everywhere.
+pub fn valid_username(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= USERNAME_MAX
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+}
+
+/// Long enough to resist guessing, short enough that hashing it cannot be abused.
+pub fn valid_new_password(password: &str) -> bool {
+    (PASSWORD_MIN..=PASSWORD_MAX).contains(&password.chars().count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_text() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("admin"), None);
+        assert!(Role::UnitOfficer.needs_unit() && Role::LeaderOfficer.needs_unit() && !Role::Staff.needs_unit());
+    }
+
+    #[test]
+    fn usernames_and_passwords() {
+        assert!(valid_username("so-y-te.2018_a"));
+        assert!(!valid_username(""));
+        assert!(!valid_username("Sở"));
+        assert!(!valid_username("a b"));
+        assert!(!valid_username(&"a".repeat(USERNAME_MAX + 1)));
+        assert!(valid_new_password("mười ký tự!!"));
+        assert!(!valid_new_password("short"));
+        assert!(!valid_new_password(&"x".repeat(PASSWORD_MAX + 1)));
+    }
+}
