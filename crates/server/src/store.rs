@@ -283,6 +283,7 @@ pub async fn sheets(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) ->
                 self_score: r.self_score.map(Points::from_hundredths),
                 verified_score: r.verified_score.map(Points::from_hundredths),
                 note: r.note,
+                evidence: Vec::new(),
                 comment: r.comment,
             });
         }

@@ -1,13 +1,11 @@
 //! The one error type of the API. Every failure answers JSON in the shape of
 //! `thidua_domain::error::ApiErrorBody`, whose `code` clients may rely on.
 
-use std::collections::BTreeMap;
-
 use axum::extract::rejection::PathRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use thidua_domain::error::ApiErrorBody;
+use thidua_domain::error::{ApiErrorBody, FieldErrors};
 use thidua_domain::{BlocId, Year};
 
 use crate::store::LookupError;
@@ -28,9 +26,9 @@ pub enum Error {
     BlocNotFound { year: Year, bloc_id: BlocId },
     #[error("method not allowed")]
     MethodNotAllowed,
-    /// 422: well-formed but invalid input, with the messages for each field.
-    #[error("{message}")]
-    Unprocessable { message: String, fields: BTreeMap<String, Vec<String>> },
+    /// 422: well-formed but invalid input, with what is wrong with each field.
+    #[error("{}", invalid_message(.0))]
+    Invalid(FieldErrors),
     /// 500: logged in full, answered without details.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -42,7 +40,7 @@ impl Error {
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::NotFound | Error::YearNotFound(_) | Error::BlocNotFound { .. } => StatusCode::NOT_FOUND,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Error::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -55,7 +53,7 @@ impl Error {
             Error::YearNotFound(_) => "year_not_found",
             Error::BlocNotFound { .. } => "bloc_not_found",
             Error::MethodNotAllowed => "method_not_allowed",
-            Error::Unprocessable { .. } => "invalid_input",
+            Error::Invalid(_) => "invalid_input",
             Error::Database(_) => "internal",
         }
     }
@@ -71,12 +69,24 @@ impl IntoResponse for Error {
             other => other.to_string(),
         };
         let fields = match self {
-            Error::Unprocessable { ref fields, .. } => fields.clone(),
-            _ => BTreeMap::new(),
+            Error::Invalid(ref fields) => fields.clone(),
+            _ => FieldErrors::new(),
         };
         let body = ApiErrorBody { code: self.code().to_owned(), message, fields };
         (self.status(), Json(body)).into_response()
     }
+}
+
+/// "invalid input: scores.12.self_score (cannot be above 30)", for people and logs.
+fn invalid_message(fields: &FieldErrors) -> String {
+    let parts: Vec<String> = fields
+        .iter()
+        .map(|(field, errors)| {
+            let what: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            format!("{field} ({})", what.join(", "))
+        })
+        .collect();
+    format!("invalid input: {}", parts.join("; "))
 }
 
 impl From<LookupError> for Error {
@@ -98,6 +108,8 @@ impl From<PathRejection> for Error {
 
 #[cfg(test)]
 mod tests {
+    use thidua_domain::error::FieldError;
+
     use super::*;
 
     async fn body(e: Error) -> (StatusCode, ApiErrorBody) {
@@ -109,11 +121,13 @@ mod tests {
 
     #[tokio::test]
     async fn unprocessable_carries_the_field_map() {
-        let fields = BTreeMap::from([("score".to_owned(), vec!["a score must be a multiple of 0.5".to_owned()])]);
-        let (status, b) = body(Error::Unprocessable { message: "invalid score".into(), fields: fields.clone() }).await;
+        let step = thidua_domain::Points::from_hundredths(50);
+        let fields = FieldErrors::from([("scores.12.self_score".to_owned(), vec![FieldError::OffStep { step }])]);
+        let (status, b) = body(Error::Invalid(fields.clone())).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(b.code, "invalid_input");
         assert_eq!(b.fields, fields);
+        assert_eq!(b.message, "invalid input: scores.12.self_score (must be a multiple of 0.5)");
     }
 
     #[tokio::test]
