@@ -1,8 +1,9 @@
-//! thidua-server: the reference backend. A read API over SQLite whose rules all come from
-//! `thidua_domain`, its OpenAPI document, and the built SPA.
+//! thidua-server: the reference backend. A JSON API over SQLite whose rules all come from
+//! `thidua_domain` (public results; signed-in scoring), its OpenAPI document, and the built SPA.
 //!
 //! `main.rs` only parses the command line; tests start the same [`Server`] in-process.
 
+pub mod accounts;
 pub mod config;
 pub mod db;
 pub mod http;
@@ -29,7 +30,7 @@ pub enum StartError {
     #[error("cannot create the directory {}: {source}", path.display())]
     DataDir { path: PathBuf, source: std::io::Error },
     #[error("cannot load the demo data: {0}")]
-    Demo(sqlx::Error),
+    Demo(seed::SeedError),
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: SocketAddr, source: std::io::Error },
     #[error("the server stopped: {0}")]
@@ -42,30 +43,29 @@ pub struct Server {
     addr: SocketAddr,
     app: Router,
     db: Db,
+    /// Print the demo accounts after the "listening" line.
+    demo_accounts: bool,
 }
 
 impl Server {
     /// Opens and migrates the database, binds the address, loads the demo data if asked.
     /// Fails before anything is logged, so a bad start is a single line of output.
     pub async fn bind(config: &Config) -> Result<Server, StartError> {
-        if config.database == config::DEFAULT_DATABASE {
-            // Only the default lives in a directory we own; a path someone gave us must exist.
-            let path = PathBuf::from("data");
-            std::fs::create_dir_all(&path).map_err(|source| StartError::DataDir { path, source })?;
-        }
-        let db = db::connect(&config.database).await?;
+        let db = open_database(&config.database).await?;
         let listen_error = |source| StartError::Listen { addr: config.addr, source };
         let listener = TcpListener::bind(config.addr).await.map_err(listen_error)?;
         let addr = listener.local_addr().map_err(listen_error)?;
+        let mut demo_accounts = false;
         if config.demo {
             if seed::load_demo(&db).await.map_err(StartError::Demo)? {
                 tracing::info!("loaded the demo data into {}", config.database);
             } else {
                 tracing::info!("{} already holds data: the demo data was not loaded", config.database);
             }
+            demo_accounts = seed::has_demo_accounts(&db).await.map_err(|e| StartError::Demo(e.into()))?;
         }
         let app = router(AppState { db: db.clone(), static_dir: config.static_dir.clone() });
-        Ok(Server { listener, addr, app, db })
+        Ok(Server { listener, addr, app, db, demo_accounts })
     }
 
     /// The address actually bound (the real port when asked for port 0).
@@ -82,6 +82,16 @@ impl Server {
     }
 }
 
+/// Opens (creating the default `data` directory if needed) and migrates the database.
+pub async fn open_database(url: &str) -> Result<Db, StartError> {
+    if url == config::DEFAULT_DATABASE {
+        // Only the default lives in a directory we own; a path someone gave us must exist.
+        let path = PathBuf::from("data");
+        std::fs::create_dir_all(&path).map_err(|source| StartError::DataDir { path, source })?;
+    }
+    Ok(db::connect(url).await?)
+}
+
 /// Starts the server, announces it on stdout (one line, which scripts and tests wait for)
 /// and serves until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> Result<(), StartError> {
@@ -89,6 +99,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let mut stdout = std::io::stdout().lock();
     // A closed stdout must not stop (or panic) the server.
     let _ = writeln!(stdout, "thidua-server listening on http://{}/", server.local_addr());
+    if server.demo_accounts {
+        let _ = write!(stdout, "{}", seed::demo_accounts_text());
+    }
     let _ = stdout.flush();
     drop(stdout);
     server.serve(shutdown_signal()).await?;

@@ -1,17 +1,26 @@
-//! The demo data: the 2018 Culture–Society bloc of Bắc Ninh province.
+//! The demo data: the 2018 Culture–Society bloc of Bắc Ninh province, and 2019 as a year
+//! being scored, with one demo account per role.
 //!
 //! Real: the bloc, its seven members, the pact's plan and conference, the award types and the
 //! five proposals. Illustrative (so `sample_data` is set): the leader and deputy, every score,
 //! bonus and deduction. The sample scores are chosen so that the verified ranking follows the
-//! real proposals, and so that two units tie on the total and section I decides.
+//! real proposals, and so that two units tie on the total and section I decides. The 2018
+//! sheets are approved (they are the published results); the 2019 ones are empty drafts.
 
 use sqlx::{Sqlite, Transaction};
+use thidua_domain::auth::Role;
 use thidua_domain::ranking::TieBreak;
+use thidua_domain::workflow::SheetState;
 
+use crate::accounts::{hash_password, PasswordError};
 use crate::db::Db;
+use crate::store::accounts::{create_user, CreateUserError, NewUser};
 use crate::store::tie_break_to_db;
 
+/// The year with published results.
 pub const YEAR: i32 = 2018;
+/// The year in progress: same bloc, members, leader, criteria and award types; sheets in draft.
+pub const YEAR_IN_PROGRESS: i32 = 2019;
 pub const BLOC_NAME: &str = "Khối các sở, ban, ngành tham mưu và quản lý Nhà nước về văn hóa, xã hội";
 
 /// The members, in the bloc's order.
@@ -134,9 +143,80 @@ const PROPOSALS: [(usize, &str); 5] = [
     (BH, "bang_khen_chu_tich_ubnd_tinh"),
 ];
 
+/// The password of every demo account. Demo only: a real installation has no accounts until
+/// staff create them with `thidua-server create-user`.
+pub const DEMO_PASSWORD: &str = "thidua-demo";
+
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub display_name: &'static str,
+    pub role: Role,
+    /// Index into `UNITS`; `None` for staff.
+    pub unit: Option<usize>,
+}
+
+/// One account per role; `ldtbxh` is the officer of the bloc's leader unit.
+pub const DEMO_ACCOUNTS: [DemoAccount; 4] = [
+    DemoAccount {
+        username: "staff", display_name: "Ban Thi đua – Khen thưởng tỉnh", role: Role::Staff, unit: None
+    },
+    DemoAccount {
+        username: "yte", display_name: "Cán bộ thi đua Sở Y tế", role: Role::UnitOfficer, unit: Some(YT)
+    },
+    DemoAccount {
+        username: "gddt",
+        display_name: "Cán bộ thi đua Sở Giáo dục và Đào tạo",
+        role: Role::UnitOfficer,
+        unit: Some(GD),
+    },
+    DemoAccount {
+        username: "ldtbxh",
+        display_name: "Cán bộ thi đua Sở Lao động - Thương binh và Xã hội",
+        role: Role::LeaderOfficer,
+        unit: Some(LD),
+    },
+];
+
+/// The lines the server prints after "listening on" when it runs with the demo data.
+pub fn demo_accounts_text() -> String {
+    let mut text = format!("demo accounts (password \"{DEMO_PASSWORD}\"):\n");
+    for a in &DEMO_ACCOUNTS {
+        let unit = a.unit.map_or(a.display_name, |u| UNITS[u]);
+        text.push_str(&format!("  {:<8} {:<15} {unit}\n", a.username, a.role.as_str()));
+    }
+    text
+}
+
+/// Whether the demo accounts are in the database (they are not when `--demo` met a database
+/// that already held other data).
+pub async fn has_demo_accounts(db: &Db) -> sqlx::Result<bool> {
+    let mut found = 0;
+    for a in &DEMO_ACCOUNTS {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = ?").bind(a.username).fetch_one(db).await?;
+        found += n;
+    }
+    Ok(found == DEMO_ACCOUNTS.len() as i64)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    #[error(transparent)]
+    Account(#[from] CreateUserError),
+}
+
 /// Loads the demo data if the database holds no years, units or blocs yet; returns whether
 /// it did. All or nothing: one transaction.
-pub async fn load_demo(db: &Db) -> sqlx::Result<bool> {
+pub async fn load_demo(db: &Db) -> Result<bool, SeedError> {
+    let mut hashes = Vec::with_capacity(DEMO_ACCOUNTS.len());
+    for _ in &DEMO_ACCOUNTS {
+        // A salt of its own for each, like any account.
+        hashes.push(hash_password(DEMO_PASSWORD.to_owned()).await?);
+    }
     let mut tx = db.begin().await?;
     let existing: i64 = sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM years) + (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM blocs)",
@@ -146,17 +226,30 @@ pub async fn load_demo(db: &Db) -> sqlx::Result<bool> {
     if existing > 0 {
         return Ok(false);
     }
-    insert_demo(&mut tx).await?;
+    let units = insert_demo(&mut tx).await?;
+    for (account, hash) in DEMO_ACCOUNTS.iter().zip(&hashes) {
+        let user = NewUser {
+            username: account.username,
+            display_name: account.display_name,
+            password_hash: hash,
+            role: account.role,
+            unit_id: account.unit.map(|u| units[u]),
+        };
+        create_user(&mut tx, &user).await?;
+    }
     tx.commit().await?;
     Ok(true)
 }
 
-async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO years (year, tie_break) VALUES (?, ?)")
-        .bind(YEAR)
-        .bind(tie_break_to_db(TieBreak::SectionOrder))
-        .execute(&mut **tx)
-        .await?;
+/// Inserts both years; returns the units' ids in the order of `UNITS`.
+async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<Vec<i64>> {
+    for year in [YEAR, YEAR_IN_PROGRESS] {
+        sqlx::query("INSERT INTO years (year, tie_break) VALUES (?, ?)")
+            .bind(year)
+            .bind(tie_break_to_db(TieBreak::SectionOrder))
+            .execute(&mut **tx)
+            .await?;
+    }
 
     // Ids come back through `RETURNING`, which SQLite and PostgreSQL both have.
     let mut units: Vec<i64> = Vec::with_capacity(UNITS.len());
@@ -173,50 +266,59 @@ async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<()> {
         .bind(BLOC_NAME)
         .fetch_one(&mut **tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO bloc_years (bloc_id, year, leader_unit_id, deputy_unit_id, pact_signed_on, pact_note,
-                                 pact_document_url, bonus_cap, sample_data)
-         VALUES (?, ?, ?, ?, NULL, ?, NULL, ?, TRUE)",
-    )
-    .bind(bloc)
-    .bind(YEAR)
-    .bind(units[LEADER])
-    .bind(units[DEPUTY])
-    .bind(PACT_NOTE)
-    .bind(BONUS_CAP)
-    .execute(&mut **tx)
-    .await?;
-    for (position, unit) in units.iter().enumerate() {
-        sqlx::query("INSERT INTO memberships (bloc_id, year, unit_id, position) VALUES (?, ?, ?, ?)")
+    // 2019 has no pact recorded yet; everything else about the bloc carries over.
+    for (year, pact_note) in [(YEAR, PACT_NOTE), (YEAR_IN_PROGRESS, "")] {
+        sqlx::query(
+            "INSERT INTO bloc_years (bloc_id, year, leader_unit_id, deputy_unit_id, pact_signed_on, pact_note,
+                                     pact_document_url, bonus_cap, sample_data)
+             VALUES (?, ?, ?, ?, NULL, ?, NULL, ?, TRUE)",
+        )
+        .bind(bloc)
+        .bind(year)
+        .bind(units[LEADER])
+        .bind(units[DEPUTY])
+        .bind(pact_note)
+        .bind(BONUS_CAP)
+        .execute(&mut **tx)
+        .await?;
+        for (position, unit) in units.iter().enumerate() {
+            sqlx::query("INSERT INTO memberships (bloc_id, year, unit_id, position) VALUES (?, ?, ?, ?)")
+                .bind(bloc)
+                .bind(year)
+                .bind(unit)
+                .bind(position as i64)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+
+    // The 2019 table is a copy of 2018's, as staff would start a year: new rows, new ids.
+    let leaves = insert_criteria(tx, bloc, YEAR).await?;
+    insert_criteria(tx, bloc, YEAR_IN_PROGRESS).await?;
+
+    // 2019: one empty draft per member, waiting for its unit.
+    for unit in &units {
+        sqlx::query("INSERT INTO score_sheets (bloc_id, year, unit_id, state) VALUES (?, ?, ?, ?)")
             .bind(bloc)
-            .bind(YEAR)
+            .bind(YEAR_IN_PROGRESS)
             .bind(unit)
-            .bind(position as i64)
+            .bind(SheetState::Draft.as_str())
             .execute(&mut **tx)
             .await?;
     }
 
-    // Parents before children; the leaves' ids in order are the columns of SCORES.
-    let mut leaves = Vec::new();
-    for (position, section) in CRITERIA.iter().enumerate() {
-        let id = insert_criterion(tx, bloc, None, section, position).await?;
-        if section.children.is_empty() {
-            leaves.push(id);
-        }
-        for (position, item) in section.children.iter().enumerate() {
-            leaves.push(insert_criterion(tx, bloc, Some(id), item, position).await?);
-        }
-    }
-
+    // 2018: approved, so its verified scores are the published ranking.
     let mut sheets = [0i64; UNITS.len()];
     for (unit, verified, self_assessed) in SCORES {
-        let sheet: i64 =
-            sqlx::query_scalar("INSERT INTO score_sheets (bloc_id, year, unit_id) VALUES (?, ?, ?) RETURNING id")
-                .bind(bloc)
-                .bind(YEAR)
-                .bind(units[unit])
-                .fetch_one(&mut **tx)
-                .await?;
+        let sheet: i64 = sqlx::query_scalar(
+            "INSERT INTO score_sheets (bloc_id, year, unit_id, state) VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(bloc)
+        .bind(YEAR)
+        .bind(units[unit])
+        .bind(SheetState::Approved.as_str())
+        .fetch_one(&mut **tx)
+        .await?;
         sheets[unit] = sheet;
         for ((criterion, verified), self_score) in leaves.iter().zip(verified).zip(self_assessed) {
             sqlx::query(
@@ -242,22 +344,9 @@ async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<()> {
             .await?;
     }
 
-    let mut award_ids: Vec<(&str, i64)> = Vec::with_capacity(AWARD_TYPES.len());
-    for (code, name, precedence, quota) in AWARD_TYPES {
-        let id = sqlx::query_scalar(
-            "INSERT INTO award_types (year, code, name, precedence, quota_per_bloc, legal_basis)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(YEAR)
-        .bind(code)
-        .bind(name)
-        .bind(precedence)
-        .bind(quota)
-        .bind(LEGAL_BASIS)
-        .fetch_one(&mut **tx)
-        .await?;
-        award_ids.push((code, id));
-    }
+    let award_ids = insert_award_types(tx, YEAR).await?;
+    // The award rules carry over to 2019; no one is proposed before its conference.
+    insert_award_types(tx, YEAR_IN_PROGRESS).await?;
     for (unit, award) in PROPOSALS {
         let award_type_id = award_ids.iter().find(|(code, _)| *code == award).map(|&(_, id)| id);
         sqlx::query("INSERT INTO proposals (bloc_id, year, unit_id, award_type_id) VALUES (?, ?, ?, ?)")
@@ -268,12 +357,50 @@ async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<()> {
             .execute(&mut **tx)
             .await?;
     }
-    Ok(())
+    Ok(units)
+}
+
+/// The award types of `year`, by code.
+async fn insert_award_types(tx: &mut Transaction<'_, Sqlite>, year: i32) -> sqlx::Result<Vec<(&'static str, i64)>> {
+    let mut award_ids = Vec::with_capacity(AWARD_TYPES.len());
+    for (code, name, precedence, quota) in AWARD_TYPES {
+        let id = sqlx::query_scalar(
+            "INSERT INTO award_types (year, code, name, precedence, quota_per_bloc, legal_basis)
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(year)
+        .bind(code)
+        .bind(name)
+        .bind(precedence)
+        .bind(quota)
+        .bind(LEGAL_BASIS)
+        .fetch_one(&mut **tx)
+        .await?;
+        award_ids.push((code, id));
+    }
+    Ok(award_ids)
+}
+
+/// The criteria tree for `year`, parents before children; returns the leaves' ids in order
+/// (the columns of `SCORES`).
+async fn insert_criteria(tx: &mut Transaction<'_, Sqlite>, bloc: i64, year: i32) -> sqlx::Result<Vec<i64>> {
+    let mut leaves = Vec::new();
+    for (position, section) in CRITERIA.iter().enumerate() {
+        let id = insert_criterion(tx, bloc, year, None, section, position).await?;
+        if section.children.is_empty() {
+            leaves.push(id);
+        }
+        for (position, item) in section.children.iter().enumerate() {
+            leaves.push(insert_criterion(tx, bloc, year, Some(id), item, position).await?);
+        }
+    }
+    Ok(leaves)
 }
 
 async fn insert_criterion(
     tx: &mut Transaction<'_, Sqlite>,
     bloc: i64,
+    year: i32,
     parent: Option<i64>,
     node: &Node,
     position: usize,
@@ -283,7 +410,7 @@ async fn insert_criterion(
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(bloc)
-    .bind(YEAR)
+    .bind(year)
     .bind(parent)
     .bind(node.code)
     .bind(node.title)
@@ -323,9 +450,22 @@ mod tests {
     }
 
     #[test]
+    fn demo_accounts_fit_their_roles() {
+        for a in &DEMO_ACCOUNTS {
+            assert!(thidua_domain::auth::valid_username(a.username), "{}", a.username);
+            assert_eq!(a.role.needs_unit(), a.unit.is_some(), "{}", a.username);
+        }
+        assert!(thidua_domain::auth::valid_new_password(DEMO_PASSWORD));
+        assert_eq!(DEMO_ACCOUNTS.iter().find(|a| a.role == Role::LeaderOfficer).and_then(|a| a.unit), Some(LEADER));
+        let text = demo_accounts_text();
+        assert!(text.contains("thidua-demo") && text.contains("ldtbxh") && text.contains("Sở Y tế"), "{text}");
+    }
+
+    #[test]
     fn names_are_nfc() {
         // Precomposed letters only: "ệ" is one code point here, never "e" + two combining marks.
-        for name in UNITS.iter().chain([&BLOC_NAME, &PACT_NOTE]) {
+        let accounts = DEMO_ACCOUNTS.iter().map(|a| &a.display_name);
+        for name in UNITS.iter().chain([&BLOC_NAME, &PACT_NOTE]).chain(accounts) {
             assert!(!name.chars().any(|c| ('\u{300}'..='\u{36f}').contains(&c)), "{name} has combining marks");
         }
     }

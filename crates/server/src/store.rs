@@ -1,5 +1,9 @@
 //! Reading the record: one small function per question, each returning domain types.
 //! No rule lives here; totals, ranking and award grouping are `thidua_domain`'s.
+//! Accounts and the scoring workflow have their own modules.
+
+pub mod accounts;
+pub mod sheets;
 
 use std::collections::HashMap;
 
@@ -9,7 +13,6 @@ use thidua_domain::criteria::{CriteriaTable, Criterion, CriterionId};
 use thidua_domain::model::{BlocDetail, BlocSummary, Pact, Unit, YearSummary};
 use thidua_domain::ranking::TieBreak;
 use thidua_domain::results::{bloc_results, BlocResults, ResultsInput};
-use thidua_domain::sheet::{Adjustment, CriterionScore, ScoreSheet};
 use thidua_domain::{BlocId, Points, Year};
 
 /// Why a lookup found nothing, or failed.
@@ -237,81 +240,6 @@ pub async fn criteria_table(
 }
 
 #[derive(FromRow)]
-struct ScoreRow {
-    sheet_id: i64,
-    criterion_id: CriterionId,
-    self_score: Option<i64>,
-    verified_score: Option<i64>,
-    note: String,
-    comment: String,
-}
-
-#[derive(FromRow)]
-struct AdjustmentRow {
-    sheet_id: i64,
-    kind: String,
-    reason: String,
-    points: i64,
-}
-
-/// Every score sheet of the bloc's members for the year, with scores and adjustments.
-pub async fn sheets(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -> sqlx::Result<Vec<ScoreSheet>> {
-    let heads: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT id, unit_id FROM score_sheets WHERE year = ? AND bloc_id = ? ORDER BY id")
-            .bind(year)
-            .bind(bloc_id)
-            .fetch_all(&mut *conn)
-            .await?;
-    let mut sheets: Vec<ScoreSheet> =
-        heads.iter().map(|&(_, unit_id)| ScoreSheet { unit_id, ..Default::default() }).collect();
-    let index: HashMap<i64, usize> = heads.iter().enumerate().map(|(i, &(id, _))| (id, i)).collect();
-
-    let scores: Vec<ScoreRow> = sqlx::query_as(
-        "SELECT c.sheet_id, c.criterion_id, c.self_score, c.verified_score, c.note, c.comment
-         FROM criterion_scores c JOIN score_sheets s ON s.id = c.sheet_id
-         WHERE s.year = ? AND s.bloc_id = ?
-         ORDER BY c.sheet_id, c.criterion_id",
-    )
-    .bind(year)
-    .bind(bloc_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    for r in scores {
-        if let Some(&i) = index.get(&r.sheet_id) {
-            sheets[i].scores.push(CriterionScore {
-                criterion_id: r.criterion_id,
-                self_score: r.self_score.map(Points::from_hundredths),
-                verified_score: r.verified_score.map(Points::from_hundredths),
-                note: r.note,
-                evidence: Vec::new(),
-                comment: r.comment,
-            });
-        }
-    }
-
-    let adjustments: Vec<AdjustmentRow> = sqlx::query_as(
-        "SELECT a.sheet_id, a.kind, a.reason, a.points
-         FROM adjustments a JOIN score_sheets s ON s.id = a.sheet_id
-         WHERE s.year = ? AND s.bloc_id = ?
-         ORDER BY a.sheet_id, a.position, a.id",
-    )
-    .bind(year)
-    .bind(bloc_id)
-    .fetch_all(conn)
-    .await?;
-    for r in adjustments {
-        let Some(&i) = index.get(&r.sheet_id) else { continue };
-        let adjustment = Adjustment { reason: r.reason, points: Points::from_hundredths(r.points) };
-        match r.kind.as_str() {
-            "bonus" => sheets[i].bonuses.push(adjustment),
-            "deduction" => sheets[i].deductions.push(adjustment),
-            other => return Err(corrupt(format!("unknown adjustment kind {other:?}"))),
-        }
-    }
-    Ok(sheets)
-}
-
-#[derive(FromRow)]
 struct AwardTypeRow {
     id: i64,
     code: String,
@@ -386,7 +314,8 @@ pub async fn results(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -
     let bloc = bloc_year(&mut *conn, year, bloc_id).await?;
     let members = members(&mut *conn, year, bloc_id).await?;
     let table = criteria_table(&mut *conn, year, bloc_id, Points::from_hundredths(bloc.bonus_cap)).await?;
-    let sheets = sheets(&mut *conn, year, bloc_id).await?;
+    // Only approved sheets count: a sheet still being scored or verified is not a result.
+    let sheets = sheets::approved(&mut *conn, year, bloc_id).await?;
     let award_types = award_types(&mut *conn, year).await?;
     let proposals = proposals(conn, year, bloc_id).await?;
     Ok(bloc_results(&ResultsInput {

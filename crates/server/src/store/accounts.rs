@@ -1,0 +1,226 @@
+//! Users, sessions and the sign-in throttle.
+
+use sqlx::{FromRow, SqliteConnection};
+use thidua_domain::auth::{Me, Principal, Role, UserId};
+use thidua_domain::UnitId;
+use time::OffsetDateTime;
+
+use crate::accounts::{parse_timestamp, throttle_window, timestamp, MAX_FAILURES};
+
+use super::corrupt;
+
+/// A user as sign-in sees them.
+#[derive(Debug, FromRow)]
+pub struct Credentials {
+    pub id: UserId,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+pub async fn credentials(conn: &mut SqliteConnection, username: &str) -> sqlx::Result<Option<Credentials>> {
+    sqlx::query_as("SELECT id, password_hash, disabled FROM users WHERE username = ?")
+        .bind(username)
+        .fetch_optional(conn)
+        .await
+}
+
+#[derive(FromRow)]
+struct UserRow {
+    id: UserId,
+    username: String,
+    display_name: String,
+    role: String,
+    unit_id: Option<UnitId>,
+    unit_name: Option<String>,
+}
+
+impl UserRow {
+    fn into_user(self) -> sqlx::Result<SignedIn> {
+        let role = Role::parse(&self.role).ok_or_else(|| corrupt(format!("unknown role {:?}", self.role)))?;
+        Ok(SignedIn {
+            principal: Principal { user_id: self.id, role, unit_id: self.unit_id },
+            me: Me {
+                user_id: self.id,
+                username: self.username,
+                display_name: self.display_name,
+                role,
+                unit_id: self.unit_id,
+                unit_name: self.unit_name,
+            },
+        })
+    }
+}
+
+/// A signed-in user: what permissions need, and what `GET /api/auth/me` answers.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub principal: Principal,
+    pub me: Me,
+}
+
+const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.unit_id, n.name AS unit_name";
+
+pub async fn user(conn: &mut SqliteConnection, id: UserId) -> sqlx::Result<Option<SignedIn>> {
+    let row: Option<UserRow> = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users u LEFT JOIN units n ON n.id = u.unit_id WHERE u.id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(UserRow::into_user).transpose()
+}
+
+/// The user a session token (by its hash) stands for, if the session is current and the
+/// user not disabled. An expired session is deleted on the way.
+pub async fn session_user(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    now: OffsetDateTime,
+) -> sqlx::Result<Option<SignedIn>> {
+    #[derive(FromRow)]
+    struct Row {
+        expires_at: String,
+        disabled: bool,
+        #[sqlx(flatten)]
+        user: UserRow,
+    }
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT s.expires_at, u.disabled, {USER_COLUMNS}
+         FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN units n ON n.id = u.unit_id
+         WHERE s.token_hash = ?"
+    ))
+    .bind(token_hash)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    // An unreadable expiry counts as expired: the session is refused, never extended.
+    if parse_timestamp(&row.expires_at).is_none_or(|expires| expires <= now) {
+        delete_session(conn, token_hash).await?;
+        return Ok(None);
+    }
+    if row.disabled {
+        return Ok(None);
+    }
+    row.user.into_user().map(Some)
+}
+
+pub async fn create_session(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    user_id: UserId,
+    now: OffsetDateTime,
+    expires: OffsetDateTime,
+) -> sqlx::Result<()> {
+    // Sessions that ran out are of no use; each sign-in sweeps them, so the table stays small.
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= ?").bind(timestamp(now)).execute(&mut *conn).await?;
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(timestamp(now))
+        .bind(timestamp(expires))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_session(conn: &mut SqliteConnection, token_hash: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).execute(conn).await?;
+    Ok(())
+}
+
+/// When a locked-out username may try again, or `None` if it may try now.
+pub async fn locked_until(
+    conn: &mut SqliteConnection,
+    username: &str,
+    now: OffsetDateTime,
+) -> sqlx::Result<Option<OffsetDateTime>> {
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT failures, window_started_at FROM login_throttle WHERE username = ?")
+            .bind(username)
+            .fetch_optional(conn)
+            .await?;
+    let Some((failures, started)) = row else { return Ok(None) };
+    let Some(ends) = parse_timestamp(&started).map(|t| t + throttle_window()) else { return Ok(None) };
+    Ok((failures >= MAX_FAILURES && ends > now).then_some(ends))
+}
+
+/// Counts a failed sign-in: the first failure (or the first after a window ended) opens a
+/// new window. One statement, so concurrent failures on several servers all count.
+pub async fn record_failure(conn: &mut SqliteConnection, username: &str, now: OffsetDateTime) -> sqlx::Result<()> {
+    let window_opened_before = timestamp(now - throttle_window());
+    sqlx::query(
+        "INSERT INTO login_throttle (username, failures, window_started_at) VALUES (?1, 1, ?2)
+         ON CONFLICT (username) DO UPDATE SET
+             failures = CASE WHEN login_throttle.window_started_at <= ?3 THEN 1 ELSE login_throttle.failures + 1 END,
+             window_started_at = CASE WHEN login_throttle.window_started_at <= ?3
+                                      THEN excluded.window_started_at ELSE login_throttle.window_started_at END",
+    )
+    .bind(username)
+    .bind(timestamp(now))
+    .bind(&window_opened_before)
+    .execute(&mut *conn)
+    .await?;
+    // Windows that ended are of no use; drop them so guessed names do not pile up.
+    sqlx::query("DELETE FROM login_throttle WHERE window_started_at <= ?")
+        .bind(&window_opened_before)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn clear_failures(conn: &mut SqliteConnection, username: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM login_throttle WHERE username = ?").bind(username).execute(conn).await?;
+    Ok(())
+}
+
+/// A user to create; the password is already hashed.
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub unit_id: Option<UnitId>,
+}
+
+/// Why a user could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    #[error("the username {0:?} is taken")]
+    UsernameTaken(String),
+    #[error("there is no unit with id {0}")]
+    NoSuchUnit(UnitId),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Creates a user. Officer or staff and its unit are checked by the caller against the
+/// domain's `Role::needs_unit`; the schema refuses a mismatch anyway.
+pub async fn create_user(conn: &mut SqliteConnection, user: &NewUser<'_>) -> Result<UserId, CreateUserError> {
+    if let Some(unit) = user.unit_id {
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM units WHERE id = ?").bind(unit).fetch_optional(&mut *conn).await?;
+        if exists.is_none() {
+            return Err(CreateUserError::NoSuchUnit(unit));
+        }
+    }
+    let result = sqlx::query_scalar(
+        "INSERT INTO users (username, display_name, password_hash, role, unit_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(user.username)
+    .bind(user.display_name)
+    .bind(user.password_hash)
+    .bind(user.role.as_str())
+    .bind(user.unit_id)
+    .bind(timestamp(crate::accounts::now()))
+    .fetch_one(conn)
+    .await;
+    match result {
+        Ok(id) => Ok(id),
+        // Checked by the constraint rather than a look-up first, so two at once cannot both win.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            Err(CreateUserError::UsernameTaken(user.username.to_owned()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
