@@ -264,13 +264,52 @@ async fn openapi_document_names_every_path() {
         "/api/years/{year}/blocs",
         "/api/years/{year}/blocs/{bloc_id}",
         "/api/years/{year}/blocs/{bloc_id}/results",
+        "/api/auth/me",
+        "/api/sheets",
+        "/api/sheets/{id}",
     ] {
         assert!(paths[path]["get"].is_object(), "{path} is documented");
     }
+    for (path, method) in [
+        ("/api/auth/login", "post"),
+        ("/api/auth/logout", "post"),
+        ("/api/sheets/{id}/self", "put"),
+        ("/api/sheets/{id}/verification", "put"),
+        ("/api/sheets/{id}/submit", "post"),
+        ("/api/sheets/{id}/return", "post"),
+        ("/api/sheets/{id}/approve", "post"),
+    ] {
+        assert!(paths[path][method].is_object(), "{method} {path} is documented");
+    }
+    assert_eq!(paths["/api/sheets/{id}/self"]["put"]["security"][0]["session_cookie"], serde_json::json!([]));
+    for code in ["401", "403", "404", "409", "422"] {
+        assert!(paths["/api/sheets/{id}/self"]["put"]["responses"][code].is_object(), "PUT self answers {code}");
+    }
+    let scheme = &doc["components"]["securitySchemes"]["session_cookie"];
+    assert_eq!((scheme["type"].as_str(), scheme["in"].as_str()), (Some("apiKey"), Some("cookie")));
+    assert_eq!(scheme["name"], "thidua_session");
     let schemas = doc["components"]["schemas"].as_object().unwrap();
-    for schema in ["YearSummary", "BlocSummary", "BlocDetail", "BlocResults", "ApiErrorBody"] {
+    for schema in [
+        "YearSummary",
+        "BlocSummary",
+        "BlocDetail",
+        "BlocResults",
+        "ApiErrorBody",
+        "Me",
+        "LoginRequest",
+        "SheetSummary",
+        "SheetView",
+        "SelfAssessmentInput",
+        "VerificationInput",
+        "TransitionInput",
+        "AuditEntry",
+    ] {
         assert!(schemas.contains_key(schema), "{schema} has a schema");
     }
+    // The 422 field map: field path → a list of typed errors.
+    let fields = &doc["components"]["schemas"]["ApiErrorBody"]["properties"]["fields"]["$ref"];
+    let fields = &schemas[fields.as_str().unwrap().trim_start_matches("#/components/schemas/")];
+    assert_eq!(fields["additionalProperties"]["type"], "array");
 }
 
 /// A built SPA as Trunk leaves it: index.html, a hashed script with its brotli twin, a wasm file.

@@ -1,11 +1,14 @@
 //! The one error type of the API. Every failure answers JSON in the shape of
 //! `thidua_domain::error::ApiErrorBody`, whose `code` clients may rely on.
 
-use axum::extract::rejection::PathRejection;
-use axum::http::StatusCode;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use thidua_domain::error::{ApiErrorBody, FieldErrors};
+use thidua_domain::error::{push, ApiErrorBody, FieldError, FieldErrors};
+use thidua_domain::sheet_edit::SheetId;
+use thidua_domain::workflow::{Refusal, SheetState};
 use thidua_domain::{BlocId, Year};
 
 use crate::store::LookupError;
@@ -26,12 +29,41 @@ pub enum Error {
     BlocNotFound { year: Year, bloc_id: BlocId },
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// 401: no session, or one that expired or was ended.
+    #[error("not signed in, or the session has ended")]
+    Unauthenticated,
+    /// 401 from sign-in, alike for an unknown user, a wrong password and a disabled account.
+    #[error("the username or password is not correct")]
+    InvalidCredentials,
+    /// 429 with `Retry-After`: too many failed sign-ins for this username.
+    #[error("too many failed sign-ins: try again in {retry_after} s")]
+    TooManyAttempts { retry_after: u64 },
+    /// 403: signed in, but this user may not do that.
+    #[error("this user may not do that to this sheet")]
+    Forbidden,
+    #[error("sheet {0} not found")]
+    SheetNotFound(SheetId),
+    /// 409: the action does not fit the sheet's state (e.g. editing a submitted sheet).
+    #[error("the sheet is {}: that cannot be done now", .0.as_str())]
+    WrongState(SheetState),
+    /// 409: the sheet changed since the version the write was based on.
+    #[error("the sheet was changed by someone else since it was loaded: reload it, then apply your changes again")]
+    StaleVersion,
+    /// 413: the body is over the limit.
+    #[error("the request body is too large (at most {} KiB)", super::BODY_LIMIT / 1024)]
+    PayloadTooLarge,
+    /// 415: a body that is not `application/json`.
+    #[error("the request body must be JSON (Content-Type: application/json)")]
+    UnsupportedMediaType,
     /// 422: well-formed but invalid input, with what is wrong with each field.
     #[error("{}", invalid_message(.0))]
     Invalid(FieldErrors),
     /// 500: logged in full, answered without details.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// 500 for any other failure of the machinery, logged where it happens.
+    #[error("internal error")]
+    Internal,
 }
 
 impl Error {
@@ -40,8 +72,15 @@ impl Error {
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::NotFound | Error::YearNotFound(_) | Error::BlocNotFound { .. } => StatusCode::NOT_FOUND,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Error::Unauthenticated | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::Forbidden => StatusCode::FORBIDDEN,
+            Error::SheetNotFound(_) => StatusCode::NOT_FOUND,
+            Error::WrongState(_) | Error::StaleVersion => StatusCode::CONFLICT,
+            Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Error::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::Database(_) | Error::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -53,8 +92,17 @@ impl Error {
             Error::YearNotFound(_) => "year_not_found",
             Error::BlocNotFound { .. } => "bloc_not_found",
             Error::MethodNotAllowed => "method_not_allowed",
+            Error::Unauthenticated => "unauthenticated",
+            Error::InvalidCredentials => "invalid_credentials",
+            Error::TooManyAttempts { .. } => "too_many_attempts",
+            Error::Forbidden => "forbidden",
+            Error::SheetNotFound(_) => "sheet_not_found",
+            Error::WrongState(_) => "wrong_state",
+            Error::StaleVersion => "stale_version",
+            Error::PayloadTooLarge => "payload_too_large",
+            Error::UnsupportedMediaType => "unsupported_media_type",
             Error::Invalid(_) => "invalid_input",
-            Error::Database(_) => "internal",
+            Error::Database(_) | Error::Internal => "internal",
         }
     }
 }
@@ -73,7 +121,20 @@ impl IntoResponse for Error {
             _ => FieldErrors::new(),
         };
         let body = ApiErrorBody { code: self.code().to_owned(), message, fields };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if let Error::TooManyAttempts { retry_after } = self {
+            response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        response
+    }
+}
+
+impl From<Refusal> for Error {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Forbidden => Error::Forbidden,
+            Refusal::WrongState(state) => Error::WrongState(state),
+        }
     }
 }
 
@@ -106,10 +167,50 @@ impl From<PathRejection> for Error {
     }
 }
 
+impl From<QueryRejection> for Error {
+    fn from(rejection: QueryRejection) -> Self {
+        Error::BadRequest(rejection.body_text())
+    }
+}
+
+/// Every way a JSON body can fail, as our JSON error: data of the wrong shape is a 422 on the
+/// field it names, broken syntax a 400, a missing content type a 415, too much a 413.
+impl From<JsonRejection> for Error {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::JsonDataError(e) => Error::Invalid(data_error_fields(&e.body_text())),
+            JsonRejection::JsonSyntaxError(e) => Error::BadRequest(e.body_text()),
+            JsonRejection::MissingJsonContentType(_) => Error::UnsupportedMediaType,
+            JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge,
+            other => Error::BadRequest(other.body_text()),
+        }
+    }
+}
+
+/// The field a JSON data error is about, from serde's text: "Failed to deserialize the JSON
+/// body into the target type: scores[0].self_score: invalid type: string \"abc\", expected
+/// f64 at line 1 column 40" names `scores[0].self_score` (the JSON path, with array indexes);
+/// a missing field is `required`. Without a path the whole `body` is invalid.
+fn data_error_fields(text: &str) -> FieldErrors {
+    let detail = text.split_once("target type: ").map_or(text, |(_, rest)| rest);
+    let is_path = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.[]".contains(&b));
+    let (path, detail) = match detail.split_once(": ") {
+        Some((path, rest)) if is_path(path) => (Some(path), rest),
+        _ => (None, detail),
+    };
+    let missing = detail.strip_prefix("missing field `").and_then(|rest| rest.split_once('`')).map(|(f, _)| f);
+    let mut fields = FieldErrors::new();
+    match (path, missing) {
+        (Some(path), Some(field)) => push(&mut fields, format!("{path}.{field}"), FieldError::Required),
+        (None, Some(field)) => push(&mut fields, field, FieldError::Required),
+        (Some(path), None) => push(&mut fields, path, FieldError::Invalid),
+        (None, None) => push(&mut fields, "body", FieldError::Invalid),
+    }
+    fields
+}
+
 #[cfg(test)]
 mod tests {
-    use thidua_domain::error::FieldError;
-
     use super::*;
 
     async fn body(e: Error) -> (StatusCode, ApiErrorBody) {
@@ -128,6 +229,35 @@ mod tests {
         assert_eq!(b.code, "invalid_input");
         assert_eq!(b.fields, fields);
         assert_eq!(b.message, "invalid input: scores.12.self_score (must be a multiple of 0.5)");
+    }
+
+    #[test]
+    fn json_data_errors_name_their_field() {
+        let prefix = "Failed to deserialize the JSON body into the target type: ";
+        let f = |rest: &str| data_error_fields(&format!("{prefix}{rest}"));
+        assert_eq!(
+            f("scores[0].self_score: invalid type: string \"abc\", expected f64 at line 1 column 40"),
+            FieldErrors::from([("scores[0].self_score".to_owned(), vec![FieldError::Invalid])])
+        );
+        assert_eq!(
+            f("missing field `base_version` at line 1 column 2"),
+            FieldErrors::from([("base_version".to_owned(), vec![FieldError::Required])])
+        );
+        assert_eq!(
+            f("scores[1]: missing field `criterion_id` at line 1 column 9"),
+            FieldErrors::from([("scores[1].criterion_id".to_owned(), vec![FieldError::Required])])
+        );
+        assert_eq!(
+            f("invalid type: string \"x\", expected struct LoginRequest at line 1 column 3"),
+            FieldErrors::from([("body".to_owned(), vec![FieldError::Invalid])])
+        );
+    }
+
+    #[tokio::test]
+    async fn too_many_attempts_says_when_to_retry() {
+        let response = Error::TooManyAttempts { retry_after: 120 }.into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[RETRY_AFTER], "120");
     }
 
     #[tokio::test]

@@ -1,27 +1,30 @@
 //! The HTTP surface: the JSON API under `/api`, its OpenAPI document, and the built SPA for
 //! every other path.
 
+pub mod auth;
 mod blocs;
 pub mod error;
+mod sheets;
 mod spa;
 mod years;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use axum::{Extension, Json, Router};
+use axum::{Extension, Router};
 use serde::Serialize;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::openapi::OpenApi as OpenApiDoc;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -37,25 +40,66 @@ pub struct AppState {
     pub static_dir: PathBuf,
 }
 
+/// The largest request body accepted: a whole sheet with notes and links fits many times over.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
 /// `axum::extract::Path`, but a malformed parameter answers our JSON `bad_request`.
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(Error))]
 pub struct Path<T>(pub T);
 
+/// `axum::extract::Query`, but a malformed parameter answers our JSON `bad_request`.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(Error))]
+pub struct Query<T>(pub T);
+
+/// `axum::Json`, but every rejection is our JSON error (see `Error: From<JsonRejection>`):
+/// 422 on the field whose data has the wrong type, 400 broken JSON, 415, 413.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(Error))]
+pub struct Json<T>(pub T);
+
+impl<T: Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "thidua",
-        description = "Public results of emulation blocs (khối thi đua): years, blocs, members, ranking and award proposals. \
-                       Errors answer `ApiErrorBody`; clients rely on its `code`."
+        description = "Public results of emulation blocs (khối thi đua): years, blocs, members, ranking and award proposals; \
+                       for signed-in staff and unit officers, the score sheets and their workflow. \
+                       Errors answer `ApiErrorBody`; clients rely on its `code`. \
+                       Writes are same-site only: the session cookie is `SameSite=Strict` and CORS allows only GET and HEAD."
     ),
+    modifiers(&SessionCookie),
     tags(
         (name = "years", description = "Emulation years"),
         (name = "blocs", description = "Emulation blocs, their members and results"),
+        (name = "auth", description = "Signing in and out"),
+        (name = "sheets", description = "Score sheets: self-assessment, verification and the workflow (signed in)"),
         (name = "meta", description = "Health and this document"),
     )
 )]
 struct ApiDoc;
+
+/// The `session_cookie` security scheme that signed-in endpoints name.
+struct SessionCookie;
+
+impl Modify for SessionCookie {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                auth::SESSION_COOKIE,
+                "Set by `POST /api/auth/login`; HttpOnly, SameSite=Strict, 8 hours",
+            ))),
+        );
+    }
+}
 
 /// The whole application: API, OpenAPI document and SPA.
 pub fn router(state: AppState) -> Router {
@@ -66,6 +110,21 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(blocs::list_blocs))
         .routes(routes!(blocs::bloc_detail))
         .routes(routes!(blocs::bloc_results))
+        .merge(
+            // Personal data: never stored by any cache.
+            OpenApiRouter::new()
+                .routes(routes!(auth::login))
+                .routes(routes!(auth::logout))
+                .routes(routes!(auth::me))
+                .routes(routes!(sheets::list_sheets))
+                .routes(routes!(sheets::get_sheet))
+                .routes(routes!(sheets::put_self))
+                .routes(routes!(sheets::put_verification))
+                .routes(routes!(sheets::submit))
+                .routes(routes!(sheets::return_sheet))
+                .routes(routes!(sheets::approve))
+                .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store"))),
+        )
         .split_for_parts();
     let api = api
         // Any other /api path is an API 404, never the SPA's index.html.
@@ -74,16 +133,18 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*rest}", any(api_not_found))
         // Applies to the routes above, so it must come after them.
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(Extension(Arc::new(doc)))
         .with_state(state.clone())
         // Data changes as sheets are scored: clients revalidate every time.
-        .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+        .layer(SetResponseHeaderLayer::if_not_present(CACHE_CONTROL, HeaderValue::from_static("no-cache")))
         // JSON never loads anything, so nothing may be loaded in its name.
         .layer(SetResponseHeaderLayer::overriding(
             CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
-        // A public read API: the SPA may be served from another origin.
+        // A public read API: the SPA may be served from another origin. Writes and anything
+        // signed in stay same-site: no credentials and no other methods cross origins.
         .layer(CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::HEAD]).allow_headers(Any));
 
     Router::new()

@@ -1,0 +1,162 @@
+//! `/api/auth/…`: signing in and out, and who is signed in. The session is an HttpOnly
+//! cookie holding a random token; the database keeps only the token's SHA-256.
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use thidua_domain::auth::{valid_username, LoginRequest, Me, Principal};
+use thidua_domain::error::{push, ApiErrorBody, FieldError, FieldErrors};
+
+use super::error::{Error, Result};
+use super::{AppState, Json};
+use crate::accounts::{self, now, session_lifetime, token_hash, verify_password};
+use crate::store::accounts as store;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "thidua_session";
+
+/// The signed-in user, for handlers that need one: answers 401 `unauthenticated` when the
+/// request has no current session. Put it before the body extractor, so an anonymous
+/// request is refused before its body is read.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub principal: Principal,
+    pub me: Me,
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
+            return Err(Error::Unauthenticated);
+        };
+        let mut conn = state.db.acquire().await?;
+        match store::session_user(&mut conn, &token_hash(&token), now()).await? {
+            Some(user) => Ok(CurrentUser { principal: user.principal, me: user.me }),
+            None => Err(Error::Unauthenticated),
+        }
+    }
+}
+
+/// `Secure` only when the client reached us over HTTPS (through a proxy that says so), so
+/// that sign-in still works on plain http://localhost.
+fn over_https(headers: &HeaderMap) -> bool {
+    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/")
+        .max_age(session_lifetime())
+        .secure(secure)
+        .build()
+}
+
+/// Signs in; answers the user and sets the session cookie (8 hours).
+#[utoipa::path(
+    post,
+    path = "/api/auth/login",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in; `Set-Cookie: thidua_session=…; HttpOnly; SameSite=Strict; Path=/; Max-Age=28800`", body = Me),
+        (status = 400, description = "`bad_request`: the body is not JSON", body = ApiErrorBody),
+        (status = 401, description = "`invalid_credentials`: unknown user, wrong password or disabled account, alike", body = ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`: not `application/json`", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `username` or `password` `required`", body = ApiErrorBody),
+        (status = 429, description = "`too_many_attempts`: 5 failures for this username within 15 minutes; `Retry-After` says when to try again", body = ApiErrorBody),
+    )
+)]
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Json(request): Json<LoginRequest>,
+) -> Result<(CookieJar, Json<Me>)> {
+    let mut missing = FieldErrors::new();
+    if request.username.is_empty() {
+        push(&mut missing, "username", FieldError::Required);
+    }
+    if request.password.is_empty() {
+        push(&mut missing, "password", FieldError::Required);
+    }
+    if !missing.is_empty() {
+        return Err(Error::Invalid(missing));
+    }
+
+    let mut conn = state.db.acquire().await?;
+    let started = now();
+    // A name no account can have is not counted: it cannot be guessed into, and counting it
+    // would let anyone fill the table with made-up names.
+    let counted = valid_username(&request.username);
+    let locked = if counted { store::locked_until(&mut conn, &request.username, started).await? } else { None };
+    if let Some(until) = locked {
+        // Whole seconds, rounded up, and never 0 (which would invite an immediate retry).
+        let seconds = (until - started).whole_seconds().max(1);
+        return Err(Error::TooManyAttempts { retry_after: seconds.unsigned_abs() });
+    }
+    let user = store::credentials(&mut conn, &request.username).await?;
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    // Always one verification, so an unknown username takes as long as a known one.
+    let matches = verify_password(request.password, hash).await.map_err(internal)?;
+    let user = match user {
+        Some(user) if matches && !user.disabled => user,
+        _ => {
+            if counted {
+                store::record_failure(&mut conn, &request.username, now()).await?;
+            }
+            return Err(Error::InvalidCredentials);
+        }
+    };
+    store::clear_failures(&mut conn, &request.username).await?;
+
+    let token = accounts::new_session_token().map_err(internal)?;
+    let created = now();
+    store::create_session(&mut conn, &token_hash(&token), user.id, created, created + session_lifetime()).await?;
+    let signed_in = store::user(&mut conn, user.id).await?.ok_or(Error::InvalidCredentials)?;
+    Ok((jar.add(session_cookie(token, over_https(&headers))), Json(signed_in.me)))
+}
+
+/// Signs out: ends the session and clears the cookie. Fine when not signed in.
+#[utoipa::path(
+    post,
+    path = "/api/auth/logout",
+    tag = "auth",
+    responses((status = 204, description = "Signed out; the cookie is cleared")),
+)]
+pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> Result<Response> {
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        let mut conn = state.db.acquire().await?;
+        store::delete_session(&mut conn, &token_hash(cookie.value())).await?;
+    }
+    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    Ok((StatusCode::NO_CONTENT, jar).into_response())
+}
+
+/// The signed-in user.
+#[utoipa::path(
+    get,
+    path = "/api/auth/me",
+    tag = "auth",
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The signed-in user", body = Me),
+        (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
+    )
+)]
+pub async fn me(user: CurrentUser) -> Json<Me> {
+    Json(user.me)
+}
+
+/// A failure of the machinery (random numbers, the hashing task): logged, answered 500.
+fn internal(e: impl std::fmt::Display) -> Error {
+    tracing::error!(error = %e, "sign-in failed");
+    Error::Internal
+}

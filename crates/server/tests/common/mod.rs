@@ -1,0 +1,156 @@
+//! A server with the demo data on a temporary SQLite file, and clients that sign in as the
+//! demo accounts. The session cookie is carried by hand, so one test can act as several users.
+
+#![allow(dead_code)] // Each test file uses its own part of this.
+
+use std::net::SocketAddr;
+
+use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tempfile::TempDir;
+use thidua_domain::error::ApiErrorBody;
+use thidua_domain::sheet_edit::{SheetSummary, SheetView};
+use thidua_server::{db, Config, Server};
+
+pub const PASSWORD: &str = "thidua-demo";
+
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub database: String,
+    _dir: TempDir,
+}
+
+/// Who sends a request: a session cookie (`thidua_session=…`), or no one.
+#[derive(Clone, Debug)]
+pub struct Who {
+    pub name: &'static str,
+    pub cookie: Option<String>,
+}
+
+impl Who {
+    pub fn anonymous() -> Who {
+        Who { name: "anonymous", cookie: None }
+    }
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let database = format!("sqlite://{}", dir.path().join("thidua.sqlite3").display());
+        let config = Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database: database.clone(),
+            static_dir: dir.path().join("no-dist"),
+            demo: true,
+        };
+        let server = Server::bind(&config).await.unwrap();
+        let base = format!("http://{}", server.local_addr());
+        tokio::spawn(server.serve(std::future::pending()));
+        TestServer { base, client: reqwest::Client::new(), database, _dir: dir }
+    }
+
+    /// A second connection to the server's database, to look behind the API.
+    pub async fn db(&self) -> db::Db {
+        db::connect(&self.database).await.unwrap()
+    }
+
+    pub fn request(&self, who: &Who, method: Method, path: &str) -> RequestBuilder {
+        let request = self.client.request(method, format!("{}{path}", self.base));
+        match &who.cookie {
+            Some(cookie) => request.header(COOKIE, cookie),
+            None => request,
+        }
+    }
+
+    pub async fn send(&self, who: &Who, method: Method, path: &str, body: Option<&Value>) -> Response {
+        let request = self.request(who, method, path);
+        let request = match body {
+            Some(body) => request.json(body),
+            None => request,
+        };
+        request.send().await.unwrap()
+    }
+
+    /// Sends and checks the status; answers the JSON body (`null` when there is none).
+    pub async fn expect(
+        &self,
+        who: &Who,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        status: StatusCode,
+    ) -> Value {
+        let response = self.send(who, method.clone(), path, body).await;
+        let got = response.status();
+        let text = response.text().await.unwrap();
+        assert_eq!(got, status, "{} {method} {path}: {text}", who.name);
+        if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap()
+        }
+    }
+
+    /// Sends and checks for an error answer with that status and code.
+    pub async fn refused(
+        &self,
+        who: &Who,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        status: StatusCode,
+        code: &str,
+    ) -> ApiErrorBody {
+        let response = self.send(who, method.clone(), path, body).await;
+        assert_eq!(response.status(), status, "{} {method} {path}", who.name);
+        assert_eq!(response.headers()[CONTENT_TYPE], "application/json", "{} {method} {path}", who.name);
+        let body: ApiErrorBody = response.json().await.unwrap();
+        assert_eq!(body.code, code, "{} {method} {path}: {}", who.name, body.message);
+        body
+    }
+
+    pub async fn ok<T: DeserializeOwned>(&self, who: &Who, method: Method, path: &str, body: Option<&Value>) -> T {
+        serde_json::from_value(self.expect(who, method, path, body, StatusCode::OK).await).unwrap()
+    }
+
+    pub async fn login_response(&self, username: &str, password: &str) -> Response {
+        self.client
+            .post(format!("{}/api/auth/login", self.base))
+            .json(&serde_json::json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs in as a demo account.
+    pub async fn login(&self, username: &'static str) -> Who {
+        let response = self.login_response(username, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::OK, "sign in as {username}");
+        Who { name: username, cookie: Some(session_cookie(&response).unwrap()) }
+    }
+
+    pub async fn view(&self, who: &Who, id: i64) -> SheetView {
+        self.ok(who, Method::GET, &format!("/api/sheets/{id}"), None).await
+    }
+
+    /// The id of a unit's sheet for a year, as staff sees the list.
+    pub async fn sheet_of(&self, staff: &Who, year: i32, unit: &str) -> i64 {
+        let list: Vec<SheetSummary> = self.ok(staff, Method::GET, &format!("/api/sheets?year={year}"), None).await;
+        list.iter().find(|s| s.unit.name == unit).map(|s| s.id).unwrap()
+    }
+}
+
+/// `thidua_session=…` from a response's Set-Cookie, as a Cookie header sends it back.
+pub fn session_cookie(response: &Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("thidua_session="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
