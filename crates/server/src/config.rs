@@ -1,16 +1,57 @@
-//! The command line: everything the server needs to start.
+//! The command line: everything the server needs to start, and the `create-user` command.
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Args, Parser, Subcommand};
+use thidua_domain::auth::Role;
+use thidua_domain::UnitId;
 
 /// The database used when `--database` is not given; its `data` directory is created on demand.
 pub const DEFAULT_DATABASE: &str = "sqlite://data/thidua.sqlite3";
 
 /// thidua-server: the public results of emulation blocs (khối thi đua), as a JSON API and the web app.
 #[derive(Clone, Debug, Parser)]
-#[command(name = "thidua-server", version, about)]
+#[command(name = "thidua-server", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub serve: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Clone, Debug, Subcommand)]
+pub enum Command {
+    /// Create an account; the password is the first line of standard input. This is how
+    /// the first staff account of a new installation is made.
+    CreateUser(CreateUser),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct CreateUser {
+    /// Lower-case letters, digits, `.`, `_` and `-`.
+    #[arg(long)]
+    pub username: String,
+    /// The name shown in the app and the audit trail, e.g. "Ban Thi đua – Khen thưởng tỉnh".
+    #[arg(long)]
+    pub display_name: String,
+    /// staff, unit_officer or leader_officer.
+    #[arg(long, value_parser = parse_role)]
+    pub role: Role,
+    /// The officer's unit (officers only).
+    #[arg(long)]
+    pub unit_id: Option<UnitId>,
+    /// Database URL, as for the server.
+    #[arg(long, default_value = DEFAULT_DATABASE)]
+    pub database: String,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| "expected staff, unit_officer or leader_officer".to_owned())
+}
+
+/// How the server runs.
+#[derive(Clone, Debug, Args)]
 pub struct Config {
     /// Address to listen on, `host:port` (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:8080", value_parser = parse_addr)]
@@ -24,7 +65,8 @@ pub struct Config {
     #[arg(long, default_value = "dist")]
     pub static_dir: PathBuf,
 
-    /// Fill an empty database with the demo data (the 2018 Culture–Society bloc) on start.
+    /// Fill an empty database with the demo data (the 2018 Culture–Society bloc, 2019 being
+    /// scored, and demo accounts) on start.
     #[arg(long)]
     pub demo: bool,
 }
@@ -43,7 +85,9 @@ mod tests {
 
     #[test]
     fn defaults() {
-        let c = Config::try_parse_from(["thidua-server"]).unwrap();
+        let cli = Cli::try_parse_from(["thidua-server"]).unwrap();
+        assert!(cli.command.is_none());
+        let c = cli.serve;
         assert_eq!(c.addr, "127.0.0.1:8080".parse().unwrap());
         assert_eq!(c.database, DEFAULT_DATABASE);
         assert_eq!(c.static_dir, PathBuf::from("dist"));
@@ -56,6 +100,18 @@ mod tests {
         assert!(parse_addr("[::1]:8080").is_ok());
         assert!(parse_addr("localhost:8080").is_ok());
         assert!(parse_addr("8080").is_err());
-        assert!(Config::try_parse_from(["thidua-server", "--addr", "nonsense"]).is_err());
+        assert!(Cli::try_parse_from(["thidua-server", "--addr", "nonsense"]).is_err());
+    }
+
+    #[test]
+    fn create_user() {
+        let args =
+            ["thidua-server", "create-user", "--username", "bantdkt", "--display-name", "Ban TĐKT", "--role", "staff"];
+        let Some(Command::CreateUser(c)) = Cli::try_parse_from(args).unwrap().command else { panic!("a command") };
+        assert_eq!((c.username.as_str(), c.role, c.unit_id), ("bantdkt", Role::Staff, None));
+        assert_eq!(c.database, DEFAULT_DATABASE);
+        let bad_role = ["thidua-server", "create-user", "--username", "a", "--display-name", "A", "--role", "admin"];
+        assert!(Cli::try_parse_from(bad_role).is_err());
+        assert!(Cli::try_parse_from(["thidua-server", "--demo", "create-user"]).is_err(), "serve flags do not mix in");
     }
 }

@@ -4,6 +4,7 @@
 //! `main.rs` only parses the command line; tests start the same [`Server`] in-process.
 
 pub mod accounts;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod http;
@@ -18,7 +19,7 @@ use std::path::PathBuf;
 use axum::Router;
 use tokio::net::TcpListener;
 
-pub use config::Config;
+pub use config::{Cli, Command, Config};
 use db::Db;
 pub use http::{router, AppState};
 

@@ -1,16 +1,17 @@
-//! `thidua-server`: parse the command line, start, and turn every failure into one line.
+//! `thidua-server`: parse the command line, start (or run a command), and turn every failure
+//! into one line.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::error::ErrorKind;
 use clap::Parser;
-use thidua_server::Config;
+use thidua_server::{Cli, Command};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
-    let config = match Config::try_parse() {
-        Ok(config) => config,
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
             let _ = e.print();
             return ExitCode::SUCCESS;
@@ -24,9 +25,11 @@ fn main() -> ExitCode {
         }
     };
 
-    // Logs go to stderr; stdout carries only the "listening on" line.
+    // Logs go to stderr; stdout carries only the "listening on" line (and the demo accounts).
+    // A command logs warnings only, so its output stays one line.
+    let default_filter = if cli.command.is_some() { "warn,sqlx=warn" } else { "info,sqlx=warn" };
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)))
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
@@ -38,10 +41,17 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(thidua_server::run(config)) {
+    let result = match &cli.command {
+        None => runtime.block_on(thidua_server::run(cli.serve)).map_err(|e| e.to_string()),
+        Some(Command::CreateUser(args)) => runtime
+            .block_on(thidua_server::cli::create_user(args, std::io::stdin().lock()))
+            .map(|line| println!("{line}"))
+            .map_err(|e| e.to_string()),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", e.to_string().replace('\n', " "));
+            eprintln!("error: {}", e.replace('\n', " "));
             ExitCode::FAILURE
         }
     }
