@@ -21,6 +21,8 @@ have chromedriver || packages+=(chromium-driver)
 have brotli || packages+=(brotli)
 have gzip || packages+=(gzip)
 have curl || packages+=(curl)
+# sqlite3: the end-to-end tests end sessions and hold the write lock as an operator would.
+have sqlite3 || packages+=(sqlite3)
 have npm || packages+=(nodejs npm)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || packages+=(fonts-dejavu-core)
 if [ ${#packages[@]} -gt 0 ]; then

@@ -14,6 +14,7 @@ step "clippy (host: domain, server, e2e harness)"
 cargo clippy --offline --all-targets -p thidua-domain -p thidua-server -p thidua -- -D warnings
 step "clippy (wasm: the SPA and its browser tests)"
 cargo clippy --offline --lib --tests -p thidua --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --offline --lib -p thidua --features staff --target wasm32-unknown-unknown -- -D warnings
 
 step "domain and server tests (real HTTP, temporary SQLite files)"
 cargo test --offline -p thidua-domain -p thidua-server
@@ -29,7 +30,7 @@ scripts/build.sh --spa-only
 cargo build --offline -p thidua-server
 
 step "end-to-end tests (real server binary, headless Chromium, axe-core)"
-cargo test --offline -p thidua --test e2e -- --test-threads=1
+cargo test --offline -p thidua --test e2e --test scoring -- --test-threads=1
 
 step "page weight budget"
 bench/page-weight.sh --budget 250000

@@ -1,26 +1,54 @@
 //! The one typed client of the backend API. Types come from `thidua_domain`, the same
 //! crate the server serialises them with, so the two cannot drift apart.
 
-use leptos::prelude::on_cleanup;
+use std::time::Duration;
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use leptos::prelude::{on_cleanup, set_timeout};
 use send_wrapper::SendWrapper;
 use serde::de::DeserializeOwned;
-use thidua_domain::error::ApiErrorBody;
+use serde::Serialize;
+use thidua_domain::auth::{LoginRequest, Me};
+
 use thidua_domain::model::{BlocDetail, BlocSummary, YearSummary};
 use thidua_domain::results::BlocResults;
+use thidua_domain::sheet_edit::{
+    SelfAssessmentInput, SheetId, SheetSummary, SheetView, TransitionInput, VerificationInput,
+};
 use thidua_domain::{BlocId, Year};
 
 use crate::config::api_base;
 
+/// A write that has not answered by then is treated like a dropped connection: the form
+/// keeps the input on the device and tries again.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(15);
+
 /// What can go wrong when asking the API; each variant has a message in the user's
-/// language (`components::status::ErrorPanel`).
+/// language (`components::status::ErrorPanel`, `components::save_status`).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
-    /// The server could not be reached (offline, down, or the request was cut off).
+    /// The server could not be reached (offline, down, too slow, or the request was cut off).
     #[error("network error")]
     Network,
+    /// 401: not signed in, or the session has expired.
+    #[error("not signed in")]
+    Unauthenticated,
+    /// 403: signed in, but not allowed.
+    #[error("forbidden")]
+    Forbidden,
     /// A 404: the year or bloc does not exist, or is not published.
     #[error("not found: {code}")]
     NotFound { code: String },
+    /// 409: `stale_version` (someone else saved first) or `wrong_state`.
+    #[error("conflict: {code}")]
+    Conflict { code: String },
+    /// 422: the forms check input with the same domain rules first, so this is rare; the
+    /// field map in the body is for other clients.
+    #[error("invalid input")]
+    Invalid,
+    /// 429: too many sign-in attempts.
+    #[error("too many attempts")]
+    TooManyAttempts,
     /// Any other error answer.
     #[error("server error {status}: {code}")]
     Server { status: u16, code: String },
@@ -32,39 +60,72 @@ pub enum ApiError {
 impl ApiError {
     /// A retry can help unless the thing is simply not there.
     pub fn is_retryable(&self) -> bool {
-        !matches!(self, ApiError::NotFound { .. })
+        matches!(self, ApiError::Network | ApiError::Server { .. } | ApiError::Decode)
     }
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-/// GET `path` (starting with `/api/`) and decode the JSON. The request is aborted when the
-/// reactive owner that started it is cleaned up, e.g. when the user navigates away.
-pub async fn get_json<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    let url = format!("{}{path}", api_base());
-    let controller = web_sys::AbortController::new().ok();
-    let signal = controller.as_ref().map(|c| c.signal());
+/// The part of `thidua_domain::error::ApiErrorBody` the SPA reads: decoding only the code
+/// keeps the field map's decoder out of the download.
+#[derive(serde::Deserialize)]
+struct ErrorCode {
+    code: String,
+}
+
+/// An abort signal for one request, fired when the reactive owner that started it is
+/// cleaned up (the user navigated away) and, for writes, after `timeout`.
+fn abort_signal(timeout: Option<Duration>) -> Option<web_sys::AbortSignal> {
+    let controller = web_sys::AbortController::new().ok()?;
+    let signal = controller.signal();
     let controller = SendWrapper::new(controller);
-    on_cleanup(move || {
-        if let Some(c) = controller.take() {
-            c.abort();
-        }
-    });
-    let response = gloo_net::http::Request::get(&url)
-        .header("Accept", "application/json")
-        .abort_signal(signal.as_ref())
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    let status = response.status();
-    if response.ok() {
-        return response.json::<T>().await.map_err(|_| ApiError::Decode);
+    if let Some(timeout) = timeout {
+        let c = controller.clone();
+        set_timeout(move || c.abort(), timeout);
     }
-    let code = response.json::<ApiErrorBody>().await.map(|b| b.code).unwrap_or_default();
+    on_cleanup(move || controller.abort());
+    Some(signal)
+}
+
+async fn send(builder: RequestBuilder, body: Option<String>, timeout: Option<Duration>) -> ApiResult<Response> {
+    let signal = abort_signal(timeout);
+    let builder = builder.header("Accept", "application/json").abort_signal(signal.as_ref());
+    let request = match body {
+        Some(json) => builder.header("Content-Type", "application/json").body(json),
+        None => builder.build(),
+    };
+    let response = request.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)?;
+    if response.ok() {
+        return Ok(response);
+    }
+    let status = response.status();
+    let code = response.json::<ErrorCode>().await.map(|b| b.code).unwrap_or_default();
     Err(match status {
+        401 => ApiError::Unauthenticated,
+        403 => ApiError::Forbidden,
         404 => ApiError::NotFound { code },
+        409 => ApiError::Conflict { code },
+        422 => ApiError::Invalid,
+        429 => ApiError::TooManyAttempts,
         status => ApiError::Server { status, code },
     })
+}
+
+fn url(path: &str) -> String {
+    format!("{}{path}", api_base())
+}
+
+/// GET `path` (starting with `/api/`) and decode the JSON.
+pub async fn get_json<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+    let response = send(Request::get(&url(path)), None, None).await?;
+    response.json::<T>().await.map_err(|_| ApiError::Decode)
+}
+
+/// Sends `body` as JSON with `method` and decodes the answer.
+async fn write_json<B: Serialize, T: DeserializeOwned>(builder: RequestBuilder, body: &B) -> ApiResult<T> {
+    let json = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;
+    let response = send(builder, Some(json), Some(WRITE_TIMEOUT)).await?;
+    response.json::<T>().await.map_err(|_| ApiError::Decode)
 }
 
 pub async fn years() -> ApiResult<Vec<YearSummary>> {
@@ -81,4 +142,49 @@ pub async fn bloc(year: Year, bloc: BlocId) -> ApiResult<BlocDetail> {
 
 pub async fn results(year: Year, bloc: BlocId) -> ApiResult<BlocResults> {
     get_json(&format!("/api/years/{year}/blocs/{bloc}/results")).await
+}
+
+pub async fn login(username: String, password: String) -> ApiResult<Me> {
+    write_json(Request::post(&url("/api/auth/login")), &LoginRequest { username, password }).await
+}
+
+pub async fn logout() -> ApiResult<()> {
+    send(Request::post(&url("/api/auth/logout")), None, Some(WRITE_TIMEOUT)).await.map(|_| ())
+}
+
+pub async fn me() -> ApiResult<Me> {
+    get_json("/api/auth/me").await
+}
+
+pub async fn sheets() -> ApiResult<Vec<SheetSummary>> {
+    get_json("/api/sheets").await
+}
+
+pub async fn sheet(id: SheetId) -> ApiResult<SheetView> {
+    get_json(&format!("/api/sheets/{id}")).await
+}
+
+pub async fn save_self(id: SheetId, input: SelfAssessmentInput) -> ApiResult<SheetView> {
+    write_json(Request::put(&url(&format!("/api/sheets/{id}/self"))), &input).await
+}
+
+pub async fn save_verification(id: SheetId, input: VerificationInput) -> ApiResult<SheetView> {
+    write_json(Request::put(&url(&format!("/api/sheets/{id}/verification"))), &input).await
+}
+
+/// A state change of a sheet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transition {
+    Submit,
+    Return,
+    Approve,
+}
+
+pub async fn transition(id: SheetId, which: Transition, input: TransitionInput) -> ApiResult<SheetView> {
+    let verb = match which {
+        Transition::Submit => "submit",
+        Transition::Return => "return",
+        Transition::Approve => "approve",
+    };
+    write_json(Request::post(&url(&format!("/api/sheets/{id}/{verb}"))), &input).await
 }

@@ -58,3 +58,20 @@ pub fn date(iso: &str, locale: Locale) -> String {
         .and_then(|v| v.as_string())
         .unwrap_or_else(|| iso.to_owned())
 }
+
+/// An RFC 3339 instant → "25/01/2018, 14:05" (vi) or "25 Jan 2018, 14:05" (en), in the
+/// reader's own time zone.
+pub fn date_time(rfc3339: &str, locale: Locale) -> String {
+    let parsed = Date::new(&JsValue::from_str(rfc3339));
+    if parsed.get_time().is_nan() {
+        return rfc3339.to_owned();
+    }
+    let locales = Array::of1(&JsValue::from_str(tag(locale)));
+    let opts = options(&[("dateStyle", JsValue::from_str("short")), ("timeStyle", JsValue::from_str("short"))]);
+    Intl::DateTimeFormat::new(&locales, &opts)
+        .format()
+        .call1(&JsValue::UNDEFINED, &parsed)
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| rfc3339.to_owned())
+}

@@ -1,12 +1,18 @@
 //! The thidua single-page app: the public results of emulation blocs.
 //! `App` holds the router; one file per page under `pages/`; all HTTP in `api`.
+//!
+//! Built twice: without features it is the public app (`dist/`), which phones download to read
+//! results; with the `staff` feature it is the same app plus sign-in and the score-sheet forms
+//! (`dist/staff/`), so the public never downloads the forms.
 
 pub mod api;
 pub mod components;
 pub mod config;
+pub mod draft;
 pub mod format;
 pub mod pages;
 pub mod prefs;
+pub mod session;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
@@ -36,6 +42,8 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Shell() -> impl IntoView {
     let i18n = use_i18n();
+    #[cfg(feature = "staff")]
+    session::provide_session();
     // <html lang> follows the locale, for screen readers and for the browser's hyphenation.
     Effect::new(move || {
         let tag = prefs::locale_tag(i18n.get_locale());
@@ -49,16 +57,51 @@ fn Shell() -> impl IntoView {
             if page.is_empty() { name } else { format!("{page} · {name}") }
         } />
         <Router>
-            <a class="skip-link" href="#main">{t!(i18n, app.skip_to_content)}</a>
+            <a class="skip-link" href="#main">{tr(|l| td_string!(l, app.skip_to_content))}</a>
             <Header />
             <main id="main" tabindex="-1">
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/:year/blocs/:bloc") view=BlocPage />
-                    <Route path=path!("/:year/blocs/:bloc/results") view=ResultsPage />
-                </Routes>
+                <AppRoutes />
             </main>
             <Footer />
         </Router>
     }
+}
+
+/// The public pages.
+#[cfg(not(feature = "staff"))]
+#[component]
+fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=NotFound>
+            <Route path=path!("/") view=HomePage />
+            <Route path=path!("/:year/blocs/:bloc") view=BlocPage />
+            <Route path=path!("/:year/blocs/:bloc/results") view=ResultsPage />
+        </Routes>
+    }
+}
+
+/// The public pages, and the staff's: sign-in and the score sheets. The server sends the
+/// staff build for `STAFF_PATHS`; inside it, every page is a client-side navigation.
+#[cfg(feature = "staff")]
+#[component]
+fn AppRoutes() -> impl IntoView {
+    use crate::pages::{SheetPage, SheetsPage, SignInPage};
+    view! {
+        <Routes fallback=NotFound>
+            <Route path=path!("/") view=HomePage />
+            <Route path=path!("/:year/blocs/:bloc") view=BlocPage />
+            <Route path=path!("/:year/blocs/:bloc/results") view=ResultsPage />
+            <Route path=path!("/sign-in") view=SignInPage />
+            <Route path=path!("/sheets") view=SheetsPage />
+            <Route path=path!("/sheets/:id") view=SheetPage />
+        </Routes>
+    }
+}
+
+/// A translated text that follows the language switch. Every use is the same closure type,
+/// so the renderer for it is compiled once instead of once per string (this keeps the
+/// download small); use `t!` only where a text interpolates values.
+pub fn tr(text: fn(i18n::Locale) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = i18n::use_i18n();
+    move || text(i18n.get_locale())
 }

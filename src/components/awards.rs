@@ -4,6 +4,7 @@ use thidua_domain::results::AwardGroup;
 
 use crate::format;
 use crate::i18n::*;
+use crate::tr;
 
 /// Proposals grouped by award type, highest award first. "Proposed" and "awarded by
 /// decision" look and read differently: they are different facts.
@@ -11,7 +12,7 @@ use crate::i18n::*;
 pub fn AwardList(groups: Vec<AwardGroup>) -> impl IntoView {
     let i18n = use_i18n();
     if groups.is_empty() {
-        return Either::Left(view! { <p class="empty">{t!(i18n, results.no_awards)}</p> });
+        return Either::Left(view! { <p class="empty">{tr(|l| td_string!(l, results.no_awards))}</p> });
     }
     let groups = groups
         .into_iter()
@@ -24,10 +25,10 @@ pub fn AwardList(groups: Vec<AwardGroup>) -> impl IntoView {
                 .map(|proposed| {
                     let status = match proposed.decision {
                         None => Either::Left(view! {
-                            <span class="badge badge--proposed">{t!(i18n, results.proposed)}</span>
+                            <span class="badge badge--proposed">{tr(|l| td_string!(l, results.proposed))}</span>
                         }),
                         Some(d) => Either::Right(view! {
-                            <span class="badge badge--awarded">{t!(i18n, results.awarded)}</span>
+                            <span class="badge badge--awarded">{tr(|l| td_string!(l, results.awarded))}</span>
                             <span class="decision">
                                 {move || {
                                     t_string!(

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::i18n::*;
+use crate::tr;
 
 /// A trail of links; the last crumb is the current page and is not a link.
 #[component]
@@ -13,12 +14,11 @@ pub fn Breadcrumbs(
     #[prop(into)]
     current: Signal<String>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <nav class="breadcrumbs" aria-label=move || t_string!(i18n, app.breadcrumb).to_string()>
+        <nav class="breadcrumbs" aria-label=tr(|l| td_string!(l, app.breadcrumb))>
             <ol>
                 <li>
-                    <A href="/">{t!(i18n, common.home)}</A>
+                    <A href="/">{tr(|l| td_string!(l, common.home))}</A>
                 </li>
                 {move || {
                     links

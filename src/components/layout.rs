@@ -5,18 +5,21 @@ use leptos_router::components::A;
 
 use crate::i18n::*;
 use crate::prefs;
+use crate::tr;
 
 #[component]
 pub fn Header() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <header class="site-header">
             <div class="site-header__inner">
                 <A href="/" attr:class="brand">
-                    <span class="brand__name">{t!(i18n, app.name)}</span>
-                    <span class="brand__tagline">{t!(i18n, app.tagline)}</span>
+                    <span class="brand__name">{tr(|l| td_string!(l, app.name))}</span>
+                    <span class="brand__tagline">{tr(|l| td_string!(l, app.tagline))}</span>
                 </A>
-                <LanguageSwitch />
+                <div class="site-header__tools">
+                    <AccountNav />
+                    <LanguageSwitch />
+                </div>
             </div>
         </header>
     }
@@ -44,20 +47,64 @@ pub fn LanguageSwitch() -> impl IntoView {
             class="lang-switch"
             data-testid="lang-switch"
             lang=other_tag
-            title=move || t_string!(i18n, app.switch_language_label).to_string()
+            title=tr(|l| td_string!(l, app.switch_language_label))
             on:click=switch
         >
-            {t!(i18n, app.switch_language)}
+            {tr(|l| td_string!(l, app.switch_language))}
         </button>
+    }
+}
+
+/// The public app: a quiet way in for staff. `rel="external"` makes it a page load, which
+/// brings the staff build (the public one does not carry the forms).
+#[cfg(not(feature = "staff"))]
+#[component]
+fn AccountNav() -> impl IntoView {
+    view! {
+        <a href="/sign-in" rel="external" class="account__link">
+            {tr(|l| td_string!(l, auth.sign_in))}
+        </a>
+    }
+}
+
+/// Signed in: the person's sheets and sign-out. Otherwise a quiet way in for staff.
+#[cfg(feature = "staff")]
+#[component]
+fn AccountNav() -> impl IntoView {
+    use crate::api;
+    use crate::session::use_session;
+    let session = use_session();
+    let navigate = leptos_router::hooks::use_navigate();
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            // Forget the session here even if the server cannot be told now.
+            let _ = api::logout().await;
+            session.signed_out();
+            navigate("/", Default::default());
+        });
+    };
+    move || match session.me.get() {
+        Some(me) => leptos::either::Either::Left(view! {
+            <nav class="account" aria-label=tr(|l| td_string!(l, auth.account))>
+                <A href="/sheets" attr:class="account__link">{tr(|l| td_string!(l, sheets.title))}</A>
+                <span class="account__name" data-testid="signed-in-as">{me.display_name}</span>
+                <button type="button" class="account__link" data-testid="sign-out" on:click=sign_out.clone()>
+                    {tr(|l| td_string!(l, auth.sign_out))}
+                </button>
+            </nav>
+        }),
+        None => leptos::either::Either::Right(view! {
+            <A href="/sign-in" attr:class="account__link">{tr(|l| td_string!(l, auth.sign_in))}</A>
+        }),
     }
 }
 
 #[component]
 pub fn Footer() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <footer class="site-footer">
-            <p>{t!(i18n, app.footer)}</p>
+            <p>{tr(|l| td_string!(l, app.footer))}</p>
         </footer>
     }
 }

@@ -4,6 +4,7 @@ use thidua_domain::results::BlocResults;
 
 use crate::format;
 use crate::i18n::*;
+use crate::tr;
 
 /// The ranking: rank, unit, total and one column per section. On a narrow screen the table
 /// scrolls inside its own box (keyboard-focusable), never the page.
@@ -70,15 +71,15 @@ pub fn RankingTable(results: BlocResults) -> impl IntoView {
     view! {
         <div class="table-scroll" role="region" aria-labelledby="ranking-caption" tabindex="0">
             <table class="ranking" data-testid="ranking">
-                <caption id="ranking-caption" class="visually-hidden">{t!(i18n, results.ranking_caption)}</caption>
+                <caption id="ranking-caption" class="visually-hidden">{tr(|l| td_string!(l, results.ranking_caption))}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{t!(i18n, results.rank)}</th>
-                        <th scope="col">{t!(i18n, results.unit)}</th>
-                        <th scope="col" class="num">{t!(i18n, results.total)}</th>
+                        <th scope="col">{tr(|l| td_string!(l, results.rank))}</th>
+                        <th scope="col">{tr(|l| td_string!(l, results.unit))}</th>
+                        <th scope="col" class="num">{tr(|l| td_string!(l, results.total))}</th>
                         {header_cells}
-                        <th scope="col" class="num">{t!(i18n, results.bonus)}</th>
-                        <th scope="col" class="num">{t!(i18n, results.deductions)}</th>
+                        <th scope="col" class="num">{tr(|l| td_string!(l, results.bonus))}</th>
+                        <th scope="col" class="num">{tr(|l| td_string!(l, results.deductions))}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -92,13 +93,13 @@ pub fn RankingTable(results: BlocResults) -> impl IntoView {
             }}
         </p>
         <p class="tie-rule" data-testid="tie-rule">
-            <strong>{t!(i18n, results.tie_rule)} ": "</strong>
+            <strong>{tr(|l| td_string!(l, results.tie_rule))} ": "</strong>
             {move || match tie_rule {
                 TieBreak::SharedRank => t_string!(i18n, results.tie_rule_shared).to_string(),
                 TieBreak::SectionOrder => t_string!(i18n, results.tie_rule_section).to_string(),
             }}
         </p>
-        <h3 class="sections-title">{t!(i18n, results.sections)}</h3>
+        <h3 class="sections-title">{tr(|l| td_string!(l, results.sections))}</h3>
         <dl class="sections-legend">
             {sections
                 .into_iter()

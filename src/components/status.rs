@@ -8,6 +8,8 @@ use leptos_router::components::A;
 
 use crate::api::{ApiError, ApiResult};
 use crate::i18n::*;
+use crate::session::sign_in_href;
+use crate::tr;
 
 /// Renders `children` with the resource's data once it has loaded.
 #[component]
@@ -45,11 +47,10 @@ where
 
 #[component]
 pub fn Loading() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <p class="loading" role="status" data-testid="loading">
             <span class="loading__spinner" aria-hidden="true"></span>
-            {t!(i18n, common.loading)}
+            {tr(|l| td_string!(l, common.loading))}
         </p>
     }
 }
@@ -64,6 +65,7 @@ pub fn ErrorPanel(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let retryable = error.is_retryable();
+    let signed_out = error == ApiError::Unauthenticated;
     let message = move || match &error {
         ApiError::Network => t_string!(i18n, errors.network).to_string(),
         ApiError::NotFound { .. } => t_string!(i18n, errors.not_found).to_string(),
@@ -72,26 +74,36 @@ pub fn ErrorPanel(
             t_string!(i18n, errors.server, status).to_string()
         }
         ApiError::Decode => t_string!(i18n, errors.decode).to_string(),
+        ApiError::Unauthenticated => t_string!(i18n, errors.unauthenticated).to_string(),
+        ApiError::Forbidden => t_string!(i18n, errors.forbidden).to_string(),
+        ApiError::Conflict { .. } | ApiError::Invalid | ApiError::TooManyAttempts => {
+            t_string!(i18n, errors.conflict).to_string()
+        }
     };
+
     view! {
         <div class="error-panel" role="alert" data-testid="error-panel">
             {if page {
                 Either::Left(view! {
                     <Title text=move || t_string!(i18n, errors.title).to_string() />
-                    <h1 class="error-panel__title">{t!(i18n, errors.title)}</h1>
+                    <h1 class="error-panel__title">{tr(|l| td_string!(l, errors.title))}</h1>
                 })
             } else {
-                Either::Right(view! { <h2 class="error-panel__title">{t!(i18n, errors.title)}</h2> })
+                Either::Right(view! { <h2 class="error-panel__title">{tr(|l| td_string!(l, errors.title))}</h2> })
             }}
             <p>{message}</p>
             {if retryable {
                 Either::Left(view! {
                     <button type="button" class="button" data-testid="retry" on:click=move |_| on_retry()>
-                        {t!(i18n, common.retry)}
+                        {tr(|l| td_string!(l, common.retry))}
                     </button>
                 })
+            } else if signed_out {
+                Either::Right(Either::Left(view! {
+                    <A href=sign_in_href() attr:class="button">{tr(|l| td_string!(l, auth.sign_in))}</A>
+                }))
             } else {
-                Either::Right(view! { <A href="/" attr:class="button">{t!(i18n, common.home)}</A> })
+                Either::Right(Either::Right(view! { <A href="/" attr:class="button">{tr(|l| td_string!(l, common.home))}</A> }))
             }}
         </div>
     }

@@ -11,6 +11,7 @@ use crate::components::status::Loaded;
 use crate::format;
 use crate::i18n::*;
 use crate::pages::{bloc_params, NotFound};
+use crate::tr;
 
 /// A bloc in a year: its members, leader, deputy and pact.
 #[component]
@@ -67,31 +68,31 @@ fn BlocView(detail: BlocDetail) -> impl IntoView {
             {detail.sample_data.then(|| view! { <SampleNotice /> })}
             <dl class="roles">
                 <div>
-                    <dt>{t!(i18n, bloc.leader)}</dt>
+                    <dt>{tr(|l| td_string!(l, bloc.leader))}</dt>
                     <dd data-testid="leader">{leader.unwrap_or_else(not_named)}</dd>
                 </div>
                 <div>
-                    <dt>{t!(i18n, bloc.deputy)}</dt>
+                    <dt>{tr(|l| td_string!(l, bloc.deputy))}</dt>
                     <dd data-testid="deputy">{deputy.unwrap_or_else(not_named)}</dd>
                 </div>
             </dl>
-            <h2>{t!(i18n, bloc.members)}</h2>
+            <h2>{tr(|l| td_string!(l, bloc.members))}</h2>
             <ol class="members" data-testid="members">{members}</ol>
             {detail.pact.map(|pact| {
                 view! {
                     <section class="pact" aria-labelledby="pact-title">
-                        <h2 id="pact-title">{t!(i18n, bloc.pact)}</h2>
+                        <h2 id="pact-title">{tr(|l| td_string!(l, bloc.pact))}</h2>
                         {pact.signed_on.map(|d| view! {
                             <p>{move || t_string!(i18n, bloc.pact_signed_on, date = format::date(&d, i18n.get_locale())).to_string()}</p>
                         })}
                         <p>{pact.note}</p>
                         {pact.document_url.map(|href| view! {
-                            <p><a href=href rel="noopener">{t!(i18n, bloc.pact_document)}</a></p>
+                            <p><a href=href rel="noopener">{tr(|l| td_string!(l, bloc.pact_document))}</a></p>
                         })}
                     </section>
                 }
             })}
-            <p><A href=results_href attr:class="button">{t!(i18n, bloc.results_link)}</A></p>
+            <p><A href=results_href attr:class="button">{tr(|l| td_string!(l, bloc.results_link))}</A></p>
         </div>
     }
 }

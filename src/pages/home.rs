@@ -8,6 +8,7 @@ use thidua_domain::Year;
 use crate::api;
 use crate::components::status::Loaded;
 use crate::i18n::*;
+use crate::tr;
 
 /// The years, newest first, each with its blocs.
 #[component]
@@ -17,11 +18,11 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, home.title).to_string() />
         <div class="page">
-            <h1>{t!(i18n, home.title)}</h1>
-            <p class="lead">{t!(i18n, home.intro)}</p>
+            <h1>{tr(|l| td_string!(l, home.title))}</h1>
+            <p class="lead">{tr(|l| td_string!(l, home.intro))}</p>
             <Loaded resource=years let:years>
                 {if years.is_empty() {
-                    Either::Left(view! { <p class="empty">{t!(i18n, home.no_years)}</p> })
+                    Either::Left(view! { <p class="empty">{tr(|l| td_string!(l, home.no_years))}</p> })
                 } else {
                     Either::Right(
                         years
@@ -46,7 +47,7 @@ fn YearBlocs(year: Year) -> impl IntoView {
             <h2 id=heading_id>{t!(i18n, common.year, year)}</h2>
             <Loaded resource=blocs let:blocs>
                 {if blocs.is_empty() {
-                    Either::Left(view! { <p class="empty">{t!(i18n, home.no_blocs)}</p> })
+                    Either::Left(view! { <p class="empty">{tr(|l| td_string!(l, home.no_blocs))}</p> })
                 } else {
                     Either::Right(view! {
                         <ul class="bloc-list">
@@ -76,8 +77,8 @@ fn BlocCard(year: Year, bloc: BlocSummary) -> impl IntoView {
                 {leader.map(|name| view! { <br /> {t!(i18n, home.leader, name = move || name.clone())} })}
             </p>
             <p class="bloc-card__links">
-                <A href=members_href attr:class="button button--secondary">{t!(i18n, home.members_link)}</A>
-                <A href=results_href attr:class="button">{t!(i18n, home.results_link)}</A>
+                <A href=members_href attr:class="button button--secondary">{tr(|l| td_string!(l, home.members_link))}</A>
+                <A href=results_href attr:class="button">{tr(|l| td_string!(l, home.results_link))}</A>
             </p>
         </li>
     }

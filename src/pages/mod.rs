@@ -4,11 +4,17 @@ mod bloc;
 mod home;
 mod not_found;
 mod results;
+mod sheet;
+mod sheets;
+mod sign_in;
 
 pub use bloc::BlocPage;
 pub use home::HomePage;
 pub use not_found::NotFound;
 pub use results::ResultsPage;
+pub use sheet::SheetPage;
+pub use sheets::SheetsPage;
+pub use sign_in::SignInPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

@@ -3,6 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::i18n::*;
+use crate::tr;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -10,9 +11,9 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, not_found.title).to_string() />
         <div class="page" data-testid="not-found">
-            <h1>{t!(i18n, not_found.title)}</h1>
-            <p>{t!(i18n, not_found.body)}</p>
-            <p><A href="/" attr:class="button">{t!(i18n, common.home)}</A></p>
+            <h1>{tr(|l| td_string!(l, not_found.title))}</h1>
+            <p>{tr(|l| td_string!(l, not_found.body))}</p>
+            <p><A href="/" attr:class="button">{tr(|l| td_string!(l, common.home))}</A></p>
         </div>
     }
 }

@@ -12,6 +12,7 @@ use crate::components::sample_notice::SampleNotice;
 use crate::components::status::Loaded;
 use crate::i18n::*;
 use crate::pages::{bloc_params, NotFound};
+use crate::tr;
 
 /// A bloc's results for a year: ranking and award proposals.
 #[component]
@@ -42,27 +43,27 @@ fn ResultsView(results: BlocResults) -> impl IntoView {
     view! {
         <Title text=title />
         <div class="page page--wide">
-            <Breadcrumbs links=crumbs current=Signal::derive(move || t_string!(i18n, results.title).to_string()) />
+            <Breadcrumbs links=crumbs current=Signal::derive(tr(|l| td_string!(l, results.title))) />
             <p class="eyebrow">{t!(i18n, common.year, year)}</p>
             <h1>
-                {t!(i18n, results.title)}
+                {tr(|l| td_string!(l, results.title))}
                 <span class="h1-sub">{bloc_name}</span>
             </h1>
             {results.sample_scores.then(|| view! { <SampleNotice /> })}
             <section aria-labelledby="ranking-title">
-                <h2 id="ranking-title">{t!(i18n, results.ranking)}</h2>
+                <h2 id="ranking-title">{tr(|l| td_string!(l, results.ranking))}</h2>
                 {if empty {
-                    Either::Left(view! { <p class="empty">{t!(i18n, results.no_members)}</p> })
+                    Either::Left(view! { <p class="empty">{tr(|l| td_string!(l, results.no_members))}</p> })
                 } else {
                     Either::Right(view! { <RankingTable results /> })
                 }}
             </section>
             <section aria-labelledby="awards-title" data-testid="awards">
-                <h2 id="awards-title">{t!(i18n, results.awards)}</h2>
-                <p class="lead">{t!(i18n, results.awards_intro)}</p>
+                <h2 id="awards-title">{tr(|l| td_string!(l, results.awards))}</h2>
+                <p class="lead">{tr(|l| td_string!(l, results.awards_intro))}</p>
                 <AwardList groups=awards />
             </section>
-            <p><A href=bloc_href>{t!(i18n, results.members_link)}</A></p>
+            <p><A href=bloc_href>{tr(|l| td_string!(l, results.members_link))}</A></p>
         </div>
     }
 }

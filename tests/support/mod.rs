@@ -217,8 +217,27 @@ impl Browser {
         serde_json::from_value(self.js(&script).await).unwrap_or_default()
     }
 
+    /// Clicks like a person: the element is first scrolled to the middle of the screen, so
+    /// sticky bars (the form's save bar) do not cover it. An element replaced while this
+    /// happens (the page re-rendered) is looked up again.
     pub async fn click(&self, css: &str) {
-        self.wait_for(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let element = self.wait_for(css).await;
+            let arg = serde_json::to_value(&element).expect("element as an argument");
+            let scrolled = self.client.execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]).await;
+            let result = match scrolled {
+                Ok(_) => element.click().await,
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(()) => return,
+                Err(e) if Instant::now() < deadline && e.to_string().contains("stale") => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("click {css}: {e}"),
+            }
+        }
     }
 
     /// Runs axe-core on the page; returns its violations as readable lines.
@@ -251,5 +270,53 @@ impl Browser {
         let png = self.client.screenshot().await.expect("screenshot");
         std::fs::write(path, png).expect("write screenshot");
         self.client.set_window_size(outer_w, outer_h).await.expect("resize back");
+    }
+}
+
+/// Runs one SQL statement on the server's database file with Debian's `sqlite3`, as an
+/// operator would (e.g. to end every session at once).
+pub fn sql(db: &Path, statement: &str) -> String {
+    let out = Command::new("sqlite3")
+        .arg("-cmd")
+        .arg(".timeout 5000")
+        .arg(db)
+        .arg(statement)
+        .output()
+        .expect("run sqlite3 (scripts/setup.sh installs it)");
+    assert!(out.status.success(), "sqlite3 {statement}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Holds the database's write lock from another process until dropped: the server's writes
+/// then wait (slow) and, past its busy timeout, fail with a 500 — a real server fault.
+pub struct WriteLock {
+    child: Child,
+}
+
+impl WriteLock {
+    pub fn take(db: &Path) -> WriteLock {
+        use std::io::Write;
+        let mut child = Command::new("sqlite3")
+            .arg(db)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("run sqlite3");
+        let stdin = child.stdin.as_mut().expect("stdin");
+        writeln!(stdin, "BEGIN IMMEDIATE; SELECT 'locked';").expect("write to sqlite3");
+        stdin.flush().expect("flush");
+        let mut line = String::new();
+        BufReader::new(child.stdout.as_mut().expect("stdout")).read_line(&mut line).expect("read");
+        assert_eq!(line.trim(), "locked", "sqlite3 took the write lock");
+        WriteLock { child }
+    }
+}
+
+impl Drop for WriteLock {
+    fn drop(&mut self) {
+        // Ending the process rolls the transaction back and frees the lock.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

@@ -319,7 +319,27 @@ fn spa_dir() -> TempDir {
     std::fs::write(dir.path().join("thidua-3f2a9c0b1d2e4f56.js"), "export default function init() {}").unwrap();
     std::fs::write(dir.path().join("thidua-3f2a9c0b1d2e4f56.js.br"), b"\x0b\x0f\x80brotli bytes\x03").unwrap();
     std::fs::write(dir.path().join("thidua-3f2a9c0b1d2e4f56_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::create_dir(dir.path().join("staff")).unwrap();
+    std::fs::write(dir.path().join("staff/index.html"), "<!doctype html><title>staff</title>").unwrap();
+    std::fs::write(dir.path().join("staff/thidua-aaaaaaaaaaaaaaaa.js"), "export default function init() {}").unwrap();
     dir
+}
+
+#[tokio::test]
+async fn sign_in_and_sheets_get_the_staff_build_and_everything_else_the_public_one() {
+    let spa = spa_dir();
+    let s = TestServer::start(Some(spa.path())).await;
+    for path in ["/sign-in", "/sheets", "/sheets/2", "/sign-in?next=%2Fsheets"] {
+        let response = s.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.headers()[CACHE_CONTROL], "no-cache", "{path}");
+        assert_eq!(response.text().await.unwrap(), "<!doctype html><title>staff</title>", "{path}");
+    }
+    for path in ["/", "/sheetsx", "/2019/blocs/1/results"] {
+        assert_eq!(s.get(path).await.text().await.unwrap(), "<!doctype html><title>thidua</title>", "{path}");
+    }
+    let asset = s.get("/staff/thidua-aaaaaaaaaaaaaaaa.js").await;
+    assert_eq!(asset.headers()[CACHE_CONTROL], "public, max-age=31536000, immutable");
 }
 
 #[tokio::test]

@@ -12,6 +12,10 @@ use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeader;
 
+/// The paths the staff build answers (`dist/staff/`: sign-in and the score-sheet forms); every
+/// other path is the public app, which readers download without the forms.
+pub const STAFF_PATHS: [&str; 2] = ["/sign-in", "/sheets"];
+
 const NO_CACHE: HeaderValue = HeaderValue::from_static("no-cache");
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 
@@ -32,7 +36,22 @@ pub fn service(dir: &Path) -> Router {
         NO_CACHE,
     );
     let files = ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(index);
-    Router::new().fallback_service(files).layer(middleware::from_fn(cache_control))
+    let mut router = Router::new();
+    let staff_index = dir.join("staff").join("index.html");
+    if staff_index.is_file() {
+        let staff = SetResponseHeader::overriding(
+            ServeFile::new(staff_index).precompressed_br().precompressed_gzip(),
+            CACHE_CONTROL,
+            NO_CACHE,
+        );
+        for path in STAFF_PATHS {
+            router =
+                router.route_service(path, staff.clone()).route_service(&format!("{path}/{{*rest}}"), staff.clone());
+        }
+    } else {
+        tracing::warn!("{} not found: sign-in and the score sheets are not built", staff_index.display());
+    }
+    router.fallback_service(files).layer(middleware::from_fn(cache_control))
 }
 
 async fn not_built() -> Response {

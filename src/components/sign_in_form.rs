@@ -1,0 +1,132 @@
+//! The sign-in form: on its own page, and inside a form whose session has expired, so the
+//! person signs in again without leaving (or losing) what they were typing.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use thidua_domain::auth::Me;
+
+use crate::api::{self, ApiError};
+use crate::i18n::*;
+use crate::session::use_session;
+use crate::tr;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Problem {
+    UsernameRequired,
+    PasswordRequired,
+    Credentials,
+    TooMany,
+    Network,
+}
+
+#[component]
+pub fn SignInForm(
+    /// Called once the server has accepted the password.
+    on_success: Callback<Me>,
+    /// Distinguishes the ids when the form appears twice on a page.
+    #[prop(default = "sign-in")]
+    id_prefix: &'static str,
+    /// The username to start with (after an expired session: the same person).
+    #[prop(optional)]
+    username: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let username = RwSignal::new(username);
+    let password = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Problem>);
+    let busy = RwSignal::new(false);
+    let user_id = format!("{id_prefix}-username");
+    let pass_id = format!("{id_prefix}-password");
+    let user_err_id = format!("{id_prefix}-username-error");
+    let pass_err_id = format!("{id_prefix}-password-error");
+    let form_err_id = format!("{id_prefix}-error");
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let (u, p) = (username.get_untracked().trim().to_lowercase(), password.get_untracked());
+        if u.is_empty() {
+            problem.set(Some(Problem::UsernameRequired));
+            return;
+        }
+        if p.is_empty() {
+            problem.set(Some(Problem::PasswordRequired));
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            match api::login(u, p).await {
+                Ok(me) => {
+                    problem.set(None);
+                    password.set(String::new());
+                    session.signed_in(me.clone());
+                    on_success.run(me);
+                }
+                Err(ApiError::TooManyAttempts) => problem.set(Some(Problem::TooMany)),
+                Err(ApiError::Unauthenticated | ApiError::Invalid | ApiError::Forbidden) => {
+                    problem.set(Some(Problem::Credentials))
+                }
+                Err(_) => problem.set(Some(Problem::Network)),
+            }
+            busy.set(false);
+        });
+    };
+
+    let field_problem = move |which: Problem| move || problem.get() == Some(which);
+    let form_message = move || match problem.get() {
+        Some(Problem::Credentials) => Some(t_string!(i18n, auth.bad_credentials).to_string()),
+        Some(Problem::TooMany) => Some(t_string!(i18n, auth.too_many).to_string()),
+        Some(Problem::Network) => Some(t_string!(i18n, errors.network).to_string()),
+        _ => None,
+    };
+    let user_invalid = field_problem(Problem::UsernameRequired);
+    let pass_invalid = field_problem(Problem::PasswordRequired);
+
+    view! {
+        <form class="form sign-in" on:submit=submit novalidate data-testid=format!("{id_prefix}-form")>
+            <div class="field">
+                <label for=user_id.clone()>{tr(|l| td_string!(l, auth.username))}</label>
+                <input
+                    id=user_id
+                    name="username"
+                    type="text"
+                    autocomplete="username"
+                    autocapitalize="none"
+                    spellcheck="false"
+                    required
+                    prop:value=move || username.get()
+                    on:input=move |ev| username.set(event_target_value(&ev))
+                    aria-invalid=move || user_invalid().to_string()
+                    aria-describedby=user_err_id.clone()
+                />
+                <p class="field__error" id=user_err_id.clone()>
+                    {move || user_invalid().then(|| t_string!(i18n, auth.username_required).to_string())}
+                </p>
+            </div>
+            <div class="field">
+                <label for=pass_id.clone()>{tr(|l| td_string!(l, auth.password))}</label>
+                <input
+                    id=pass_id
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                    prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev))
+                    aria-invalid=move || pass_invalid().to_string()
+                    aria-describedby=pass_err_id.clone()
+                />
+                <p class="field__error" id=pass_err_id.clone()>
+                    {move || pass_invalid().then(|| t_string!(i18n, auth.password_required).to_string())}
+                </p>
+            </div>
+            <p class="form__error" id=form_err_id role="alert">{form_message}</p>
+            <button type="submit" class="button button--primary" disabled=move || busy.get()>
+                {tr(|l| td_string!(l, auth.sign_in))}
+            </button>
+        </form>
+    }
+}
