@@ -130,7 +130,7 @@ async fn main() {
             v.sort_by(f64::total_cmp);
         }
         println!(
-            "CPU {rate}x slower, {SAMPLES} keystrokes on a 200-criterion sheet: \
+            "CPU throttled {rate}x, {SAMPLES} keystrokes on a 200-criterion sheet: \
              total updated median {:.1} ms, p95 {:.1} ms, max {:.1} ms; next frame median {:.1} ms, p95 {:.1} ms",
             percentile(&dom, 0.5),
             percentile(&dom, 0.95),

@@ -145,6 +145,7 @@ pub fn field_label(editor: Editor, field: &str, i18n: leptos_i18n::I18nContext<L
             };
             format!("{code} · {column}")
         }
+        (Some("return_comment"), ..) => t_string!(i18n, sheet.return_comment_field).to_string(),
         (Some("bonuses"), ..) => t_string!(i18n, sheet.bonus_lines).to_string(),
         (Some("deductions"), ..) => t_string!(i18n, sheet.deductions).to_string(),
         _ => field.to_owned(),

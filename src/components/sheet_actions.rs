@@ -144,7 +144,17 @@ pub fn ReviewSheet(editor: Editor) -> impl IntoView {
     let i18n = use_i18n();
     let comment = RwSignal::new(String::new());
     let comment_errors = RwSignal::new(Vec::<FieldError>::new());
-    let missing = RwSignal::new(Vec::<String>::new());
+    // After a first try to approve, the criteria still without a verified score on the
+    // server; the list shrinks as the verifier's input is saved.
+    let tried_approve = RwSignal::new(false);
+    let missing = move || {
+        if !tried_approve.get() {
+            return Vec::new();
+        }
+        let sheet = editor.view.with(|v| v.sheet.clone());
+        let ids = editor.table.with_value(|t| unscored(t, &sheet, |s| s.verified_score));
+        ids.into_iter().map(|id| field_label(editor, &format!("scores.{id}.verified_score"), i18n)).collect::<Vec<_>>()
+    };
     let busy = RwSignal::new(false);
     let outcome = RwSignal::new(None);
     let can = Memo::new(move |_| editor.view.with(|v| v.permissions.approve || v.permissions.return_sheet));
@@ -157,16 +167,11 @@ pub fn ReviewSheet(editor: Editor) -> impl IntoView {
         run(editor, Transition::Return, comment.get_untracked().trim().to_owned(), busy, outcome);
     };
     let approve = move |_| {
+        tried_approve.set(true);
         let sheet = editor.view.with_untracked(|v| v.sheet.clone());
-        let ids = editor.table.with_value(|t| unscored(t, &sheet, |s| s.verified_score));
-        if !ids.is_empty() {
-            let labels =
-                ids.into_iter().map(|id| field_label(editor, &format!("scores.{id}.verified_score"), i18n)).collect();
-            missing.set(labels);
-            return;
+        if editor.table.with_value(|t| unscored(t, &sheet, |s| s.verified_score).is_empty()) {
+            run(editor, Transition::Approve, String::new(), busy, outcome);
         }
-        missing.set(Vec::new());
-        run(editor, Transition::Approve, String::new(), busy, outcome);
     };
     let copy_self = move |_| {
         let sheet = editor.view.with_untracked(|v| v.sheet.clone());
@@ -224,7 +229,7 @@ pub fn ReviewSheet(editor: Editor) -> impl IntoView {
                         </button>
                     </div>
                     {move || {
-                        let list = missing.get();
+                        let list = missing();
                         let count = list.len();
                         (!list.is_empty())
                             .then(|| {
