@@ -272,3 +272,49 @@ async fn first_values(browser: &Browser, n: usize) -> Vec<String> {
     }
     out
 }
+
+/// Two people on one sheet: the later save is refused (409), the form lists what differs
+/// and the person keeps theirs; nothing of either is lost without a choice.
+#[tokio::test]
+async fn a_conflicting_save_shows_the_differences_and_the_person_chooses() {
+    let tmp = TempDir::new().unwrap();
+    let server = Server::start_demo(&tmp);
+    let driver = Driver::start();
+    let unit = driver.browser(360).await;
+    let staff = driver.browser(1280).await;
+
+    sign_in(&unit, &server, "yte").await;
+    open_2019_sheet(&unit, "Sở Y tế").await;
+    sign_in(&staff, &server, "staff").await;
+    open_2019_sheet(&staff, "Sở Y tế").await;
+
+    // Staff save 1.2 first; the unit's page still holds the older version.
+    type_score(&staff, 1, "7").await;
+    wait_for_save_state(&staff, "Saved", WAIT).await;
+    type_score(&unit, 0, "8,5").await;
+    wait_for_save_state(&unit, "Conflict", WAIT).await;
+    unit.wait_for("[data-testid=conflict]").await;
+    let rows = unit.texts("[data-testid=conflict] tbody tr").await;
+    assert!(rows.iter().any(|r| r.contains("1.1") && r.contains("8,5")), "mine is listed: {rows:?}");
+    assert!(rows.iter().any(|r| r.contains("1.2") && r.contains('7')), "theirs is listed: {rows:?}");
+    assert_accessible(&unit, "the conflict at 360 px").await;
+    maybe_screenshot(&unit, "conflict-360").await;
+
+    // Keep mine: the unit's screen (1.1 = 8,5, 1.2 empty) becomes the saved version.
+    unit.click("[data-testid=keep-mine]").await;
+    wait_for_save_state(&unit, "Saved", WAIT).await;
+    unit.client.refresh().await.unwrap();
+    unit.wait_for("[data-testid=sheet-form]").await;
+    assert_eq!(value_of(&unit, 0).await, "8,5");
+    assert_eq!(value_of(&unit, 1).await, "");
+
+    // Now staff are behind: they take the saved version instead.
+    type_score(&staff, 2, "1").await;
+    wait_for_save_state(&staff, "Conflict", WAIT).await;
+    staff.click("[data-testid=take-theirs]").await;
+    wait_for_save_state(&staff, "Saved", WAIT).await;
+    assert_eq!(value_of(&staff, 0).await, "8,5", "the staff page now shows the saved 1.1");
+    assert_eq!(value_of(&staff, 2).await, "");
+    unit.client.close().await.unwrap();
+    staff.client.close().await.unwrap();
+}

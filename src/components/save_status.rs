@@ -101,8 +101,11 @@ fn ConflictPanel(editor: Editor) -> impl IntoView {
         <section class="notice notice--warn" aria-labelledby="conflict-title" data-testid="conflict">
             <h2 id="conflict-title">{tr(|l| td_string!(l, conflict.title))}</h2>
             <p>{tr(|l| td_string!(l, conflict.intro))}</p>
-            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="conflict-title">
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="conflict-caption">
                 <table class="conflict-table">
+                    <caption id="conflict-caption" class="visually-hidden">
+                        {tr(|l| td_string!(l, conflict.caption))}
+                    </caption>
                     <thead>
                         <tr>
                             <th scope="col">{tr(|l| td_string!(l, conflict.field))}</th>

@@ -263,6 +263,7 @@ impl Browser {
 
     /// A PNG of the whole page: the window grows to the page's height for the shot.
     pub async fn screenshot(&self, path: &Path) {
+        self.js("window.scrollTo(0, 0); return true").await;
         let height = self.js("return document.documentElement.scrollHeight").await.as_u64().unwrap_or(900) as u32;
         let (outer_w, outer_h) = self.client.get_window_size().await.expect("window size");
         let (outer_w, outer_h) = (outer_w as u32, outer_h as u32);
