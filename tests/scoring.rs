@@ -318,3 +318,78 @@ async fn a_conflicting_save_shows_the_differences_and_the_person_chooses() {
     unit.client.close().await.unwrap();
     staff.client.close().await.unwrap();
 }
+
+/// Keyboard alone: sign in, reach a score, type it, open its note, submit — no mouse.
+#[tokio::test]
+async fn the_forms_work_with_the_keyboard_alone() {
+    use fantoccini::key::Key;
+    let tmp = TempDir::new().unwrap();
+    let server = Server::start_demo(&tmp);
+    let driver = Driver::start();
+    let browser = driver.browser(360).await;
+    let press = |keys: String| {
+        let client = browser.client.clone();
+        async move { client.active_element().await.unwrap().send_keys(&keys).await.unwrap() }
+    };
+    let tab = || String::from(char::from(Key::Tab));
+    let enter = || String::from(char::from(Key::Enter));
+    let focused = || async {
+        browser.js("return document.activeElement.id || document.activeElement.dataset.testid || document.activeElement.tagName").await
+    };
+
+    // Sign in: the username field, Tab, the password, Enter.
+    browser.goto(&server.url("/sign-in")).await;
+    browser.wait_for("#sign-in-username").await.click().await.unwrap();
+    press(format!("yte{}{PASSWORD}{}", tab(), enter())).await;
+    browser.wait_for("[data-testid=sheet-list]").await;
+
+    // Tab to the 2019 sheet's link and open it with Enter.
+    let mut steps = 0;
+    loop {
+        press(tab()).await;
+        let text = browser.js("return document.activeElement.closest('.sheet-list__item')?.textContent || ''").await;
+        if text.as_str().unwrap_or_default().contains("2019") {
+            break;
+        }
+        steps += 1;
+        assert!(steps < 30, "the 2019 sheet is reachable with Tab");
+    }
+    press(enter()).await;
+    browser.wait_for("[data-testid=sheet-form]").await;
+
+    // Tab to the first score and type it; the total follows.
+    let mut steps = 0;
+    while !focused().await.as_str().unwrap_or_default().starts_with("score-") {
+        press(tab()).await;
+        steps += 1;
+        assert!(steps < 40, "a score field is reachable with Tab");
+    }
+    press("6,5".into()).await;
+    browser.wait_for_text("[data-testid=total]", "6,5").await;
+    // The next stop is the criterion's note, which Enter opens.
+    press(tab()).await;
+    assert_eq!(browser.js("return document.activeElement.tagName").await, "SUMMARY");
+    press(enter()).await;
+    assert_eq!(browser.js("return document.activeElement.parentElement.open").await, json!(true));
+    wait_for_save_state(&browser, "Saved", WAIT).await;
+
+    // On to the submit button, Enter, and the confirmation's button, Enter.
+    let mut steps = 0;
+    while focused().await != "submit-sheet" {
+        press(tab()).await;
+        steps += 1;
+        assert!(steps < 80, "the submit button is reachable with Tab");
+    }
+    press(enter()).await;
+    browser.wait_for("[data-testid=submit-confirm]").await;
+    press(tab()).await;
+    let mut steps = 0;
+    while focused().await != "confirm-submit" {
+        press(tab()).await;
+        steps += 1;
+        assert!(steps < 10, "the confirmation's button is reachable with Tab");
+    }
+    press(enter()).await;
+    browser.wait_for_text("[data-testid=sheet-state]", "Đã nộp").await;
+    browser.client.close().await.unwrap();
+}

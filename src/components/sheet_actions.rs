@@ -42,6 +42,17 @@ fn run(editor: Editor, which: Transition, comment: String, busy: RwSignal<bool>,
     });
 }
 
+/// Moves keyboard focus to the element that replaced the one just used, once it is on the
+/// page, so a keyboard or screen-reader user is not dropped back at the top.
+fn focus_after_render(id: &'static str) {
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    });
+}
+
 #[component]
 fn OutcomeMessage(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
     let i18n = use_i18n();
@@ -78,7 +89,7 @@ pub fn SubmitSheet(editor: Editor) -> impl IntoView {
         let count = list.len();
         view! {
             <div class="confirm" role="group" aria-labelledby="submit-confirm-title" data-testid="submit-confirm">
-                <h3 id="submit-confirm-title">{tr(|l| td_string!(l, sheet.submit_confirm_title))}</h3>
+                <h3 id="submit-confirm-title" tabindex="-1">{tr(|l| td_string!(l, sheet.submit_confirm_title))}</h3>
                 {if list.is_empty() {
                     Either::Left(view! { <p>{tr(|l| td_string!(l, sheet.submit_all_scored))}</p> })
                 } else {
@@ -99,7 +110,14 @@ pub fn SubmitSheet(editor: Editor) -> impl IntoView {
                     >
                         {tr(|l| td_string!(l, sheet.submit))}
                     </button>
-                    <button type="button" class="button button--secondary" on:click=move |_| confirming.set(false)>
+                    <button
+                        type="button"
+                        class="button button--secondary"
+                        on:click=move |_| {
+                            confirming.set(false);
+                            focus_after_render("submit-sheet");
+                        }
+                    >
                         {tr(|l| td_string!(l, sheet.cancel))}
                     </button>
                 </div>
@@ -118,12 +136,14 @@ pub fn SubmitSheet(editor: Editor) -> impl IntoView {
                                 <button
                                     type="button"
                                     class="button button--primary"
+                                    id="submit-sheet"
                                     data-testid="submit"
                                     on:click=move |_| {
                                         if editor.status.get_untracked() != SaveStatus::Saved {
                                             editor.save_now();
                                         }
                                         confirming.set(true);
+                                        focus_after_render("submit-confirm-title");
                                     }
                                 >
                                     {tr(|l| td_string!(l, sheet.submit))}
