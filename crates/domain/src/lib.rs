@@ -3,6 +3,7 @@
 //! both use it, so every rule is written once.
 
 pub mod auth;
+pub mod award_rules;
 pub mod awards;
 pub mod criteria;
 pub mod error;
