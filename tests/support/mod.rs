@@ -218,8 +218,7 @@ impl Browser {
     }
 
     /// Clicks like a person: the element is first scrolled to the middle of the screen, so
-    /// sticky bars (the form's save bar) do not cover it. An element replaced while this
-    /// happens (the page re-rendered) is looked up again.
+    /// sticky bars (the form's save bar) do not cover it.
     pub async fn click(&self, css: &str) {
         let deadline = Instant::now() + WAIT;
         loop {
@@ -232,7 +231,12 @@ impl Browser {
             };
             match result {
                 Ok(()) => return,
-                Err(e) if Instant::now() < deadline && e.to_string().contains("stale") => {
+                // Replaced by a re-render, or covered for a moment while the page scrolls (focus
+                // moving into a confirmation): look again.
+                Err(e)
+                    if Instant::now() < deadline
+                        && ["stale", "intercepted"].iter().any(|m| e.to_string().contains(m)) =>
+                {
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
                 Err(e) => panic!("click {css}: {e}"),
