@@ -105,9 +105,16 @@ async fn score_submit_return_resubmit_approve_and_nothing_typed_is_lost() {
     let driver = Driver::start();
     let browser = driver.browser(360).await;
 
-    // The unit officer of Sở Y tế signs in and opens the 2019 self-assessment.
-    browser.goto(&server.url("/sign-in")).await;
+    // The unit officer of Sở Y tế comes from the public pages (a page load into the staff
+    // build), signs in and opens the 2019 self-assessment.
+    browser.goto(&server.url("/")).await;
+    browser.click(".site-header a.account__link[href='/sign-in']").await;
     browser.wait_for("#sign-in-username").await;
+    assert!(
+        browser.js("return Array.from(document.scripts).some(s => s.src.includes('/staff/'))").await == json!(true)
+            || browser.js("return document.querySelector('link[href^=\"/staff/\"]') !== null").await == json!(true),
+        "the sign-in page is the staff build"
+    );
     assert_accessible(&browser, "sign-in at 360 px").await;
     maybe_screenshot(&browser, "sign-in-360").await;
     // Bad input: a clear message next to the field, nothing typed lost.
@@ -123,6 +130,14 @@ async fn score_submit_return_resubmit_approve_and_nothing_typed_is_lost() {
     open_2019_sheet(&browser, "Sở Y tế").await;
     assert_accessible(&browser, "the self-assessment at 360 px").await;
     assert!(!browser.page_overflows().await, "the form scrolls sideways at 360 px");
+    // In English too, with the decimal point.
+    browser.click("[data-testid=lang-switch]").await;
+    browser.wait_for_text("h1", "Self-assessment").await;
+    browser.wait_for_text(".breadcrumbs", "Score sheets").await;
+    assert_accessible(&browser, "the self-assessment in English at 360 px").await;
+    maybe_screenshot(&browser, "self-assessment-en-360").await;
+    browser.click("[data-testid=lang-switch]").await;
+    browser.wait_for_text("h1", "Tự chấm điểm").await;
     let count = score_inputs(&browser).await.len();
     assert!(count > 5, "the criteria are listed");
     browser.wait_for_text("[data-testid=progress]", &format!("Đã chấm 0/{count} tiêu chí")).await;

@@ -56,7 +56,7 @@ fn SheetScreen(view: SheetView) -> impl IntoView {
         let unit = unit.clone();
         move || format!("{} · {unit}", title())
     };
-    let crumbs = vec![(t_string!(i18n, sheets.title).to_string(), "/sheets".to_owned())];
+    let crumbs = Signal::derive(move || vec![(t_string!(i18n, sheets.title).to_string(), "/sheets".to_owned())]);
     let (year, bloc) = (view.year, view.bloc_name.clone());
     let state = move || editor.view.with(|v| v.state);
     let return_comment = move || editor.view.with(|v| v.return_comment.clone());
