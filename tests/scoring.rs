@@ -330,6 +330,14 @@ async fn a_conflicting_save_shows_the_differences_and_the_person_chooses() {
     wait_for_save_state(&staff, "Saved", WAIT).await;
     assert_eq!(value_of(&staff, 0).await, "8,5", "the staff page now shows the saved 1.1");
     assert_eq!(value_of(&staff, 2).await, "");
+
+    // A bonus line counts in the total once it has a reason and points.
+    staff.click("[data-testid=add-bonuses]").await;
+    staff.wait_for("[data-testid=bonuses] li input").await.send_keys("Sáng kiến cấp tỉnh").await.unwrap();
+    wait_for_save_state(&staff, "NeedsFixing", WAIT).await;
+    staff.wait_for("[data-testid=bonuses] li .score-input").await.send_keys("2").await.unwrap();
+    staff.wait_for_text("[data-testid=total]", "10,5").await;
+    wait_for_save_state(&staff, "Saved", WAIT).await;
     unit.client.close().await.unwrap();
     staff.client.close().await.unwrap();
 }

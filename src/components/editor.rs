@@ -10,7 +10,6 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thidua_domain::criteria::{CriteriaTable, CriterionId};
-use thidua_domain::error::FieldErrors;
 use thidua_domain::sheet::{sheet_totals, ScoreKind, SheetTotals};
 use thidua_domain::sheet_edit::{changes, Change, SheetView};
 
@@ -60,6 +59,21 @@ pub struct AdjustmentState {
 impl AdjustmentState {
     fn new(key: u64, d: &AdjustmentDraft) -> Self {
         AdjustmentState { key, reason: RwSignal::new(d.reason.clone()), points: RwSignal::new(d.points.clone()) }
+    }
+
+    /// Lines for a draft's bonuses and deductions, keyed from `first_key` on.
+    fn lines(d: &SheetDraft, first_key: u64) -> (Vec<AdjustmentState>, Vec<AdjustmentState>) {
+        let mut key = first_key;
+        let mut make = |list: &[AdjustmentDraft]| {
+            list.iter()
+                .map(|a| {
+                    key += 1;
+                    AdjustmentState::new(key, a)
+                })
+                .collect::<Vec<_>>()
+        };
+        let bonuses = make(&d.bonuses);
+        (bonuses, make(&d.deductions))
     }
 }
 
@@ -114,15 +128,13 @@ impl Editor {
             })
             .collect();
         let n = (start.bonuses.len() + start.deductions.len()) as u64;
-        let lines = |list: &[AdjustmentDraft], offset: u64| {
-            list.iter().enumerate().map(|(i, d)| AdjustmentState::new(offset + i as u64, d)).collect::<Vec<_>>()
-        };
+        let (bonuses, deductions) = AdjustmentState::lines(&start, 0);
         let editor = Editor {
             side,
             table: StoredValue::new(table),
             rows: StoredValue::new(rows),
-            bonuses: RwSignal::new(lines(&start.bonuses, 0)),
-            deductions: RwSignal::new(lines(&start.deductions, start.bonuses.len() as u64)),
+            bonuses: RwSignal::new(bonuses),
+            deductions: RwSignal::new(deductions),
             view: RwSignal::new(view.clone()),
             base_version: StoredValue::new(start.base_version),
             status: RwSignal::new(SaveStatus::Saved),
@@ -130,7 +142,7 @@ impl Editor {
             key: StoredValue::new(key),
             edits: StoredValue::new(0),
             in_flight: StoredValue::new(false),
-            next_key: StoredValue::new(n),
+            next_key: StoredValue::new(n + 1),
             retry: StoredValue::new(0),
         };
         if let Some(local) = local {
@@ -208,16 +220,6 @@ impl Editor {
             };
             editor.table.with_value(|t| sheet_totals(t, &sheet, kind))
         })
-    }
-
-    /// What is wrong with the input now, by field.
-    pub fn errors(&self) -> FieldErrors {
-        let snapshot = self.snapshot();
-        let result = self.table.with_value(|t| match self.side {
-            Side::SelfAssessment => snapshot.to_self_input(t).map(|_| ()),
-            Side::Verification => snapshot.to_verification_input(t).map(|_| ()),
-        });
-        result.err().unwrap_or_default()
     }
 
     /// Called on every edit: keep it on the device now, send it soon.
@@ -403,12 +405,10 @@ impl Editor {
                 }
             });
             let n = self.next_key.get_value();
-            let lines = |list: &[AdjustmentDraft], offset: u64| {
-                list.iter().enumerate().map(|(i, a)| AdjustmentState::new(offset + i as u64, a)).collect()
-            };
-            self.bonuses.set(lines(&d.bonuses, n));
-            self.deductions.set(lines(&d.deductions, n + d.bonuses.len() as u64));
-            self.next_key.set_value(n + (d.bonuses.len() + d.deductions.len()) as u64);
+            let (bonuses, deductions) = AdjustmentState::lines(&d, n);
+            self.bonuses.set(bonuses);
+            self.deductions.set(deductions);
+            self.next_key.set_value(n + (d.bonuses.len() + d.deductions.len()) as u64 + 1);
             self.base_version.set_value(server.version);
             self.view.set(server);
             self.conflict.set(None);
