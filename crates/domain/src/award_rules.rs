@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::awards::AwardTypeId;
+use crate::awards::{AwardType, AwardTypeId};
 use crate::error::{push, FieldError, FieldErrors};
 use crate::points::Points;
 use crate::UnitId;
@@ -49,23 +49,6 @@ pub enum Eligibility {
     ApprovedSheet,
     /// Its verified total is at least this.
     MinTotal { points: Points },
-}
-
-/// The rules of one award type for one year.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct AwardRule {
-    pub award_type_id: AwardTypeId,
-    /// 1 is the highest award; rules are applied in this order.
-    pub precedence: u32,
-    pub quota_per_bloc: u32,
-    pub threshold: VoteThreshold,
-    pub eligibility: Vec<Eligibility>,
-    /// A unit proposed for an exclusive award is not proposed for a lower exclusive one in the
-    /// same bloc ("at most one award type per unit unless configured otherwise").
-    pub exclusive: bool,
-    /// The legal basis of these rules, as text, shown with every broken rule.
-    pub legal_basis: String,
 }
 
 /// Where a unit stands in its bloc's ranking.
@@ -189,13 +172,13 @@ fn eligibility_fails(condition: &Eligibility, standing: Option<&Standing>) -> bo
 /// listed by award precedence, then votes (most first), then rank. Deterministic: the same
 /// input always gives the same output.
 pub fn derive_proposals(
-    rules: &[AwardRule],
+    rules: &[AwardType],
     standings: &[Standing],
     tally: &Tally,
     overrides: &[Override],
 ) -> Vec<Candidate> {
-    let mut rules: Vec<&AwardRule> = rules.iter().collect();
-    rules.sort_by_key(|r| (r.precedence, r.award_type_id));
+    let mut rules: Vec<&AwardType> = rules.iter().collect();
+    rules.sort_by_key(|r| (r.precedence, r.id));
     let standing = |unit: UnitId| standings.iter().find(|s| s.unit_id == unit);
     let rank_of = |unit: UnitId| standing(unit).map_or(u32::MAX, |s| s.rank);
     // (unit, exclusive award already proposed) as the rules go down in precedence.
@@ -207,7 +190,7 @@ pub fn derive_proposals(
         let mut candidates: Vec<Candidate> = tally
             .votes
             .iter()
-            .filter(|e| e.award_type_id == rule.award_type_id && e.votes > 0)
+            .filter(|e| e.award_type_id == rule.id && e.votes > 0)
             .map(|e| {
                 let mut broken = Vec::new();
                 if !rule.threshold.passes(e.votes, tally.voters_present) {
@@ -229,7 +212,7 @@ pub fn derive_proposals(
                 }
                 Candidate {
                     unit_id: e.unit_id,
-                    award_type_id: rule.award_type_id,
+                    award_type_id: rule.id,
                     votes: e.votes,
                     proposed: false,
                     broken,
@@ -268,6 +251,29 @@ pub fn derive_proposals(
         out.extend(candidates);
     }
     out
+}
+
+/// What staff write to enter or correct the tally: the whole tally, and the results version
+/// it was made from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TallyUpdate {
+    pub tally: Tally,
+    pub version: i64,
+}
+
+/// Candidates the rules flag (a broken rule without a written override): publishing with any
+/// of them asks staff to confirm.
+pub fn flagged(candidates: &[Candidate]) -> impl Iterator<Item = &Candidate> {
+    candidates.iter().filter(|c| c.override_reason.is_none() && c.broken.iter().any(|b| b.broken.needs_staff()))
+}
+
+impl Broken {
+    /// Quota and ties mean more units passed the vote than may be proposed: a person must look.
+    /// A failed threshold or condition is the rules working as meant.
+    pub fn needs_staff(&self) -> bool {
+        matches!(self, Broken::Quota { .. } | Broken::TieAtQuota { .. })
+    }
 }
 
 /// An override needs its reason.
@@ -310,9 +316,11 @@ mod tests {
         .collect()
     }
 
-    fn rule(award_type_id: AwardTypeId, precedence: u32, quota: u32, eligibility: Vec<Eligibility>) -> AwardRule {
-        AwardRule {
-            award_type_id,
+    fn rule(award_type_id: AwardTypeId, precedence: u32, quota: u32, eligibility: Vec<Eligibility>) -> AwardType {
+        AwardType {
+            id: award_type_id,
+            code: format!("award_{award_type_id}"),
+            name: format!("Award {award_type_id}"),
             precedence,
             quota_per_bloc: quota,
             threshold: VoteThreshold::MORE_THAN_HALF,
@@ -324,7 +332,7 @@ mod tests {
 
     /// The 2018 defaults: 1 Government flag, only for the leading unit; 2 provincial flags;
     /// 2 certificates of merit; more than half of the votes cast.
-    fn rules_2018() -> Vec<AwardRule> {
+    fn rules_2018() -> Vec<AwardType> {
         vec![
             rule(GOV_FLAG, 1, 1, vec![Eligibility::MaxRank { rank: 1 }, Eligibility::ApprovedSheet]),
             rule(PROVINCE_FLAG, 2, 2, vec![Eligibility::ApprovedSheet]),

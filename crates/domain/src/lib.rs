@@ -7,6 +7,7 @@ pub mod award_rules;
 pub mod awards;
 pub mod criteria;
 pub mod error;
+pub mod history;
 pub mod model;
 pub mod points;
 pub mod ranking;

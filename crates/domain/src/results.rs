@@ -1,15 +1,17 @@
-//! A bloc's results for a year: ranking with totals and section subtotals, and the award
-//! proposals grouped by type. Computed here so the server and any other backend agree.
+//! A bloc's results for a year: ranking with totals, section subtotals and every criterion,
+//! the acclaim vote, and the proposals the award rules derive from them, with decisions.
+//! Computed here so the server and any other backend agree.
 
 use serde::{Deserialize, Serialize};
 
-use crate::awards::{group_proposals, AwardType, Decision, Proposal};
-use crate::criteria::{CriteriaTable, CriterionId};
+use crate::award_rules::{derive_proposals, Candidate, Override, Standing, Tally};
+use crate::awards::{AwardType, Decision, DecisionEntry};
+use crate::criteria::{CriteriaTable, Criterion, CriterionId};
 use crate::model::Unit;
 use crate::points::Points;
 use crate::ranking::{rank, RankInput, TieBreak, TieOutcome};
-use crate::sheet::{sheet_totals, ScoreKind, ScoreSheet};
-use crate::{BlocId, Year};
+use crate::sheet::{sheet_totals, Adjustment, ScoreKind, ScoreSheet};
+use crate::{BlocId, UnitId, Year};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -35,6 +37,21 @@ pub struct RankingRow {
     pub criteria_count: u32,
     /// Set when another unit has the same total: what the tie-break rule made of it.
     pub tie: Option<TieOutcome>,
+    /// Self-assessed total, beside the verified one.
+    pub self_total: Points,
+    /// Every scored criterion (leaves only), self against verified.
+    pub scores: Vec<LeafScore>,
+    /// Bonus lines as claimed; `bonus_counted` is their sum up to the cap.
+    pub bonuses: Vec<Adjustment>,
+    pub deduction_lines: Vec<Adjustment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LeafScore {
+    pub criterion_id: CriterionId,
+    pub self_score: Option<Points>,
+    pub verified_score: Option<Points>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +60,8 @@ pub struct ProposedUnit {
     pub unit: Unit,
     /// Present once the award has been made; until then the unit is only proposed.
     pub decision: Option<Decision>,
+    /// Set when staff proposed this unit against the rules: their written reason.
+    pub override_reason: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,7 +83,21 @@ pub struct BlocResults {
     pub sections: Vec<SectionHeader>,
     pub max_total: Points,
     pub bonus_cap: Points,
+    /// The whole criteria tree, sections before their items.
+    pub criteria: Vec<Criterion>,
     pub ranking: Vec<RankingRow>,
+    /// False only in a staff preview: the public never receives unpublished results.
+    pub published: bool,
+    /// Changes with every write to the tally, overrides or decisions; a tally update names
+    /// the version it was made from (optimistic concurrency).
+    pub version: i64,
+    /// The award types of the year with their rules, in precedence order.
+    pub award_types: Vec<AwardType>,
+    /// The acclaim vote, once staff have entered it.
+    pub tally: Option<Tally>,
+    /// Every unit that received votes, per award type, and what the rules made of it.
+    pub candidates: Vec<Candidate>,
+    /// The proposed units per award type (types without any left out).
     pub awards: Vec<AwardGroup>,
 }
 
@@ -77,13 +110,19 @@ pub struct ResultsInput<'a> {
     pub tie_break: TieBreak,
     pub members: &'a [Unit],
     pub table: &'a CriteriaTable,
+    /// The approved sheets only: nothing else counts towards the ranking.
     pub sheets: &'a [ScoreSheet],
+    pub published: bool,
+    pub version: i64,
     pub award_types: &'a [AwardType],
-    pub proposals: &'a [Proposal],
+    pub tally: Option<&'a Tally>,
+    pub overrides: &'a [Override],
+    pub decisions: &'a [DecisionEntry],
 }
 
-/// Ranks the members on their verified totals. A member without a sheet ranks with 0 and
-/// shows 0 of n criteria scored; equals keep the members' order.
+/// Ranks the members on their verified totals, then derives the proposals from the ranking,
+/// the tally and the award rules. A member without a sheet ranks with 0 and shows 0 of n
+/// criteria scored; equals keep the members' order.
 pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
     let empty = |unit_id| ScoreSheet { unit_id, ..Default::default() };
     let totals: Vec<_> = input
@@ -91,12 +130,13 @@ pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
         .iter()
         .map(|u| {
             let sheet = input.sheets.iter().find(|s| s.unit_id == u.id).cloned().unwrap_or_else(|| empty(u.id));
-            (u, sheet_totals(input.table, &sheet, ScoreKind::Verified))
+            let t = sheet_totals(input.table, &sheet, ScoreKind::Verified);
+            (u, t, sheet)
         })
         .collect();
     let rank_inputs: Vec<RankInput> = totals
         .iter()
-        .map(|(u, t)| RankInput {
+        .map(|(u, t, _)| RankInput {
             unit_id: u.id,
             total: t.total,
             sections: t.sections.iter().map(|s| s.points).collect(),
@@ -105,7 +145,8 @@ pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
     let ranking = rank(&rank_inputs, input.tie_break)
         .into_iter()
         .filter_map(|r| {
-            let (unit, t) = totals.iter().find(|(u, _)| u.id == r.unit_id)?;
+            let (unit, t, sheet) = totals.iter().find(|(u, _, _)| u.id == r.unit_id)?;
+            let score_of = |id| sheet.scores.iter().find(|s| s.criterion_id == id);
             Some(RankingRow {
                 rank: r.rank,
                 unit: (*unit).clone(),
@@ -116,19 +157,62 @@ pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
                 scored: t.scored,
                 criteria_count: t.criteria_count,
                 tie: r.tie,
+                self_total: sheet_totals(input.table, sheet, ScoreKind::SelfAssessed).total,
+                scores: input
+                    .table
+                    .leaves()
+                    .map(|c| LeafScore {
+                        criterion_id: c.id,
+                        self_score: score_of(c.id).and_then(|s| s.self_score),
+                        verified_score: score_of(c.id).and_then(|s| s.verified_score),
+                    })
+                    .collect(),
+                bonuses: sheet.bonuses.clone(),
+                deduction_lines: sheet.deductions.clone(),
             })
         })
+        .collect::<Vec<RankingRow>>();
+
+    let standings: Vec<Standing> = ranking
+        .iter()
+        .map(|r: &RankingRow| Standing {
+            unit_id: r.unit.id,
+            rank: r.rank,
+            total: r.total,
+            approved: input.sheets.iter().any(|s| s.unit_id == r.unit.id),
+        })
         .collect();
+    let candidates = match input.tally {
+        Some(tally) => derive_proposals(input.award_types, &standings, tally, input.overrides),
+        None => Vec::new(),
+    };
+    let mut award_types = input.award_types.to_vec();
+    award_types.sort_by_key(|t| (t.precedence, t.id));
     let unit = |id| input.members.iter().find(|u| u.id == id).cloned();
-    let awards = group_proposals(input.award_types, input.proposals)
-        .into_iter()
-        .map(|(t, ps)| AwardGroup {
+    let decision = |unit_id: UnitId, award_type_id| {
+        input
+            .decisions
+            .iter()
+            .find(|d| d.unit_id == unit_id && d.award_type_id == award_type_id)
+            .map(|d| d.decision.clone())
+    };
+    let awards = award_types
+        .iter()
+        .map(|t| AwardGroup {
             award_type: t.clone(),
-            units: ps
-                .into_iter()
-                .filter_map(|p| Some(ProposedUnit { unit: unit(p.unit_id)?, decision: p.decision.clone() }))
+            units: candidates
+                .iter()
+                .filter(|c| c.proposed && c.award_type_id == t.id)
+                .filter_map(|c| {
+                    Some(ProposedUnit {
+                        unit: unit(c.unit_id)?,
+                        decision: decision(c.unit_id, t.id),
+                        override_reason: c.override_reason.clone(),
+                    })
+                })
                 .collect(),
         })
+        .filter(|g| !g.units.is_empty())
         .collect();
     BlocResults {
         year: input.year,
@@ -148,7 +232,13 @@ pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
             .collect(),
         max_total: input.table.max_total(),
         bonus_cap: input.table.bonus_cap,
+        criteria: input.table.criteria.clone(),
         ranking,
+        published: input.published,
+        version: input.version,
+        award_types,
+        tally: input.tally.cloned(),
+        candidates,
         awards,
     }
 }
@@ -156,8 +246,9 @@ pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::award_rules::{Eligibility, TallyEntry, VoteThreshold};
     use crate::criteria::tests::small_table;
-    use crate::sheet::{Adjustment, CriterionScore};
+    use crate::sheet::CriterionScore;
 
     fn verified(unit_id: i64, scores: &[(i64, i64)], bonus: i64) -> ScoreSheet {
         ScoreSheet {
@@ -191,9 +282,23 @@ mod tests {
             name: "Cờ".into(),
             precedence: 1,
             quota_per_bloc: 1,
+            threshold: VoteThreshold::MORE_THAN_HALF,
+            eligibility: vec![Eligibility::ApprovedSheet],
+            exclusive: true,
             legal_basis: String::new(),
         }];
-        let proposals = [Proposal { unit_id: 2, award_type_id: 1, decision: None }];
+        let tally = Tally {
+            voters_present: 3,
+            votes: vec![
+                TallyEntry { unit_id: 1, award_type_id: 1, votes: 3 },
+                TallyEntry { unit_id: 2, award_type_id: 1, votes: 3 },
+            ],
+        };
+        let decisions = [DecisionEntry {
+            unit_id: 2,
+            award_type_id: 1,
+            decision: Decision { number: "1/QĐ".into(), date: "2019-01-02".into(), issuer: "UBND".into() },
+        }];
         let results = bloc_results(&ResultsInput {
             year: 2018,
             bloc_id: 1,
@@ -203,8 +308,12 @@ mod tests {
             members: &members,
             table: &table,
             sheets: &sheets,
+            published: true,
+            version: 0,
             award_types: &award_types,
-            proposals: &proposals,
+            tally: Some(&tally),
+            overrides: &[],
+            decisions: &decisions,
         });
         let rows: Vec<(i64, u32, i64)> =
             results.ranking.iter().map(|r| (r.unit.id, r.rank, r.total.hundredths())).collect();
@@ -213,8 +322,19 @@ mod tests {
         assert_eq!(results.ranking[0].bonus_counted, Points::whole(5));
         assert_eq!(results.sections.len(), 2);
         assert_eq!(results.max_total, Points::whole(65));
+        // B leads on votes and rank; A had as many votes but the quota is 1.
         assert_eq!(results.awards.len(), 1);
+        assert_eq!(results.awards[0].units.len(), 1);
         assert_eq!(results.awards[0].units[0].unit.name, "B");
+        assert_eq!(results.awards[0].units[0].decision.as_ref().map(|d| d.number.as_str()), Some("1/QĐ"));
+        assert_eq!(results.candidates.len(), 2);
+        assert!(!results.candidates[1].proposed);
+        // The breakdown: every leaf, self against verified, and the bonus line as claimed.
+        let b = &results.ranking[0];
+        assert_eq!(b.scores.len(), 3);
+        assert_eq!(b.scores[0].verified_score, Some(Points::whole(30)));
+        assert_eq!(b.scores[0].self_score, None);
+        assert_eq!(b.bonuses[0].points, Points::whole(9));
     }
 
     #[test]
@@ -231,11 +351,16 @@ mod tests {
             members: &members,
             table: &table,
             sheets: &sheets,
+            published: false,
+            version: 0,
             award_types: &[],
-            proposals: &[],
+            tally: None,
+            overrides: &[],
+            decisions: &[],
         });
         assert_eq!(r.ranking[1].unit.id, 1);
         assert_eq!((r.ranking[1].scored, r.ranking[1].criteria_count), (0, 3));
         assert_eq!(r.ranking[0].sections, [Points::ZERO, Points::whole(1)]);
+        assert!(r.candidates.is_empty() && r.awards.is_empty(), "no tally, no proposals");
     }
 }
