@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod export;
 pub mod http;
 pub mod seed;
 pub mod store;

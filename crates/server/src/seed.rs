@@ -3,19 +3,23 @@
 //!
 //! Real: the bloc, its seven members, the pact's plan and conference, the award types and the
 //! five proposals. Illustrative (so `sample_data` is set): the leader and deputy, every score,
-//! bonus and deduction. The sample scores are chosen so that the verified ranking follows the
-//! real proposals, and so that two units tie on the total and section I decides. The 2018
-//! sheets are approved (they are the published results); the 2019 ones are empty drafts.
+//! bonus and deduction, and the vote tally. The sample scores are chosen so that the verified
+//! ranking follows the real proposals, and so that two units tie on the total and section I
+//! decides; the tally so that the award rules derive exactly the real proposals. The 2018
+//! sheets are approved and its results published; 2019's sheets are empty drafts, with no
+//! tally, unpublished.
 
 use sqlx::{Sqlite, Transaction};
 use thidua_domain::auth::Role;
+use thidua_domain::award_rules::{Eligibility, Tally, TallyEntry, VoteThreshold};
+use thidua_domain::awards::AwardTypeInput;
 use thidua_domain::ranking::TieBreak;
 use thidua_domain::workflow::SheetState;
 
-use crate::accounts::{hash_password, PasswordError};
+use crate::accounts::{hash_password, now, PasswordError};
 use crate::db::Db;
 use crate::store::accounts::{create_user, CreateUserError, NewUser};
-use crate::store::tie_break_to_db;
+use crate::store::{awards, tie_break_to_db};
 
 /// The year with published results.
 pub const YEAR: i32 = 2018;
@@ -127,20 +131,33 @@ const ADJUSTMENTS: &[(usize, &str, &str, i64)] = &[
 const LEGAL_BASIS: &str = "Luật Thi đua, Khen thưởng năm 2003 (sửa đổi, bổ sung năm 2013); \
 Nghị định số 91/2017/NĐ-CP ngày 31/7/2017 của Chính phủ";
 
-/// (code, name, precedence, quota per bloc)
-const AWARD_TYPES: [(&str, &str, i64, i64); 3] = [
-    ("co_chinh_phu", "Cờ thi đua của Chính phủ", 1, 1),
-    ("co_ubnd_tinh", "Cờ thi đua của UBND tỉnh", 2, 2),
-    ("bang_khen_chu_tich_ubnd_tinh", "Bằng khen của Chủ tịch UBND tỉnh", 3, 2),
+/// (code, name, precedence, quota per bloc, eligibility) of the 2018 rules: at most one
+/// Government flag per bloc, only for the leading unit with an approved sheet; two provincial
+/// flags, for units with an approved sheet; two certificates of merit. Every award needs more
+/// than half of the votes cast, and a unit receives at most one of them.
+const AWARD_TYPES: [(&str, &str, u32, u32, &[Eligibility]); 3] = [
+    ("co_chinh_phu", "Cờ thi đua của Chính phủ", 1, 1, &[Eligibility::MaxRank { rank: 1 }, Eligibility::ApprovedSheet]),
+    ("co_ubnd_tinh", "Cờ thi đua của UBND tỉnh", 2, 2, &[Eligibility::ApprovedSheet]),
+    ("bang_khen_chu_tich_ubnd_tinh", "Bằng khen của Chủ tịch UBND tỉnh", 3, 2, &[]),
 ];
 
-/// The bloc's real proposals at the 2018 conference; no decisions recorded.
-const PROPOSALS: [(usize, &str); 5] = [
-    (YT, "co_chinh_phu"),
-    (GD, "co_ubnd_tinh"),
-    (LD, "co_ubnd_tinh"),
-    (VH, "bang_khen_chu_tich_ubnd_tinh"),
-    (BH, "bang_khen_chu_tich_ubnd_tinh"),
+/// How many members' delegates voted at the 2018 conference (illustrative).
+const VOTERS_PRESENT: u32 = 14;
+
+/// An illustrative 2018 tally (unit, award code, votes) from which the rules derive exactly
+/// the bloc's real proposals: Y tế for the Government flag (its 12 votes for the provincial
+/// flag give way to the higher award); Giáo dục and Lao động for the provincial flag (Văn hóa's
+/// 5 are short of half); Văn hóa and Bảo hiểm for the certificate of merit (Phát thanh's 7 of
+/// 14 are exactly half, not more than half).
+const TALLY: [(usize, &str, u32); 8] = [
+    (YT, "co_chinh_phu", 13),
+    (YT, "co_ubnd_tinh", 12),
+    (GD, "co_ubnd_tinh", 11),
+    (LD, "co_ubnd_tinh", 10),
+    (VH, "co_ubnd_tinh", 5),
+    (VH, "bang_khen_chu_tich_ubnd_tinh", 12),
+    (BH, "bang_khen_chu_tich_ubnd_tinh", 11),
+    (PT, "bang_khen_chu_tich_ubnd_tinh", 7),
 ];
 
 /// The password of every demo account. Demo only: a real installation has no accounts until
@@ -345,38 +362,37 @@ async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<Vec<i64>>
     }
 
     let award_ids = insert_award_types(tx, YEAR).await?;
-    // The award rules carry over to 2019; no one is proposed before its conference.
+    // The award rules carry over to 2019; its conference has not voted yet.
     insert_award_types(tx, YEAR_IN_PROGRESS).await?;
-    for (unit, award) in PROPOSALS {
-        let award_type_id = award_ids.iter().find(|(code, _)| *code == award).map(|&(_, id)| id);
-        sqlx::query("INSERT INTO proposals (bloc_id, year, unit_id, award_type_id) VALUES (?, ?, ?, ?)")
-            .bind(bloc)
-            .bind(YEAR)
-            .bind(units[unit])
-            .bind(award_type_id)
-            .execute(&mut **tx)
-            .await?;
-    }
+    let award_id = |code: &str| award_ids.iter().find(|(c, _)| *c == code).map_or(0, |&(_, id)| id);
+    let tally = Tally {
+        voters_present: VOTERS_PRESENT,
+        votes: TALLY
+            .iter()
+            .map(|&(unit, code, votes)| TallyEntry { unit_id: units[unit], award_type_id: award_id(code), votes })
+            .collect(),
+    };
+    awards::replace_tally(tx, YEAR, bloc, &tally).await?;
+    // 2018's results are out; 2019's are not.
+    awards::set_published(tx, YEAR, bloc, Some(now())).await?;
     Ok(units)
 }
 
-/// The award types of `year`, by code.
+/// The award types of `year` with the 2018 rules, by code.
 async fn insert_award_types(tx: &mut Transaction<'_, Sqlite>, year: i32) -> sqlx::Result<Vec<(&'static str, i64)>> {
     let mut award_ids = Vec::with_capacity(AWARD_TYPES.len());
-    for (code, name, precedence, quota) in AWARD_TYPES {
-        let id = sqlx::query_scalar(
-            "INSERT INTO award_types (year, code, name, precedence, quota_per_bloc, legal_basis)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(year)
-        .bind(code)
-        .bind(name)
-        .bind(precedence)
-        .bind(quota)
-        .bind(LEGAL_BASIS)
-        .fetch_one(&mut **tx)
-        .await?;
-        award_ids.push((code, id));
+    for (code, name, precedence, quota, eligibility) in AWARD_TYPES {
+        let input = AwardTypeInput {
+            code: code.to_owned(),
+            name: name.to_owned(),
+            precedence,
+            quota_per_bloc: quota,
+            threshold: VoteThreshold::MORE_THAN_HALF,
+            eligibility: eligibility.to_vec(),
+            exclusive: true,
+            legal_basis: LEGAL_BASIS.to_owned(),
+        };
+        award_ids.push((code, awards::insert_award_type(tx, year, &input).await?));
     }
     Ok(award_ids)
 }

@@ -3,12 +3,12 @@
 //! Accounts and the scoring workflow have their own modules.
 
 pub mod accounts;
+pub mod awards;
 pub mod sheets;
 
 use std::collections::HashMap;
 
 use sqlx::{FromRow, SqliteConnection};
-use thidua_domain::awards::{AwardType, Decision, Proposal};
 use thidua_domain::criteria::{CriteriaTable, Criterion, CriterionId};
 use thidua_domain::model::{BlocDetail, BlocSummary, Pact, Unit, YearSummary};
 use thidua_domain::ranking::TieBreak;
@@ -123,6 +123,9 @@ pub struct BlocYear {
     pub pact_document_url: Option<String>,
     pub bonus_cap: i64,
     pub sample_data: bool,
+    /// `None` until staff publish the results.
+    pub published_at: Option<String>,
+    pub awards_version: i64,
 }
 
 impl BlocYear {
@@ -145,7 +148,8 @@ pub async fn bloc_year(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId)
     year_tie_break(&mut *conn, year).await?;
     sqlx::query_as(
         "SELECT y.bloc_id, b.name, y.leader_unit_id, y.deputy_unit_id,
-                y.pact_signed_on, y.pact_note, y.pact_document_url, y.bonus_cap, y.sample_data
+                y.pact_signed_on, y.pact_note, y.pact_document_url, y.bonus_cap, y.sample_data,
+                y.published_at, y.awards_version
          FROM bloc_years y JOIN blocs b ON b.id = y.bloc_id
          WHERE y.year = ? AND y.bloc_id = ?",
     )
@@ -239,76 +243,10 @@ pub async fn criteria_table(
     Ok(CriteriaTable { criteria, bonus_cap })
 }
 
-#[derive(FromRow)]
-struct AwardTypeRow {
-    id: i64,
-    code: String,
-    name: String,
-    precedence: i64,
-    quota_per_bloc: i64,
-    legal_basis: String,
-}
-
-/// The award types of a year, highest first.
-pub async fn award_types(conn: &mut SqliteConnection, year: Year) -> sqlx::Result<Vec<AwardType>> {
-    let rows: Vec<AwardTypeRow> = sqlx::query_as(
-        "SELECT id, code, name, precedence, quota_per_bloc, legal_basis
-         FROM award_types WHERE year = ?
-         ORDER BY precedence, id",
-    )
-    .bind(year)
-    .fetch_all(conn)
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(AwardType {
-                id: r.id,
-                code: r.code,
-                name: r.name,
-                precedence: to_u32(r.precedence, "precedence")?,
-                quota_per_bloc: to_u32(r.quota_per_bloc, "quota")?,
-                legal_basis: r.legal_basis,
-            })
-        })
-        .collect()
-}
-
-#[derive(FromRow)]
-struct ProposalRow {
-    unit_id: i64,
-    award_type_id: i64,
-    decision_number: Option<String>,
-    decision_date: Option<String>,
-    decision_issuer: Option<String>,
-}
-
-/// The bloc's proposals for the year, in the order they were entered.
-pub async fn proposals(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -> sqlx::Result<Vec<Proposal>> {
-    let rows: Vec<ProposalRow> = sqlx::query_as(
-        "SELECT unit_id, award_type_id, decision_number, decision_date, decision_issuer
-         FROM proposals WHERE year = ? AND bloc_id = ?
-         ORDER BY id",
-    )
-    .bind(year)
-    .bind(bloc_id)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Proposal {
-            unit_id: r.unit_id,
-            award_type_id: r.award_type_id,
-            // The schema allows all three decision fields or none.
-            decision: match (r.decision_number, r.decision_date, r.decision_issuer) {
-                (Some(number), Some(date), Some(issuer)) => Some(Decision { number, date, issuer }),
-                _ => None,
-            },
-        })
-        .collect())
-}
-
-/// Loads what the results need and lets the domain compute them. Call it inside a
-/// transaction so every part comes from the same state of the database.
+/// Loads what the results need and lets the domain compute them (the proposals included,
+/// derived from the tally and the year's award rules). Call it inside a transaction so every
+/// part comes from the same state of the database. Answers unpublished results too, marked
+/// `published: false`: whether the caller may see them is the HTTP layer's question.
 pub async fn results(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -> Result<BlocResults, LookupError> {
     let tie_break = year_tie_break(&mut *conn, year).await?;
     let bloc = bloc_year(&mut *conn, year, bloc_id).await?;
@@ -316,8 +254,10 @@ pub async fn results(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -
     let table = criteria_table(&mut *conn, year, bloc_id, Points::from_hundredths(bloc.bonus_cap)).await?;
     // Only approved sheets count: a sheet still being scored or verified is not a result.
     let sheets = sheets::approved(&mut *conn, year, bloc_id).await?;
-    let award_types = award_types(&mut *conn, year).await?;
-    let proposals = proposals(conn, year, bloc_id).await?;
+    let award_types = awards::award_types(&mut *conn, year).await?;
+    let tally = awards::tally(&mut *conn, year, bloc_id).await?;
+    let overrides = awards::overrides(&mut *conn, year, bloc_id).await?;
+    let decisions = awards::decisions(conn, year, bloc_id).await?;
     Ok(bloc_results(&ResultsInput {
         year,
         bloc_id,
@@ -327,7 +267,11 @@ pub async fn results(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -
         members: &members,
         table: &table,
         sheets: &sheets,
+        published: bloc.published_at.is_some(),
+        version: bloc.awards_version,
         award_types: &award_types,
-        proposals: &proposals,
+        tally: tally.as_ref(),
+        overrides: &overrides,
+        decisions: &decisions,
     }))
 }

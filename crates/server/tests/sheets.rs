@@ -493,8 +493,11 @@ async fn the_2019_year_from_first_score_to_the_public_ranking() {
     let blocs: Vec<BlocSummary> = s.ok(&p.anon, Method::GET, "/api/years/2019/blocs", None).await;
     let results_path = format!("/api/years/2019/blocs/{}/results", blocs[0].id);
 
+    // 2019 is not published: the public sees nothing, staff a preview.
+    s.refused(&p.anon, Method::GET, &results_path, None, StatusCode::NOT_FOUND, "not_published").await;
     // Before anything is scored: every member 0 of 10, no proposals.
-    let before: BlocResults = s.ok(&p.anon, Method::GET, &results_path, None).await;
+    let before: BlocResults = s.ok(&p.staff, Method::GET, &results_path, None).await;
+    assert!(!before.published);
     assert_eq!(before.ranking.len(), 7);
     assert!(before.ranking.iter().all(|r| r.total == Points::ZERO && r.scored == 0 && r.criteria_count == 10));
     assert!(before.awards.is_empty(), "no proposals before the conference");
@@ -521,13 +524,13 @@ async fn the_2019_year_from_first_score_to_the_public_ranking() {
     let body = verify_by(&v, |c| max(c) - 0.5);
     let v: SheetView = s.ok(&p.leader, Method::PUT, &path(a, "verification"), Some(&body)).await;
     // Not yet approved: not yet a result.
-    let pending: BlocResults = s.ok(&p.anon, Method::GET, &results_path, None).await;
+    let pending: BlocResults = s.ok(&p.staff, Method::GET, &results_path, None).await;
     assert!(pending.ranking.iter().all(|r| r.total == Points::ZERO));
     let v: SheetView = s.ok(&p.leader, Method::POST, &path(a, "approve"), Some(&transition(&v, ""))).await;
     assert_eq!(v.state, SheetState::Approved);
     assert!(v.sheet.scores.iter().all(|c| c.self_score.is_some_and(|p| p > c.verified_score.unwrap_or_default())));
 
-    let after: BlocResults = s.ok(&p.anon, Method::GET, &results_path, None).await;
+    let after: BlocResults = s.ok(&p.staff, Method::GET, &results_path, None).await;
     assert_eq!(after.ranking[0].unit.name, Y_TE);
     assert_eq!((after.ranking[0].rank, after.ranking[0].total), (1, Points::whole(95)), "the verified total");
     assert_eq!(after.ranking[0].scored, 10);

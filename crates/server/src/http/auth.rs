@@ -1,12 +1,12 @@
 //! `/api/auth/…`: signing in and out, and who is signed in. The session is an HttpOnly
 //! cookie holding a random token; the database keeps only the token's SHA-256.
 
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRequestParts, OptionalFromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use thidua_domain::auth::{valid_username, LoginRequest, Me, Principal};
+use thidua_domain::auth::{valid_username, LoginRequest, Me, Principal, Role};
 use thidua_domain::error::{push, ApiErrorBody, FieldError, FieldErrors};
 
 use super::error::{Error, Result};
@@ -30,14 +30,48 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        <CurrentUser as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await?
+            .ok_or(Error::Unauthenticated)
+    }
+}
+
+/// `Option<CurrentUser>`, for public endpoints that show more to some users: `None` without a
+/// current session (an expired cookie reads as signed out, not as an error).
+impl OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>> {
         let jar = CookieJar::from_headers(&parts.headers);
         let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
-            return Err(Error::Unauthenticated);
+            return Ok(None);
         };
         let mut conn = state.db.acquire().await?;
-        match store::session_user(&mut conn, &token_hash(&token), now()).await? {
-            Some(user) => Ok(CurrentUser { principal: user.principal, me: user.me }),
-            None => Err(Error::Unauthenticated),
+        let user = store::session_user(&mut conn, &token_hash(&token), now()).await?;
+        Ok(user.map(|user| CurrentUser { principal: user.principal, me: user.me }))
+    }
+}
+
+impl CurrentUser {
+    pub fn is_staff(&self) -> bool {
+        self.principal.role == Role::Staff
+    }
+}
+
+/// A signed-in staff member (Ban Thi đua - Khen thưởng): 401 `unauthenticated` without a
+/// session, 403 `forbidden` for any other role, both before the body is read.
+#[derive(Clone, Debug)]
+pub struct Staff(pub CurrentUser);
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let user = <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
+        if user.is_staff() {
+            Ok(Staff(user))
+        } else {
+            Err(Error::Forbidden)
         }
     }
 }

@@ -1,13 +1,17 @@
 //! `/api/years/{year}/blocs…`: the blocs of a year, one bloc, and its results.
 
 use axum::extract::State;
+use axum::http::header::{CACHE_CONTROL, VARY};
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use thidua_domain::error::ApiErrorBody;
 use thidua_domain::model::{BlocDetail, BlocSummary};
 use thidua_domain::results::BlocResults;
 use thidua_domain::{BlocId, Year};
 
-use super::error::Result;
+use super::auth::CurrentUser;
+use super::error::{Error, Result};
 use super::{AppState, Path};
 use crate::store;
 
@@ -51,8 +55,11 @@ pub async fn bloc_detail(
     Ok(Json(store::bloc_detail(&mut tx, year, bloc_id).await?))
 }
 
-/// The bloc's results for the year: ranking on verified scores with section subtotals,
-/// and the award proposals grouped by award type. Computed by `thidua_domain::results`.
+/// The bloc's results for the year: ranking on verified scores (approved sheets only) with
+/// section subtotals and every criterion, the acclaim-vote tally, the candidates with every
+/// rule they break, the proposals derived from them and the decisions. Computed by
+/// `thidua_domain::results`. Unpublished results are `not_published` to everyone but signed-in
+/// staff, who get a preview (`published: false`, `Cache-Control: no-store`).
 #[utoipa::path(
     get,
     path = "/api/years/{year}/blocs/{bloc_id}/results",
@@ -62,16 +69,43 @@ pub async fn bloc_detail(
         ("bloc_id" = i64, Path, description = "The bloc's id"),
     ),
     responses(
-        (status = 200, description = "Ranking, totals and proposals", body = BlocResults),
+        (status = 200, description = "Ranking, totals, tally, candidates, proposals and decisions", body = BlocResults),
         (status = 400, description = "`bad_request`: a parameter is not a number", body = ApiErrorBody),
-        (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found`, `bloc_not_found`, or `not_published` (not yet published; staff see a preview)", body = ApiErrorBody),
     )
 )]
 pub async fn bloc_results(
+    user: Option<CurrentUser>,
     State(state): State<AppState>,
     Path((year, bloc_id)): Path<(Year, BlocId)>,
-) -> Result<Json<BlocResults>> {
+) -> Result<Response> {
+    let results = visible_results(&state, user.as_ref(), year, bloc_id).await?;
+    let preview = !results.published;
+    Ok(gated(Json(results).into_response(), preview))
+}
+
+/// The results if `user` may see them: published ones to anyone, unpublished ones to staff.
+pub(super) async fn visible_results(
+    state: &AppState,
+    user: Option<&CurrentUser>,
+    year: Year,
+    bloc_id: BlocId,
+) -> Result<BlocResults> {
     // One read transaction: every part of the results comes from the same state.
     let mut tx = state.db.begin().await?;
-    Ok(Json(store::results(&mut tx, year, bloc_id).await?))
+    let results = store::results(&mut tx, year, bloc_id).await?;
+    if !results.published && !user.is_some_and(CurrentUser::is_staff) {
+        return Err(Error::NotPublished { year, bloc_id });
+    }
+    Ok(results)
+}
+
+/// Headers of an answer that depends on who asks: a staff preview is never stored.
+pub(super) fn gated(mut response: Response, preview: bool) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(VARY, HeaderValue::from_static("Cookie"));
+    if preview {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }

@@ -6,10 +6,11 @@ use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use thidua_domain::awards::AwardTypeId;
 use thidua_domain::error::{push, ApiErrorBody, FieldError, FieldErrors};
 use thidua_domain::sheet_edit::SheetId;
 use thidua_domain::workflow::{Refusal, SheetState};
-use thidua_domain::{BlocId, Year};
+use thidua_domain::{BlocId, UnitId, Year};
 
 use crate::store::LookupError;
 
@@ -27,6 +28,17 @@ pub enum Error {
     YearNotFound(Year),
     #[error("bloc {bloc_id} not found in {year}")]
     BlocNotFound { year: Year, bloc_id: BlocId },
+    /// 404 to anyone but staff while the bloc's results for the year are not published.
+    #[error("the results of bloc {bloc_id} for {year} are not published")]
+    NotPublished { year: Year, bloc_id: BlocId },
+    #[error("unit {0} not found")]
+    UnitNotFound(UnitId),
+    #[error("award type {id} not found in {year}")]
+    AwardTypeNotFound { year: Year, id: AwardTypeId },
+    #[error("no override for unit {unit_id} and award type {award_type_id}")]
+    OverrideNotFound { unit_id: UnitId, award_type_id: AwardTypeId },
+    #[error("no decision for unit {unit_id} and award type {award_type_id}")]
+    DecisionNotFound { unit_id: UnitId, award_type_id: AwardTypeId },
     #[error("method not allowed")]
     MethodNotAllowed,
     /// 401: no session, or one that expired or was ended.
@@ -39,16 +51,22 @@ pub enum Error {
     #[error("too many failed sign-ins: try again in {retry_after} s")]
     TooManyAttempts { retry_after: u64 },
     /// 403: signed in, but this user may not do that.
-    #[error("this user may not do that to this sheet")]
+    #[error("this user may not do that")]
     Forbidden,
     #[error("sheet {0} not found")]
     SheetNotFound(SheetId),
     /// 409: the action does not fit the sheet's state (e.g. editing a submitted sheet).
     #[error("the sheet is {}: that cannot be done now", .0.as_str())]
     WrongState(SheetState),
-    /// 409: the sheet changed since the version the write was based on.
-    #[error("the sheet was changed by someone else since it was loaded: reload it, then apply your changes again")]
+    /// 409: the sheet (or the awards) changed since the version the write was based on.
+    #[error("someone else changed this since it was loaded: reload it, then apply your changes again")]
     StaleVersion,
+    /// 409: published results would change; staff unpublish them first.
+    #[error("{0}: unpublish the results first")]
+    Published(&'static str),
+    /// 409: a decision needs a unit that the results propose for that award type.
+    #[error("unit {unit_id} is not proposed for award type {award_type_id}")]
+    NotProposed { unit_id: UnitId, award_type_id: AwardTypeId },
     /// 413: the body is over the limit.
     #[error("the request body is too large (at most {} KiB)", super::BODY_LIMIT / 1024)]
     PayloadTooLarge,
@@ -70,13 +88,22 @@ impl Error {
     pub fn status(&self) -> StatusCode {
         match self {
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Error::NotFound | Error::YearNotFound(_) | Error::BlocNotFound { .. } => StatusCode::NOT_FOUND,
+            Error::NotFound
+            | Error::YearNotFound(_)
+            | Error::BlocNotFound { .. }
+            | Error::NotPublished { .. }
+            | Error::UnitNotFound(_)
+            | Error::AwardTypeNotFound { .. }
+            | Error::OverrideNotFound { .. }
+            | Error::DecisionNotFound { .. } => StatusCode::NOT_FOUND,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::Unauthenticated | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Forbidden => StatusCode::FORBIDDEN,
             Error::SheetNotFound(_) => StatusCode::NOT_FOUND,
-            Error::WrongState(_) | Error::StaleVersion => StatusCode::CONFLICT,
+            Error::WrongState(_) | Error::StaleVersion | Error::Published(_) | Error::NotProposed { .. } => {
+                StatusCode::CONFLICT
+            }
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -91,6 +118,11 @@ impl Error {
             Error::NotFound => "not_found",
             Error::YearNotFound(_) => "year_not_found",
             Error::BlocNotFound { .. } => "bloc_not_found",
+            Error::NotPublished { .. } => "not_published",
+            Error::UnitNotFound(_) => "unit_not_found",
+            Error::AwardTypeNotFound { .. } => "award_type_not_found",
+            Error::OverrideNotFound { .. } => "override_not_found",
+            Error::DecisionNotFound { .. } => "decision_not_found",
             Error::MethodNotAllowed => "method_not_allowed",
             Error::Unauthenticated => "unauthenticated",
             Error::InvalidCredentials => "invalid_credentials",
@@ -99,6 +131,8 @@ impl Error {
             Error::SheetNotFound(_) => "sheet_not_found",
             Error::WrongState(_) => "wrong_state",
             Error::StaleVersion => "stale_version",
+            Error::Published(_) => "published",
+            Error::NotProposed { .. } => "not_proposed",
             Error::PayloadTooLarge => "payload_too_large",
             Error::UnsupportedMediaType => "unsupported_media_type",
             Error::Invalid(_) => "invalid_input",
@@ -135,6 +169,15 @@ impl From<Refusal> for Error {
             Refusal::Forbidden => Error::Forbidden,
             Refusal::WrongState(state) => Error::WrongState(state),
         }
+    }
+}
+
+/// `Ok` when nothing is wrong, else 422 with the field map.
+pub fn valid(errors: FieldErrors) -> Result<()> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(errors))
     }
 }
 

@@ -2,10 +2,13 @@
 //! every other path.
 
 pub mod auth;
+mod awards;
 mod blocs;
 pub mod error;
+mod exports;
 mod sheets;
 mod spa;
+mod units;
 mod years;
 
 use std::path::PathBuf;
@@ -43,6 +46,12 @@ pub struct AppState {
 /// The largest request body accepted: a whole sheet with notes and links fits many times over.
 pub const BODY_LIMIT: usize = 256 * 1024;
 
+/// A write transaction that takes SQLite's write lock at once, so two writers queue (for the
+/// busy timeout) instead of one failing when it upgrades a read to a write.
+async fn begin_write(state: &AppState) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    Ok(state.db.begin_with("BEGIN IMMEDIATE").await?)
+}
+
 /// `axum::extract::Path`, but a malformed parameter answers our JSON `bad_request`.
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(Error))]
@@ -69,8 +78,10 @@ impl<T: Serialize> IntoResponse for Json<T> {
 #[openapi(
     info(
         title = "thidua",
-        description = "Public results of emulation blocs (khối thi đua): years, blocs, members, ranking and award proposals; \
-                       for signed-in staff and unit officers, the score sheets and their workflow. \
+        description = "Public results of emulation blocs (khối thi đua): years, blocs, members, ranking, the acclaim vote, \
+                       the award proposals derived from it by the award rules, and the decisions, once staff publish them; \
+                       for signed-in staff and unit officers, the score sheets and their workflow; for staff, the award \
+                       rules, the tally, overrides, publication and decisions. \
                        Errors answer `ApiErrorBody`; clients rely on its `code`. \
                        Writes are same-site only: the session cookie is `SameSite=Strict` and CORS allows only GET and HEAD."
     ),
@@ -80,6 +91,8 @@ impl<T: Serialize> IntoResponse for Json<T> {
         (name = "blocs", description = "Emulation blocs, their members and results"),
         (name = "auth", description = "Signing in and out"),
         (name = "sheets", description = "Score sheets: self-assessment, verification and the workflow (signed in)"),
+        (name = "awards", description = "Award rules, the acclaim-vote tally, overrides, publication and decisions (writes: staff)"),
+        (name = "units", description = "A unit's record across the published years"),
         (name = "meta", description = "Health and this document"),
     )
 )]
@@ -109,7 +122,12 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(years::list_years))
         .routes(routes!(blocs::list_blocs))
         .routes(routes!(blocs::bloc_detail))
+        // Public, but staff see unpublished results too: these set their own caching headers.
         .routes(routes!(blocs::bloc_results))
+        .routes(routes!(exports::results_csv))
+        .routes(routes!(exports::results_xlsx))
+        .routes(routes!(awards::list_award_types, awards::create_award_type))
+        .routes(routes!(units::history))
         .merge(
             // Personal data: never stored by any cache.
             OpenApiRouter::new()
@@ -123,6 +141,13 @@ pub fn router(state: AppState) -> Router {
                 .routes(routes!(sheets::submit))
                 .routes(routes!(sheets::return_sheet))
                 .routes(routes!(sheets::approve))
+                .routes(routes!(awards::update_award_type))
+                .routes(routes!(awards::put_tally))
+                .routes(routes!(awards::put_override))
+                .routes(routes!(awards::delete_override))
+                .routes(routes!(awards::publish))
+                .routes(routes!(awards::unpublish))
+                .routes(routes!(awards::put_decision, awards::delete_decision))
                 .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store"))),
         )
         .split_for_parts();

@@ -13,7 +13,7 @@ use axum::extract::State;
 use serde::Deserialize;
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 use thidua_domain::criteria::CriteriaTable;
-use thidua_domain::error::{ApiErrorBody, FieldErrors};
+use thidua_domain::error::ApiErrorBody;
 use thidua_domain::sheet::{sheet_totals, ScoreKind, ScoreSheet};
 use thidua_domain::sheet_edit::{
     apply_self, apply_verification, changes, validate_self, validate_transition, validate_verification, Change,
@@ -24,8 +24,8 @@ use thidua_domain::{BlocId, Year};
 use utoipa::IntoParams;
 
 use super::auth::CurrentUser;
-use super::error::{Error, Result};
-use super::{AppState, Json, Path, Query};
+use super::error::{valid, Error, Result};
+use super::{begin_write, AppState, Json, Path, Query};
 use crate::accounts::now;
 use crate::store::sheets::{self, Scope, SheetHead};
 use crate::store::{self};
@@ -300,12 +300,6 @@ async fn transition(
     finish(tx, &user, head, action, input.base_version, return_comment, edit).await
 }
 
-/// A write transaction that takes SQLite's write lock at once, so two writers queue (for the
-/// busy timeout) instead of one failing when it upgrades a read to a write.
-async fn begin_write(state: &AppState) -> Result<Transaction<'static, Sqlite>> {
-    Ok(state.db.begin_with("BEGIN IMMEDIATE").await?)
-}
-
 /// The sheet, if it exists and `user` may do `action` to it now.
 async fn checked_head(
     conn: &mut SqliteConnection,
@@ -320,14 +314,6 @@ async fn checked_head(
 
 async fn table_of(conn: &mut SqliteConnection, head: &SheetHead) -> Result<CriteriaTable> {
     Ok(store::criteria_table(conn, head.year, head.bloc_id, head.bonus_cap).await?)
-}
-
-fn valid(errors: FieldErrors) -> Result<()> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Invalid(errors))
-    }
 }
 
 /// The contents before a write, and after it if it changes them.

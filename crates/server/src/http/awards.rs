@@ -1,0 +1,469 @@
+//! The awards: the award rules of a year, and per bloc and year the acclaim-vote tally, staff
+//! overrides, publication and the decisions. The proposals themselves are derived by
+//! `thidua_domain` from the ranking, the tally and the rules; nothing here decides them.
+//!
+//! Writes are staff-only and check in this order: signed in (401) → staff (403) → the year,
+//! bloc or entry exists (404) → the state allows it (409 `published`, `not_proposed`) → the
+//! domain's validation (422) → the version it was based on (409 `stale_version`). Each write
+//! moves the awards version on, goes into `award_audit`, and is one transaction; bloc writes
+//! answer the results as they are now (a staff preview).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Serialize;
+use sqlx::{Sqlite, Transaction};
+use thidua_domain::award_rules::{validate_override, validate_tally, Override, TallyUpdate};
+use thidua_domain::awards::{validate_award_type, validate_decision, AwardType, AwardTypeId, AwardTypeInput, Decision};
+use thidua_domain::error::{push, ApiErrorBody, FieldError};
+use thidua_domain::results::BlocResults;
+use thidua_domain::{BlocId, UnitId, Year};
+
+use super::auth::{CurrentUser, Staff};
+use super::error::{valid, Error, Result};
+use super::{begin_write, AppState, Json, Path};
+use crate::accounts::now;
+use crate::store::awards::{self, AwardAudit};
+use crate::store::{self, BlocYear};
+
+const PUBLISHED_YEAR: &str = "a bloc of this year has published results that these rules would change";
+const PUBLISHED_BLOC: &str = "the results of this bloc are published";
+
+/// The award types of a year with their rules (quota, threshold, eligibility, precedence,
+/// exclusivity, legal basis), highest first. Public: the rules are part of the record.
+#[utoipa::path(
+    get,
+    path = "/api/years/{year}/award-types",
+    tag = "awards",
+    params(("year" = i32, Path, description = "The emulation year, e.g. 2018")),
+    responses(
+        (status = 200, description = "The award types of the year, by precedence", body = [AwardType]),
+        (status = 400, description = "`bad_request`: the year is not a number", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found`", body = ApiErrorBody),
+    )
+)]
+pub async fn list_award_types(State(state): State<AppState>, Path(year): Path<Year>) -> Result<Json<Vec<AwardType>>> {
+    let mut tx = state.db.begin().await?;
+    store::year_tie_break(&mut tx, year).await?;
+    Ok(Json(awards::award_types(&mut tx, year).await?))
+}
+
+/// Adds an award type to the year. Refused while any bloc of the year is published.
+#[utoipa::path(
+    post,
+    path = "/api/years/{year}/award-types",
+    tag = "awards",
+    params(("year" = i32, Path, description = "The emulation year")),
+    request_body = AwardTypeInput,
+    security(("session_cookie" = [])),
+    responses(
+        (status = 201, description = "Added", body = AwardType),
+        (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found`", body = ApiErrorBody),
+        (status = 409, description = "`published`: a bloc of the year is published", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `code` (`required`, `invalid`, `duplicate`), `name`, `precedence`, `threshold.numerator`, `threshold.denominator`, `eligibility.{i}`, `legal_basis`", body = ApiErrorBody),
+    )
+)]
+pub async fn create_award_type(
+    Staff(user): Staff,
+    State(state): State<AppState>,
+    Path(year): Path<Year>,
+    Json(input): Json<AwardTypeInput>,
+) -> Result<(StatusCode, Json<AwardType>)> {
+    let mut tx = begin_write(&state).await?;
+    store::year_tie_break(&mut tx, year).await?;
+    if awards::year_has_published(&mut tx, year).await? {
+        return Err(Error::Published(PUBLISHED_YEAR));
+    }
+    let others = awards::award_types(&mut tx, year).await?;
+    valid(validate_award_type(&input, &others))?;
+    let id = awards::insert_award_type(&mut tx, year, &input).await?;
+    let created = AwardType::from_input(id, input);
+    rules_changed(&mut tx, &user, year, "create_award_type", &created).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Replaces an award type's name and rules. Refused while any bloc of the year is published.
+#[utoipa::path(
+    put,
+    path = "/api/years/{year}/award-types/{id}",
+    tag = "awards",
+    params(
+        ("year" = i32, Path, description = "The emulation year"),
+        ("id" = i64, Path, description = "The award type's id"),
+    ),
+    request_body = AwardTypeInput,
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Saved", body = AwardType),
+        (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found` or `award_type_not_found`", body = ApiErrorBody),
+        (status = 409, description = "`published`: a bloc of the year is published", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`, as for adding one", body = ApiErrorBody),
+    )
+)]
+pub async fn update_award_type(
+    Staff(user): Staff,
+    State(state): State<AppState>,
+    Path((year, id)): Path<(Year, AwardTypeId)>,
+    Json(input): Json<AwardTypeInput>,
+) -> Result<Json<AwardType>> {
+    let mut tx = begin_write(&state).await?;
+    store::year_tie_break(&mut tx, year).await?;
+    let (this, others): (Vec<AwardType>, Vec<AwardType>) =
+        awards::award_types(&mut tx, year).await?.into_iter().partition(|t| t.id == id);
+    if this.is_empty() {
+        return Err(Error::AwardTypeNotFound { year, id });
+    }
+    if awards::year_has_published(&mut tx, year).await? {
+        return Err(Error::Published(PUBLISHED_YEAR));
+    }
+    valid(validate_award_type(&input, &others))?;
+    awards::update_award_type(&mut tx, year, id, &input).await?;
+    let saved = AwardType::from_input(id, input);
+    rules_changed(&mut tx, &user, year, "update_award_type", &saved).await?;
+    tx.commit().await?;
+    Ok(Json(saved))
+}
+
+/// The rules change every bloc's derived proposals: every bloc of the year moves on.
+async fn rules_changed(
+    tx: &mut Transaction<'static, Sqlite>,
+    user: &CurrentUser,
+    year: Year,
+    action: &str,
+    award_type: &AwardType,
+) -> Result<()> {
+    awards::bump_version(tx, year, None).await?;
+    let entry =
+        AwardAudit { user: user.principal.user_id, at: now(), year, bloc_id: None, action, detail: json(award_type)? };
+    Ok(awards::audit(tx, entry).await?)
+}
+
+/// Replaces the bloc's whole acclaim-vote tally. `version` is the results' `version` it was
+/// made from. Votes may be 0 (kept as entered; they propose no one).
+#[utoipa::path(
+    put,
+    path = "/api/years/{year}/blocs/{bloc_id}/tally",
+    tag = "awards",
+    params(
+        ("year" = i32, Path, description = "The emulation year"),
+        ("bloc_id" = i64, Path, description = "The bloc's id"),
+    ),
+    request_body = TallyUpdate,
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Saved; the results as they are now (a staff preview while unpublished)", body = BlocResults),
+        (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
+        (status = 409, description = "`published` (unpublish first) or `stale_version` (reload)", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `voters_present` `not_positive`; `votes.{i}.votes` `above_max` (more than the voters present); `votes.{i}` `invalid` (not a member, or not an award type of the year) or `duplicate`", body = ApiErrorBody),
+    )
+)]
+pub async fn put_tally(
+    Staff(user): Staff,
+    State(state): State<AppState>,
+    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Json(update): Json<TallyUpdate>,
+) -> Result<Json<BlocResults>> {
+    let (mut tx, bloc) = unpublished_bloc(&state, year, bloc_id).await?;
+    let members: Vec<UnitId> = store::members(&mut tx, year, bloc_id).await?.into_iter().map(|u| u.id).collect();
+    let types: Vec<AwardTypeId> = awards::award_types(&mut tx, year).await?.into_iter().map(|t| t.id).collect();
+    valid(validate_tally(&update.tally, &members, &types))?;
+    if update.version != bloc.awards_version {
+        return Err(Error::StaleVersion);
+    }
+    awards::replace_tally(&mut tx, year, bloc_id, &update.tally).await?;
+    finish(tx, &user, year, bloc_id, "put_tally", json(&update.tally)?).await
+}
+
+/// Staff decide a candidate against the rules, with a written reason that is shown publicly
+/// beside the broken rules: `propose: true` proposes it, `false` leaves it out. One override
+/// per unit and award type (a second one replaces the first).
+#[utoipa::path(
+    put,
+    path = "/api/years/{year}/blocs/{bloc_id}/overrides",
+    tag = "awards",
+    params(
+        ("year" = i32, Path, description = "The emulation year"),
+        ("bloc_id" = i64, Path, description = "The bloc's id"),
+    ),
+    request_body = Override,
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Saved; the results as they are now", body = BlocResults),
+        (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
+        (status = 409, description = "`published`: unpublish first", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `reason` `required`; `unit_id` `invalid` when the unit has no votes for that award type in the tally (not a candidate)", body = ApiErrorBody),
+    )
+)]
+pub async fn put_override(
+    Staff(user): Staff,
+    State(state): State<AppState>,
+    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Json(o): Json<Override>,
+) -> Result<Json<BlocResults>> {
+    let (mut tx, _) = unpublished_bloc(&state, year, bloc_id).await?;
+    let mut errors = validate_override(&o);
+    let tally = awards::tally(&mut tx, year, bloc_id).await?.unwrap_or_default();
+    let candidate =
+        tally.votes.iter().any(|e| e.unit_id == o.unit_id && e.award_type_id == o.award_type_id && e.votes > 0);
+    if !candidate {
+        push(&mut errors, "unit_id", FieldError::Invalid);
+    }
+    valid(errors)?;
+    awards::upsert_override(&mut tx, year, bloc_id, &o).await?;
+    finish(tx, &user, year, bloc_id, "put_override", json(&o)?).await
+}
+
+/// Removes an override: the rules alone decide that candidate again.
+#[utoipa::path(
+    delete,
+    path = "/api/years/{year}/blocs/{bloc_id}/overrides/{unit_id}/{award_type_id}",
+    tag = "awards",
+    params(
+        ("year" = i32, Path, description = "The emulation year"),
+        ("bloc_id" = i64, Path, description = "The bloc's id"),
+        ("unit_id" = i64, Path, description = "The unit's id"),
+        ("award_type_id" = i64, Path, description = "The award type's id"),
+    ),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Removed; the results as they are now", body = BlocResults),
+        (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found`, `bloc_not_found` or `override_not_found`", body = ApiErrorBody),
+        (status = 409, description = "`published`: unpublish first", body = ApiErrorBody),
+    )
+)]
+pub async fn delete_override(
+    Staff(user): Staff,
+    State(state): State<AppState>,
+    Path((year, bloc_id, unit_id, award_type_id)): Path<(Year, BlocId, UnitId, AwardTypeId)>,
+) -> Result<Json<BlocResults>> {
+    let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
+    let overrides = awards::overrides(&mut tx, year, bloc_id).await?;
+    if !overrides.iter().any(|o| o.unit_id == unit_id && o.award_type_id == award_type_id) {
+        return Err(Error::OverrideNotFound { unit_id, award_type_id });
+    }
+    if bloc.published_at.is_some() {
+        return Err(Error::Published(PUBLISHED_BLOC));
+    }
+    awards::delete_override(&mut tx, year, bloc_id, unit_id, award_type_id).await?;
+    let detail = json(&Key { unit_id, award_type_id })?;
+    finish(tx, &user, year, bloc_id, "delete_override", detail).await
+}
+
+/// Publishes the bloc's results for the year: from now on anyone can read them. Publishing
+/// published results changes nothing.
+#[utoipa::path(
+    post,
+    path = "/api/years/{year}/blocs/{bloc_id}/publish",
+    tag = "awards",
+    params(
+        ("year" = i32, Path, description = "The emulation year"),
+        ("bloc_id" = i64, Path, description = "The bloc's id"),
+    ),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Published; the results with `published: true`", body = BlocResults),
+        (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
+    )
+)]
+pub async fn publish(
+    Staff(user): Staff,
+    State(state): State<AppState>,
+    Path((year, bloc_id)): Path<(Year, BlocId)>,
+) -> Result<Json<BlocResults>> {
+    set_published(state, user, year, bloc_id, true).await
+}
+
+/// Takes the bloc's results back from the public (to correct the tally, say). Unpublishing
+/// unpublished results changes nothing.
+#[utoipa::path(
+    post,
+    path = "/api/years/{year}/blocs/{bloc_id}/unpublish",
+    tag = "awards",
+    params(
+        ("year" = i32, Path, description = "The emulation year"),
+        ("bloc_id" = i64, Path, description = "The bloc's id"),
+    ),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Unpublished; the results with `published: false`", body = BlocResults),
+        (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
+    )
+)]
+pub async fn unpublish(
+    Staff(user): Staff,
+    State(state): State<AppState>,
+    Path((year, bloc_id)): Path<(Year, BlocId)>,
+) -> Result<Json<BlocResults>> {
+    set_published(state, user, year, bloc_id, false).await
+}
+
+async fn set_published(
+    state: AppState,
+    user: CurrentUser,
+    year: Year,
+    bloc_id: BlocId,
+    publish: bool,
+) -> Result<Json<BlocResults>> {
+    let (mut tx, _) = bloc_for_write(&state, year, bloc_id).await?;
+    let at = publish.then(now);
+    if !awards::set_published(&mut tx, year, bloc_id, at).await? {
+        // Already so: nothing to record.
+        let results = store::results(&mut tx, year, bloc_id).await?;
+        tx.commit().await?;
+        return Ok(Json(results));
+    }
+    let action = if publish { "publish" } else { "unpublish" };
+    finish(tx, &user, year, bloc_id, action, String::new()).await
+}
+
+/// Records the award decision for a unit the results propose for that award type (a
+/// second one replaces the first). Allowed while published: decisions come after publication.
+#[utoipa::path(
+    put,
+    path = "/api/years/{year}/blocs/{bloc_id}/decisions/{unit_id}/{award_type_id}",
+    tag = "awards",
+    params(
+        ("year" = i32, Path, description = "The emulation year"),
+        ("bloc_id" = i64, Path, description = "The bloc's id"),
+        ("unit_id" = i64, Path, description = "The unit's id"),
+        ("award_type_id" = i64, Path, description = "The award type's id"),
+    ),
+    request_body = Decision,
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Saved; the results as they are now", body = BlocResults),
+        (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
+        (status = 409, description = "`not_proposed`: the results do not propose that unit for that award type", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `number`, `issuer` (`required`, `too_long`), `date` (`required`, `invalid`: not a real `YYYY-MM-DD` date)", body = ApiErrorBody),
+    )
+)]
+pub async fn put_decision(
+    Staff(user): Staff,
+    State(state): State<AppState>,
+    Path((year, bloc_id, unit_id, award_type_id)): Path<(Year, BlocId, UnitId, AwardTypeId)>,
+    Json(decision): Json<Decision>,
+) -> Result<Json<BlocResults>> {
+    let (mut tx, _) = bloc_for_write(&state, year, bloc_id).await?;
+    let results = store::results(&mut tx, year, bloc_id).await?;
+    let proposed =
+        results.candidates.iter().any(|c| c.unit_id == unit_id && c.award_type_id == award_type_id && c.proposed);
+    if !proposed {
+        return Err(Error::NotProposed { unit_id, award_type_id });
+    }
+    valid(validate_decision(&decision))?;
+    awards::upsert_decision(&mut tx, year, bloc_id, unit_id, award_type_id, &decision).await?;
+    let detail = json(&DecisionAudit { unit_id, award_type_id, decision: &decision })?;
+    finish(tx, &user, year, bloc_id, "put_decision", detail).await
+}
+
+/// Removes a recorded decision (entered in error): the unit is proposed again, not awarded.
+#[utoipa::path(
+    delete,
+    path = "/api/years/{year}/blocs/{bloc_id}/decisions/{unit_id}/{award_type_id}",
+    tag = "awards",
+    params(
+        ("year" = i32, Path, description = "The emulation year"),
+        ("bloc_id" = i64, Path, description = "The bloc's id"),
+        ("unit_id" = i64, Path, description = "The unit's id"),
+        ("award_type_id" = i64, Path, description = "The award type's id"),
+    ),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Removed; the results as they are now", body = BlocResults),
+        (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found`, `bloc_not_found` or `decision_not_found`", body = ApiErrorBody),
+    )
+)]
+pub async fn delete_decision(
+    Staff(user): Staff,
+    State(state): State<AppState>,
+    Path((year, bloc_id, unit_id, award_type_id)): Path<(Year, BlocId, UnitId, AwardTypeId)>,
+) -> Result<Json<BlocResults>> {
+    let (mut tx, _) = bloc_for_write(&state, year, bloc_id).await?;
+    if !awards::delete_decision(&mut tx, year, bloc_id, unit_id, award_type_id).await? {
+        return Err(Error::DecisionNotFound { unit_id, award_type_id });
+    }
+    let detail = json(&Key { unit_id, award_type_id })?;
+    finish(tx, &user, year, bloc_id, "delete_decision", detail).await
+}
+
+/// A write transaction on an existing bloc-year (404 `year_not_found`, `bloc_not_found`).
+async fn bloc_for_write(
+    state: &AppState,
+    year: Year,
+    bloc_id: BlocId,
+) -> Result<(Transaction<'static, Sqlite>, BlocYear)> {
+    let mut tx = begin_write(state).await?;
+    let bloc = store::bloc_year(&mut tx, year, bloc_id).await?;
+    Ok((tx, bloc))
+}
+
+/// As `bloc_for_write`, and 409 `published` when its results are published.
+async fn unpublished_bloc(
+    state: &AppState,
+    year: Year,
+    bloc_id: BlocId,
+) -> Result<(Transaction<'static, Sqlite>, BlocYear)> {
+    let (tx, bloc) = bloc_for_write(state, year, bloc_id).await?;
+    if bloc.published_at.is_some() {
+        return Err(Error::Published(PUBLISHED_BLOC));
+    }
+    Ok((tx, bloc))
+}
+
+/// Moves the bloc's awards version on, records the write, commits, and answers the results
+/// as they are now.
+async fn finish(
+    mut tx: Transaction<'static, Sqlite>,
+    user: &CurrentUser,
+    year: Year,
+    bloc_id: BlocId,
+    action: &str,
+    detail: String,
+) -> Result<Json<BlocResults>> {
+    awards::bump_version(&mut tx, year, Some(bloc_id)).await?;
+    let entry = AwardAudit { user: user.principal.user_id, at: now(), year, bloc_id: Some(bloc_id), action, detail };
+    awards::audit(&mut tx, entry).await?;
+    let results = store::results(&mut tx, year, bloc_id).await?;
+    tx.commit().await?;
+    Ok(Json(results))
+}
+
+#[derive(Serialize)]
+struct Key {
+    unit_id: UnitId,
+    award_type_id: AwardTypeId,
+}
+
+#[derive(Serialize)]
+struct DecisionAudit<'a> {
+    unit_id: UnitId,
+    award_type_id: AwardTypeId,
+    #[serde(flatten)]
+    decision: &'a Decision,
+}
+
+/// What a write changed, as the audit keeps it: the JSON that was written.
+fn json(value: &impl Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| {
+        tracing::error!(error = %e, "cannot write the audit entry");
+        Error::Internal
+    })
+}

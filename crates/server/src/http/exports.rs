@@ -1,0 +1,102 @@
+//! `/api/years/{year}/blocs/{bloc_id}/results.csv` and `results.xlsx`: the results as files,
+//! gated like the results themselves (unpublished: staff only).
+
+use axum::extract::State;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use thidua_domain::error::ApiErrorBody;
+use thidua_domain::{BlocId, Year};
+use utoipa::IntoParams;
+
+use super::auth::CurrentUser;
+use super::blocs::{gated, visible_results};
+use super::error::{Error, Result};
+use super::{AppState, Path, Query};
+use crate::export::{self, Lang};
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// The language of the headers: `vi` (default, with diacritics) or `en`.
+    pub lang: Option<Lang>,
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The ranking table as CSV (UTF-8 with a BOM), one row per unit in rank order: rank, unit,
+/// verified total, self total, each section's subtotal, bonus counted, deductions, then each
+/// leaf criterion's self and verified score (empty: not scored). Numbers use a dot: `97.5`.
+#[utoipa::path(
+    get,
+    path = "/api/years/{year}/blocs/{bloc_id}/results.csv",
+    tag = "blocs",
+    params(
+        ("year" = i32, Path, description = "The emulation year, e.g. 2018"),
+        ("bloc_id" = i64, Path, description = "The bloc's id"),
+        ExportQuery,
+    ),
+    responses(
+        (status = 200, description = "`Content-Disposition: attachment; filename=\"thidua-{year}-bloc-{bloc_id}.csv\"`", content_type = "text/csv", body = String),
+        (status = 400, description = "`bad_request`: a parameter is not a number, or `lang` is not `vi` or `en`", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found`, `bloc_not_found`, or `not_published` (staff get the preview)", body = ApiErrorBody),
+    )
+)]
+pub async fn results_csv(
+    user: Option<CurrentUser>,
+    State(state): State<AppState>,
+    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Query(query): Query<ExportQuery>,
+) -> Result<Response> {
+    let results = visible_results(&state, user.as_ref(), year, bloc_id).await?;
+    let body = export::csv(&results, query.lang.unwrap_or_default()).map_err(internal)?;
+    Ok(file(body, "text/csv; charset=utf-8", year, bloc_id, "csv", !results.published))
+}
+
+/// The results as an Excel workbook: sheet 1 the ranking table (as in the CSV, numbers as
+/// numbers), sheet 2 every criterion of every unit with the bonus and deduction lines and
+/// their reasons, sheet 3 the proposals and decisions, sheet 4 what the file is (bloc, year,
+/// published or preview, sample data).
+#[utoipa::path(
+    get,
+    path = "/api/years/{year}/blocs/{bloc_id}/results.xlsx",
+    tag = "blocs",
+    params(
+        ("year" = i32, Path, description = "The emulation year, e.g. 2018"),
+        ("bloc_id" = i64, Path, description = "The bloc's id"),
+        ExportQuery,
+    ),
+    responses(
+        (status = 200, description = "`Content-Disposition: attachment; filename=\"thidua-{year}-bloc-{bloc_id}.xlsx\"`", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 400, description = "`bad_request`", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found`, `bloc_not_found`, or `not_published` (staff get the preview)", body = ApiErrorBody),
+    )
+)]
+pub async fn results_xlsx(
+    user: Option<CurrentUser>,
+    State(state): State<AppState>,
+    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Query(query): Query<ExportQuery>,
+) -> Result<Response> {
+    let results = visible_results(&state, user.as_ref(), year, bloc_id).await?;
+    let body = export::xlsx(&results, query.lang.unwrap_or_default()).map_err(internal)?;
+    Ok(file(body, XLSX, year, bloc_id, "xlsx", !results.published))
+}
+
+fn file(body: Vec<u8>, content_type: &'static str, year: Year, bloc_id: BlocId, ext: &str, preview: bool) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    let disposition = format!("attachment; filename=\"thidua-{year}-bloc-{bloc_id}.{ext}\"");
+    // Only digits and ASCII letters: always a valid header value.
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(CONTENT_DISPOSITION, value);
+    }
+    gated(response, preview)
+}
+
+fn internal(e: impl std::fmt::Display) -> Error {
+    tracing::error!(error = %e, "cannot write the export");
+    Error::Internal
+}

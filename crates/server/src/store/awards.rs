@@ -1,0 +1,397 @@
+//! The awards of a bloc and year: the rules of the year's award types, the acclaim-vote tally,
+//! staff overrides, decisions, publication and the awards version, and their audit trail.
+//! Proposals are not stored: `thidua_domain::award_rules::derive_proposals` derives them.
+
+use sqlx::{FromRow, SqliteConnection};
+use thidua_domain::auth::UserId;
+use thidua_domain::award_rules::{Eligibility, Override, Tally, TallyEntry, VoteThreshold};
+use thidua_domain::awards::{AwardType, AwardTypeId, AwardTypeInput, Decision, DecisionEntry};
+use thidua_domain::model::Unit;
+use thidua_domain::{BlocId, UnitId, Year};
+use time::OffsetDateTime;
+
+use super::{corrupt, to_u32};
+use crate::accounts::timestamp;
+
+#[derive(FromRow)]
+struct AwardTypeRow {
+    id: AwardTypeId,
+    code: String,
+    name: String,
+    precedence: i64,
+    quota_per_bloc: i64,
+    threshold_numerator: i64,
+    threshold_denominator: i64,
+    threshold_strict: bool,
+    exclusive: bool,
+    eligibility: String,
+    legal_basis: String,
+}
+
+impl TryFrom<AwardTypeRow> for AwardType {
+    type Error = sqlx::Error;
+    fn try_from(r: AwardTypeRow) -> sqlx::Result<AwardType> {
+        let eligibility: Vec<Eligibility> = serde_json::from_str(&r.eligibility)
+            .map_err(|e| corrupt(format!("eligibility of award type {} is not a list of conditions: {e}", r.id)))?;
+        Ok(AwardType {
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            precedence: to_u32(r.precedence, "precedence")?,
+            quota_per_bloc: to_u32(r.quota_per_bloc, "quota")?,
+            threshold: VoteThreshold {
+                numerator: to_u32(r.threshold_numerator, "threshold numerator")?,
+                denominator: to_u32(r.threshold_denominator, "threshold denominator")?,
+                strict: r.threshold_strict,
+            },
+            eligibility,
+            exclusive: r.exclusive,
+            legal_basis: r.legal_basis,
+        })
+    }
+}
+
+const AWARD_TYPE_COLUMNS: &str = "id, code, name, precedence, quota_per_bloc, threshold_numerator,
+     threshold_denominator, threshold_strict, exclusive, eligibility, legal_basis";
+
+/// The award types of a year with their rules, highest first.
+pub async fn award_types(conn: &mut SqliteConnection, year: Year) -> sqlx::Result<Vec<AwardType>> {
+    let rows: Vec<AwardTypeRow> =
+        sqlx::query_as(&format!("SELECT {AWARD_TYPE_COLUMNS} FROM award_types WHERE year = ? ORDER BY precedence, id"))
+            .bind(year)
+            .fetch_all(conn)
+            .await?;
+    rows.into_iter().map(AwardType::try_from).collect()
+}
+
+fn eligibility_json(input: &AwardTypeInput) -> sqlx::Result<String> {
+    serde_json::to_string(&input.eligibility).map_err(|e| sqlx::Error::Encode(e.into()))
+}
+
+/// Adds an award type to `year`; answers its id.
+pub async fn insert_award_type(
+    conn: &mut SqliteConnection,
+    year: Year,
+    input: &AwardTypeInput,
+) -> sqlx::Result<AwardTypeId> {
+    sqlx::query_scalar(
+        "INSERT INTO award_types (year, code, name, precedence, quota_per_bloc, threshold_numerator,
+                                  threshold_denominator, threshold_strict, exclusive, eligibility, legal_basis)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(year)
+    .bind(&input.code)
+    .bind(&input.name)
+    .bind(i64::from(input.precedence))
+    .bind(i64::from(input.quota_per_bloc))
+    .bind(i64::from(input.threshold.numerator))
+    .bind(i64::from(input.threshold.denominator))
+    .bind(input.threshold.strict)
+    .bind(input.exclusive)
+    .bind(eligibility_json(input)?)
+    .bind(&input.legal_basis)
+    .fetch_one(conn)
+    .await
+}
+
+/// Replaces everything about an award type of `year` but its id.
+pub async fn update_award_type(
+    conn: &mut SqliteConnection,
+    year: Year,
+    id: AwardTypeId,
+    input: &AwardTypeInput,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE award_types SET code = ?, name = ?, precedence = ?, quota_per_bloc = ?, threshold_numerator = ?,
+                threshold_denominator = ?, threshold_strict = ?, exclusive = ?, eligibility = ?, legal_basis = ?
+         WHERE year = ? AND id = ?",
+    )
+    .bind(&input.code)
+    .bind(&input.name)
+    .bind(i64::from(input.precedence))
+    .bind(i64::from(input.quota_per_bloc))
+    .bind(i64::from(input.threshold.numerator))
+    .bind(i64::from(input.threshold.denominator))
+    .bind(input.threshold.strict)
+    .bind(input.exclusive)
+    .bind(eligibility_json(input)?)
+    .bind(&input.legal_basis)
+    .bind(year)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether any bloc of the year has published results.
+pub async fn year_has_published(conn: &mut SqliteConnection, year: Year) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM bloc_years WHERE year = ? AND published_at IS NOT NULL)")
+        .bind(year)
+        .fetch_one(conn)
+        .await
+}
+
+/// The tally of a bloc and year, if staff have entered one; votes by award precedence, then
+/// by the unit's place in the bloc.
+pub async fn tally(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -> sqlx::Result<Option<Tally>> {
+    let voters: Option<i64> = sqlx::query_scalar("SELECT voters_present FROM tallies WHERE year = ? AND bloc_id = ?")
+        .bind(year)
+        .bind(bloc_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(voters) = voters else { return Ok(None) };
+    let rows: Vec<(UnitId, AwardTypeId, i64)> = sqlx::query_as(
+        "SELECT v.unit_id, v.award_type_id, v.votes
+         FROM tally_votes v
+         JOIN award_types a ON a.id = v.award_type_id
+         JOIN memberships m ON m.bloc_id = v.bloc_id AND m.year = v.year AND m.unit_id = v.unit_id
+         WHERE v.year = ? AND v.bloc_id = ?
+         ORDER BY a.precedence, a.id, m.position, v.unit_id",
+    )
+    .bind(year)
+    .bind(bloc_id)
+    .fetch_all(conn)
+    .await?;
+    let votes = rows
+        .into_iter()
+        .map(|(unit_id, award_type_id, votes)| {
+            Ok(TallyEntry { unit_id, award_type_id, votes: to_u32(votes, "votes")? })
+        })
+        .collect::<sqlx::Result<_>>()?;
+    Ok(Some(Tally { voters_present: to_u32(voters, "voters present")?, votes }))
+}
+
+/// Replaces the bloc's whole tally with `tally` (votes of 0 are kept as entered).
+pub async fn replace_tally(
+    conn: &mut SqliteConnection,
+    year: Year,
+    bloc_id: BlocId,
+    tally: &Tally,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM tally_votes WHERE year = ? AND bloc_id = ?")
+        .bind(year)
+        .bind(bloc_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO tallies (bloc_id, year, voters_present) VALUES (?, ?, ?)
+         ON CONFLICT (bloc_id, year) DO UPDATE SET voters_present = excluded.voters_present",
+    )
+    .bind(bloc_id)
+    .bind(year)
+    .bind(i64::from(tally.voters_present))
+    .execute(&mut *conn)
+    .await?;
+    for e in &tally.votes {
+        sqlx::query("INSERT INTO tally_votes (bloc_id, year, unit_id, award_type_id, votes) VALUES (?, ?, ?, ?, ?)")
+            .bind(bloc_id)
+            .bind(year)
+            .bind(e.unit_id)
+            .bind(e.award_type_id)
+            .bind(i64::from(e.votes))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn overrides(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -> sqlx::Result<Vec<Override>> {
+    let rows: Vec<(UnitId, AwardTypeId, bool, String)> = sqlx::query_as(
+        "SELECT unit_id, award_type_id, propose, reason FROM award_overrides
+         WHERE year = ? AND bloc_id = ? ORDER BY award_type_id, unit_id",
+    )
+    .bind(year)
+    .bind(bloc_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(unit_id, award_type_id, propose, reason)| Override { unit_id, award_type_id, propose, reason })
+        .collect())
+}
+
+pub async fn upsert_override(
+    conn: &mut SqliteConnection,
+    year: Year,
+    bloc_id: BlocId,
+    o: &Override,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO award_overrides (bloc_id, year, unit_id, award_type_id, propose, reason) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (bloc_id, year, unit_id, award_type_id)
+         DO UPDATE SET propose = excluded.propose, reason = excluded.reason",
+    )
+    .bind(bloc_id)
+    .bind(year)
+    .bind(o.unit_id)
+    .bind(o.award_type_id)
+    .bind(o.propose)
+    .bind(&o.reason)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// `false` when there was no such override.
+pub async fn delete_override(
+    conn: &mut SqliteConnection,
+    year: Year,
+    bloc_id: BlocId,
+    unit_id: UnitId,
+    award_type_id: AwardTypeId,
+) -> sqlx::Result<bool> {
+    let done =
+        sqlx::query("DELETE FROM award_overrides WHERE year = ? AND bloc_id = ? AND unit_id = ? AND award_type_id = ?")
+            .bind(year)
+            .bind(bloc_id)
+            .bind(unit_id)
+            .bind(award_type_id)
+            .execute(conn)
+            .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub async fn decisions(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -> sqlx::Result<Vec<DecisionEntry>> {
+    let rows: Vec<(UnitId, AwardTypeId, String, String, String)> = sqlx::query_as(
+        "SELECT unit_id, award_type_id, number, date, issuer FROM award_decisions
+         WHERE year = ? AND bloc_id = ? ORDER BY award_type_id, unit_id",
+    )
+    .bind(year)
+    .bind(bloc_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(unit_id, award_type_id, number, date, issuer)| DecisionEntry {
+            unit_id,
+            award_type_id,
+            decision: Decision { number, date, issuer },
+        })
+        .collect())
+}
+
+pub async fn upsert_decision(
+    conn: &mut SqliteConnection,
+    year: Year,
+    bloc_id: BlocId,
+    unit_id: UnitId,
+    award_type_id: AwardTypeId,
+    d: &Decision,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO award_decisions (bloc_id, year, unit_id, award_type_id, number, date, issuer)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (bloc_id, year, unit_id, award_type_id)
+         DO UPDATE SET number = excluded.number, date = excluded.date, issuer = excluded.issuer",
+    )
+    .bind(bloc_id)
+    .bind(year)
+    .bind(unit_id)
+    .bind(award_type_id)
+    .bind(&d.number)
+    .bind(&d.date)
+    .bind(&d.issuer)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// `false` when there was no such decision.
+pub async fn delete_decision(
+    conn: &mut SqliteConnection,
+    year: Year,
+    bloc_id: BlocId,
+    unit_id: UnitId,
+    award_type_id: AwardTypeId,
+) -> sqlx::Result<bool> {
+    let done =
+        sqlx::query("DELETE FROM award_decisions WHERE year = ? AND bloc_id = ? AND unit_id = ? AND award_type_id = ?")
+            .bind(year)
+            .bind(bloc_id)
+            .bind(unit_id)
+            .bind(award_type_id)
+            .execute(conn)
+            .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Publishes (`Some(time)`) or unpublishes (`None`) the bloc's results; `false` when they
+/// already were so (nothing written: publishing again keeps the first time).
+pub async fn set_published(
+    conn: &mut SqliteConnection,
+    year: Year,
+    bloc_id: BlocId,
+    at: Option<OffsetDateTime>,
+) -> sqlx::Result<bool> {
+    let done = match at {
+        Some(at) => sqlx::query(
+            "UPDATE bloc_years SET published_at = ? WHERE year = ? AND bloc_id = ? AND published_at IS NULL",
+        )
+        .bind(timestamp(at)),
+        None => sqlx::query(
+            "UPDATE bloc_years SET published_at = NULL WHERE year = ? AND bloc_id = ? AND published_at IS NOT NULL",
+        ),
+    }
+    .bind(year)
+    .bind(bloc_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Moves the awards version of one bloc (`Some`) or of every bloc of the year (`None`) on by one.
+pub async fn bump_version(conn: &mut SqliteConnection, year: Year, bloc_id: Option<BlocId>) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE bloc_years SET awards_version = awards_version + 1 WHERE year = ? AND (? IS NULL OR bloc_id = ?)",
+    )
+    .bind(year)
+    .bind(bloc_id)
+    .bind(bloc_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// One row of the awards' audit trail: who, when, which year and bloc (`None`: the year's
+/// rules), the action's name and what changed, as text.
+pub struct AwardAudit<'a> {
+    pub user: UserId,
+    pub at: OffsetDateTime,
+    pub year: Year,
+    pub bloc_id: Option<BlocId>,
+    pub action: &'a str,
+    pub detail: String,
+}
+
+pub async fn audit(conn: &mut SqliteConnection, entry: AwardAudit<'_>) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO award_audit (user_id, at, year, bloc_id, action, detail) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(entry.user)
+        .bind(timestamp(entry.at))
+        .bind(entry.year)
+        .bind(entry.bloc_id)
+        .bind(entry.action)
+        .bind(entry.detail)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A unit as it is named now, if it exists.
+pub async fn unit(conn: &mut SqliteConnection, unit_id: UnitId) -> sqlx::Result<Option<Unit>> {
+    let row: Option<(UnitId, String)> =
+        sqlx::query_as("SELECT id, name FROM units WHERE id = ?").bind(unit_id).fetch_optional(conn).await?;
+    Ok(row.map(|(id, name)| Unit { id, name }))
+}
+
+/// The published bloc-years the unit was a member of, oldest first.
+pub async fn published_memberships(conn: &mut SqliteConnection, unit_id: UnitId) -> sqlx::Result<Vec<(Year, BlocId)>> {
+    sqlx::query_as(
+        "SELECT m.year, m.bloc_id
+         FROM memberships m JOIN bloc_years y ON y.bloc_id = m.bloc_id AND y.year = m.year
+         WHERE m.unit_id = ? AND y.published_at IS NOT NULL
+         ORDER BY m.year, m.bloc_id",
+    )
+    .bind(unit_id)
+    .fetch_all(conn)
+    .await
+}
