@@ -267,6 +267,10 @@ async fn openapi_document_names_every_path() {
         "/api/auth/me",
         "/api/sheets",
         "/api/sheets/{id}",
+        "/api/years/{year}/award-types",
+        "/api/years/{year}/blocs/{bloc_id}/results.csv",
+        "/api/years/{year}/blocs/{bloc_id}/results.xlsx",
+        "/api/units/{unit_id}/history",
     ] {
         assert!(paths[path]["get"].is_object(), "{path} is documented");
     }
@@ -278,9 +282,26 @@ async fn openapi_document_names_every_path() {
         ("/api/sheets/{id}/submit", "post"),
         ("/api/sheets/{id}/return", "post"),
         ("/api/sheets/{id}/approve", "post"),
+        ("/api/years/{year}/award-types", "post"),
+        ("/api/years/{year}/award-types/{id}", "put"),
+        ("/api/years/{year}/blocs/{bloc_id}/tally", "put"),
+        ("/api/years/{year}/blocs/{bloc_id}/overrides", "put"),
+        ("/api/years/{year}/blocs/{bloc_id}/overrides/{unit_id}/{award_type_id}", "delete"),
+        ("/api/years/{year}/blocs/{bloc_id}/publish", "post"),
+        ("/api/years/{year}/blocs/{bloc_id}/unpublish", "post"),
+        ("/api/years/{year}/blocs/{bloc_id}/decisions/{unit_id}/{award_type_id}", "put"),
+        ("/api/years/{year}/blocs/{bloc_id}/decisions/{unit_id}/{award_type_id}", "delete"),
     ] {
         assert!(paths[path][method].is_object(), "{method} {path} is documented");
     }
+    let tally = &paths["/api/years/{year}/blocs/{bloc_id}/tally"]["put"];
+    assert_eq!(tally["security"][0]["session_cookie"], serde_json::json!([]));
+    for code in ["401", "403", "404", "409", "422"] {
+        assert!(tally["responses"][code].is_object(), "PUT tally answers {code}");
+    }
+    let csv = &paths["/api/years/{year}/blocs/{bloc_id}/results.csv"]["get"];
+    assert!(csv["responses"]["200"]["content"]["text/csv"].is_object());
+    assert!(csv["parameters"].as_array().unwrap().iter().any(|p| p["name"] == "lang"));
     assert_eq!(paths["/api/sheets/{id}/self"]["put"]["security"][0]["session_cookie"], serde_json::json!([]));
     for code in ["401", "403", "404", "409", "422"] {
         assert!(paths["/api/sheets/{id}/self"]["put"]["responses"][code].is_object(), "PUT self answers {code}");
@@ -303,6 +324,13 @@ async fn openapi_document_names_every_path() {
         "VerificationInput",
         "TransitionInput",
         "AuditEntry",
+        "AwardType",
+        "AwardTypeInput",
+        "TallyUpdate",
+        "Override",
+        "Decision",
+        "Candidate",
+        "UnitHistory",
     ] {
         assert!(schemas.contains_key(schema), "{schema} has a schema");
     }
