@@ -8,31 +8,13 @@ mod support;
 
 use std::fmt::Write as _;
 
-use fantoccini::wd::WebDriverCompatibleCommand;
-use serde_json::{json, Value};
+use serde_json::json;
 use support::{sql, Driver, Server};
 use tempfile::TempDir;
 
 const SECTIONS: usize = 10;
 const ITEMS: usize = 20;
 const SAMPLES: usize = 60;
-
-/// chromedriver's door to the DevTools protocol.
-#[derive(Debug)]
-struct Cdp {
-    cmd: &'static str,
-    params: Value,
-}
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()))
-    }
-}
 
 /// Replaces the 2019 criteria of the demo bloc with 10 sections of 20 items (0.5 each).
 fn two_hundred_criteria(db: &std::path::Path) {
@@ -113,11 +95,7 @@ async fn main() {
         input.dispatchEvent(new InputEvent('input', { bubbles: true, data: '5', inputType: 'insertText' }));
     "#;
     for rate in [1, 4] {
-        browser
-            .client
-            .issue_cmd(Cdp { cmd: "Emulation.setCPUThrottlingRate", params: json!({ "rate": rate }) })
-            .await
-            .expect("CPU throttling through chromedriver's CDP endpoint");
+        browser.cdp("Emulation.setCPUThrottlingRate", json!({ "rate": rate })).await;
         let (mut dom, mut frame) = (Vec::new(), Vec::new());
         for i in 0..SAMPLES {
             let out =

@@ -10,11 +10,13 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use thidua_domain::auth::{LoginRequest, Me};
 
+use thidua_domain::history::UnitHistory;
 use thidua_domain::model::{BlocDetail, BlocSummary, YearSummary};
 use thidua_domain::results::BlocResults;
 use thidua_domain::sheet_edit::{
     SelfAssessmentInput, SheetId, SheetSummary, SheetView, TransitionInput, VerificationInput,
 };
+use thidua_domain::UnitId;
 use thidua_domain::{BlocId, Year};
 
 use crate::config::api_base;
@@ -144,6 +146,16 @@ pub async fn results(year: Year, bloc: BlocId) -> ApiResult<BlocResults> {
     get_json(&format!("/api/years/{year}/blocs/{bloc}/results")).await
 }
 
+/// Where the browser downloads the results as a spreadsheet: `ext` is `csv` or `xlsx`;
+/// `lang` names the headers' language.
+pub fn export_url(year: Year, bloc: BlocId, ext: &str, lang: &str) -> String {
+    url(&format!("/api/years/{year}/blocs/{bloc}/results.{ext}?lang={lang}"))
+}
+
+pub async fn unit_history(unit: UnitId) -> ApiResult<UnitHistory> {
+    get_json(&format!("/api/units/{unit}/history")).await
+}
+
 pub async fn login(username: String, password: String) -> ApiResult<Me> {
     write_json(Request::post(&url("/api/auth/login")), &LoginRequest { username, password }).await
 }
@@ -187,4 +199,64 @@ pub async fn transition(id: SheetId, which: Transition, input: TransitionInput) 
         Transition::Approve => "approve",
     };
     write_json(Request::post(&url(&format!("/api/sheets/{id}/{verb}"))), &input).await
+}
+
+/// Staff writes on a bloc's awards; each answers the fresh results (a staff preview).
+#[cfg(feature = "staff")]
+pub mod awards {
+    use gloo_net::http::Request;
+    use thidua_domain::award_rules::{Override, TallyUpdate};
+    use thidua_domain::awards::{AwardType, AwardTypeId, AwardTypeInput, Decision};
+    use thidua_domain::results::BlocResults;
+    use thidua_domain::{BlocId, UnitId, Year};
+
+    use super::{send, url, write_json, ApiError, ApiResult, WRITE_TIMEOUT};
+
+    fn base(year: Year, bloc: BlocId) -> String {
+        url(&format!("/api/years/{year}/blocs/{bloc}"))
+    }
+
+    async fn empty_body(builder: gloo_net::http::RequestBuilder) -> ApiResult<BlocResults> {
+        let response = send(builder, None, Some(WRITE_TIMEOUT)).await?;
+        response.json().await.map_err(|_| ApiError::Decode)
+    }
+
+    pub async fn save_tally(year: Year, bloc: BlocId, update: TallyUpdate) -> ApiResult<BlocResults> {
+        write_json(Request::put(&format!("{}/tally", base(year, bloc))), &update).await
+    }
+
+    pub async fn save_override(year: Year, bloc: BlocId, o: Override) -> ApiResult<BlocResults> {
+        write_json(Request::put(&format!("{}/overrides", base(year, bloc))), &o).await
+    }
+
+    pub async fn remove_override(year: Year, bloc: BlocId, unit: UnitId, award: AwardTypeId) -> ApiResult<BlocResults> {
+        empty_body(Request::delete(&format!("{}/overrides/{unit}/{award}", base(year, bloc)))).await
+    }
+
+    pub async fn set_published(year: Year, bloc: BlocId, published: bool) -> ApiResult<BlocResults> {
+        let verb = if published { "publish" } else { "unpublish" };
+        empty_body(Request::post(&format!("{}/{verb}", base(year, bloc)))).await
+    }
+
+    pub async fn award_types(year: Year) -> ApiResult<Vec<AwardType>> {
+        super::get_json(&format!("/api/years/{year}/award-types")).await
+    }
+
+    pub async fn create_award_type(year: Year, input: AwardTypeInput) -> ApiResult<AwardType> {
+        write_json(Request::post(&url(&format!("/api/years/{year}/award-types"))), &input).await
+    }
+
+    pub async fn update_award_type(year: Year, id: AwardTypeId, input: AwardTypeInput) -> ApiResult<AwardType> {
+        write_json(Request::put(&url(&format!("/api/years/{year}/award-types/{id}"))), &input).await
+    }
+
+    pub async fn save_decision(
+        year: Year,
+        bloc: BlocId,
+        unit: UnitId,
+        award: AwardTypeId,
+        decision: Decision,
+    ) -> ApiResult<BlocResults> {
+        write_json(Request::put(&format!("{}/decisions/{unit}/{award}", base(year, bloc))), &decision).await
+    }
 }

@@ -23,7 +23,7 @@ use leptos_router::path;
 
 use crate::components::layout::{Footer, Header};
 use crate::i18n::*;
-use crate::pages::{BlocPage, HomePage, NotFound, ResultsPage};
+use crate::pages::{BlocPage, HomePage, NotFound, ResultsPage, UnitPage};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -76,6 +76,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/") view=HomePage />
             <Route path=path!("/:year/blocs/:bloc") view=BlocPage />
             <Route path=path!("/:year/blocs/:bloc/results") view=ResultsPage />
+            <Route path=path!("/units/:unit") view=UnitPage />
         </Routes>
     }
 }
@@ -85,7 +86,7 @@ fn AppRoutes() -> impl IntoView {
 #[cfg(feature = "staff")]
 #[component]
 fn AppRoutes() -> impl IntoView {
-    use crate::pages::{SheetPage, SheetsPage, SignInPage};
+    use crate::pages::{AwardRulesPage, AwardsPage, SheetPage, SheetsPage, SignInPage};
     view! {
         <Routes fallback=NotFound>
             <Route path=path!("/") view=HomePage />
@@ -94,6 +95,9 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/sign-in") view=SignInPage />
             <Route path=path!("/sheets") view=SheetsPage />
             <Route path=path!("/sheets/:id") view=SheetPage />
+            <Route path=path!("/units/:unit") view=UnitPage />
+            <Route path=path!("/awards/:year") view=AwardRulesPage />
+            <Route path=path!("/awards/:year/:bloc") view=AwardsPage />
         </Routes>
     }
 }

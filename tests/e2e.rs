@@ -117,8 +117,8 @@ async fn home_to_bloc_to_results_shows_the_real_2018_bloc() {
         ]
     );
     // Proposed, not awarded: no decision exists yet.
-    assert_eq!(browser.texts(".badge--proposed").await.len(), 5);
-    assert!(browser.texts(".badge--awarded").await.is_empty());
+    assert_eq!(browser.texts("[data-testid=awards] .badge--proposed").await.len(), 5);
+    assert!(browser.texts("[data-testid=awards] .badge--awarded").await.is_empty());
     assert!(browser.texts("[data-testid=sample-notice]").await[0].contains("dữ liệu mẫu"));
     assert_accessible(&browser, "results at 360 px").await;
     assert_no_sideways_scroll(&browser, "results at 360 px").await;
@@ -174,8 +174,8 @@ async fn the_language_switch_changes_text_and_numbers_and_persists() {
     browser.click("[data-testid=lang-switch]").await;
     browser.wait_for_text("#ranking-title", "Ranking").await;
     assert_eq!(browser.js("return document.documentElement.lang").await, "en");
-    assert_eq!(browser.texts(".badge--proposed").await.len(), 5);
-    assert!(browser.texts(".badge--proposed").await.iter().all(|t| t == "Proposed"));
+    assert_eq!(browser.texts("[data-testid=awards] .badge--proposed").await.len(), 5);
+    assert!(browser.texts("[data-testid=awards] .badge--proposed").await.iter().all(|t| t == "Proposed"));
     let english = browser.texts("[data-testid=ranking-row] .total").await;
     assert_eq!(english[fractional], totals[fractional].replace(',', "."), "English writes a decimal point");
     // Unit names are proper names: they keep their Vietnamese spelling.

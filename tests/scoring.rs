@@ -7,41 +7,13 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::{sql, Browser, Driver, Server, WriteLock, WAIT};
+use support::{
+    assert_accessible, maybe_screenshot, sign_in, sign_out, sql, Browser, Driver, Server, WriteLock, PASSWORD, WAIT,
+};
 use tempfile::TempDir;
-
-const PASSWORD: &str = "thidua-demo";
-
-async fn assert_accessible(browser: &Browser, what: &str) {
-    let violations = browser.axe_violations().await;
-    assert!(violations.is_empty(), "axe-core violations on {what}:\n{}", violations.join("\n"));
-}
-
-async fn maybe_screenshot(browser: &Browser, name: &str) {
-    if let Some(dir) = std::env::var_os("THIDUA_SCREENSHOTS") {
-        let dir = PathBuf::from(dir);
-        std::fs::create_dir_all(&dir).expect("screenshot dir");
-        browser.screenshot(&dir.join(format!("{name}.png"))).await;
-    }
-}
-
-async fn sign_in(browser: &Browser, server: &Server, username: &str) {
-    browser.goto(&server.url("/sign-in")).await;
-    let user = browser.wait_for("#sign-in-username").await;
-    user.send_keys(username).await.unwrap();
-    browser.wait_for("#sign-in-password").await.send_keys(PASSWORD).await.unwrap();
-    browser.click("[data-testid=sign-in-form] button[type=submit]").await;
-    browser.wait_for("[data-testid=sheet-list]").await;
-}
-
-async fn sign_out(browser: &Browser) {
-    browser.click("[data-testid=sign-out]").await;
-    browser.wait_for_text(".account__link", "Đăng nhập").await;
-}
 
 /// Opens the 2019 sheet of `unit` from the list.
 async fn open_2019_sheet(browser: &Browser, unit: &str) {
@@ -270,13 +242,24 @@ async fn score_submit_return_resubmit_approve_and_nothing_typed_is_lost() {
     browser.click("[data-testid=approve]").await;
     browser.wait_for_text("[data-testid=sheet-state]", "Đã duyệt").await;
     assert!(browser.texts("[data-testid=audit] li").await.len() >= 8, "the audit trail lists the changes");
-    sign_out(&browser).await;
 
-    // The public 2019 ranking follows the verified scores: Sở Y tế first with 19.5.
+    // The 2019 results are not published: the bloc leader cannot see them yet (the server
+    // refuses), staff preview them. The ranking follows the verified scores: Sở Y tế first
+    // with 19.5.
     browser.goto(&server.url("/2019/blocs/1/results")).await;
-    browser.wait_for("[data-testid=ranking-row]").await;
+    browser.wait_for_text("[data-testid=error-panel]", "chưa được công bố").await;
+    browser.goto(&server.url("/sheets")).await;
+    sign_out(&browser).await;
+    sign_in(&browser, &server, "staff").await;
+    browser.goto(&server.url("/2019/blocs/1/results")).await;
+    browser.wait_for("[data-testid=unpublished]").await;
     let first = browser.texts("[data-testid=ranking-row]").await[0].clone();
     assert!(first.contains("Sở Y tế") && first.contains("19,5"), "first row: {first}");
+    browser.goto(&server.url("/sheets")).await;
+    sign_out(&browser).await;
+    browser.goto(&server.url("/2019/blocs/1/results")).await;
+    browser.wait_for_text("[data-testid=error-panel]", "chưa được công bố").await;
+    assert!(browser.texts("[data-testid=ranking-row]").await.is_empty());
     browser.client.close().await.unwrap();
 }
 

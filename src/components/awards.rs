@@ -43,10 +43,16 @@ pub fn AwardList(groups: Vec<AwardGroup>) -> impl IntoView {
                             </span>
                         }),
                     };
+                    let reason = proposed.override_reason.clone();
                     view! {
                         <li class="award-unit" data-testid="award-unit">
                             <span class="award-unit__name">{proposed.unit.name}</span>
                             {status}
+                            {reason.map(|reason| view! {
+                                <span class="override-reason">
+                                    <strong>{tr(|l| td_string!(l, awards.override_by_staff))}</strong> " " {reason}
+                                </span>
+                            })}
                         </li>
                     }
                 })

@@ -1,6 +1,10 @@
 //! Building blocks the pages compose.
 
 pub mod audit_trail;
+#[cfg(feature = "staff")]
+pub mod award_admin;
+#[cfg(feature = "staff")]
+pub mod award_rules_form;
 pub mod awards;
 pub mod breadcrumbs;
 pub mod editor;
@@ -13,3 +17,4 @@ pub mod sheet_actions;
 pub mod sheet_form;
 pub mod sign_in_form;
 pub mod status;
+pub mod tally;

@@ -1,6 +1,9 @@
 use leptos::prelude::*;
+use leptos_router::components::A;
+use thidua_domain::criteria::Criterion;
 use thidua_domain::ranking::{TieBreak, TieOutcome};
-use thidua_domain::results::BlocResults;
+use thidua_domain::results::{BlocResults, RankingRow};
+use thidua_domain::Points;
 
 use crate::format;
 use crate::i18n::*;
@@ -27,10 +30,17 @@ pub fn RankingTable(results: BlocResults) -> impl IntoView {
             }
         })
         .collect_view();
+    // rank, unit, total, sections…, bonus, deductions
+    let columns = sections.len() + 5;
+    let criteria = StoredValue::new(results.criteria.clone());
     let rows = results
         .ranking
         .iter()
         .map(|row| {
+            let open = RwSignal::new(false);
+            let detail_id = format!("detail-{}", row.unit.id);
+            let detail_row = row.clone();
+            let unit_name = row.unit.name.clone();
             let tie = row.tie.map(|t| match t {
                 TieOutcome::Shared => TieNote::Shared,
                 TieOutcome::DecidedBySection { section_index } => {
@@ -55,13 +65,27 @@ pub fn RankingTable(results: BlocResults) -> impl IntoView {
                         <span class="rank__number">{row.rank}</span>
                     </td>
                     <th scope="row" class="unit">
-                        <span class="unit__name">{row.unit.name.clone()}</span>
+                        <A href=format!("/units/{}", row.unit.id) attr:class="unit__name">{unit_name}</A>
                         {move || tie_text().map(|t| view! { <span class="rank__tie">{t}</span> })}
+                        <button
+                            type="button"
+                            class="link-button expand no-print"
+                            aria-expanded=move || open.get().to_string()
+                            aria-controls=detail_id.clone()
+                            on:click=move |_| open.update(|o| *o = !*o)
+                        >
+                            {tr(|l| td_string!(l, results.breakdown))}
+                        </button>
                     </th>
                     <td class="num total">{move || format::points(total, i18n.get_locale())}</td>
                     {cells}
                     <td class="num">{move || format::points(bonus, i18n.get_locale())}</td>
                     <td class="num">{move || format::points(deductions, i18n.get_locale())}</td>
+                </tr>
+                <tr id=detail_id class="detail no-print" hidden=move || !open.get()>
+                    <td colspan=columns>
+                        {move || open.get().then(|| view! { <Breakdown row=detail_row.clone() criteria /> })}
+                    </td>
                 </tr>
             }
         })
@@ -118,6 +142,89 @@ pub fn RankingTable(results: BlocResults) -> impl IntoView {
                 })
                 .collect_view()}
         </dl>
+    }
+}
+
+/// One unit's sheet down to every criterion, self-assessed against verified, with its bonus
+/// and deduction lines and their reasons.
+#[component]
+fn Breakdown(row: RankingRow, criteria: StoredValue<Vec<Criterion>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let show = move |p: Option<Points>| match p {
+        Some(p) => format::points(p, i18n.get_locale()),
+        None => "—".to_owned(),
+    };
+    let lines = criteria.with_value(|all| {
+        all.iter()
+            .map(|c| {
+                let score = row.scores.iter().find(|s| s.criterion_id == c.id).cloned();
+                let section = c.parent_id.is_none();
+                // Only leaves carry scores; a section without items is itself a leaf.
+                let parent = all.iter().any(|x| x.parent_id == Some(c.id));
+                let (max, code, title) = (c.max_points, c.code.clone(), c.title.clone());
+                let (own, verified) = (score.as_ref().and_then(|s| s.self_score), score.and_then(|s| s.verified_score));
+                let differs = own != verified;
+                view! {
+                    <tr class:breakdown__section=section class:breakdown__differs=differs>
+                        <th scope="row">{code} " " {title}</th>
+                        <td class="num">{move || format::points(max, i18n.get_locale())}</td>
+                        <td class="num">{move || if parent { String::new() } else { show(own) }}</td>
+                        <td class="num">{move || if parent { String::new() } else { show(verified) }}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    });
+    let adjustments = |lines: Vec<thidua_domain::sheet::Adjustment>, sign: &'static str| {
+        lines
+            .into_iter()
+            .map(|a| {
+                let points = a.points;
+                view! {
+                    <li>
+                        <span class="adj__points">{sign} {move || format::points(points, i18n.get_locale())}</span>
+                        " " {a.reason}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let (bonuses, deductions) = (row.bonuses.clone(), row.deduction_lines.clone());
+    let (no_bonus, no_deduction) = (bonuses.is_empty(), deductions.is_empty());
+    let self_total = row.self_total;
+    view! {
+        <div class="breakdown" data-testid="breakdown">
+            <table>
+                <caption>
+                    {move || {
+                        t_string!(i18n, results.breakdown_caption, unit = row.unit.name.clone(),
+                            total = format::points(self_total, i18n.get_locale()))
+                            .to_string()
+                    }}
+                </caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{tr(|l| td_string!(l, results.criterion))}</th>
+                        <th scope="col" class="num">{tr(|l| td_string!(l, results.max_col))}</th>
+                        <th scope="col" class="num">{tr(|l| td_string!(l, results.self_col))}</th>
+                        <th scope="col" class="num">{tr(|l| td_string!(l, results.verified_col))}</th>
+                    </tr>
+                </thead>
+                <tbody>{lines}</tbody>
+            </table>
+            <h3 class="breakdown__title">{tr(|l| td_string!(l, results.bonus_lines))}</h3>
+            {if no_bonus {
+                leptos::either::Either::Left(view! { <p class="empty">{tr(|l| td_string!(l, results.none))}</p> })
+            } else {
+                leptos::either::Either::Right(view! { <ul class="adj">{adjustments(bonuses, "+")}</ul> })
+            }}
+            <h3 class="breakdown__title">{tr(|l| td_string!(l, results.deduction_lines))}</h3>
+            {if no_deduction {
+                leptos::either::Either::Left(view! { <p class="empty">{tr(|l| td_string!(l, results.none))}</p> })
+            } else {
+                leptos::either::Either::Right(view! { <ul class="adj">{adjustments(deductions, "−")}</ul> })
+            }}
+        </div>
     }
 }
 

@@ -44,7 +44,7 @@ fn run(editor: Editor, which: Transition, comment: String, busy: RwSignal<bool>,
 
 /// Moves keyboard focus to the element that replaced the one just used, once it is on the
 /// page, so a keyboard or screen-reader user is not dropped back at the top.
-fn focus_after_render(id: &'static str) {
+pub(crate) fn focus_after_render(id: &'static str) {
     request_animation_frame(move || {
         use wasm_bindgen::JsCast;
         if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {

@@ -68,6 +68,7 @@ pub fn ErrorPanel(
     let signed_out = error == ApiError::Unauthenticated;
     let message = move || match &error {
         ApiError::Network => t_string!(i18n, errors.network).to_string(),
+        ApiError::NotFound { code } if code == "not_published" => t_string!(i18n, errors.not_published).to_string(),
         ApiError::NotFound { .. } => t_string!(i18n, errors.not_found).to_string(),
         ApiError::Server { status, .. } => {
             let status = *status;

@@ -1,5 +1,9 @@
 //! One file per route.
 
+#[cfg(feature = "staff")]
+mod award_rules;
+#[cfg(feature = "staff")]
+mod awards;
 mod bloc;
 mod home;
 mod not_found;
@@ -7,7 +11,12 @@ mod results;
 mod sheet;
 mod sheets;
 mod sign_in;
+mod unit;
 
+#[cfg(feature = "staff")]
+pub use award_rules::AwardRulesPage;
+#[cfg(feature = "staff")]
+pub use awards::AwardsPage;
 pub use bloc::BlocPage;
 pub use home::HomePage;
 pub use not_found::NotFound;
@@ -15,6 +24,7 @@ pub use results::ResultsPage;
 pub use sheet::SheetPage;
 pub use sheets::SheetsPage;
 pub use sign_in::SignInPage;
+pub use unit::UnitPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

@@ -10,6 +10,7 @@ use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::ranking_table::RankingTable;
 use crate::components::sample_notice::SampleNotice;
 use crate::components::status::Loaded;
+use crate::components::tally::TallyTable;
 use crate::i18n::*;
 use crate::pages::{bloc_params, NotFound};
 use crate::tr;
@@ -40,6 +41,14 @@ fn ResultsView(results: BlocResults) -> impl IntoView {
     };
     let awards = results.awards.clone();
     let empty = results.ranking.is_empty();
+    let (bloc_id, published) = (results.bloc_id, results.published);
+    let export = move |ext: &'static str| {
+        move || {
+            let lang = crate::prefs::locale_tag(i18n.get_locale());
+            api::export_url(year, bloc_id, ext, lang)
+        }
+    };
+    let tally_results = results.clone();
     view! {
         <Title text=title />
         <div class="page page--wide">
@@ -50,6 +59,23 @@ fn ResultsView(results: BlocResults) -> impl IntoView {
                 <span class="h1-sub">{bloc_name}</span>
             </h1>
             {results.sample_scores.then(|| view! { <SampleNotice /> })}
+            {(!published).then(|| view! {
+                <p class="notice notice--warn" role="note" data-testid="unpublished">
+                    {tr(|l| td_string!(l, awards.preview))}
+                </p>
+            })}
+            <div class="toolbar no-print">
+                <a class="button button--secondary" href=export("csv") download data-testid="export-csv">
+                    {tr(|l| td_string!(l, results.export_csv))}
+                </a>
+                <a class="button button--secondary" href=export("xlsx") download data-testid="export-xlsx">
+                    {tr(|l| td_string!(l, results.export_xlsx))}
+                </a>
+                <button type="button" class="button button--secondary" on:click=|_| { let _ = window().print(); }>
+                    {tr(|l| td_string!(l, results.print))}
+                </button>
+                {staff_link(year, bloc_id)}
+            </div>
             <section aria-labelledby="ranking-title">
                 <h2 id="ranking-title">{tr(|l| td_string!(l, results.ranking))}</h2>
                 {if empty {
@@ -58,12 +84,33 @@ fn ResultsView(results: BlocResults) -> impl IntoView {
                     Either::Right(view! { <RankingTable results /> })
                 }}
             </section>
+            <section aria-labelledby="tally-title" data-testid="tally" class="tally-section">
+                <h2 id="tally-title">{tr(|l| td_string!(l, awards.tally_title))}</h2>
+                <TallyTable results=tally_results />
+            </section>
             <section aria-labelledby="awards-title" data-testid="awards">
                 <h2 id="awards-title">{tr(|l| td_string!(l, results.awards))}</h2>
                 <p class="lead">{tr(|l| td_string!(l, results.awards_intro))}</p>
                 <AwardList groups=awards />
             </section>
-            <p><A href=bloc_href>{tr(|l| td_string!(l, results.members_link))}</A></p>
+            <p class="no-print"><A href=bloc_href>{tr(|l| td_string!(l, results.members_link))}</A></p>
         </div>
     }
 }
+
+/// Staff open the awards page (tally, publication, decisions) from the results they preview.
+#[cfg(feature = "staff")]
+fn staff_link(year: thidua_domain::Year, bloc: thidua_domain::BlocId) -> impl IntoView {
+    let session = crate::session::use_session();
+    move || {
+        let staff = session.me.with(|me| me.as_ref().is_some_and(|me| me.role == thidua_domain::auth::Role::Staff));
+        staff.then(|| {
+            view! {
+                <A href=format!("/awards/{year}/{bloc}") attr:class="button">{tr(|l| td_string!(l, awards.manage))}</A>
+            }
+        })
+    }
+}
+
+#[cfg(not(feature = "staff"))]
+fn staff_link(_: thidua_domain::Year, _: thidua_domain::BlocId) {}

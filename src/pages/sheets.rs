@@ -24,10 +24,12 @@ pub fn SheetsPage() -> impl IntoView {
                 {if sheets.is_empty() {
                     Either::Left(view! { <p class="empty">{tr(|l| td_string!(l, sheets.empty))}</p> })
                 } else {
+                    let blocs = bloc_years(&sheets);
                     Either::Right(view! {
                         <ul class="sheet-list" data-testid="sheet-list">
                             {sheets.into_iter().map(|s| view! { <SheetItem sheet=s /> }).collect_view()}
                         </ul>
+                        <AwardsLinks blocs />
                     })
                 }}
             </Loaded>
@@ -53,5 +55,43 @@ fn SheetItem(sheet: SheetSummary) -> impl IntoView {
             </span>
             <StatusBadge state=sheet.state />
         </li>
+    }
+}
+
+/// The bloc-years of the listed sheets, newest first, once each.
+fn bloc_years(sheets: &[SheetSummary]) -> Vec<(i32, i64, String)> {
+    let mut out: Vec<(i32, i64, String)> = Vec::new();
+    for s in sheets {
+        if !out.iter().any(|(y, b, _)| *y == s.year && *b == s.bloc_id) {
+            out.push((s.year, s.bloc_id, s.bloc_name.clone()));
+        }
+    }
+    out.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    out
+}
+
+/// For staff: each bloc-year's acclaim vote, proposals, publication and decisions.
+#[component]
+fn AwardsLinks(blocs: Vec<(i32, i64, String)>) -> impl IntoView {
+    let session = crate::session::use_session();
+    let staff = move || session.me.with(|me| me.as_ref().is_some_and(|me| me.role == thidua_domain::auth::Role::Staff));
+    let blocs = StoredValue::new(blocs);
+    move || {
+        staff().then(|| {
+            view! {
+                <section aria-labelledby="awards-links-title">
+                    <h2 id="awards-links-title">{tr(|l| td_string!(l, awards.title))}</h2>
+                    <ul class="link-list" data-testid="awards-links">
+                        {blocs
+                            .get_value()
+                            .into_iter()
+                            .map(|(year, bloc, name)| {
+                                view! { <li><A href=format!("/awards/{year}/{bloc}")>{format!("{year} · {name}")}</A></li> }
+                            })
+                            .collect_view()}
+                    </ul>
+                </section>
+            }
+        })
     }
 }

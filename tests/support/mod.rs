@@ -166,7 +166,28 @@ pub struct Browser {
     _profile: TempDir,
 }
 
+/// chromedriver's door to the DevTools protocol.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()))
+    }
+}
+
 impl Browser {
+    /// Runs a DevTools protocol command (throttling, print media, downloads, PDF).
+    pub async fn cdp(&self, cmd: &'static str, params: Value) -> Value {
+        self.client.issue_cmd(Cdp { cmd, params }).await.unwrap_or_else(|e| panic!("DevTools {cmd}: {e}"))
+    }
     /// Makes the layout viewport exactly `width` CSS pixels wide.
     pub async fn set_width(&self, width: u32) {
         self.client.set_window_size(width, 900).await.expect("resize");
@@ -276,6 +297,36 @@ impl Browser {
         std::fs::write(path, png).expect("write screenshot");
         self.client.set_window_size(outer_w, outer_h).await.expect("resize back");
     }
+}
+
+/// The password of every demo account.
+pub const PASSWORD: &str = "thidua-demo";
+
+pub async fn assert_accessible(browser: &Browser, what: &str) {
+    let violations = browser.axe_violations().await;
+    assert!(violations.is_empty(), "axe-core violations on {what}:\n{}", violations.join("\n"));
+}
+
+pub async fn maybe_screenshot(browser: &Browser, name: &str) {
+    if let Some(dir) = std::env::var_os("THIDUA_SCREENSHOTS") {
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        browser.screenshot(&dir.join(format!("{name}.png"))).await;
+    }
+}
+
+pub async fn sign_in(browser: &Browser, server: &Server, username: &str) {
+    browser.goto(&server.url("/sign-in")).await;
+    let user = browser.wait_for("#sign-in-username").await;
+    user.send_keys(username).await.unwrap();
+    browser.wait_for("#sign-in-password").await.send_keys(PASSWORD).await.unwrap();
+    browser.click("[data-testid=sign-in-form] button[type=submit]").await;
+    browser.wait_for("[data-testid=sheet-list]").await;
+}
+
+pub async fn sign_out(browser: &Browser) {
+    browser.click("[data-testid=sign-out]").await;
+    browser.wait_for_text(".account__link", "Đăng nhập").await;
 }
 
 /// Runs one SQL statement on the server's database file with Debian's `sqlite3`, as an

@@ -12,9 +12,9 @@ use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeader;
 
-/// The paths the staff build answers (`dist/staff/`: sign-in and the score-sheet forms); every
-/// other path is the public app, which readers download without the forms.
-pub const STAFF_PATHS: [&str; 2] = ["/sign-in", "/sheets"];
+/// The paths the staff build answers (`dist/staff/`: sign-in, the score-sheet forms and the
+/// awards page); every other path is the public app, which readers download without the forms.
+pub const STAFF_PATHS: [&str; 3] = ["/sign-in", "/sheets", "/awards"];
 
 const NO_CACHE: HeaderValue = HeaderValue::from_static("no-cache");
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");

@@ -1,0 +1,169 @@
+//! The acclaim vote (suy tôn) and what the award rules made of it: per award type, every unit
+//! that received votes, its share, and either "proposed" or each rule it failed with the
+//! rule's legal basis. The same table serves the public page and the staff's awards page.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use thidua_domain::award_rules::{Broken, Candidate, Eligibility, VoteThreshold};
+use thidua_domain::awards::AwardType;
+use thidua_domain::results::BlocResults;
+
+use crate::format;
+use crate::i18n::*;
+use crate::tr;
+
+/// "more than 1/2" / "at least 2/3" of the votes cast.
+pub fn threshold_text(t: VoteThreshold, locale: Locale) -> String {
+    let share = format!("{}/{}", t.numerator, t.denominator);
+    if t.strict {
+        td_string!(locale, awards.more_than, share = share).to_string()
+    } else {
+        td_string!(locale, awards.at_least, share = share).to_string()
+    }
+}
+
+/// One broken rule in words, in the reader's language.
+pub fn broken_text(b: &Broken, types: &[AwardType], locale: Locale) -> String {
+    match b {
+        Broken::Threshold { votes, voters, threshold } => td_string!(
+            locale,
+            awards.broken_threshold,
+            votes = *votes,
+            voters = *voters,
+            needed = threshold_text(*threshold, locale)
+        )
+        .to_string(),
+        Broken::Eligibility { condition } => {
+            let condition = match condition {
+                Eligibility::MaxRank { rank } => td_string!(locale, awards.cond_rank, rank = *rank).to_string(),
+                Eligibility::ApprovedSheet => td_string!(locale, awards.cond_approved).to_string(),
+                Eligibility::MinTotal { points } => {
+                    td_string!(locale, awards.cond_min_total, points = format::points(*points, locale)).to_string()
+                }
+            };
+            td_string!(locale, awards.broken_eligibility, condition = condition).to_string()
+        }
+        Broken::Precedence { higher } => {
+            let name = types.iter().find(|t| t.id == *higher).map(|t| t.name.clone()).unwrap_or_default();
+            td_string!(locale, awards.broken_precedence, award = name).to_string()
+        }
+        Broken::Quota { quota } => td_string!(locale, awards.broken_quota, quota = *quota).to_string(),
+        Broken::TieAtQuota { quota } => td_string!(locale, awards.broken_tie, quota = *quota).to_string(),
+    }
+}
+
+/// The outcome of one candidate: proposed, or the rules it failed; and the written reason if
+/// staff decided against the rules.
+#[component]
+pub fn CandidateOutcome(candidate: Candidate, types: StoredValue<Vec<AwardType>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let broken = candidate.broken.clone();
+    let reason = candidate.override_reason.clone();
+    view! {
+        <div class="outcome" data-testid="outcome">
+            {if candidate.proposed {
+                Either::Left(view! { <span class="badge badge--proposed">{tr(|l| td_string!(l, results.proposed))}</span> })
+            } else {
+                Either::Right(view! { <span class="badge badge--muted">{tr(|l| td_string!(l, awards.not_proposed))}</span> })
+            }}
+            <ul class="broken">
+                {broken
+                    .into_iter()
+                    .map(|b| {
+                        let basis = b.legal_basis.clone();
+                        let code = rule_code(&b.broken);
+                        view! {
+                            <li data-testid="broken-rule" data-rule=code>
+                                {move || types.with_value(|t| broken_text(&b.broken, t, i18n.get_locale()))}
+                                {(!basis.is_empty()).then(|| view! { <span class="broken__basis">" (" {basis} ")"</span> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {reason.map(|reason| view! {
+                <p class="override-reason" data-testid="override-reason">
+                    <strong>{tr(|l| td_string!(l, awards.override_by_staff))}</strong> " " {reason}
+                </p>
+            })}
+        </div>
+    }
+}
+
+fn rule_code(b: &Broken) -> &'static str {
+    match b {
+        Broken::Threshold { .. } => "threshold",
+        Broken::Eligibility { .. } => "eligibility",
+        Broken::Precedence { .. } => "precedence",
+        Broken::Quota { .. } => "quota",
+        Broken::TieAtQuota { .. } => "tie_at_quota",
+    }
+}
+
+/// The tally section of the results page.
+#[component]
+pub fn TallyTable(results: BlocResults) -> impl IntoView {
+    let i18n = use_i18n();
+    let Some(tally) = results.tally.clone() else {
+        return Either::Left(view! { <p class="empty">{tr(|l| td_string!(l, awards.no_tally))}</p> });
+    };
+    let voters = tally.voters_present;
+    let types = StoredValue::new(results.award_types.clone());
+    let unit_name =
+        |id| results.ranking.iter().find(|r| r.unit.id == id).map(|r| r.unit.name.clone()).unwrap_or_default();
+    let groups = results
+        .award_types
+        .iter()
+        .filter(|t| results.candidates.iter().any(|c| c.award_type_id == t.id))
+        .map(|t| {
+            let threshold = t.threshold;
+            let rows = results
+                .candidates
+                .iter()
+                .filter(|c| c.award_type_id == t.id)
+                .map(|c| {
+                    let votes = c.votes;
+                    view! {
+                        <tr data-testid="tally-row">
+                            <th scope="row">{unit_name(c.unit_id)}</th>
+                            <td class="num">{votes} "/" {voters}</td>
+                            <td><CandidateOutcome candidate=c.clone() types /></td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let quota = t.quota_per_bloc;
+            view! {
+                <section class="tally-group" data-testid="tally-group">
+                    <h3>{t.name.clone()}</h3>
+                    <p class="award-group__meta">
+                        {move || {
+                            let locale = i18n.get_locale();
+                            format!(
+                                "{} · {}",
+                                td_string!(locale, results.quota, count = quota),
+                                td_string!(locale, awards.needs, needed = threshold_text(threshold, locale))
+                            )
+                        }}
+                    </p>
+                    <div class="table-scroll">
+                        <table class="tally">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{tr(|l| td_string!(l, results.unit))}</th>
+                                    <th scope="col" class="num">{tr(|l| td_string!(l, awards.votes))}</th>
+                                    <th scope="col">{tr(|l| td_string!(l, awards.outcome))}</th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                </section>
+            }
+        })
+        .collect_view();
+    Either::Right(view! {
+        <p data-testid="voters-present">{move || t_string!(i18n, awards.voters_present, count = voters).to_string()}</p>
+        {groups}
+    })
+}

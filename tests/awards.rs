@@ -1,0 +1,232 @@
+//! End to end, in headless Chromium against the real server on a real SQLite file: staff
+//! enter the 2019 acclaim vote, the rules flag a broken quota, publishing asks first; the
+//! signed-out public page then shows the tally, the proposals, the decision and the unit's
+//! history, prints on one A4 page and downloads a CSV that matches the API; unpublishing
+//! hides it all again.
+
+mod support;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use serde_json::{json, Value};
+use support::{assert_accessible, maybe_screenshot, sign_in, Browser, Driver, Server, WAIT};
+use tempfile::TempDir;
+
+/// The merit certificate is the third award type (precedence order), the fourth cell of a
+/// row of the tally grid (after the unit's name).
+const MERIT_CELL: usize = 4;
+
+fn merit_input(row: usize) -> String {
+    format!(".tally-grid tbody tr:nth-child({row}) td:nth-child({MERIT_CELL}) input")
+}
+
+async fn type_into(browser: &Browser, css: &str, text: &str) {
+    let field = browser.wait_for(css).await;
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// The unit names of the tally grid, in its order.
+async fn grid_units(browser: &Browser) -> Vec<String> {
+    browser.texts(".tally-grid tbody th").await
+}
+
+async fn api_json(browser: &Browser, path: &str) -> Value {
+    let script = format!(
+        "const done = arguments[arguments.length - 1];\
+         fetch({}, {{credentials: 'omit'}}).then(r => r.json()).then(done, e => done(String(e)));",
+        json!(path)
+    );
+    browser.client.execute_async(&script, vec![]).await.expect("fetch")
+}
+
+/// How many pages Chromium prints the current page on, with the page's own `@page` size.
+/// With `THIDUA_SCREENSHOTS` set, the PDF is kept there as `{name}.pdf`.
+async fn printed_pages(browser: &Browser, name: &str) -> usize {
+    let pdf = browser.cdp("Page.printToPDF", json!({ "preferCSSPageSize": true })).await;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(pdf["data"].as_str().expect("PDF data")).unwrap();
+    if let Some(dir) = std::env::var_os("THIDUA_SCREENSHOTS") {
+        std::fs::write(Path::new(&dir).join(format!("{name}.pdf")), &bytes).expect("write the PDF");
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    // Page objects are `/Type /Page`; the page tree is `/Type /Pages`.
+    text.matches("/Type /Page").count() - text.matches("/Type /Pages").count()
+}
+
+fn wait_for_file(path: &Path) -> Vec<u8> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Ok(bytes) = std::fs::read(path) {
+            if !bytes.is_empty() {
+                return bytes;
+            }
+        }
+        assert!(Instant::now() < deadline, "{} was not downloaded", path.display());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[tokio::test]
+async fn tally_publish_decide_print_export_unpublish() {
+    let tmp = TempDir::new().unwrap();
+    let server = Server::start_demo(&tmp);
+    let driver = Driver::start();
+    let staff = driver.browser(360).await;
+    let public = driver.browser(360).await;
+
+    // Not published: the public sees no 2019 results.
+    public.goto(&server.url("/2019/blocs/1/results")).await;
+    public.wait_for_text("[data-testid=error-panel]", "chưa được công bố").await;
+
+    // Staff open the bloc's awards page from their sheet list.
+    sign_in(&staff, &server, "staff").await;
+    staff.click("[data-testid=awards-links] a[href='/awards/2019/1']").await;
+    staff.wait_for("[data-testid=tally-form]").await;
+    let units = grid_units(&staff).await;
+    assert_eq!(units.len(), 7, "every member has a row: {units:?}");
+
+    // Bad input: a count above the voters present is refused next to its field, and
+    // nothing typed is lost.
+    type_into(&staff, "#voters", "10").await;
+    type_into(&staff, &merit_input(1), "11").await;
+    type_into(&staff, &merit_input(2), "8").await;
+    staff.click("[data-testid=save-tally]").await;
+    staff.wait_for_text(".tally-grid tbody tr:nth-child(1) .field__error", "Không được vượt quá 10").await;
+    let typed = staff.js(&format!("return document.querySelector({}).value", json!(merit_input(2)))).await;
+    assert_eq!(typed, "8");
+    assert_eq!(staff.js("return document.activeElement.closest('tr').rowIndex").await, json!(1), "focus on the error");
+
+    // Three units pass the vote for a certificate whose quota is two: the third is flagged.
+    type_into(&staff, &merit_input(1), "9").await;
+    type_into(&staff, &merit_input(3), "7").await;
+    staff.click("[data-testid=save-tally]").await;
+    staff.wait_for("[data-testid=candidate] [data-rule=quota]").await;
+    let flagged = staff.texts("[data-testid=candidate]").await;
+    let third = flagged.iter().find(|c| c.contains("Vượt chỉ tiêu")).expect("a candidate over the quota").clone();
+    assert!(third.contains(&units[2]), "the third unit is over the quota: {third}");
+    assert_accessible(&staff, "the awards page at 360 px").await;
+    assert!(!staff.page_overflows().await, "the awards page scrolls sideways at 360 px");
+    maybe_screenshot(&staff, "awards-360").await;
+    staff.set_width(1280).await;
+    assert_accessible(&staff, "the awards page at 1280 px").await;
+    maybe_screenshot(&staff, "awards-1280").await;
+    staff.set_width(360).await;
+
+    // Publishing asks first, listing what the rules flag.
+    staff.click("[data-testid=publish]").await;
+    staff.wait_for_text("[data-testid=flagged-list]", &units[2]).await;
+    assert_accessible(&staff, "the publish confirmation").await;
+    staff.click("[data-testid=confirm-publish]").await;
+    staff.wait_for_text("[data-testid=publication-state]", "đã được công bố").await;
+
+    // The signed-out public page shows the ranking, the tally and the two proposals.
+    public.goto(&server.url("/2019/blocs/1/results")).await;
+    public.wait_for("[data-testid=tally-row]").await;
+    assert!(public.texts("[data-testid=unpublished]").await.is_empty());
+    let proposed = public.texts("[data-testid=award-unit]").await;
+    assert_eq!(proposed.len(), 2, "{proposed:?}");
+    assert!(proposed[0].contains(&units[0]) && proposed[0].contains("Đề nghị"), "{proposed:?}");
+    assert!(proposed[1].contains(&units[1]), "{proposed:?}");
+    public.wait_for_text("[data-testid=tally-row]", "Vượt chỉ tiêu 2 đơn vị").await;
+    public.wait_for_text("[data-testid=voters-present]", "10").await;
+
+    // Every unit's sheet opens down to each criterion, with the keyboard too.
+    let expand = public.wait_for("[data-testid=ranking-row] .expand").await;
+    expand.send_keys("\u{E007}").await.unwrap(); // Enter
+    public.wait_for("[data-testid=breakdown]").await;
+    assert_eq!(public.js("return document.querySelector('.expand').getAttribute('aria-expanded')").await, "true");
+    assert!(public.texts("[data-testid=breakdown] tbody tr").await.len() >= 10, "every criterion is listed");
+    assert_accessible(&public, "the public results with a breakdown open at 360 px").await;
+    assert!(!public.page_overflows().await, "the results page scrolls sideways at 360 px");
+    maybe_screenshot(&public, "results-360").await;
+    public.set_width(1280).await;
+    assert_accessible(&public, "the public results at 1280 px").await;
+    maybe_screenshot(&public, "results-1280").await;
+
+    // Print: no header or buttons, and the ranking and awards fit one A4 page.
+    public.cdp("Emulation.setEmulatedMedia", json!({ "media": "print" })).await;
+    assert_eq!(public.js("return getComputedStyle(document.querySelector('.site-header')).display").await, "none");
+    assert_eq!(public.js("return getComputedStyle(document.querySelector('.toolbar')).display").await, "none");
+    maybe_screenshot(&public, "results-print").await;
+    public.cdp("Emulation.setEmulatedMedia", json!({ "media": "" })).await;
+    assert_eq!(printed_pages(&public, "results-2019").await, 1, "one bloc's results print on one A4 page");
+    // The 2018 results, with all three award types, too.
+    public.goto(&server.url("/2018/blocs/1/results")).await;
+    public.wait_for("[data-testid=award-unit]").await;
+    assert_eq!(printed_pages(&public, "results-2018").await, 1, "the 2018 results print on one A4 page");
+    public.goto(&server.url("/2019/blocs/1/results")).await;
+    public.wait_for("[data-testid=tally-row]").await;
+
+    // The CSV download matches the API: same ranks, units and totals, in Vietnamese.
+    let downloads = TempDir::new().unwrap();
+    public.cdp("Browser.setDownloadBehavior", json!({ "behavior": "allow", "downloadPath": downloads.path() })).await;
+    public.click("[data-testid=export-csv]").await;
+    let bytes = wait_for_file(&downloads.path().join("thidua-2019-bloc-1.csv"));
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with a BOM, for Excel");
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let headers = reader.headers().unwrap().clone();
+    assert!(headers.iter().any(|h| h.contains("Đơn vị")), "Vietnamese headers: {headers:?}");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let api = api_json(&public, "/api/years/2019/blocs/1/results").await;
+    let ranking = api["ranking"].as_array().expect("ranking");
+    assert_eq!(rows.len(), ranking.len());
+    for (row, expected) in rows.iter().zip(ranking) {
+        assert_eq!(row[0].parse::<u64>().unwrap(), expected["rank"].as_u64().unwrap());
+        assert_eq!(&row[1], expected["unit"]["name"].as_str().unwrap());
+        let total: f64 = row[2].parse().unwrap();
+        assert_eq!(total, expected["total"].as_f64().unwrap(), "{}", &row[1]);
+    }
+
+    // Staff record the decision for the first proposal; the public page then says "awarded
+    // by decision …", distinct from "proposed".
+    staff.wait_for("[data-testid=decision-form]").await;
+    staff.click("[data-testid=decision-form] button[type=submit]").await;
+    staff.wait_for_text("[data-testid=decision-form] .field__error", "không được để trống").await;
+    type_into(&staff, "[data-testid=decision-form] input[type=text]", "15/QĐ-UBND").await;
+    staff
+        .js("const d = document.querySelector('[data-testid=decision-form] input[type=date]');\
+             d.value = '2020-03-15'; d.dispatchEvent(new Event('input', {bubbles: true})); return true")
+        .await;
+    type_into(&staff, "[data-testid=decision-form] .field:nth-of-type(3) input", "UBND tỉnh Bắc Ninh").await;
+    staff.click("[data-testid=decision-form] button[type=submit]").await;
+    staff.wait_for_text("[data-testid=decision-form] [role=status]", "Đã lưu").await;
+    public.set_width(360).await;
+    public.goto(&server.url("/2019/blocs/1/results")).await;
+    public.wait_for_text("[data-testid=award-unit]", "15/QĐ-UBND").await;
+    let awarded = public.texts("[data-testid=award-unit]").await;
+    assert!(awarded[0].contains("Được tặng") && awarded[0].contains("15/03/2020"), "{awarded:?}");
+    assert!(awarded[1].contains("Đề nghị") && !awarded[1].contains("Được tặng"), "{awarded:?}");
+
+    // The unit's history across the published years, with its chart.
+    public.click("[data-testid=ranking-row] a.unit__name").await;
+    public.wait_for("[data-testid=history-chart] svg").await;
+    let years = public.texts("[data-testid=history-row] th").await;
+    assert_eq!(years, ["2018", "2019"]);
+    assert_accessible(&public, "a unit's history at 360 px").await;
+    maybe_screenshot(&public, "history-360").await;
+
+    // Unpublished, it is gone for the public — the page and the API alike.
+    staff.click("[data-testid=unpublish]").await;
+    staff.wait_for_text("[data-testid=publication-state]", "chưa được công bố").await;
+    public.goto(&server.url("/2019/blocs/1/results")).await;
+    public.wait_for_text("[data-testid=error-panel]", "chưa được công bố").await;
+    assert_eq!(api_json(&public, "/api/years/2019/blocs/1/results").await["code"], "not_published");
+
+    // Staff decide the quota case in writing; the reason is public once published again.
+    staff.click("[data-testid=candidate]:has([data-rule=quota]) summary").await;
+    staff.click("[data-testid=candidate]:has([data-rule=quota]) button[type=submit]").await;
+    staff.wait_for_text("[data-testid=candidate] .field__error", "không được để trống").await;
+    type_into(&staff, "[data-testid=candidate]:has([data-rule=quota]) textarea", "Hội nghị khối biểu quyết bổ sung")
+        .await;
+    staff.click("[data-testid=candidate]:has([data-rule=quota]) button[type=submit]").await;
+    staff.wait_for_text("[data-testid=override-reason]", "Hội nghị khối biểu quyết bổ sung").await;
+    staff.click("[data-testid=publish]").await;
+    staff.wait_for_text("[data-testid=publication-state]", "đã được công bố").await;
+    public.goto(&server.url("/2019/blocs/1/results")).await;
+    public.wait_for_text("[data-testid=award-unit]", "Hội nghị khối biểu quyết bổ sung").await;
+    assert_eq!(public.texts("[data-testid=award-unit]").await.len(), 3);
+    staff.client.close().await.unwrap();
+    public.client.close().await.unwrap();
+}
