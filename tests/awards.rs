@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use serde_json::{json, Value};
-use support::{assert_accessible, maybe_screenshot, sign_in, Browser, Driver, Server, WAIT};
+use support::{assert_accessible, maybe_screenshot, sign_in, sign_out, Browser, Driver, Server, WAIT};
 use tempfile::TempDir;
 
 /// The merit certificate is the third award type (precedence order), the fourth cell of a
@@ -80,6 +80,14 @@ async fn tally_publish_decide_print_export_unpublish() {
     public.goto(&server.url("/2019/blocs/1/results")).await;
     public.wait_for_text("[data-testid=error-panel]", "chưa được công bố").await;
 
+    // The officer of the bloc's leader unit enters the tally but decides nothing else.
+    sign_in(&public, &server, "ldtbxh").await;
+    public.click("[data-testid=awards-links] a[href='/awards/2019/1']").await;
+    public.wait_for("[data-testid=tally-form]").await;
+    public.wait_for_text("[data-testid=publication-state]", "chưa được công bố").await;
+    assert!(public.texts("[data-testid=publish], [data-testid=decision-form], details.override").await.is_empty());
+    sign_out(&public).await;
+
     // Staff open the bloc's awards page from their sheet list.
     sign_in(&staff, &server, "staff").await;
     staff.click("[data-testid=awards-links] a[href='/awards/2019/1']").await;
@@ -114,6 +122,31 @@ async fn tally_publish_decide_print_export_unpublish() {
     maybe_screenshot(&staff, "awards-1280").await;
     staff.set_width(360).await;
 
+    // The year's award rules, one form each: bad input is refused next to its field.
+    staff.click("a[href='/awards/2019']").await;
+    staff.wait_for("[data-testid=award-type-form]").await;
+    let forms = staff.texts("[data-testid=award-type-form] h2").await;
+    assert_eq!(forms.len(), 4, "three award types and a new one: {forms:?}");
+    let quota = "[data-testid=award-type-form]:nth-of-type(3) input[id$='-quota_per_bloc']";
+    type_into(&staff, quota, "hai").await;
+    staff.click("[data-testid=award-type-form]:nth-of-type(3) button[type=submit]").await;
+    staff.wait_for_text("[data-testid=award-type-form]:nth-of-type(3) .field__error", "Hãy nhập một số").await;
+    type_into(&staff, quota, "2").await;
+    staff.click("[data-testid=award-type-form]:nth-of-type(3) button[type=submit]").await;
+    staff.wait_for_text("[data-testid=award-type-form]:nth-of-type(3) [role=status]", "Đã lưu").await;
+    // A new award type needs a code and a name.
+    staff.click("[data-testid=award-type-form]:last-of-type button[type=submit]").await;
+    staff.wait_for_text("[data-testid=award-type-form]:last-of-type .field__error", "không được để trống").await;
+    assert_accessible(&staff, "the award rules at 360 px").await;
+    assert!(!staff.page_overflows().await, "the award rules scroll sideways at 360 px");
+    maybe_screenshot(&staff, "rules-360").await;
+    staff.set_width(1280).await;
+    assert_accessible(&staff, "the award rules at 1280 px").await;
+    maybe_screenshot(&staff, "rules-1280").await;
+    staff.set_width(360).await;
+    staff.client.back().await.unwrap();
+    staff.wait_for("[data-testid=candidate] [data-rule=quota]").await;
+
     // Publishing asks first, listing what the rules flag.
     staff.click("[data-testid=publish]").await;
     staff.wait_for_text("[data-testid=flagged-list]", &units[2]).await;
@@ -144,6 +177,14 @@ async fn tally_publish_decide_print_export_unpublish() {
     public.set_width(1280).await;
     assert_accessible(&public, "the public results at 1280 px").await;
     maybe_screenshot(&public, "results-1280").await;
+    // In English, the rules that were broken too.
+    public.click("[data-testid=lang-switch]").await;
+    public.wait_for_text("[data-testid=tally-row]", "Over the bloc's quota of 2").await;
+    public.wait_for_text("[data-testid=award-unit]", "Proposed").await;
+    assert_accessible(&public, "the public results in English at 1280 px").await;
+    maybe_screenshot(&public, "results-en-1280").await;
+    public.click("[data-testid=lang-switch]").await;
+    public.wait_for_text("[data-testid=tally-row]", "Vượt chỉ tiêu").await;
 
     // Print: no header or buttons, and the ranking and awards fit one A4 page.
     public.cdp("Emulation.setEmulatedMedia", json!({ "media": "print" })).await;

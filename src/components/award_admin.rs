@@ -6,7 +6,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thidua_domain::award_rules::{
-    flagged, validate_override, validate_tally, Override, Tally, TallyEntry, TallyUpdate,
+    flagged, validate_override, validate_tally, AwardPermissions, Override, Tally, TallyEntry, TallyUpdate,
 };
 use thidua_domain::awards::{validate_decision, AwardTypeId, Decision};
 use thidua_domain::error::{FieldError, FieldErrors};
@@ -26,6 +26,8 @@ pub struct Awards {
     pub results: RwSignal<BlocResults>,
     pub year: Year,
     pub bloc: BlocId,
+    /// What the signed-in person may do here; the server decides again on every write.
+    pub can: AwardPermissions,
 }
 
 /// What became of the last write of a form.
@@ -286,7 +288,9 @@ pub fn Candidates(awards: Awards) -> impl IntoView {
                         {c.votes} " " {tr(|l| td_string!(l, awards.votes_word))}
                     </p>
                     <CandidateOutcome candidate=c.clone() types />
-                    <OverrideForm awards unit=c.unit_id award=c.award_type_id proposed=c.proposed overridden=c.override_reason.is_some() />
+                    {awards.can.decide.then(|| view! {
+                        <OverrideForm awards unit=c.unit_id award=c.award_type_id proposed=c.proposed overridden=c.override_reason.is_some() />
+                    })}
                 </li>
             </For>
         </ul>
@@ -409,9 +413,11 @@ pub fn Publication(awards: Awards) -> impl IntoView {
             {move || if published() { t_string!(i18n, awards.is_published) } else { t_string!(i18n, awards.is_unpublished) }}
         </p>
         {move || {
-            if confirming.get() {
+            if !awards.can.decide {
+                Either::Left(Either::Left(()))
+            } else if confirming.get() {
                 let lines = flagged_lines();
-                Either::Left(view! {
+                Either::Left(Either::Right(view! {
                     <div class="confirm" role="group" aria-labelledby="publish-confirm-title" data-testid="publish-confirm">
                         <h3 id="publish-confirm-title" tabindex="-1">{tr(|l| td_string!(l, awards.confirm_title))}</h3>
                         <p>{tr(|l| td_string!(l, awards.confirm_body))}</p>
@@ -427,7 +433,7 @@ pub fn Publication(awards: Awards) -> impl IntoView {
                             </button>
                         </div>
                     </div>
-                })
+                }))
             } else if published() {
                 Either::Right(Either::Left(view! {
                     <button type="button" class="button button--secondary" data-testid="unpublish" on:click=move |_| set(false)>

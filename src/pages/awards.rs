@@ -2,6 +2,8 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use thidua_domain::auth::Principal;
+use thidua_domain::award_rules::award_permissions;
 use thidua_domain::results::BlocResults;
 
 use crate::api;
@@ -36,7 +38,13 @@ fn AwardsView(results: BlocResults) -> impl IntoView {
         (t_string!(i18n, results.title).to_string(), results_href.clone()),
     ];
     let bloc_name = results.bloc_name.clone();
-    let awards = Awards { results: RwSignal::new(results), year, bloc };
+    let session = crate::session::use_session();
+    let leader = results.leader_unit_id;
+    let can = session.me.with_untracked(|me| {
+        let who = me.as_ref().map(|me| Principal { user_id: me.user_id, role: me.role, unit_id: me.unit_id });
+        award_permissions(who.as_ref(), leader)
+    });
+    let awards = Awards { results: RwSignal::new(results), year, bloc, can };
     view! {
         <Title text=move || format!("{} {year}", t_string!(i18n, awards.title)) />
         <div class="page page--wide awards-page">
@@ -47,7 +55,7 @@ fn AwardsView(results: BlocResults) -> impl IntoView {
                 <h2 id="publication-title">{tr(|l| td_string!(l, awards.publication))}</h2>
                 <Publication awards />
                 <p><A href=results_href>{tr(|l| td_string!(l, awards.see_results))}</A></p>
-                <p><A href=format!("/awards/{year}")>{tr(|l| td_string!(l, rules.title))}</A></p>
+                {can.decide.then(|| view! { <p><A href=format!("/awards/{year}")>{tr(|l| td_string!(l, rules.title))}</A></p> })}
             </section>
             <section aria-labelledby="tally-form-title">
                 <h2 id="tally-form-title">{tr(|l| td_string!(l, awards.tally_title))}</h2>
@@ -58,10 +66,12 @@ fn AwardsView(results: BlocResults) -> impl IntoView {
                 <h2 id="candidates-title">{tr(|l| td_string!(l, awards.candidates))}</h2>
                 <Candidates awards />
             </section>
-            <section aria-labelledby="decisions-title">
-                <h2 id="decisions-title">{tr(|l| td_string!(l, awards.decisions))}</h2>
-                <Decisions awards />
-            </section>
+            {can.decide.then(|| view! {
+                <section aria-labelledby="decisions-title">
+                    <h2 id="decisions-title">{tr(|l| td_string!(l, awards.decisions))}</h2>
+                    <Decisions awards />
+                </section>
+            })}
         </div>
     }
 }

@@ -70,11 +70,15 @@ fn bloc_years(sheets: &[SheetSummary]) -> Vec<(i32, i64, String)> {
     out
 }
 
-/// For staff: each bloc-year's acclaim vote, proposals, publication and decisions.
+/// For staff (and the bloc leader's officer, who enters the tally): each bloc-year's acclaim
+/// vote, proposals, publication and decisions.
 #[component]
 fn AwardsLinks(blocs: Vec<(i32, i64, String)>) -> impl IntoView {
     let session = crate::session::use_session();
-    let staff = move || session.me.with(|me| me.as_ref().is_some_and(|me| me.role == thidua_domain::auth::Role::Staff));
+    use thidua_domain::auth::Role;
+    let staff = move || {
+        session.me.with(|me| me.as_ref().is_some_and(|me| matches!(me.role, Role::Staff | Role::LeaderOfficer)))
+    };
     let blocs = StoredValue::new(blocs);
     move || {
         staff().then(|| {

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::auth::{Principal, Role};
 use crate::awards::{AwardType, AwardTypeId};
 use crate::error::{push, FieldError, FieldErrors};
 use crate::points::Points;
@@ -276,6 +277,30 @@ impl Broken {
     }
 }
 
+/// What one person may do with one bloc's awards in one year.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AwardPermissions {
+    /// See the results before they are published.
+    pub preview: bool,
+    /// Enter the acclaim vote from the counting record.
+    pub enter_tally: bool,
+    /// Override a derived proposal, publish, unpublish, record decisions, edit the rules.
+    pub decide: bool,
+}
+
+/// Staff do everything; the officer of the bloc's leader unit that year enters the tally (and
+/// so sees what it derives) — DOMAIN.md's roles; everyone else reads published results only.
+pub fn award_permissions(who: Option<&Principal>, bloc_leader: Option<UnitId>) -> AwardPermissions {
+    match who {
+        Some(p) if p.role == Role::Staff => AwardPermissions { preview: true, enter_tally: true, decide: true },
+        Some(p) if p.role == Role::LeaderOfficer && p.unit_id.is_some() && p.unit_id == bloc_leader => {
+            AwardPermissions { preview: true, enter_tally: true, decide: false }
+        }
+        _ => AwardPermissions::default(),
+    }
+}
+
 /// An override needs its reason.
 pub fn validate_override(o: &Override) -> FieldErrors {
     let mut errors = FieldErrors::new();
@@ -477,6 +502,26 @@ mod tests {
         let tally = Tally { voters_present: 10, votes: vec![vote(YTE, GOV_FLAG, 9), vote(YTE, MERIT, 9)] };
         let c = derive_proposals(&rules, &standings(), &tally, &[]);
         assert_eq!(proposed(&c, MERIT), [YTE]);
+    }
+
+    #[test]
+    fn staff_decide_the_leader_unit_enters_the_tally_others_read() {
+        let who = |role, unit_id| Principal { user_id: 1, role, unit_id };
+        let staff = award_permissions(Some(&who(Role::Staff, None)), Some(LDTBXH));
+        assert!(staff.preview && staff.enter_tally && staff.decide);
+        let leader = award_permissions(Some(&who(Role::LeaderOfficer, Some(LDTBXH))), Some(LDTBXH));
+        assert_eq!(leader, AwardPermissions { preview: true, enter_tally: true, decide: false });
+        // A leader officer of another year's (or bloc's) leader unit, a unit officer, the public.
+        assert_eq!(
+            award_permissions(Some(&who(Role::LeaderOfficer, Some(YTE))), Some(LDTBXH)),
+            AwardPermissions::default()
+        );
+        assert_eq!(award_permissions(Some(&who(Role::LeaderOfficer, None)), None), AwardPermissions::default());
+        assert_eq!(
+            award_permissions(Some(&who(Role::UnitOfficer, Some(LDTBXH))), Some(LDTBXH)),
+            AwardPermissions::default()
+        );
+        assert_eq!(award_permissions(None, Some(LDTBXH)), AwardPermissions::default());
     }
 
     #[test]

@@ -64,6 +64,7 @@ mod tests {
             year,
             bloc_id: 1,
             bloc_name: "Khối",
+            leader_unit_id: None,
             sample_scores: false,
             tie_break: TieBreak::SharedRank,
             members,

@@ -77,6 +77,8 @@ pub struct BlocResults {
     pub year: Year,
     pub bloc_id: BlocId,
     pub bloc_name: String,
+    /// The bloc's leader unit that year: its officer enters the tally.
+    pub leader_unit_id: Option<UnitId>,
     /// True when the scores are illustrative demo data, not a real record.
     pub sample_scores: bool,
     pub tie_break: TieBreak,
@@ -106,6 +108,7 @@ pub struct ResultsInput<'a> {
     pub year: Year,
     pub bloc_id: BlocId,
     pub bloc_name: &'a str,
+    pub leader_unit_id: Option<UnitId>,
     pub sample_scores: bool,
     pub tie_break: TieBreak,
     pub members: &'a [Unit],
@@ -218,6 +221,7 @@ pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
         year: input.year,
         bloc_id: input.bloc_id,
         bloc_name: input.bloc_name.to_owned(),
+        leader_unit_id: input.leader_unit_id,
         sample_scores: input.sample_scores,
         tie_break: input.tie_break,
         sections: input
@@ -303,6 +307,7 @@ mod tests {
             year: 2018,
             bloc_id: 1,
             bloc_name: "Khối",
+            leader_unit_id: None,
             sample_scores: true,
             tie_break: TieBreak::SectionOrder,
             members: &members,
@@ -346,6 +351,7 @@ mod tests {
             year: 2018,
             bloc_id: 1,
             bloc_name: "Khối",
+            leader_unit_id: None,
             sample_scores: false,
             tie_break: TieBreak::SharedRank,
             members: &members,

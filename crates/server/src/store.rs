@@ -262,6 +262,7 @@ pub async fn results(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -
         year,
         bloc_id,
         bloc_name: &bloc.name,
+        leader_unit_id: bloc.leader_unit_id,
         sample_scores: bloc.sample_data,
         tie_break,
         members: &members,

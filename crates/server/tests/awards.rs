@@ -92,20 +92,25 @@ async fn unpublished_results_are_for_staff_only_until_published() {
     let history_path = format!("/api/units/{}/history", b.unit(Y_TE));
     let paths = [b.path("/results"), b.path("/results.csv"), b.path("/results.xlsx"), b.path("/results.csv?lang=en")];
 
-    // 2019 is not published: the public and officers (the bloc's leader too) see nothing.
-    for who in [&anon, &yte, &leader] {
+    // 2019 is not published: the public and unit officers see nothing.
+    for who in [&anon, &yte] {
         for path in &paths {
             s.refused(who, Method::GET, path, None, StatusCode::NOT_FOUND, "not_published").await;
         }
         let h: UnitHistory = s.ok(who, Method::GET, &history_path, None).await;
         assert_eq!(h.points.iter().map(|p| p.year).collect::<Vec<_>>(), [2018], "{}", who.name);
     }
-    // Staff preview it, never cached; the history stays with the published years, even for staff.
-    for path in &paths {
-        let (status, headers, _) = body_of(&s, &staff, path).await;
-        assert_eq!(status, StatusCode::OK, "{path}");
-        assert_eq!(headers[CACHE_CONTROL], "no-store", "{path}");
-        assert_eq!(headers[VARY], "Cookie", "{path}");
+    // Staff and the officer of the bloc's leader unit (who enters the tally) preview it, never
+    // cached; the history stays with the published years, even for staff.
+    for who in [&staff, &leader] {
+        for path in &paths {
+            let (status, headers, _) = body_of(&s, who, path).await;
+            assert_eq!(status, StatusCode::OK, "{} {path}", who.name);
+            assert_eq!(headers[CACHE_CONTROL], "no-store", "{path}");
+            assert_eq!(headers[VARY], "Cookie", "{path}");
+        }
+        let h: UnitHistory = s.ok(who, Method::GET, &history_path, None).await;
+        assert_eq!(h.points.iter().map(|p| p.year).collect::<Vec<_>>(), [2018], "{}", who.name);
     }
     let preview: BlocResults = s.ok(&staff, Method::GET, &b.path("/results"), None).await;
     assert!(!preview.published);
@@ -520,7 +525,7 @@ async fn award_types_are_public_rules_that_staff_edit_while_unpublished() {
 }
 
 #[tokio::test]
-async fn every_award_write_is_for_staff_only() {
+async fn award_writes_are_for_staff_and_the_tally_also_for_the_leader_unit() {
     let s = TestServer::start().await;
     let b = Bloc2019::load(&s).await;
     let (yte, merit) = (b.unit(Y_TE), b.award(MERIT));
@@ -528,7 +533,6 @@ async fn every_award_write_is_for_staff_only() {
     let writes: Vec<(Method, String, Option<Value>)> = vec![
         (Method::POST, "/api/years/2019/award-types".to_owned(), Some(award_type_input("giay_khen", "Giấy khen"))),
         (Method::PUT, type_path, Some(award_type_input("giay_khen", "Giấy khen"))),
-        (Method::PUT, b.path("/tally"), Some(tally(10, vec![vote(yte, merit, 9)], 0))),
         (
             Method::PUT,
             b.path("/overrides"),
@@ -568,6 +572,31 @@ async fn every_award_write_is_for_staff_only() {
     // A made-up session reads public results as the public does.
     let stranger = Who { name: "stranger", cookie: Some("thidua_session=made-up".to_owned()) };
     s.refused(&stranger, Method::GET, &b.path("/results"), None, StatusCode::NOT_FOUND, "not_published").await;
+
+    // The tally: staff, or the officer of the bloc's leader unit (DOMAIN.md's roles); not the
+    // other units' officers.
+    let body = tally(10, vec![vote(yte, merit, 9)], 0);
+    s.refused(
+        &Who::anonymous(),
+        Method::PUT,
+        &b.path("/tally"),
+        Some(&body),
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    )
+    .await;
+    for who in &officers[..2] {
+        s.refused(who, Method::PUT, &b.path("/tally"), Some(&body), StatusCode::FORBIDDEN, "forbidden").await;
+    }
+    let entered: BlocResults = s.ok(&officers[2], Method::PUT, &b.path("/tally"), Some(&body)).await;
+    assert_eq!((entered.version, entered.tally.map(|t| t.voters_present)), (1, Some(10)));
+    let who: String = sqlx::query_scalar(
+        "SELECT u.username FROM award_audit a JOIN users u ON u.id = a.user_id WHERE a.action = 'put_tally'",
+    )
+    .fetch_one(&s.db().await)
+    .await
+    .unwrap();
+    assert_eq!(who, "ldtbxh");
 }
 
 fn cell_text(d: &Data) -> String {

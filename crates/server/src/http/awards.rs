@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 use sqlx::{Sqlite, Transaction};
-use thidua_domain::award_rules::{validate_override, validate_tally, Override, TallyUpdate};
+use thidua_domain::award_rules::{award_permissions, validate_override, validate_tally, Override, TallyUpdate};
 use thidua_domain::awards::{validate_award_type, validate_decision, AwardType, AwardTypeId, AwardTypeInput, Decision};
 use thidua_domain::error::{push, ApiErrorBody, FieldError};
 use thidua_domain::results::BlocResults;
@@ -142,8 +142,9 @@ async fn rules_changed(
     Ok(awards::audit(tx, entry).await?)
 }
 
-/// Replaces the bloc's whole acclaim-vote tally. `version` is the results' `version` it was
-/// made from. Votes may be 0 (kept as entered; they propose no one).
+/// Replaces the bloc's whole acclaim-vote tally: staff, or the officer of the bloc's leader
+/// unit that year. `version` is the results' `version` it was made from. Votes may be 0 (kept
+/// as entered; they propose no one).
 #[utoipa::path(
     put,
     path = "/api/years/{year}/blocs/{bloc_id}/tally",
@@ -157,19 +158,25 @@ async fn rules_changed(
     responses(
         (status = 200, description = "Saved; the results as they are now (a staff preview while unpublished)", body = BlocResults),
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
-        (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
         (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`: staff or the officer of the bloc's leader unit only", body = ApiErrorBody),
         (status = 409, description = "`published` (unpublish first) or `stale_version` (reload)", body = ApiErrorBody),
         (status = 422, description = "`invalid_input`: `voters_present` `not_positive`; `votes.{i}.votes` `above_max` (more than the voters present); `votes.{i}` `invalid` (not a member, or not an award type of the year) or `duplicate`", body = ApiErrorBody),
     )
 )]
 pub async fn put_tally(
-    Staff(user): Staff,
+    user: CurrentUser,
     State(state): State<AppState>,
     Path((year, bloc_id)): Path<(Year, BlocId)>,
     Json(update): Json<TallyUpdate>,
 ) -> Result<Json<BlocResults>> {
-    let (mut tx, bloc) = unpublished_bloc(&state, year, bloc_id).await?;
+    let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
+    if !award_permissions(Some(&user.principal), bloc.leader_unit_id).enter_tally {
+        return Err(Error::Forbidden);
+    }
+    if bloc.published_at.is_some() {
+        return Err(Error::Published(PUBLISHED_BLOC));
+    }
     let members: Vec<UnitId> = store::members(&mut tx, year, bloc_id).await?.into_iter().map(|u| u.id).collect();
     let types: Vec<AwardTypeId> = awards::award_types(&mut tx, year).await?.into_iter().map(|t| t.id).collect();
     valid(validate_tally(&update.tally, &members, &types))?;

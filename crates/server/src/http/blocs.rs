@@ -5,6 +5,7 @@ use axum::http::header::{CACHE_CONTROL, VARY};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use thidua_domain::award_rules::award_permissions;
 use thidua_domain::error::ApiErrorBody;
 use thidua_domain::model::{BlocDetail, BlocSummary};
 use thidua_domain::results::BlocResults;
@@ -84,7 +85,8 @@ pub async fn bloc_results(
     Ok(gated(Json(results).into_response(), preview))
 }
 
-/// The results if `user` may see them: published ones to anyone, unpublished ones to staff.
+/// The results if `user` may see them: published ones to anyone, unpublished ones to staff
+/// and to the officer of the bloc's leader unit (who enters the tally).
 pub(super) async fn visible_results(
     state: &AppState,
     user: Option<&CurrentUser>,
@@ -94,7 +96,8 @@ pub(super) async fn visible_results(
     // One read transaction: every part of the results comes from the same state.
     let mut tx = state.db.begin().await?;
     let results = store::results(&mut tx, year, bloc_id).await?;
-    if !results.published && !user.is_some_and(CurrentUser::is_staff) {
+    let may_preview = award_permissions(user.map(|u| &u.principal), results.leader_unit_id).preview;
+    if !results.published && !may_preview {
         return Err(Error::NotPublished { year, bloc_id });
     }
     Ok(results)
