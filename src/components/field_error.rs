@@ -26,6 +26,10 @@ pub fn message(i18n: leptos_i18n::I18nContext<Locale>, error: &FieldError) -> St
             let max = *max;
             t_string!(i18n, field.too_long, max).to_string()
         }
+        FieldError::TooShort { min } => {
+            let min = *min;
+            t_string!(i18n, field.too_short, min).to_string()
+        }
         FieldError::TooMany { max } => {
             let max = *max;
             t_string!(i18n, field.too_many, max).to_string()

@@ -208,7 +208,9 @@ mod tests {
     #[test]
     fn an_award_type_is_checked_field_by_field() {
         let flag = AwardType::from_input(1, input("co_chinh_phu", "Cờ thi đua của Chính phủ"));
-        assert!(validate_award_type(&input("co_tinh", "Cờ thi đua của UBND tỉnh"), &[flag.clone()]).is_empty());
+        assert!(
+            validate_award_type(&input("co_tinh", "Cờ thi đua của UBND tỉnh"), std::slice::from_ref(&flag)).is_empty()
+        );
         assert_eq!(flag.input(), input("co_chinh_phu", "Cờ thi đua của Chính phủ"));
 
         let mut bad = input("co_chinh_phu", " Cờ thi đua của Chính phủ ");

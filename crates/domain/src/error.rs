@@ -44,6 +44,8 @@ pub enum FieldError {
     OffStep { step: Points },
     #[error("longer than {max} characters")]
     TooLong { max: u32 },
+    #[error("shorter than {min} characters")]
+    TooShort { min: u32 },
     #[error("more than {max} entries")]
     TooMany { max: u32 },
     #[error("not an http(s) link")]

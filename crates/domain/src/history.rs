@@ -84,7 +84,7 @@ mod tests {
         let old = Unit { id: 7, name: "Sở Văn hóa, Thể thao và Du lịch".into() };
         let other = Unit { id: 8, name: "Sở Y tế".into() };
         let all = [
-            results(2019, &[other.clone()]),
+            results(2019, std::slice::from_ref(&other)),
             results(2018, &[old.clone(), other.clone()]),
             results(2020, &[other.clone(), Unit { id: 7, name: "Sở Văn hóa và Thể thao".into() }]),
         ];

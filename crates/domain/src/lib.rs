@@ -2,6 +2,7 @@
 //! score sheets, totals, ranking and awards. Pure Rust with no I/O: the SPA and the server
 //! both use it, so every rule is written once.
 
+pub mod admin;
 pub mod auth;
 pub mod award_rules;
 pub mod awards;
