@@ -3,6 +3,7 @@
 //! signed-out public page then shows the tally, the proposals, the decision and the unit's
 //! history, prints on one A4 page and downloads a CSV that matches the API; unpublishing
 //! hides it all again.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod support;
 
