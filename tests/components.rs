@@ -9,9 +9,11 @@ use thidua::api::ApiError;
 use thidua::components::ranking_table::RankingTable;
 use thidua::components::status::ErrorPanel;
 use thidua::i18n::*;
+use thidua_domain::criteria::Criterion;
 use thidua_domain::model::Unit;
 use thidua_domain::ranking::{TieBreak, TieOutcome};
-use thidua_domain::results::{BlocResults, RankingRow, SectionHeader};
+use thidua_domain::results::{BlocResults, LeafScore, RankingRow, SectionHeader};
+use thidua_domain::sheet::Adjustment;
 use thidua_domain::Points;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -29,6 +31,20 @@ fn row(rank: u32, id: i64, name: &str, total: i64, sections: [i64; 2], tie: Opti
         scored: 2,
         criteria_count: 2,
         tie,
+        self_total: Points::from_hundredths(total + 50),
+        scores: vec![
+            LeafScore {
+                criterion_id: 1,
+                self_score: Some(Points::from_hundredths(sections[0] + 50)),
+                verified_score: Some(Points::from_hundredths(sections[0])),
+            },
+            LeafScore { criterion_id: 2, self_score: None, verified_score: Some(Points::from_hundredths(sections[1])) },
+        ],
+        bonuses: vec![],
+        deduction_lines: vec![Adjustment {
+            reason: "Gửi báo cáo chậm hạn".into(),
+            points: Points::from_hundredths(50),
+        }],
     }
 }
 
@@ -44,17 +60,35 @@ fn results() -> BlocResults {
         year: 2018,
         bloc_id: 1,
         bloc_name: "Khối".into(),
+        leader_unit_id: Some(2),
         sample_scores: true,
         tie_break: TieBreak::SectionOrder,
         sections: vec![header(1, "I", 50), header(2, "II", 50)],
         max_total: Points::whole(100),
         bonus_cap: Points::whole(5),
+        criteria: vec![criterion(1, "I", 50), criterion(2, "II", 50)],
         ranking: vec![
             row(1, 2, "Sở Y tế", 9550, [4800, 4750], None),
             row(2, 1, "Sở Văn hóa, Thể thao và Du lịch", 9000, [4600, 4400], by_first),
             row(3, 3, "Bảo hiểm xã hội tỉnh", 9000, [4500, 4500], by_first),
         ],
+        published: true,
+        version: 0,
+        award_types: vec![],
+        tally: None,
+        candidates: vec![],
         awards: vec![],
+    }
+}
+
+fn criterion(id: i64, code: &str, max: i64) -> Criterion {
+    Criterion {
+        id,
+        parent_id: None,
+        code: code.into(),
+        title: format!("Mục {code}"),
+        max_points: Points::whole(max),
+        step: Points::from_hundredths(50),
     }
 }
 
@@ -95,6 +129,18 @@ async fn ranking_table_renders_rows_ties_and_locale_numbers() {
     assert_eq!(texts(&root, ".total"), ["95,5", "90", "90"]);
     assert_eq!(texts(&root, "thead th").len(), 3 + 2 + 2, "rank, unit, total, two sections, bonus, deductions");
     assert!(texts(&root, "[data-testid=tie-rule]")[0].contains("mục I cao hơn"));
+
+    // Each unit's sheet opens below its row: self against verified, "—" where not scored,
+    // the deduction with its reason.
+    assert!(texts(&root, "[data-testid=breakdown]").is_empty());
+    let expand = root.query_selector(".expand").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>();
+    assert_eq!(expand.get_attribute("aria-expanded").as_deref(), Some("false"));
+    expand.click();
+    tick().await;
+    assert_eq!(expand.get_attribute("aria-expanded").as_deref(), Some("true"));
+    let cells = texts(&root, "[data-testid=breakdown] tbody td");
+    assert_eq!(cells, ["50", "48,5", "48", "50", "—", "47,5"]);
+    assert!(texts(&root, "[data-testid=breakdown] .adj")[0].contains("Gửi báo cáo chậm hạn"));
 
     let english = mount_in(Locale::en, || view! { <RankingTable results=results() /> }.into_any());
     tick().await;
