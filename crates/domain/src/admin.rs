@@ -220,6 +220,21 @@ pub struct NewBloc {
     pub name: String,
 }
 
+/// A new bloc's name: `others` are the names of the blocs the year has, compared without
+/// case or surrounding spaces.
+pub fn validate_new_bloc(input: &NewBloc, others: &[String]) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    let name = input.name.trim();
+    if name.is_empty() {
+        push(&mut errors, "name", FieldError::Required);
+    } else if name.chars().count() > MAX_TITLE as usize {
+        push(&mut errors, "name", FieldError::TooLong { max: MAX_TITLE });
+    } else if others.iter().any(|o| o.trim().to_lowercase() == name.to_lowercase()) {
+        push(&mut errors, "name", FieldError::Duplicate);
+    }
+    errors
+}
+
 /// `PUT /api/admin/years/{year}/blocs/{bloc_id}`: members in order, leader, deputy, pact.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -854,6 +869,15 @@ mod tests {
         assert_eq!(validate_unit_end(&back, &[1, 2], &ends)["merged_into"], [FieldError::Invalid]);
         let ok = UnitEnd { unit_id: 3, from_year: 2019, merged_into: Some(1) };
         assert!(validate_unit_end(&ok, &[1, 2, 3], &ends).is_empty());
+    }
+
+    #[test]
+    fn a_new_bloc_has_a_name_of_its_own_in_its_year() {
+        let others = ["Khối văn hóa, xã hội".to_owned()];
+        assert!(validate_new_bloc(&NewBloc { name: "Khối kinh tế".into() }, &others).is_empty());
+        let e = validate_new_bloc(&NewBloc { name: " khối VĂN HÓA, xã hội ".into() }, &others);
+        assert_eq!(e["name"], [FieldError::Duplicate]);
+        assert_eq!(validate_new_bloc(&NewBloc { name: "  ".into() }, &others)["name"], [FieldError::Required]);
     }
 
     #[test]
