@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod cli;
 pub mod config;
+pub mod criteria_csv;
 pub mod db;
 pub mod export;
 pub mod http;
