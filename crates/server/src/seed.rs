@@ -6,8 +6,8 @@
 //! bonus and deduction, and the vote tally. The sample scores are chosen so that the verified
 //! ranking follows the real proposals, and so that two units tie on the total and section I
 //! decides; the tally so that the award rules derive exactly the real proposals. The 2018
-//! sheets are approved and its results published; 2019's sheets are empty drafts, with no
-//! tally, unpublished.
+//! sheets are approved, its results published and the year closed for scoring; 2019 is open,
+//! its sheets empty drafts, with no tally, unpublished.
 
 use sqlx::{Sqlite, Transaction};
 use thidua_domain::auth::Role;
@@ -260,23 +260,31 @@ pub async fn load_demo(db: &Db) -> Result<bool, SeedError> {
 
 /// Inserts both years; returns the units' ids in the order of `UNITS`.
 async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<Vec<i64>> {
-    for year in [YEAR, YEAR_IN_PROGRESS] {
-        sqlx::query("INSERT INTO years (year, tie_break) VALUES (?, ?)")
+    // 2018 is over: closed for scoring. 2019 is being scored.
+    for (year, open) in [(YEAR, false), (YEAR_IN_PROGRESS, true)] {
+        sqlx::query("INSERT INTO years (year, tie_break, open) VALUES (?, ?, ?)")
             .bind(year)
             .bind(tie_break_to_db(TieBreak::SectionOrder))
+            .bind(open)
             .execute(&mut **tx)
             .await?;
     }
 
-    // Ids come back through `RETURNING`, which SQLite and PostgreSQL both have.
+    // Ids come back through `RETURNING`, which SQLite and PostgreSQL both have. Every unit
+    // carries its name from the first demo year on.
     let mut units: Vec<i64> = Vec::with_capacity(UNITS.len());
     for name in UNITS {
-        units.push(
-            sqlx::query_scalar("INSERT INTO units (name) VALUES (?) RETURNING id")
-                .bind(name)
-                .fetch_one(&mut **tx)
-                .await?,
-        );
+        let id: i64 = sqlx::query_scalar("INSERT INTO units (name) VALUES (?) RETURNING id")
+            .bind(name)
+            .fetch_one(&mut **tx)
+            .await?;
+        sqlx::query("INSERT INTO unit_names (unit_id, from_year, name) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(YEAR)
+            .bind(name)
+            .execute(&mut **tx)
+            .await?;
+        units.push(id);
     }
 
     let bloc: i64 = sqlx::query_scalar("INSERT INTO blocs (name) VALUES (?) RETURNING id")

@@ -3,6 +3,7 @@
 //! Accounts and the scoring workflow have their own modules.
 
 pub mod accounts;
+pub mod admin;
 pub mod awards;
 pub mod sheets;
 
@@ -47,6 +48,16 @@ fn corrupt(message: String) -> sqlx::Error {
     sqlx::Error::Decode(message.into())
 }
 
+/// SQL for the name the unit row `unit` (an alias of `units`) carried in the year `year` (a
+/// column): `thidua_domain::admin::name_in` over `unit_names`, so that old years keep the
+/// name of their time; the latest name for a year before the unit's first.
+pub(crate) fn unit_name_in(unit: &str, year: &str) -> String {
+    format!(
+        "COALESCE((SELECT n.name FROM unit_names n WHERE n.unit_id = {unit}.id AND n.from_year <= {year}
+                   ORDER BY n.from_year DESC LIMIT 1), {unit}.name)"
+    )
+}
+
 fn to_u32(value: i64, what: &str) -> sqlx::Result<u32> {
     u32::try_from(value).map_err(|_| corrupt(format!("{what} out of range: {value}")))
 }
@@ -84,16 +95,17 @@ struct BlocSummaryRow {
 /// The blocs of a year with their member count and leader.
 pub async fn blocs(conn: &mut SqliteConnection, year: Year) -> Result<Vec<BlocSummary>, LookupError> {
     year_tie_break(&mut *conn, year).await?;
-    let rows: Vec<BlocSummaryRow> = sqlx::query_as(
+    let rows: Vec<BlocSummaryRow> = sqlx::query_as(&format!(
         "SELECT b.id, b.name,
                 (SELECT COUNT(*) FROM memberships m WHERE m.bloc_id = y.bloc_id AND m.year = y.year) AS member_count,
-                u.id AS leader_id, u.name AS leader_name
+                u.id AS leader_id, {} AS leader_name
          FROM bloc_years y
          JOIN blocs b ON b.id = y.bloc_id
          LEFT JOIN units u ON u.id = y.leader_unit_id
          WHERE y.year = ?
          ORDER BY b.id",
-    )
+        unit_name_in("u", "y.year")
+    ))
     .bind(year)
     .fetch_all(conn)
     .await?;
@@ -126,6 +138,8 @@ pub struct BlocYear {
     /// `None` until staff publish the results.
     pub published_at: Option<String>,
     pub awards_version: i64,
+    /// Moves on with every change to the members, leader, deputy, pact or criteria.
+    pub setup_version: i64,
 }
 
 impl BlocYear {
@@ -149,7 +163,7 @@ pub async fn bloc_year(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId)
     sqlx::query_as(
         "SELECT y.bloc_id, b.name, y.leader_unit_id, y.deputy_unit_id,
                 y.pact_signed_on, y.pact_note, y.pact_document_url, y.bonus_cap, y.sample_data,
-                y.published_at, y.awards_version
+                y.published_at, y.awards_version, y.setup_version
          FROM bloc_years y JOIN blocs b ON b.id = y.bloc_id
          WHERE y.year = ? AND y.bloc_id = ?",
     )
@@ -160,14 +174,15 @@ pub async fn bloc_year(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId)
     .ok_or(LookupError::BlocNotFound { year, bloc_id })
 }
 
-/// Member units in the bloc's order.
+/// Member units in the bloc's order, with the names they carried that year.
 pub async fn members(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -> sqlx::Result<Vec<Unit>> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT u.id, u.name
+    let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT u.id, {}
          FROM memberships m JOIN units u ON u.id = m.unit_id
          WHERE m.year = ? AND m.bloc_id = ?
          ORDER BY m.position, u.id",
-    )
+        unit_name_in("u", "m.year")
+    ))
     .bind(year)
     .bind(bloc_id)
     .fetch_all(conn)

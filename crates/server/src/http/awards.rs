@@ -22,6 +22,7 @@ use super::auth::{CurrentUser, Staff};
 use super::error::{valid, Error, Result};
 use super::{begin_write, AppState, Json, Path};
 use crate::accounts::now;
+use crate::store::admin;
 use crate::store::awards::{self, AwardAudit};
 use crate::store::{self, BlocYear};
 
@@ -160,7 +161,7 @@ async fn rules_changed(
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff or the officer of the bloc's leader unit only", body = ApiErrorBody),
-        (status = 409, description = "`published` (unpublish first) or `stale_version` (reload)", body = ApiErrorBody),
+        (status = 409, description = "`published` (unpublish first), `year_closed` (the leader's officer in a closed year) or `stale_version` (reload)", body = ApiErrorBody),
         (status = 422, description = "`invalid_input`: `voters_present` `not_positive`; `votes.{i}.votes` `above_max` (more than the voters present); `votes.{i}` `invalid` (not a member, or not an award type of the year) or `duplicate`", body = ApiErrorBody),
     )
 )]
@@ -176,6 +177,10 @@ pub async fn put_tally(
     }
     if bloc.published_at.is_some() {
         return Err(Error::Published(PUBLISHED_BLOC));
+    }
+    // A closed year is read-only to all but staff.
+    if !user.is_staff() && !admin::year(&mut tx, year).await?.open {
+        return Err(Error::YearClosed(year));
     }
     let members: Vec<UnitId> = store::members(&mut tx, year, bloc_id).await?.into_iter().map(|u| u.id).collect();
     let types: Vec<AwardTypeId> = awards::award_types(&mut tx, year).await?.into_iter().map(|t| t.id).collect();

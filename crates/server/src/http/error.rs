@@ -6,7 +6,9 @@ use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use thidua_domain::auth::UserId;
 use thidua_domain::awards::AwardTypeId;
+use thidua_domain::criteria::CriterionId;
 use thidua_domain::error::{push, ApiErrorBody, FieldError, FieldErrors};
 use thidua_domain::sheet_edit::SheetId;
 use thidua_domain::workflow::{Refusal, SheetState};
@@ -33,6 +35,8 @@ pub enum Error {
     NotPublished { year: Year, bloc_id: BlocId },
     #[error("unit {0} not found")]
     UnitNotFound(UnitId),
+    #[error("user {0} not found")]
+    UserNotFound(UserId),
     #[error("award type {id} not found in {year}")]
     AwardTypeNotFound { year: Year, id: AwardTypeId },
     #[error("no override for unit {unit_id} and award type {award_type_id}")]
@@ -67,12 +71,24 @@ pub enum Error {
     /// 409: a decision needs a unit that the results propose for that award type.
     #[error("unit {unit_id} is not proposed for award type {award_type_id}")]
     NotProposed { unit_id: UnitId, award_type_id: AwardTypeId },
+    /// 409: an officer's write in a year closed for scoring (staff may still write).
+    #[error("the year {0} is closed for scoring")]
+    YearClosed(Year),
+    /// 409: a unit leaving a bloc-year has scores, bonus or deduction lines, votes or a
+    /// decision there.
+    #[error("unit {0} has scores, votes or decisions in this bloc and year: it cannot leave the bloc")]
+    MemberHasScores(UnitId),
+    /// 409: saving the criteria would drop scores that sheets hold; send it again with
+    /// `confirm_dropping_scores: true`.
+    #[error("saving would drop the scores that sheets hold for the criteria {}: confirm to go ahead", ids(.0))]
+    ScoresWouldBeDropped(Vec<CriterionId>),
     /// 413: the body is over the limit.
     #[error("the request body is too large (at most {} KiB)", super::BODY_LIMIT / 1024)]
     PayloadTooLarge,
-    /// 415: a body that is not `application/json`.
-    #[error("the request body must be JSON (Content-Type: application/json)")]
-    UnsupportedMediaType,
+    /// 415: a body of another type than the endpoint reads (`application/json` but for the
+    /// CSV import).
+    #[error("the request body must be {0}")]
+    UnsupportedMediaType(&'static str),
     /// 422: well-formed but invalid input, with what is wrong with each field.
     #[error("{}", invalid_message(.0))]
     Invalid(FieldErrors),
@@ -93,6 +109,7 @@ impl Error {
             | Error::BlocNotFound { .. }
             | Error::NotPublished { .. }
             | Error::UnitNotFound(_)
+            | Error::UserNotFound(_)
             | Error::AwardTypeNotFound { .. }
             | Error::OverrideNotFound { .. }
             | Error::DecisionNotFound { .. } => StatusCode::NOT_FOUND,
@@ -101,11 +118,15 @@ impl Error {
             Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Forbidden => StatusCode::FORBIDDEN,
             Error::SheetNotFound(_) => StatusCode::NOT_FOUND,
-            Error::WrongState(_) | Error::StaleVersion | Error::Published(_) | Error::NotProposed { .. } => {
-                StatusCode::CONFLICT
-            }
+            Error::WrongState(_)
+            | Error::StaleVersion
+            | Error::Published(_)
+            | Error::NotProposed { .. }
+            | Error::YearClosed(_)
+            | Error::MemberHasScores(_)
+            | Error::ScoresWouldBeDropped(_) => StatusCode::CONFLICT,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Error::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Database(_) | Error::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -120,6 +141,7 @@ impl Error {
             Error::BlocNotFound { .. } => "bloc_not_found",
             Error::NotPublished { .. } => "not_published",
             Error::UnitNotFound(_) => "unit_not_found",
+            Error::UserNotFound(_) => "user_not_found",
             Error::AwardTypeNotFound { .. } => "award_type_not_found",
             Error::OverrideNotFound { .. } => "override_not_found",
             Error::DecisionNotFound { .. } => "decision_not_found",
@@ -133,8 +155,11 @@ impl Error {
             Error::StaleVersion => "stale_version",
             Error::Published(_) => "published",
             Error::NotProposed { .. } => "not_proposed",
+            Error::YearClosed(_) => "year_closed",
+            Error::MemberHasScores(_) => "member_has_scores",
+            Error::ScoresWouldBeDropped(_) => "scores_would_be_dropped",
             Error::PayloadTooLarge => "payload_too_large",
-            Error::UnsupportedMediaType => "unsupported_media_type",
+            Error::UnsupportedMediaType(_) => "unsupported_media_type",
             Error::Invalid(_) => "invalid_input",
             Error::Database(_) | Error::Internal => "internal",
         }
@@ -181,6 +206,13 @@ pub fn valid(errors: FieldErrors) -> Result<()> {
     }
 }
 
+/// What a JSON endpoint reads.
+pub const JSON: &str = "JSON (Content-Type: application/json)";
+
+fn ids(ids: &[CriterionId]) -> String {
+    ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
 /// "invalid input: scores.12.self_score (cannot be above 30)", for people and logs.
 fn invalid_message(fields: &FieldErrors) -> String {
     let parts: Vec<String> = fields
@@ -223,7 +255,7 @@ impl From<JsonRejection> for Error {
         match rejection {
             JsonRejection::JsonDataError(e) => Error::Invalid(data_error_fields(&e.body_text())),
             JsonRejection::JsonSyntaxError(e) => Error::BadRequest(e.body_text()),
-            JsonRejection::MissingJsonContentType(_) => Error::UnsupportedMediaType,
+            JsonRejection::MissingJsonContentType(_) => Error::UnsupportedMediaType(JSON),
             JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge,
             other => Error::BadRequest(other.body_text()),
         }

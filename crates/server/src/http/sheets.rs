@@ -2,9 +2,10 @@
 //! self-assessment, the verifier's scores) and the workflow (submit, return, approve).
 //!
 //! Every request checks in the same order: signed in (401) → the sheet exists (404) → the
-//! domain's `authorize` (403 `forbidden`, 409 `wrong_state`) → the domain's validation (422)
-//! → the version it was based on (409 `stale_version`). A write and its audit rows are one
-//! transaction.
+//! domain's `authorize` (403 `forbidden`, 409 `wrong_state`) → an officer's write in a year
+//! closed for scoring (409 `year_closed`; staff may still write) → the domain's validation
+//! (422) → the version it was based on (409 `stale_version`). A write and its audit rows are
+//! one transaction.
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
@@ -19,7 +20,7 @@ use thidua_domain::sheet_edit::{
     apply_self, apply_verification, changes, validate_self, validate_transition, validate_verification, Change,
     SelfAssessmentInput, SheetId, SheetSummary, SheetView, TransitionInput, VerificationInput,
 };
-use thidua_domain::workflow::{authorize, next_state, permissions, SheetAction, SheetState};
+use thidua_domain::workflow::{authorize, next_state, permissions, SheetAction, SheetPermissions, SheetState};
 use thidua_domain::{BlocId, Year};
 use utoipa::IntoParams;
 
@@ -138,7 +139,7 @@ pub async fn get_sheet(
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`", body = ApiErrorBody),
         (status = 404, description = "`sheet_not_found`", body = ApiErrorBody),
-        (status = 409, description = "`wrong_state` (the sheet is submitted or approved) or `stale_version` (reload)", body = ApiErrorBody),
+        (status = 409, description = "`wrong_state` (the sheet is submitted or approved), `year_closed` (an officer in a closed year) or `stale_version` (reload)", body = ApiErrorBody),
         (status = 413, description = "`payload_too_large`: over 256 KiB", body = ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ApiErrorBody),
         (status = 422, description = "`invalid_input`, with `fields` such as `scores.12.self_score: [{code: above_max, max: 30}]`", body = ApiErrorBody),
@@ -176,7 +177,7 @@ pub async fn put_self(
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`", body = ApiErrorBody),
         (status = 404, description = "`sheet_not_found`", body = ApiErrorBody),
-        (status = 409, description = "`wrong_state` (not submitted) or `stale_version` (reload)", body = ApiErrorBody),
+        (status = 409, description = "`wrong_state` (not submitted), `year_closed` (an officer in a closed year) or `stale_version` (reload)", body = ApiErrorBody),
         (status = 413, description = "`payload_too_large`", body = ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ApiErrorBody),
         (status = 422, description = "`invalid_input`, with `fields` such as `scores.12.verified_score`", body = ApiErrorBody),
@@ -211,7 +212,7 @@ pub async fn put_verification(
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`", body = ApiErrorBody),
         (status = 404, description = "`sheet_not_found`", body = ApiErrorBody),
-        (status = 409, description = "`wrong_state` or `stale_version`", body = ApiErrorBody),
+        (status = 409, description = "`wrong_state`, `year_closed` (an officer in a closed year) or `stale_version`", body = ApiErrorBody),
         (status = 422, description = "`invalid_input` (e.g. `comment` too long)", body = ApiErrorBody),
     )
 )]
@@ -238,7 +239,7 @@ pub async fn submit(
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`", body = ApiErrorBody),
         (status = 404, description = "`sheet_not_found`", body = ApiErrorBody),
-        (status = 409, description = "`wrong_state` or `stale_version`", body = ApiErrorBody),
+        (status = 409, description = "`wrong_state`, `year_closed` (an officer in a closed year) or `stale_version`", body = ApiErrorBody),
         (status = 422, description = "`invalid_input`: `comment` `required`", body = ApiErrorBody),
     )
 )]
@@ -265,7 +266,7 @@ pub async fn return_sheet(
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`", body = ApiErrorBody),
         (status = 404, description = "`sheet_not_found`", body = ApiErrorBody),
-        (status = 409, description = "`wrong_state` or `stale_version`", body = ApiErrorBody),
+        (status = 409, description = "`wrong_state`, `year_closed` (an officer in a closed year) or `stale_version`", body = ApiErrorBody),
         (status = 422, description = "`invalid_input`: `scores.{id}.verified_score` `required` for each criterion not verified", body = ApiErrorBody),
     )
 )]
@@ -300,7 +301,9 @@ async fn transition(
     finish(tx, &user, head, action, input.base_version, return_comment, edit).await
 }
 
-/// The sheet, if it exists and `user` may do `action` to it now.
+/// The sheet, if it exists and `user` may do `action` to it now: 404, then the domain's
+/// `authorize` (403, 409 `wrong_state`), then 409 `year_closed` for an officer's write in a
+/// year closed for scoring.
 async fn checked_head(
     conn: &mut SqliteConnection,
     user: &CurrentUser,
@@ -309,7 +312,15 @@ async fn checked_head(
 ) -> Result<SheetHead> {
     let head = sheets::head(conn, id).await?.ok_or(Error::SheetNotFound(id))?;
     authorize(&user.principal, &head.facts(), action)?;
+    if action != SheetAction::Read && read_only(user, &head) {
+        return Err(Error::YearClosed(head.year));
+    }
     Ok(head)
+}
+
+/// A closed year is read-only to all but staff.
+fn read_only(user: &CurrentUser, head: &SheetHead) -> bool {
+    !head.year_open && !user.is_staff()
 }
 
 async fn table_of(conn: &mut SqliteConnection, head: &SheetHead) -> Result<CriteriaTable> {
@@ -365,8 +376,11 @@ async fn view(conn: &mut SqliteConnection, user: &CurrentUser, head: SheetHead) 
     let criteria = table_of(conn, &head).await?;
     let sheet = sheets::sheet(conn, &head).await?;
     let audit = sheets::audit_trail(conn, head.id).await?;
+    // What the SPA offers follows what the server allows: nothing to write in a closed year.
+    let permissions =
+        if read_only(user, &head) { SheetPermissions::default() } else { permissions(&user.principal, &head.facts()) };
     Ok(SheetView {
-        permissions: permissions(&user.principal, &head.facts()),
+        permissions,
         id: head.id,
         year: head.year,
         bloc_id: head.bloc_id,

@@ -1,6 +1,7 @@
 //! Users, sessions and the sign-in throttle.
 
 use sqlx::{FromRow, SqliteConnection};
+use thidua_domain::admin::{UserAdmin, UserUpdate};
 use thidua_domain::auth::{Me, Principal, Role, UserId};
 use thidua_domain::UnitId;
 use time::OffsetDateTime;
@@ -223,4 +224,80 @@ pub async fn create_user(conn: &mut SqliteConnection, user: &NewUser<'_>) -> Res
         }
         Err(e) => Err(e.into()),
     }
+}
+
+// ---------------------------------------------------------------- administration
+
+#[derive(FromRow)]
+struct UserAdminRow {
+    id: UserId,
+    username: String,
+    display_name: String,
+    role: String,
+    unit_id: Option<UnitId>,
+    unit_name: Option<String>,
+    disabled: bool,
+    version: i64,
+}
+
+impl TryFrom<UserAdminRow> for UserAdmin {
+    type Error = sqlx::Error;
+    fn try_from(r: UserAdminRow) -> sqlx::Result<UserAdmin> {
+        let role = Role::parse(&r.role).ok_or_else(|| corrupt(format!("unknown role {:?}", r.role)))?;
+        Ok(UserAdmin {
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            role,
+            unit_id: r.unit_id,
+            unit_name: r.unit_name,
+            disabled: r.disabled,
+            version: r.version,
+        })
+    }
+}
+
+const USER_ADMIN: &str = "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.name AS unit_name,
+                                 u.disabled, u.version
+                          FROM users u LEFT JOIN units n ON n.id = u.unit_id";
+
+/// Every account, by username; the unit as it is named now.
+pub async fn users(conn: &mut SqliteConnection) -> sqlx::Result<Vec<UserAdmin>> {
+    let rows: Vec<UserAdminRow> = sqlx::query_as(&format!("{USER_ADMIN} ORDER BY u.username")).fetch_all(conn).await?;
+    rows.into_iter().map(UserAdmin::try_from).collect()
+}
+
+pub async fn user_admin(conn: &mut SqliteConnection, id: UserId) -> sqlx::Result<Option<UserAdmin>> {
+    let row: Option<UserAdminRow> =
+        sqlx::query_as(&format!("{USER_ADMIN} WHERE u.id = ?")).bind(id).fetch_optional(conn).await?;
+    row.map(UserAdmin::try_from).transpose()
+}
+
+/// Everything but the username and the password, if the account is still at `version`;
+/// `false` means someone else changed it first (nothing was written).
+pub async fn update_user(conn: &mut SqliteConnection, id: UserId, update: &UserUpdate) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE users SET display_name = ?, role = ?, unit_id = ?, disabled = ?, version = version + 1
+         WHERE id = ? AND version = ?",
+    )
+    .bind(update.display_name.trim())
+    .bind(update.role.as_str())
+    .bind(update.unit_id)
+    .bind(update.disabled)
+    .bind(id)
+    .bind(update.version)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_password_hash(conn: &mut SqliteConnection, id: UserId, hash: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hash).bind(id).execute(conn).await?;
+    Ok(())
+}
+
+/// Signs the user out everywhere.
+pub async fn end_sessions(conn: &mut SqliteConnection, id: UserId) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(id).execute(conn).await?;
+    Ok(())
 }

@@ -13,7 +13,7 @@ use thidua_domain::workflow::{SheetAction, SheetFacts, SheetState};
 use thidua_domain::{BlocId, Points, UnitId, Year};
 use time::OffsetDateTime;
 
-use super::corrupt;
+use super::{corrupt, unit_name_in};
 use crate::accounts::timestamp;
 
 /// A sheet without its contents: who it belongs to, where it stands, and its bloc's
@@ -30,6 +30,8 @@ pub struct SheetHead {
     pub return_comment: String,
     pub leader_unit_id: Option<UnitId>,
     pub bonus_cap: Points,
+    /// The year is open for scoring; in a closed one only staff write.
+    pub year_open: bool,
 }
 
 impl SheetHead {
@@ -52,6 +54,7 @@ struct HeadRow {
     return_comment: String,
     leader_unit_id: Option<UnitId>,
     bonus_cap: i64,
+    year_open: bool,
 }
 
 impl TryFrom<HeadRow> for SheetHead {
@@ -68,6 +71,7 @@ impl TryFrom<HeadRow> for SheetHead {
             return_comment: r.return_comment,
             leader_unit_id: r.leader_unit_id,
             bonus_cap: Points::from_hundredths(r.bonus_cap),
+            year_open: r.year_open,
         })
     }
 }
@@ -117,15 +121,17 @@ macro_rules! bind_scope {
 /// The sheets in scope, newest year first, then by bloc and by the unit's place in the bloc.
 pub async fn heads(conn: &mut SqliteConnection, scope: Scope) -> sqlx::Result<Vec<SheetHead>> {
     let sql = format!(
-        "SELECT s.id, s.year, s.bloc_id, b.name AS bloc_name, s.unit_id, u.name AS unit_name,
-                s.state, s.version, s.return_comment, y.leader_unit_id, y.bonus_cap
+        "SELECT s.id, s.year, s.bloc_id, b.name AS bloc_name, s.unit_id, {unit_name} AS unit_name,
+                s.state, s.version, s.return_comment, y.leader_unit_id, y.bonus_cap, yr.open AS year_open
          FROM score_sheets s
          JOIN blocs b ON b.id = s.bloc_id
          JOIN units u ON u.id = s.unit_id
          JOIN bloc_years y ON y.bloc_id = s.bloc_id AND y.year = s.year
+         JOIN years yr ON yr.year = s.year
          JOIN memberships m ON m.bloc_id = s.bloc_id AND m.year = s.year AND m.unit_id = s.unit_id
          WHERE {SCOPE}
-         ORDER BY s.year DESC, s.bloc_id, m.position, s.unit_id"
+         ORDER BY s.year DESC, s.bloc_id, m.position, s.unit_id",
+        unit_name = unit_name_in("u", "s.year")
     );
     let rows: Vec<HeadRow> = bind_scope!(sqlx::query_as(&sql), scope).fetch_all(conn).await?;
     rows.into_iter().map(SheetHead::try_from).collect()
