@@ -271,6 +271,11 @@ async fn openapi_document_names_every_path() {
         "/api/years/{year}/blocs/{bloc_id}/results.csv",
         "/api/years/{year}/blocs/{bloc_id}/results.xlsx",
         "/api/units/{unit_id}/history",
+        "/api/admin/years",
+        "/api/admin/years/{year}/blocs/{bloc_id}",
+        "/api/admin/years/{year}/blocs/{bloc_id}/criteria.csv",
+        "/api/admin/units",
+        "/api/admin/users",
     ] {
         assert!(paths[path]["get"].is_object(), "{path} is documented");
     }
@@ -291,6 +296,18 @@ async fn openapi_document_names_every_path() {
         ("/api/years/{year}/blocs/{bloc_id}/unpublish", "post"),
         ("/api/years/{year}/blocs/{bloc_id}/decisions/{unit_id}/{award_type_id}", "put"),
         ("/api/years/{year}/blocs/{bloc_id}/decisions/{unit_id}/{award_type_id}", "delete"),
+        ("/api/admin/years", "post"),
+        ("/api/admin/years/{year}", "put"),
+        ("/api/admin/years/{year}/blocs", "post"),
+        ("/api/admin/years/{year}/blocs/{bloc_id}", "put"),
+        ("/api/admin/years/{year}/blocs/{bloc_id}/criteria", "put"),
+        ("/api/admin/years/{year}/blocs/{bloc_id}/criteria/import", "post"),
+        ("/api/admin/units", "post"),
+        ("/api/admin/units/{id}/names", "post"),
+        ("/api/admin/units/{id}/end", "post"),
+        ("/api/admin/users", "post"),
+        ("/api/admin/users/{id}", "put"),
+        ("/api/admin/users/{id}/password", "put"),
     ] {
         assert!(paths[path][method].is_object(), "{method} {path} is documented");
     }
@@ -306,6 +323,13 @@ async fn openapi_document_names_every_path() {
     for code in ["401", "403", "404", "409", "422"] {
         assert!(paths["/api/sheets/{id}/self"]["put"]["responses"][code].is_object(), "PUT self answers {code}");
     }
+    let import = &paths["/api/admin/years/{year}/blocs/{bloc_id}/criteria/import"]["post"];
+    assert!(import["requestBody"]["content"]["text/csv"].is_object());
+    for code in ["401", "403", "404", "413", "415", "422"] {
+        assert!(import["responses"][code].is_object(), "POST criteria/import answers {code}");
+    }
+    let criteria = &paths["/api/admin/years/{year}/blocs/{bloc_id}/criteria"]["put"];
+    assert!(criteria["responses"]["409"]["description"].as_str().unwrap().contains("scores_would_be_dropped"));
     let scheme = &doc["components"]["securitySchemes"]["session_cookie"];
     assert_eq!((scheme["type"].as_str(), scheme["in"].as_str()), (Some("apiKey"), Some("cookie")));
     assert_eq!(scheme["name"], "thidua_session");
@@ -331,6 +355,19 @@ async fn openapi_document_names_every_path() {
         "Decision",
         "Candidate",
         "UnitHistory",
+        "YearAdmin",
+        "NewYear",
+        "UnitAdmin",
+        "UnitEnd",
+        "BlocSetupView",
+        "BlocSetupInput",
+        "CriteriaDraft",
+        "CriterionDraft",
+        "CriteriaUpdate",
+        "UserAdmin",
+        "NewUser",
+        "UserUpdate",
+        "PasswordReset",
     ] {
         assert!(schemas.contains_key(schema), "{schema} has a schema");
     }

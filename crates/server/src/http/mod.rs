@@ -1,6 +1,7 @@
 //! The HTTP surface: the JSON API under `/api`, its OpenAPI document, and the built SPA for
 //! every other path.
 
+mod admin;
 pub mod auth;
 mod awards;
 mod blocs;
@@ -81,7 +82,8 @@ impl<T: Serialize> IntoResponse for Json<T> {
         description = "Public results of emulation blocs (khối thi đua): years, blocs, members, ranking, the acclaim vote, \
                        the award proposals derived from it by the award rules, and the decisions, once staff publish them; \
                        for signed-in staff and unit officers, the score sheets and their workflow; for staff, the award \
-                       rules, the tally, overrides, publication and decisions. \
+                       rules, the tally, overrides, publication and decisions, and the administration: years, units, \
+                       blocs' set-up and criteria, accounts. \
                        Errors answer `ApiErrorBody`; clients rely on its `code`. \
                        Writes are same-site only: the session cookie is `SameSite=Strict` and CORS allows only GET and HEAD."
     ),
@@ -93,6 +95,7 @@ impl<T: Serialize> IntoResponse for Json<T> {
         (name = "sheets", description = "Score sheets: self-assessment, verification and the workflow (signed in)"),
         (name = "awards", description = "Award rules, the acclaim-vote tally, overrides, publication and decisions (writes: staff)"),
         (name = "units", description = "A unit's record across the published years"),
+        (name = "admin", description = "Staff administration: years, units, blocs' set-up and criteria, accounts (staff only)"),
         (name = "meta", description = "Health and this document"),
     )
 )]
@@ -148,6 +151,19 @@ pub fn router(state: AppState) -> Router {
                 .routes(routes!(awards::publish))
                 .routes(routes!(awards::unpublish))
                 .routes(routes!(awards::put_decision, awards::delete_decision))
+                .routes(routes!(admin::years::list_years, admin::years::create_year))
+                .routes(routes!(admin::years::update_year))
+                .routes(routes!(admin::blocs::create_bloc))
+                .routes(routes!(admin::blocs::get_bloc, admin::blocs::put_bloc))
+                .routes(routes!(admin::criteria::put_criteria))
+                .routes(routes!(admin::criteria::criteria_csv))
+                .routes(routes!(admin::criteria::import_criteria))
+                .routes(routes!(admin::units::list_units, admin::units::create_unit))
+                .routes(routes!(admin::units::rename_unit))
+                .routes(routes!(admin::units::end_unit))
+                .routes(routes!(admin::users::list_users, admin::users::create_user))
+                .routes(routes!(admin::users::update_user))
+                .routes(routes!(admin::users::reset_password))
                 .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store"))),
         )
         .split_for_parts();

@@ -1,0 +1,162 @@
+//! `/api/admin/years/{year}/blocs…`: a new bloc in a year, and a bloc-year's set-up: members
+//! in order, leader, deputy and pact.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde_json::json;
+use thidua_domain::admin::{
+    name_in, successor, validate_bloc_setup, validate_new_bloc, BlocSetupInput, BlocSetupView, NewBloc, UnitEnd,
+};
+use thidua_domain::error::ApiErrorBody;
+use thidua_domain::{BlocId, Points, UnitId, Year};
+
+use super::{audit, bloc_target};
+use crate::http::auth::Staff;
+use crate::http::error::{valid, Error, Result};
+use crate::http::{begin_write, AppState, Json, Path};
+use crate::store::admin::{self, NewBlocYear};
+use crate::store::{self};
+
+const PUBLISHED: &str = "the results of this bloc are published and its members or leader would change";
+
+/// Adds a bloc to the year, without members or criteria yet. A bloc of another year with
+/// the same name (without case or surrounding spaces) is taken up again, so its history
+/// continues; otherwise the bloc is new.
+#[utoipa::path(
+    post,
+    path = "/api/admin/years/{year}/blocs",
+    tag = "admin",
+    params(("year" = i32, Path, description = "The emulation year")),
+    request_body = NewBloc,
+    security(("session_cookie" = [])),
+    responses(
+        (status = 201, description = "Added", body = BlocSetupView),
+        (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found`", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `name` `required`, `too_long` or `duplicate` (a bloc of the year has it)", body = ApiErrorBody),
+    )
+)]
+pub async fn create_bloc(
+    Staff(user): Staff,
+    State(state): State<AppState>,
+    Path(year): Path<Year>,
+    Json(input): Json<NewBloc>,
+) -> Result<(StatusCode, Json<BlocSetupView>)> {
+    let mut tx = begin_write(&state).await?;
+    let in_year: Vec<String> = store::blocs(&mut tx, year).await?.into_iter().map(|b| b.name).collect();
+    valid(validate_new_bloc(&input, &in_year))?;
+    let name = input.name.trim();
+    let same_name = |other: &str| other.trim().to_lowercase() == name.to_lowercase();
+    let earlier = admin::all_blocs(&mut tx).await?.into_iter().find(|(_, n)| same_name(n)).map(|(id, _)| id);
+    let bloc_id = match earlier {
+        Some(id) => id,
+        None => admin::insert_bloc(&mut tx, name).await?,
+    };
+    let bloc = NewBlocYear { bloc_id, leader: None, deputy: None, bonus_cap: Points::ZERO, sample_data: false };
+    admin::insert_bloc_year(&mut tx, year, &bloc).await?;
+    let detail = json!({"input": input, "bloc_id": bloc_id, "taken_up_again": earlier.is_some()});
+    audit(&mut tx, &user, "create_bloc", bloc_target(year, bloc_id), &detail).await?;
+    let view = admin::setup_view(&mut tx, year, bloc_id).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// The bloc-year as staff set it up: members in order with the names of that year, leader,
+/// deputy, pact, the criteria tree (`CriteriaDraft`, with ids), the criteria that sheets hold
+/// scores for, and the set-up `version` that writes name.
+#[utoipa::path(
+    get,
+    path = "/api/admin/years/{year}/blocs/{bloc_id}",
+    tag = "admin",
+    params(
+        ("year" = i32, Path, description = "The emulation year"),
+        ("bloc_id" = i64, Path, description = "The bloc's id"),
+    ),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The set-up", body = BlocSetupView),
+        (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
+    )
+)]
+pub async fn get_bloc(
+    Staff(_): Staff,
+    State(state): State<AppState>,
+    Path((year, bloc_id)): Path<(Year, BlocId)>,
+) -> Result<Json<BlocSetupView>> {
+    let mut tx = state.db.begin().await?;
+    Ok(Json(admin::setup_view(&mut tx, year, bloc_id).await?))
+}
+
+/// Replaces the members (in this order), leader, deputy and pact. A unit that joins gets an
+/// empty draft sheet; a unit that leaves takes its sheet with it, which it may only do while
+/// nothing is recorded for it there. Checks, after 404: 422 → 409 `stale_version` → 409
+/// `published` (a published bloc-year keeps its members and leader; order, deputy and pact may
+/// change) → 409 `member_has_scores`.
+#[utoipa::path(
+    put,
+    path = "/api/admin/years/{year}/blocs/{bloc_id}",
+    tag = "admin",
+    params(
+        ("year" = i32, Path, description = "The emulation year"),
+        ("bloc_id" = i64, Path, description = "The bloc's id"),
+    ),
+    request_body = BlocSetupInput,
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Saved; the set-up as it is now", body = BlocSetupView),
+        (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
+        (status = 409, description = "`stale_version` (reload); `published`; `member_has_scores`: a unit that would leave has scores, bonus or deduction lines, votes or a decision in this bloc-year", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `members` `required`; `members.{i}` `invalid` (no such unit in that year: not yet named, merged or retired) or `duplicate`; `leader`, `deputy` `invalid` (not a member); `deputy` `duplicate` (the leader); `pact_signed_on` `invalid`; `pact_note` `too_long`; `pact_document_url` `not_a_link`", body = ApiErrorBody),
+    )
+)]
+pub async fn put_bloc(
+    Staff(user): Staff,
+    State(state): State<AppState>,
+    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Json(input): Json<BlocSetupInput>,
+) -> Result<Json<BlocSetupView>> {
+    let mut tx = begin_write(&state).await?;
+    let bloc = store::bloc_year(&mut tx, year, bloc_id).await?;
+    let current: Vec<UnitId> = store::members(&mut tx, year, bloc_id).await?.into_iter().map(|u| u.id).collect();
+    // The units that exist on their own that year, and the members the bloc has (who may stay).
+    let units = admin::units(&mut tx).await?;
+    let ends: Vec<UnitEnd> = units.iter().filter_map(|u| u.end).collect();
+    let known: Vec<UnitId> = units
+        .iter()
+        .filter(|u| {
+            current.contains(&u.id) || (name_in(&u.names, year).is_some() && successor(u.id, year, &ends) == Some(u.id))
+        })
+        .map(|u| u.id)
+        .collect();
+    valid(validate_bloc_setup(&input, &known))?;
+    if input.version != bloc.setup_version {
+        return Err(Error::StaleVersion);
+    }
+    let leaving: Vec<UnitId> = current.iter().copied().filter(|u| !input.members.contains(u)).collect();
+    let joining = input.members.iter().any(|u| !current.contains(u));
+    if bloc.published_at.is_some() && (!leaving.is_empty() || joining || input.leader != bloc.leader_unit_id) {
+        return Err(Error::Published(PUBLISHED));
+    }
+    for unit in &leaving {
+        if admin::member_has_record(&mut tx, year, bloc_id, *unit).await? {
+            return Err(Error::MemberHasScores(*unit));
+        }
+    }
+    let mut deleted_sheets = Vec::new();
+    for unit in &leaving {
+        deleted_sheets.extend(admin::remove_member(&mut tx, year, bloc_id, *unit).await?);
+    }
+    admin::place_members(&mut tx, year, bloc_id, &input.members).await?;
+    admin::update_setup(&mut tx, year, bloc_id, &input).await?;
+    admin::bump_setup(&mut tx, year, bloc_id).await?;
+    let detail = json!({"input": input, "left": leaving, "deleted_sheets": deleted_sheets});
+    audit(&mut tx, &user, "update_bloc", bloc_target(year, bloc_id), &detail).await?;
+    let view = admin::setup_view(&mut tx, year, bloc_id).await?;
+    tx.commit().await?;
+    Ok(Json(view))
+}

@@ -1,0 +1,66 @@
+//! `/api/admin/…`: staff administration — years (created by copying the previous one, open or
+//! closed for scoring), units (names through the years, merges, retirements), each bloc's
+//! set-up and criteria per year, and accounts. The rules are `thidua_domain::admin`'s.
+//!
+//! Staff only, reads included: 401 `unauthenticated`, then 403 `forbidden`, both before a body
+//! is read; answers are never cached. Writes then check that their target exists (404), that
+//! its state allows the write (409), the domain's validation (422) and the version the write
+//! was based on (409 `stale_version`); each endpoint says where its own conflicts come. Every
+//! write is one transaction with one `admin_audit` row (who, when, what: the input as JSON,
+//! never a password).
+
+pub mod blocs;
+pub mod criteria;
+pub mod units;
+pub mod users;
+pub mod years;
+
+use serde::Serialize;
+use sqlx::SqliteConnection;
+use thidua_domain::auth::UserId;
+use thidua_domain::error::{push, FieldError, FieldErrors};
+use thidua_domain::{BlocId, UnitId, Year};
+
+use super::auth::CurrentUser;
+use super::error::{Error, Result};
+use crate::accounts::now;
+use crate::store::admin::{self, AdminAudit};
+
+/// Writes the audit row of an administrative write.
+async fn audit(
+    conn: &mut SqliteConnection,
+    user: &CurrentUser,
+    kind: &str,
+    target: String,
+    detail: &impl Serialize,
+) -> Result<()> {
+    let detail = serde_json::to_string(detail).map_err(|e| {
+        tracing::error!(error = %e, "cannot write the audit entry");
+        Error::Internal
+    })?;
+    let entry = AdminAudit { user: user.principal.user_id, at: now(), kind, target, detail };
+    Ok(admin::audit(conn, entry).await?)
+}
+
+fn year_target(year: Year) -> String {
+    format!("year:{year}")
+}
+
+fn bloc_target(year: Year, bloc_id: BlocId) -> String {
+    format!("year:{year}/bloc:{bloc_id}")
+}
+
+fn unit_target(id: UnitId) -> String {
+    format!("unit:{id}")
+}
+
+fn user_target(id: UserId) -> String {
+    format!("user:{id}")
+}
+
+/// 422 on one field.
+fn invalid(field: &str, error: FieldError) -> Error {
+    let mut errors = FieldErrors::new();
+    push(&mut errors, field, error);
+    Error::Invalid(errors)
+}

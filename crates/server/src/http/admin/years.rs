@@ -1,0 +1,142 @@
+//! `/api/admin/years…`: the years, a new one (copied from an earlier one or empty), and
+//! opening or closing a year for scoring.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde_json::json;
+use sqlx::SqliteConnection;
+use thidua_domain::admin::{copy_setup, validate_new_year, NewYear, YearAdmin, YearUpdate};
+use thidua_domain::criteria::CriteriaTable;
+use thidua_domain::error::ApiErrorBody;
+use thidua_domain::{BlocId, Year};
+
+use super::{audit, year_target};
+use crate::http::auth::Staff;
+use crate::http::error::{valid, Result};
+use crate::http::{begin_write, AppState, Json, Path};
+use crate::store::admin::{self, NewBlocYear};
+use crate::store::awards;
+
+/// Every year, newest first: open for scoring or closed, and how many blocs it has.
+#[utoipa::path(
+    get,
+    path = "/api/admin/years",
+    tag = "admin",
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The years, newest first", body = [YearAdmin]),
+        (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
+    )
+)]
+pub async fn list_years(Staff(_): Staff, State(state): State<AppState>) -> Result<Json<Vec<YearAdmin>>> {
+    let mut conn = state.db.acquire().await?;
+    Ok(Json(admin::years(&mut conn).await?))
+}
+
+/// Creates a year, open for scoring. With `copy_from`, it starts as a copy of that year
+/// (`thidua_domain::admin::copy_setup`): every bloc with its members in order (a merged unit
+/// replaced by the unit it joined, a retired one left out), leader and deputy (unless they
+/// left), criteria (as new criteria) and bonus cap; the award types with their rules; the
+/// tie-break rule; an empty draft sheet for every member. Never the pact, scores, tally,
+/// overrides, decisions or publication.
+#[utoipa::path(
+    post,
+    path = "/api/admin/years",
+    tag = "admin",
+    request_body = NewYear,
+    security(("session_cookie" = [])),
+    responses(
+        (status = 201, description = "Created", body = YearAdmin),
+        (status = 400, description = "`bad_request`: the body is not JSON", body = ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ApiErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `year` `invalid` (outside 2000–2100) or `duplicate`; `copy_from` `invalid` (no such year)", body = ApiErrorBody),
+    )
+)]
+pub async fn create_year(
+    Staff(user): Staff,
+    State(state): State<AppState>,
+    Json(input): Json<NewYear>,
+) -> Result<(StatusCode, Json<YearAdmin>)> {
+    let mut tx = begin_write(&state).await?;
+    let existing: Vec<Year> = admin::years(&mut tx).await?.into_iter().map(|y| y.year).collect();
+    valid(validate_new_year(&input, &existing))?;
+    admin::insert_year(&mut tx, input.year, input.copy_from).await?;
+    let (blocs, award_types) = match input.copy_from {
+        Some(from) => copy_year(&mut tx, from, input.year).await?,
+        None => (Vec::new(), 0),
+    };
+    let detail = json!({"input": input, "blocs": blocs, "award_types": award_types});
+    audit(&mut tx, &user, "create_year", year_target(input.year), &detail).await?;
+    let created = admin::year(&mut tx, input.year).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Copies `from`'s set-up into the new `year`; answers the blocs and the number of award
+/// types copied.
+async fn copy_year(conn: &mut SqliteConnection, from: Year, year: Year) -> Result<(Vec<BlocId>, usize)> {
+    let mut previous = Vec::new();
+    let mut sample_data: HashMap<BlocId, bool> = HashMap::new();
+    for bloc_id in admin::bloc_ids(&mut *conn, from).await? {
+        let (setup, sample) = admin::bloc_setup(&mut *conn, from, bloc_id).await?;
+        sample_data.insert(bloc_id, sample);
+        previous.push(setup);
+    }
+    let ends = admin::unit_ends(&mut *conn).await?;
+    for setup in copy_setup(&previous, year, &ends) {
+        let bloc = NewBlocYear {
+            bloc_id: setup.bloc_id,
+            leader: setup.leader,
+            deputy: setup.deputy,
+            bonus_cap: setup.criteria.bonus_cap,
+            // Leader and deputy carried over from sample data are as illustrative as they were.
+            sample_data: sample_data.get(&setup.bloc_id).copied().unwrap_or(false),
+        };
+        admin::insert_bloc_year(&mut *conn, year, &bloc).await?;
+        admin::place_members(&mut *conn, year, setup.bloc_id, &setup.members).await?;
+        admin::write_criteria(&mut *conn, year, setup.bloc_id, &CriteriaTable::default(), &setup.criteria, &[]).await?;
+    }
+    let types = awards::award_types(&mut *conn, from).await?;
+    for t in &types {
+        awards::insert_award_type(&mut *conn, year, &t.input()).await?;
+    }
+    Ok((previous.iter().map(|b| b.bloc_id).collect(), types.len()))
+}
+
+/// Opens the year for scoring (officers may write their sheets) or closes it (read-only to
+/// all but staff).
+#[utoipa::path(
+    put,
+    path = "/api/admin/years/{year}",
+    tag = "admin",
+    params(("year" = i32, Path, description = "The emulation year")),
+    request_body = YearUpdate,
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Saved", body = YearAdmin),
+        (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found`", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `open` missing or not a boolean", body = ApiErrorBody),
+    )
+)]
+pub async fn update_year(
+    Staff(user): Staff,
+    State(state): State<AppState>,
+    Path(year): Path<Year>,
+    Json(input): Json<YearUpdate>,
+) -> Result<Json<YearAdmin>> {
+    let mut tx = begin_write(&state).await?;
+    admin::year(&mut tx, year).await?;
+    admin::set_year_open(&mut tx, year, input.open).await?;
+    audit(&mut tx, &user, "update_year", year_target(year), &input).await?;
+    let saved = admin::year(&mut tx, year).await?;
+    tx.commit().await?;
+    Ok(Json(saved))
+}
