@@ -89,14 +89,28 @@ fn abort_signal(timeout: Option<Duration>) -> Option<web_sys::AbortSignal> {
     Some(signal)
 }
 
-async fn send(builder: RequestBuilder, body: Option<String>, timeout: Option<Duration>) -> ApiResult<Response> {
+/// Sends the request; any answer is `Ok`, only a failed connection is an error.
+/// `body` is the text and its media type.
+async fn send_raw(
+    builder: RequestBuilder,
+    body: Option<(String, &'static str)>,
+    timeout: Option<Duration>,
+) -> ApiResult<Response> {
     let signal = abort_signal(timeout);
     let builder = builder.header("Accept", "application/json").abort_signal(signal.as_ref());
     let request = match body {
-        Some(json) => builder.header("Content-Type", "application/json").body(json),
+        Some((text, media_type)) => builder.header("Content-Type", media_type).body(text),
         None => builder.build(),
     };
-    let response = request.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)?;
+    request.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)
+}
+
+async fn send(builder: RequestBuilder, body: Option<String>, timeout: Option<Duration>) -> ApiResult<Response> {
+    checked(send_raw(builder, body.map(|json| (json, "application/json")), timeout).await?).await
+}
+
+/// A success answer as it is; an error answer as the `ApiError` its status and code say.
+async fn checked(response: Response) -> ApiResult<Response> {
     if response.ok() {
         return Ok(response);
     }
@@ -258,5 +272,110 @@ pub mod awards {
         decision: Decision,
     ) -> ApiResult<BlocResults> {
         write_json(Request::put(&format!("{}/decisions/{unit}/{award}", base(year, bloc))), &decision).await
+    }
+}
+
+/// Staff administration: years, blocs' set-up and criteria, units, accounts.
+#[cfg(feature = "staff")]
+pub mod admin {
+    use gloo_net::http::Request;
+    use thidua_domain::admin::{
+        BlocSetupInput, BlocSetupView, CriteriaDraft, CriteriaUpdate, NewBloc, NewUnit, NewUser, NewYear,
+        PasswordReset, UnitAdmin, UnitEnd, UserAdmin, UserUpdate, YearAdmin, YearUpdate,
+    };
+    use thidua_domain::auth::UserId;
+    use thidua_domain::{BlocId, UnitId, Year};
+
+    use thidua_domain::error::{ApiErrorBody, FieldErrors};
+
+    use super::{get_json, send, send_raw, url, write_json, ApiError, ApiResult, WRITE_TIMEOUT};
+
+    pub async fn years() -> ApiResult<Vec<YearAdmin>> {
+        get_json("/api/admin/years").await
+    }
+
+    pub async fn create_year(input: NewYear) -> ApiResult<YearAdmin> {
+        write_json(Request::post(&url("/api/admin/years")), &input).await
+    }
+
+    pub async fn update_year(year: Year, input: YearUpdate) -> ApiResult<YearAdmin> {
+        write_json(Request::put(&url(&format!("/api/admin/years/{year}"))), &input).await
+    }
+
+    pub async fn create_bloc(year: Year, input: NewBloc) -> ApiResult<BlocSetupView> {
+        write_json(Request::post(&url(&format!("/api/admin/years/{year}/blocs"))), &input).await
+    }
+
+    pub async fn bloc(year: Year, bloc: BlocId) -> ApiResult<BlocSetupView> {
+        get_json(&format!("/api/admin/years/{year}/blocs/{bloc}")).await
+    }
+
+    pub async fn save_bloc(year: Year, bloc: BlocId, input: BlocSetupInput) -> ApiResult<BlocSetupView> {
+        write_json(Request::put(&url(&format!("/api/admin/years/{year}/blocs/{bloc}"))), &input).await
+    }
+
+    pub async fn save_criteria(year: Year, bloc: BlocId, input: CriteriaUpdate) -> ApiResult<BlocSetupView> {
+        write_json(Request::put(&url(&format!("/api/admin/years/{year}/blocs/{bloc}/criteria"))), &input).await
+    }
+
+    pub fn criteria_csv_url(year: Year, bloc: BlocId) -> String {
+        url(&format!("/api/admin/years/{year}/blocs/{bloc}/criteria.csv"))
+    }
+
+    /// Why an import did not give a tree.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub enum ImportError {
+        /// The lines that are wrong (`rows.{i}.{field}`), to show with their line numbers.
+        Rows(FieldErrors),
+        Api(ApiError),
+    }
+
+    /// Parses a CSV on the server (the same rules as every backend); nothing is saved.
+    pub async fn import_criteria(year: Year, bloc: BlocId, csv: String) -> Result<CriteriaDraft, ImportError> {
+        let path = format!("/api/admin/years/{year}/blocs/{bloc}/criteria/import");
+        let body = Some((csv, "text/csv; charset=utf-8"));
+        let response =
+            send_raw(Request::post(&url(&path)), body, Some(WRITE_TIMEOUT)).await.map_err(ImportError::Api)?;
+        if response.status() == 422 {
+            let body: ApiErrorBody = response.json().await.map_err(|_| ImportError::Api(ApiError::Decode))?;
+            return Err(ImportError::Rows(body.fields));
+        }
+        let response = super::checked(response).await.map_err(ImportError::Api)?;
+        response.json().await.map_err(|_| ImportError::Api(ApiError::Decode))
+    }
+
+    pub async fn units() -> ApiResult<Vec<UnitAdmin>> {
+        get_json("/api/admin/units").await
+    }
+
+    pub async fn create_unit(input: NewUnit) -> ApiResult<UnitAdmin> {
+        write_json(Request::post(&url("/api/admin/units")), &input).await
+    }
+
+    pub async fn rename_unit(id: UnitId, input: NewUnit) -> ApiResult<UnitAdmin> {
+        write_json(Request::post(&url(&format!("/api/admin/units/{id}/names"))), &input).await
+    }
+
+    pub async fn end_unit(id: UnitId, input: UnitEnd) -> ApiResult<UnitAdmin> {
+        write_json(Request::post(&url(&format!("/api/admin/units/{id}/end"))), &input).await
+    }
+
+    pub async fn users() -> ApiResult<Vec<UserAdmin>> {
+        get_json("/api/admin/users").await
+    }
+
+    pub async fn create_user(input: NewUser) -> ApiResult<UserAdmin> {
+        write_json(Request::post(&url("/api/admin/users")), &input).await
+    }
+
+    pub async fn update_user(id: UserId, input: UserUpdate) -> ApiResult<UserAdmin> {
+        write_json(Request::put(&url(&format!("/api/admin/users/{id}"))), &input).await
+    }
+
+    pub async fn reset_password(id: UserId, input: PasswordReset) -> ApiResult<()> {
+        let json = serde_json::to_string(&input).map_err(|_| ApiError::Decode)?;
+        send(Request::put(&url(&format!("/api/admin/users/{id}/password"))), Some(json), Some(WRITE_TIMEOUT))
+            .await
+            .map(|_| ())
     }
 }

@@ -86,7 +86,10 @@ fn AppRoutes() -> impl IntoView {
 #[cfg(feature = "staff")]
 #[component]
 fn AppRoutes() -> impl IntoView {
-    use crate::pages::{AwardRulesPage, AwardsPage, SheetPage, SheetsPage, SignInPage};
+    use crate::pages::{
+        AdminBlocPage, AdminPage, AdminUnitsPage, AdminUsersPage, AwardRulesPage, AwardsPage, SheetPage, SheetsPage,
+        SignInPage,
+    };
     view! {
         <Routes fallback=NotFound>
             <Route path=path!("/") view=HomePage />
@@ -97,6 +100,10 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/sheets/:id") view=SheetPage />
             <Route path=path!("/units/:unit") view=UnitPage />
             <Route path=path!("/awards/:year") view=AwardRulesPage />
+            <Route path=path!("/admin") view=AdminPage />
+            <Route path=path!("/admin/users") view=AdminUsersPage />
+            <Route path=path!("/admin/units") view=AdminUnitsPage />
+            <Route path=path!("/admin/:year/blocs/:bloc") view=AdminBlocPage />
             <Route path=path!("/awards/:year/:bloc") view=AwardsPage />
         </Routes>
     }

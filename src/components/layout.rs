@@ -88,6 +88,9 @@ fn AccountNav() -> impl IntoView {
         Some(me) => leptos::either::Either::Left(view! {
             <nav class="account" aria-label=tr(|l| td_string!(l, auth.account))>
                 <A href="/sheets" attr:class="account__link">{tr(|l| td_string!(l, sheets.title))}</A>
+                {(me.role == thidua_domain::auth::Role::Staff).then(|| view! {
+                    <A href="/admin" attr:class="account__link" attr:data-testid="admin-link">{tr(|l| td_string!(l, admin.title))}</A>
+                })}
                 <span class="account__name" data-testid="signed-in-as">{me.display_name}</span>
                 <button type="button" class="account__link" data-testid="sign-out" on:click=sign_out.clone()>
                     {tr(|l| td_string!(l, auth.sign_out))}

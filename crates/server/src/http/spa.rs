@@ -12,9 +12,9 @@ use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeader;
 
-/// The paths the staff build answers (`dist/staff/`: sign-in, the score-sheet forms and the
-/// awards page); every other path is the public app, which readers download without the forms.
-pub const STAFF_PATHS: [&str; 3] = ["/sign-in", "/sheets", "/awards"];
+/// The paths the staff build answers (`dist/staff/`: sign-in, the score-sheet forms, the
+/// awards page and administration); every other path is the public app, which readers download without the forms.
+pub const STAFF_PATHS: [&str; 4] = ["/sign-in", "/sheets", "/awards", "/admin"];
 
 const NO_CACHE: HeaderValue = HeaderValue::from_static("no-cache");
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");

@@ -1,0 +1,204 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use thidua_domain::admin::{validate_new_bloc, validate_new_year, NewBloc, NewYear, YearAdmin, YearUpdate};
+use thidua_domain::error::{FieldError, FieldErrors};
+use thidua_domain::Year;
+
+use crate::api::{self, admin as admin_api, ApiError};
+use crate::components::criteria_editor::SaveOutcome;
+use crate::components::field_error::FieldMessage;
+use crate::components::status::Loaded;
+use crate::i18n::*;
+use crate::tr;
+
+/// Staff administration: the years (new, copied from an earlier one; open or closed for
+/// scoring), each year's blocs, units and accounts.
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let years = LocalResource::new(admin_api::years);
+    view! {
+        <Title text=move || t_string!(i18n, admin.title).to_string() />
+        <div class="page">
+            <h1>{tr(|l| td_string!(l, admin.title))}</h1>
+            <ul class="link-list">
+                <li><A href="/admin/units">{tr(|l| td_string!(l, admin.units))}</A></li>
+                <li><A href="/admin/users">{tr(|l| td_string!(l, admin.users))}</A></li>
+            </ul>
+            <Loaded resource=years page=true let:list>
+                <YearsView list on_change=move || years.refetch() />
+            </Loaded>
+        </div>
+    }
+}
+
+#[component]
+fn YearsView(list: Vec<YearAdmin>, on_change: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let existing: Vec<Year> = list.iter().map(|y| y.year).collect();
+    let rows = list.into_iter().map(|y| view! { <YearItem year=y on_change /> }).collect_view();
+    view! {
+        <section aria-labelledby="years-title">
+            <h2 id="years-title">{tr(|l| td_string!(l, admin.years))}</h2>
+            <ul class="year-list" data-testid="year-list">{rows}</ul>
+        </section>
+        <NewYearForm existing on_change />
+    }
+}
+
+#[component]
+fn YearItem(year: YearAdmin, on_change: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let y = year.year;
+    let open = year.open;
+    let blocs = LocalResource::new(move || api::blocs(y));
+    let outcome = RwSignal::new(None::<Result<(), ApiError>>);
+    let toggle = move |_| {
+        spawn_local(async move {
+            match admin_api::update_year(y, YearUpdate { open: !open }).await {
+                Ok(_) => on_change(),
+                Err(e) => outcome.set(Some(Err(e))),
+            }
+        });
+    };
+    view! {
+        <li class="year-item" data-testid="year-item">
+            <h3>
+                {y} " "
+                <span class="badge badge--muted">
+                    {move || if open { t_string!(i18n, admin.open) } else { t_string!(i18n, admin.closed) }}
+                </span>
+            </h3>
+            <button type="button" class="button button--secondary" on:click=toggle data-testid="toggle-year">
+                {move || if open { t_string!(i18n, admin.close_year) } else { t_string!(i18n, admin.open_year) }}
+            </button>
+            <p><A href=format!("/awards/{y}")>{tr(|l| td_string!(l, rules.title))}</A></p>
+            <Loaded resource=blocs let:list>
+                <ul class="link-list">
+                    {list
+                        .into_iter()
+                        .map(|b| view! { <li><A href=format!("/admin/{y}/blocs/{}", b.id)>{b.name}</A></li> })
+                        .collect_view()}
+                </ul>
+            </Loaded>
+            <NewBlocForm year=y />
+            <SaveOutcome outcome />
+        </li>
+    }
+}
+
+/// A new bloc in a year; its set-up page opens once it exists.
+#[component]
+fn NewBlocForm(year: Year) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::new());
+    let outcome = RwSignal::new(None::<Result<(), ApiError>>);
+    let navigate = leptos_router::hooks::use_navigate();
+    let id = format!("new-bloc-{year}");
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = NewBloc { name: name.get_untracked().trim().to_owned() };
+        // Other blocs' names are checked by the server, which knows them all.
+        let found = validate_new_bloc(&input, &[]);
+        let invalid = !found.is_empty();
+        errors.set(found);
+        if invalid {
+            return;
+        }
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match admin_api::create_bloc(year, input).await {
+                Ok(created) => navigate(&format!("/admin/{year}/blocs/{}", created.bloc_id), Default::default()),
+                Err(e) => outcome.set(Some(Err(e))),
+            }
+        });
+    };
+    let name_errors = Signal::derive(move || errors.with(|e| e.get("name").cloned().unwrap_or_default()));
+    view! {
+        <details class="override">
+            <summary>{tr(|l| td_string!(l, admin.new_bloc))}</summary>
+            <form class="form" novalidate on:submit=save>
+                <div class="field">
+                    <label for=id.clone()>{tr(|l| td_string!(l, admin.bloc_name))}</label>
+                    <input
+                        type="text"
+                        class="input"
+                        id=id.clone()
+                        aria-describedby=format!("{id}-error")
+                        aria-invalid=move || (!name_errors.get().is_empty()).to_string()
+                        prop:value=move || name.get()
+                        on:input=move |ev| name.set(event_target_value(&ev))
+                    />
+                    <FieldMessage id=format!("{id}-error") errors=name_errors />
+                </div>
+                <button type="submit" class="button button--secondary">{tr(|l| td_string!(l, admin.create_bloc))}</button>
+                <SaveOutcome outcome />
+            </form>
+        </details>
+    }
+}
+
+#[component]
+fn NewYearForm(existing: Vec<Year>, on_change: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let latest = existing.iter().max().copied();
+    let year = RwSignal::new(latest.map(|y| (y + 1).to_string()).unwrap_or_default());
+    let copy_from = RwSignal::new(latest.map(|y| y.to_string()).unwrap_or_default());
+    let errors = RwSignal::new(FieldErrors::new());
+    let outcome = RwSignal::new(None::<Result<(), ApiError>>);
+    let options = existing.clone();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut found = FieldErrors::new();
+        let parsed = year.get_untracked().trim().parse::<Year>();
+        if parsed.is_err() {
+            found.insert("year".into(), vec![FieldError::NotANumber]);
+        }
+        let input = NewYear { year: parsed.unwrap_or(0), copy_from: copy_from.get_untracked().parse().ok() };
+        if found.is_empty() {
+            found = validate_new_year(&input, &existing);
+        }
+        let invalid = !found.is_empty();
+        errors.set(found);
+        if invalid {
+            return;
+        }
+        spawn_local(async move {
+            match admin_api::create_year(input).await {
+                Ok(_) => on_change(),
+                Err(e) => outcome.set(Some(Err(e))),
+            }
+        });
+    };
+    let year_errors = Signal::derive(move || errors.with(|e| e.get("year").cloned().unwrap_or_default()));
+    view! {
+        <form class="form" novalidate on:submit=save data-testid="new-year">
+            <h2>{tr(|l| td_string!(l, admin.new_year))}</h2>
+            <div class="field-row">
+                <div class="field">
+                    <label for="new-year">{tr(|l| td_string!(l, admin.year))}</label>
+                    <input
+                        type="text"
+                        inputmode="numeric"
+                        class="input input--count"
+                        id="new-year"
+                        aria-describedby="new-year-error"
+                        aria-invalid=move || (!year_errors.get().is_empty()).to_string()
+                        prop:value=move || year.get()
+                        on:input=move |ev| year.set(event_target_value(&ev))
+                    />
+                    <FieldMessage id="new-year-error".into() errors=year_errors />
+                </div>
+                <div class="field">
+                    <label for="copy-from">{tr(|l| td_string!(l, admin.copy_from))}</label>
+                    <select id="copy-from" class="input" prop:value=move || copy_from.get() on:change=move |ev| copy_from.set(event_target_value(&ev))>
+                        <option value="">{tr(|l| td_string!(l, admin.empty_year))}</option>
+                        {options.into_iter().map(|y| view! { <option value=y.to_string()>{y}</option> }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            <button type="submit" class="button button--primary">{tr(|l| td_string!(l, admin.create_year))}</button>
+            <SaveOutcome outcome />
+        </form>
+    }
+}
