@@ -15,6 +15,7 @@ use thidua_domain::{BlocId, UnitId, Year};
 
 use crate::api::{self, awards as awards_api, ApiError, ApiResult};
 use crate::components::field_error::FieldMessage;
+use crate::components::form::{errors_of, SaveOutcome, TextField};
 use crate::components::sheet_actions::focus_after_render;
 use crate::components::tally::{broken_text, CandidateOutcome};
 use crate::i18n::*;
@@ -56,36 +57,6 @@ impl Awards {
             }
         });
     }
-}
-
-/// The outcome line under a form: saved, or what went wrong, in the reader's language.
-#[component]
-fn OutcomeLine(outcome: Outcome) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        outcome.get().map(|o| match o {
-            Ok(()) => {
-                Either::Left(view! { <p class="form__ok" role="status">{tr(|l| td_string!(l, awards.saved))}</p> })
-            }
-            Err(e) => {
-                let text = match &e {
-                    ApiError::Conflict { code } if code == "published" => t_string!(i18n, awards.err_published),
-                    ApiError::Conflict { code } if code == "stale_version" => t_string!(i18n, awards.err_stale),
-                    ApiError::Conflict { code } if code == "not_proposed" => t_string!(i18n, awards.err_not_proposed),
-                    ApiError::Unauthenticated => t_string!(i18n, errors.unauthenticated),
-                    ApiError::Forbidden => t_string!(i18n, errors.forbidden),
-                    ApiError::Invalid => t_string!(i18n, awards.err_invalid),
-                    ApiError::Network => t_string!(i18n, errors.network),
-                    _ => t_string!(i18n, awards.err_failed),
-                };
-                Either::Right(view! { <p class="form__error" role="alert">{text.to_string()}</p> })
-            }
-        })
-    }
-}
-
-fn errors_of(errors: RwSignal<FieldErrors>, key: String) -> Signal<Vec<FieldError>> {
-    Signal::derive(move || errors.with(|e| e.get(&key).cloned().unwrap_or_default()))
 }
 
 /// A count typed by staff: empty is "none", otherwise a whole number.
@@ -225,7 +196,7 @@ pub fn TallyForm(awards: Awards) -> impl IntoView {
             }
         })
         .collect_view();
-    let voter_errors = errors_of(errors, "voters".into());
+    let voter_errors = errors_of(errors, "voters");
     view! {
         <form class="form tally-form" novalidate on:submit=save data-testid="tally-form">
             <div class="field">
@@ -257,7 +228,7 @@ pub fn TallyForm(awards: Awards) -> impl IntoView {
             <button type="submit" class="button button--primary" data-testid="save-tally">
                 {tr(|l| td_string!(l, awards.save_tally))}
             </button>
-            <OutcomeLine outcome />
+            <SaveOutcome outcome reloaded=true />
         </form>
     }
 }
@@ -305,7 +276,7 @@ fn OverrideForm(awards: Awards, unit: UnitId, award: AwardTypeId, proposed: bool
     let outcome: Outcome = RwSignal::new(None);
     let id = format!("reason-{unit}-{award}");
     let err_id = format!("{id}-error");
-    let reason_errors = errors_of(errors, "reason".into());
+    let reason_errors = errors_of(errors, "reason");
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let o = Override {
@@ -358,7 +329,7 @@ fn OverrideForm(awards: Awards, unit: UnitId, award: AwardTypeId, proposed: bool
                 })
             }}
         </Show>
-        <OutcomeLine outcome />
+        <SaveOutcome outcome reloaded=true />
     }
 }
 
@@ -448,7 +419,7 @@ pub fn Publication(awards: Awards) -> impl IntoView {
                 }))
             }
         }}
-        <OutcomeLine outcome />
+        <SaveOutcome outcome reloaded=true />
     }
 }
 
@@ -503,35 +474,14 @@ fn DecisionForm(
             awards.write(outcome, awards_api::save_decision(awards.year, awards.bloc, unit, award, d));
         }
     };
-    let field =
-        move |key: &'static str, label: fn(Locale) -> &'static str, kind: &'static str, value: RwSignal<String>| {
-            let id = format!("{prefix}-{key}");
-            let err_id = format!("{id}-error");
-            let errs = errors_of(errors, key.into());
-            view! {
-                <div class="field">
-                    <label for=id.clone()>{tr(label)}</label>
-                    <input
-                        type=kind
-                        class="input"
-                        id=id
-                        aria-describedby=err_id.clone()
-                        aria-invalid=move || (!errs.get().is_empty()).to_string()
-                        prop:value=move || value.get()
-                        on:input=move |ev| value.set(event_target_value(&ev))
-                    />
-                    <FieldMessage id=err_id errors=errs />
-                </div>
-            }
-        };
     view! {
         <form class="form decision-form" novalidate on:submit=save data-testid="decision-form">
             <h3>{unit_name} " · " {award_name}</h3>
-            {field("number", |l| td_string!(l, awards.decision_number), "text", number)}
-            {field("date", |l| td_string!(l, awards.decision_date), "date", date)}
-            {field("issuer", |l| td_string!(l, awards.decision_issuer), "text", issuer)}
+            <TextField id=format!("{prefix}-number") label=|l| td_string!(l, awards.decision_number) value=number errors=errors_of(errors, "number") />
+            <TextField id=format!("{prefix}-date") label=|l| td_string!(l, awards.decision_date) value=date errors=errors_of(errors, "date") kind="date" />
+            <TextField id=format!("{prefix}-issuer") label=|l| td_string!(l, awards.decision_issuer) value=issuer errors=errors_of(errors, "issuer") />
             <button type="submit" class="button button--primary">{tr(|l| td_string!(l, awards.save_decision))}</button>
-            <OutcomeLine outcome />
+            <SaveOutcome outcome reloaded=true />
         </form>
     }
 }

@@ -12,6 +12,7 @@ use thidua_domain::Year;
 
 use crate::api::{awards as awards_api, ApiError};
 use crate::components::field_error::FieldMessage;
+use crate::components::form::{errors_of, SaveOutcome, TextField};
 use crate::draft::{parse_score, points_input};
 use crate::i18n::*;
 use crate::tr;
@@ -190,25 +191,7 @@ pub fn AwardTypeForm(
     let prefix = StoredValue::new(prefix);
     let text = move |key: &'static str, label: fn(Locale) -> &'static str, value: RwSignal<String>, numeric: bool| {
         let id = format!("{}-{key}", prefix.get_value());
-        let err_id = format!("{id}-error");
-        let errs = Signal::derive(move || errors.with(|e| e.get(key).cloned().unwrap_or_default()));
-        view! {
-            <div class="field">
-                <label for=id.clone()>{tr(label)}</label>
-                <input
-                    type="text"
-                    inputmode=if numeric { "decimal" } else { "text" }
-                    class="input"
-                    class:input--count=numeric
-                    id=id
-                    aria-describedby=err_id.clone()
-                    aria-invalid=move || (!errs.get().is_empty()).to_string()
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                />
-                <FieldMessage id=err_id errors=errs />
-            </div>
-        }
+        view! { <TextField id label value errors=errors_of(errors, key) numeric /> }
     };
     let check = move |key: &'static str, label: fn(Locale) -> &'static str, value: RwSignal<bool>| {
         let id = format!("{}-{key}", prefix.get_value());
@@ -269,19 +252,7 @@ pub fn AwardTypeForm(
                 <FieldMessage id=format!("{basis_id}-error") errors=basis_errors />
             </div>
             <button type="submit" class="button button--primary">{tr(|l| td_string!(l, rules.save))}</button>
-            {move || {
-                outcome.get().map(|o| match o {
-                    Ok(()) => Either::Left(view! { <p class="form__ok" role="status">{tr(|l| td_string!(l, awards.saved))}</p> }),
-                    Err(e) => {
-                        let published = matches!(&e, ApiError::Conflict { code } if code == "published");
-                        Either::Right(view! {
-                            <p class="form__error" role="alert">
-                                {if published { tr(|l| td_string!(l, rules.err_published)) } else { tr(|l| td_string!(l, awards.err_failed)) }}
-                            </p>
-                        })
-                    }
-                })
-            }}
+            <SaveOutcome outcome />
         </form>
     }
 }

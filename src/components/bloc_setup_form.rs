@@ -4,19 +4,15 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thidua_domain::admin::{name_in, validate_bloc_setup, BlocSetupInput, BlocSetupView, UnitAdmin};
-use thidua_domain::error::{FieldError, FieldErrors};
+use thidua_domain::error::FieldErrors;
 use thidua_domain::{BlocId, UnitId, Year};
 
 use crate::api::admin as admin_api;
 use crate::api::ApiError;
-use crate::components::criteria_editor::SaveOutcome;
 use crate::components::field_error::FieldMessage;
+use crate::components::form::{errors_of, SaveOutcome, TextField};
 use crate::i18n::*;
 use crate::tr;
-
-fn errors_of(errors: RwSignal<FieldErrors>, key: &'static str) -> Signal<Vec<FieldError>> {
-    Signal::derive(move || errors.with(|e| e.get(key).cloned().unwrap_or_default()))
-}
 
 /// `Some(id)` from a `<select>`'s value; "" is none.
 fn parse_id(text: &str) -> Option<UnitId> {
@@ -121,28 +117,6 @@ pub fn BlocSetupForm(
             </div>
         }
     };
-    let text_field = move |id: &'static str,
-                           label: fn(Locale) -> &'static str,
-                           kind: &'static str,
-                           value: RwSignal<String>,
-                           key: &'static str| {
-        let errs = errors_of(errors, key);
-        view! {
-            <div class="field">
-                <label for=id>{tr(label)}</label>
-                <input
-                    type=kind
-                    class="input"
-                    id=id
-                    aria-describedby=format!("{id}-error")
-                    aria-invalid=move || (!errs.get().is_empty()).to_string()
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                />
-                <FieldMessage id=format!("{id}-error") errors=errs />
-            </div>
-        }
-    };
     let member_errors = errors_of(errors, "members");
     view! {
         <form class="form bloc-setup" novalidate on:submit=save data-testid="bloc-setup">
@@ -187,9 +161,9 @@ pub fn BlocSetupForm(
             {role_select("deputy", |l| td_string!(l, admin.deputy), deputy, "deputy")}
             <fieldset>
                 <legend>{tr(|l| td_string!(l, admin.pact))}</legend>
-                {text_field("pact-date", |l| td_string!(l, admin.pact_date), "date", signed_on, "pact_signed_on")}
-                {text_field("pact-note", |l| td_string!(l, admin.pact_note), "text", note, "pact_note")}
-                {text_field("pact-link", |l| td_string!(l, admin.pact_link), "url", link, "pact_document_url")}
+                <TextField id="pact-date" label=|l| td_string!(l, admin.pact_date) value=signed_on errors=errors_of(errors, "pact_signed_on") kind="date" />
+                <TextField id="pact-note" label=|l| td_string!(l, admin.pact_note) value=note errors=errors_of(errors, "pact_note") kind="text" />
+                <TextField id="pact-link" label=|l| td_string!(l, admin.pact_link) value=link errors=errors_of(errors, "pact_document_url") kind="url" />
             </fieldset>
             <button type="submit" class="button button--primary" data-testid="save-bloc">{tr(|l| td_string!(l, admin.save_bloc))}</button>
             <SaveOutcome outcome />

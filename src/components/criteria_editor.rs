@@ -20,6 +20,7 @@ use crate::api::admin::{self as admin_api, ImportError};
 use crate::api::ApiError;
 use crate::components::editor::decimal_comma;
 use crate::components::field_error::{message, FieldMessage};
+use crate::components::form::{SaveOutcome, TextField};
 use crate::components::sheet_actions::focus_after_render;
 use crate::draft::{parse_score, points_input};
 use crate::format;
@@ -301,30 +302,14 @@ pub fn CriteriaEditor(year: Year, bloc: BlocId, view: RwSignal<BlocSetupView>) -
                 {move || import_errors.get().into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
             </ul>
             <div class="field-row">
-                <div class="field">
-                    <label for="intended-total">{tr(|l| td_string!(l, admin.intended_total))}</label>
-                    <input
-                        type="text"
-                        inputmode="decimal"
-                        class="input input--count"
-                        id="intended-total"
-                        prop:value=move || intended.get()
-                        on:input=move |ev| intended.set(event_target_value(&ev))
-                    />
-                </div>
-                <div class="field">
-                    <label for="bonus-cap">{tr(|l| td_string!(l, admin.bonus_cap))}</label>
-                    <input
-                        type="text"
-                        inputmode="decimal"
-                        class="input input--count"
-                        id="bonus-cap"
-                        aria-describedby="bonus-cap-error"
-                        prop:value=move || tree.bonus_cap.get()
-                        on:input=move |ev| tree.bonus_cap.set(event_target_value(&ev))
-                    />
-                    <FieldMessage id="bonus-cap-error".into() errors=bonus_errors />
-                </div>
+                <TextField
+                    id="intended-total"
+                    label=|l| td_string!(l, admin.intended_total)
+                    value=intended
+                    errors=Signal::derive(Vec::new)
+                    numeric=true
+                />
+                <TextField id="bonus-cap" label=|l| td_string!(l, admin.bonus_cap) value=tree.bonus_cap errors=bonus_errors numeric=true />
             </div>
             <p class="total-check" role="status" data-testid="max-total">
                 {move || {
@@ -380,34 +365,6 @@ pub fn CriteriaEditor(year: Year, bloc: BlocId, view: RwSignal<BlocSetupView>) -
     }
 }
 
-/// The outcome line of a save.
-#[component]
-pub fn SaveOutcome(outcome: RwSignal<Option<Result<(), ApiError>>>) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        outcome.get().map(|o| match o {
-            Ok(()) => {
-                Either::Left(view! { <p class="form__ok" role="status">{tr(|l| td_string!(l, awards.saved))}</p> })
-            }
-            Err(e) => {
-                let text = match &e {
-                    ApiError::Conflict { code } if code == "stale_version" => t_string!(i18n, admin.err_stale),
-                    ApiError::Conflict { code } if code == "member_has_scores" => {
-                        t_string!(i18n, admin.err_member_scores)
-                    }
-                    ApiError::Conflict { .. } => t_string!(i18n, errors.conflict),
-                    ApiError::Unauthenticated => t_string!(i18n, errors.unauthenticated),
-                    ApiError::Forbidden => t_string!(i18n, errors.forbidden),
-                    ApiError::Invalid => t_string!(i18n, awards.err_invalid),
-                    ApiError::Network => t_string!(i18n, errors.network),
-                    _ => t_string!(i18n, awards.err_failed),
-                };
-                Either::Right(view! { <p class="form__error" role="alert">{text.to_string()}</p> })
-            }
-        })
-    }
-}
-
 fn focus_after_render_owned(id: String) {
     request_animation_frame(move || {
         use wasm_bindgen::JsCast;
@@ -448,34 +405,12 @@ fn NodeItem(node: Node, nodes: RwSignal<Vec<Node>>, depth: usize, tree: Tree) ->
         focus_after_render_owned(format!("{button}-{key}"));
     };
     let field = move |name: &'static str, label: fn(Locale) -> &'static str, value: RwSignal<String>, numeric: bool| {
-        let id = format!("{name}-{key}");
-        let err_id = format!("{id}-error");
-        let errors = Signal::derive(move || {
-            let field = match name {
-                "code" => "code",
-                "title" => "title",
-                "max" => "max_points",
-                _ => "step",
-            };
-            tree.errors.with(|e| e.get(&(key, field)).cloned().unwrap_or_default())
-        });
-        view! {
-            <div class="field" class:field--wide=!numeric>
-                <label for=id.clone()>{tr(label)}</label>
-                <input
-                    type="text"
-                    inputmode=if numeric { "decimal" } else { "text" }
-                    class="input"
-                    class:input--count=numeric
-                    id=id
-                    aria-describedby=err_id.clone()
-                    aria-invalid=move || (!errors.get().is_empty()).to_string()
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                />
-                <FieldMessage id=err_id errors />
-            </div>
-        }
+        let field = match name {
+            "max" => "max_points",
+            other => other,
+        };
+        let errors = Signal::derive(move || tree.errors.with(|e| e.get(&(key, field)).cloned().unwrap_or_default()));
+        view! { <TextField id=format!("{name}-{key}") label value errors numeric /> }
     };
     let is_leaf = move || node.children.with(Vec::is_empty);
     let parent_max = move || format::points(node.live_max(), i18n.get_locale());

@@ -16,6 +16,8 @@ pub mod criteria_editor;
 pub mod editor;
 #[cfg(feature = "staff")]
 pub mod field_error;
+#[cfg(feature = "staff")]
+pub mod form;
 pub mod layout;
 pub mod ranking_table;
 pub mod sample_notice;

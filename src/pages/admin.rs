@@ -7,8 +7,7 @@ use thidua_domain::error::{FieldError, FieldErrors};
 use thidua_domain::Year;
 
 use crate::api::{self, admin as admin_api, ApiError};
-use crate::components::criteria_editor::SaveOutcome;
-use crate::components::field_error::FieldMessage;
+use crate::components::form::{errors_of, SaveOutcome, TextField};
 use crate::components::status::Loaded;
 use crate::i18n::*;
 use crate::tr;
@@ -114,24 +113,12 @@ fn NewBlocForm(year: Year) -> impl IntoView {
             }
         });
     };
-    let name_errors = Signal::derive(move || errors.with(|e| e.get("name").cloned().unwrap_or_default()));
+    let name_errors = errors_of(errors, "name");
     view! {
         <details class="override">
             <summary>{tr(|l| td_string!(l, admin.new_bloc))}</summary>
             <form class="form" novalidate on:submit=save>
-                <div class="field">
-                    <label for=id.clone()>{tr(|l| td_string!(l, admin.bloc_name))}</label>
-                    <input
-                        type="text"
-                        class="input"
-                        id=id.clone()
-                        aria-describedby=format!("{id}-error")
-                        aria-invalid=move || (!name_errors.get().is_empty()).to_string()
-                        prop:value=move || name.get()
-                        on:input=move |ev| name.set(event_target_value(&ev))
-                    />
-                    <FieldMessage id=format!("{id}-error") errors=name_errors />
-                </div>
+                <TextField id=id.clone() label=|l| td_string!(l, admin.bloc_name) value=name errors=name_errors />
                 <button type="submit" class="button button--secondary">{tr(|l| td_string!(l, admin.create_bloc))}</button>
                 <SaveOutcome outcome />
             </form>
@@ -170,25 +157,12 @@ fn NewYearForm(existing: Vec<Year>, on_change: impl Fn() + Copy + Send + Sync + 
             }
         });
     };
-    let year_errors = Signal::derive(move || errors.with(|e| e.get("year").cloned().unwrap_or_default()));
+    let year_errors = errors_of(errors, "year");
     view! {
         <form class="form" novalidate on:submit=save data-testid="new-year">
             <h2>{tr(|l| td_string!(l, admin.new_year))}</h2>
             <div class="field-row">
-                <div class="field">
-                    <label for="new-year">{tr(|l| td_string!(l, admin.year))}</label>
-                    <input
-                        type="text"
-                        inputmode="numeric"
-                        class="input input--count"
-                        id="new-year"
-                        aria-describedby="new-year-error"
-                        aria-invalid=move || (!year_errors.get().is_empty()).to_string()
-                        prop:value=move || year.get()
-                        on:input=move |ev| year.set(event_target_value(&ev))
-                    />
-                    <FieldMessage id="new-year-error".into() errors=year_errors />
-                </div>
+                <TextField id="new-year" label=|l| td_string!(l, admin.year) value=year errors=year_errors numeric=true />
                 <div class="field">
                     <label for="copy-from">{tr(|l| td_string!(l, admin.copy_from))}</label>
                     <select id="copy-from" class="input" prop:value=move || copy_from.get() on:change=move |ev| copy_from.set(event_target_value(&ev))>

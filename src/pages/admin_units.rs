@@ -2,13 +2,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use thidua_domain::admin::{validate_unit_end, validate_unit_name, NewUnit, UnitAdmin, UnitEnd};
-use thidua_domain::error::{FieldError, FieldErrors};
+use thidua_domain::error::FieldErrors;
 use thidua_domain::{UnitId, Year};
 
 use crate::api::{admin as admin_api, ApiError};
 use crate::components::breadcrumbs::Breadcrumbs;
-use crate::components::criteria_editor::SaveOutcome;
 use crate::components::field_error::FieldMessage;
+use crate::components::form::{errors_of, SaveOutcome, TextField};
 use crate::components::status::Loaded;
 use crate::i18n::*;
 use crate::tr;
@@ -30,10 +30,6 @@ pub fn AdminUnitsPage() -> impl IntoView {
             </Loaded>
         </div>
     }
-}
-
-fn errs(errors: RwSignal<FieldErrors>, key: &'static str) -> Signal<Vec<FieldError>> {
-    Signal::derive(move || errors.with(|e| e.get(key).cloned().unwrap_or_default()))
 }
 
 /// The current year, as the default "from" year of a change.
@@ -128,40 +124,16 @@ fn NameForm(
         });
     };
     let (name_id, from_id) = (format!("{prefix}-name"), format!("{prefix}-from"));
-    let (name_errors, from_errors) = (errs(errors, "name"), errs(errors, "from_year"));
+    let (name_errors, from_errors) = (errors_of(errors, "name"), errors_of(errors, "from_year"));
+    let name_label: fn(Locale) -> &'static str =
+        if unit.is_some() { |l| td_string!(l, admin.new_name) } else { |l| td_string!(l, admin.unit_name) };
     let heading = unit.is_none().then(|| view! { <h2>{tr(|l| td_string!(l, admin.new_unit))}</h2> });
     view! {
         <form class="form" novalidate on:submit=save data-testid=if unit.is_some() { "rename-unit" } else { "new-unit" }>
             {heading}
             <div class="field-row">
-                <div class="field">
-                    <label for=name_id.clone()>
-                        {if unit.is_some() { tr(|l| td_string!(l, admin.new_name)) } else { tr(|l| td_string!(l, admin.unit_name)) }}
-                    </label>
-                    <input
-                        type="text"
-                        class="input"
-                        id=name_id.clone()
-                        aria-describedby=format!("{name_id}-error")
-                        aria-invalid=move || (!name_errors.get().is_empty()).to_string()
-                        prop:value=move || name.get()
-                        on:input=move |ev| name.set(event_target_value(&ev))
-                    />
-                    <FieldMessage id=format!("{name_id}-error") errors=name_errors />
-                </div>
-                <div class="field">
-                    <label for=from_id.clone()>{tr(|l| td_string!(l, admin.from_year))}</label>
-                    <input
-                        type="text"
-                        inputmode="numeric"
-                        class="input input--count"
-                        id=from_id.clone()
-                        aria-describedby=format!("{from_id}-error")
-                        prop:value=move || from.get()
-                        on:input=move |ev| from.set(event_target_value(&ev))
-                    />
-                    <FieldMessage id=format!("{from_id}-error") errors=from_errors />
-                </div>
+                <TextField id=name_id label=name_label value=name errors=name_errors />
+                <TextField id=from_id label=|l| td_string!(l, admin.from_year) value=from errors=from_errors numeric=true />
             </div>
             <button type="submit" class="button button--secondary">
                 {if unit.is_some() { tr(|l| td_string!(l, admin.rename)) } else { tr(|l| td_string!(l, admin.create_unit)) }}
@@ -205,7 +177,7 @@ fn EndForm(
         });
     };
     let (into_id, from_id) = (format!("end-{unit}-into"), format!("end-{unit}-from"));
-    let (into_errors, from_errors) = (errs(errors, "merged_into"), errs(errors, "from_year"));
+    let (into_errors, from_errors) = (errors_of(errors, "merged_into"), errors_of(errors, "from_year"));
     let others = all.with_value(|a| {
         a.iter().filter(|u| u.id != unit && u.end.is_none()).map(|u| (u.id, u.name.clone())).collect::<Vec<_>>()
     });
@@ -227,19 +199,7 @@ fn EndForm(
                     </select>
                     <FieldMessage id=format!("{into_id}-error") errors=into_errors />
                 </div>
-                <div class="field">
-                    <label for=from_id.clone()>{tr(|l| td_string!(l, admin.from_year))}</label>
-                    <input
-                        type="text"
-                        inputmode="numeric"
-                        class="input input--count"
-                        id=from_id.clone()
-                        aria-describedby=format!("{from_id}-error")
-                        prop:value=move || from.get()
-                        on:input=move |ev| from.set(event_target_value(&ev))
-                    />
-                    <FieldMessage id=format!("{from_id}-error") errors=from_errors />
-                </div>
+                <TextField id=from_id label=|l| td_string!(l, admin.from_year) value=from errors=from_errors numeric=true />
                 <button type="submit" class="button button--secondary">{tr(|l| td_string!(l, admin.save_end))}</button>
                 <SaveOutcome outcome />
             </form>

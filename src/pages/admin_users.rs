@@ -6,13 +6,13 @@ use thidua_domain::admin::{
     UserUpdate,
 };
 use thidua_domain::auth::Role;
-use thidua_domain::error::{FieldError, FieldErrors};
+use thidua_domain::error::FieldErrors;
 use thidua_domain::UnitId;
 
 use crate::api::{admin as admin_api, ApiError, ApiResult};
 use crate::components::breadcrumbs::Breadcrumbs;
-use crate::components::criteria_editor::SaveOutcome;
 use crate::components::field_error::FieldMessage;
+use crate::components::form::{errors_of, SaveOutcome, TextField};
 use crate::components::status::Loaded;
 use crate::i18n::*;
 use crate::tr;
@@ -48,10 +48,6 @@ fn role_name(role: Role, locale: Locale) -> &'static str {
     }
 }
 
-fn errs(errors: RwSignal<FieldErrors>, key: &'static str) -> Signal<Vec<FieldError>> {
-    Signal::derive(move || errors.with(|e| e.get(key).cloned().unwrap_or_default()))
-}
-
 #[component]
 fn UsersView(
     data: (Vec<UserAdmin>, Vec<UnitAdmin>),
@@ -79,7 +75,7 @@ fn Binding(
     errors: RwSignal<FieldErrors>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let unit_errors = errs(errors, "unit_id");
+    let unit_errors = errors_of(errors, "unit_id");
     let (role_id, unit_id) = (format!("{prefix}-role"), format!("{prefix}-unit"));
     view! {
         <div class="field">
@@ -170,24 +166,13 @@ fn UserItem(user: UserAdmin, units: StoredValue<Vec<(UnitId, String)>>) -> impl 
             }
         });
     };
-    let name_errors = errs(errors, "display_name");
-    let password_errors = errs(errors, "password");
+    let name_errors = errors_of(errors, "display_name");
+    let password_errors = errors_of(errors, "password");
     view! {
         <li class="user-item" data-testid="user-item">
             <form class="form" novalidate on:submit=save>
                 <h2>{user.username.clone()}</h2>
-                <div class="field">
-                    <label for=format!("{prefix}-name")>{tr(|l| td_string!(l, admin.display_name))}</label>
-                    <input
-                        type="text"
-                        class="input"
-                        id=format!("{prefix}-name")
-                        aria-describedby=format!("{prefix}-name-error")
-                        prop:value=move || display.get()
-                        on:input=move |ev| display.set(event_target_value(&ev))
-                    />
-                    <FieldMessage id=format!("{prefix}-name-error") errors=name_errors />
-                </div>
+                <TextField id=format!("{prefix}-name") label=|l| td_string!(l, admin.display_name) value=display errors=name_errors />
                 <Binding prefix=prefix.clone() role unit units errors />
                 <div class="field field--check">
                     <input
@@ -199,19 +184,13 @@ fn UserItem(user: UserAdmin, units: StoredValue<Vec<(UnitId, String)>>) -> impl 
                     <label for=format!("{prefix}-disabled")>{tr(|l| td_string!(l, admin.disabled))}</label>
                 </div>
                 <button type="submit" class="button button--primary">{tr(|l| td_string!(l, admin.save_user))}</button>
-                <div class="field">
-                    <label for=format!("{prefix}-password")>{tr(|l| td_string!(l, admin.new_password))}</label>
-                    <input
-                        type="password"
-                        autocomplete="new-password"
-                        class="input"
-                        id=format!("{prefix}-password")
-                        aria-describedby=format!("{prefix}-password-error")
-                        prop:value=move || password.get()
-                        on:input=move |ev| password.set(event_target_value(&ev))
-                    />
-                    <FieldMessage id=format!("{prefix}-password-error") errors=password_errors />
-                </div>
+                <TextField
+                    id=format!("{prefix}-password")
+                    label=|l| td_string!(l, admin.new_password)
+                    value=password
+                    errors=password_errors
+                    kind="password"
+                />
                 <button type="button" class="button button--secondary" on:click=reset>
                     {tr(|l| td_string!(l, admin.reset_password))}
                 </button>
@@ -258,36 +237,13 @@ fn NewUserForm(
             }
         });
     };
-    let field = move |id: &'static str,
-                      key: &'static str,
-                      label: fn(Locale) -> &'static str,
-                      kind: &'static str,
-                      value: RwSignal<String>| {
-        let e = errs(errors, key);
-        view! {
-            <div class="field">
-                <label for=id>{tr(label)}</label>
-                <input
-                    type=kind
-                    class="input"
-                    id=id
-                    autocomplete="off"
-                    aria-describedby=format!("{id}-error")
-                    aria-invalid=move || (!e.get().is_empty()).to_string()
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                />
-                <FieldMessage id=format!("{id}-error") errors=e />
-            </div>
-        }
-    };
     view! {
         <form class="form new-user" novalidate on:submit=save data-testid="new-user">
             <h2>{tr(|l| td_string!(l, admin.new_user))}</h2>
-            {field("new-username", "username", |l| td_string!(l, admin.username), "text", username)}
-            {field("new-display", "display_name", |l| td_string!(l, admin.display_name), "text", display)}
+            <TextField id="new-username" label=|l| td_string!(l, admin.username) value=username errors=errors_of(errors, "username") kind="text" />
+            <TextField id="new-display" label=|l| td_string!(l, admin.display_name) value=display errors=errors_of(errors, "display_name") kind="text" />
             <Binding prefix="new".into() role unit units errors />
-            {field("new-password", "password", |l| td_string!(l, admin.password), "password", password)}
+            <TextField id="new-password" label=|l| td_string!(l, admin.password) value=password errors=errors_of(errors, "password") kind="password" />
             <button type="submit" class="button button--primary">{tr(|l| td_string!(l, admin.create_user))}</button>
             <SaveOutcome outcome />
         </form>
