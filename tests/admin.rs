@@ -49,6 +49,12 @@ async fn staff_set_up_a_new_year_and_an_officer_scores_on_its_form() {
     staff.click("[data-testid=admin-link]").await;
     staff.wait_for("[data-testid=new-year]").await;
     checks(&staff, "the administration page", "admin").await;
+    staff.click("[data-testid=lang-switch]").await;
+    staff.wait_for_text("h1", "Administration").await;
+    staff.wait_for_text("[data-testid=new-year]", "Copy from year").await;
+    assert_accessible(&staff, "the administration page in English").await;
+    staff.click("[data-testid=lang-switch]").await;
+    staff.wait_for_text("h1", "Quản trị").await;
     type_into(&staff, "#new-year", "2019").await;
     staff.click("[data-testid=new-year] button[type=submit]").await;
     staff.wait_for_text("#new-year-error", "Giá trị không hợp lệ").await;
