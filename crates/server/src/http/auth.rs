@@ -9,13 +9,16 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use thidua_domain::auth::{valid_username, LoginRequest, Me, Principal, Role};
 use thidua_domain::error::{push, ApiErrorBody, FieldError, FieldErrors};
 
-use super::error::{Error, Result};
+use super::error::{internal, Error, Result};
 use super::{AppState, Json};
 use crate::accounts::{self, now, session_lifetime, token_hash, verify_password};
 use crate::store::accounts as store;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "thidua_session";
+
+/// What the log says when the machinery fails during sign-in (random numbers, the hashing task).
+const SIGN_IN_FAILED: &str = "sign-in failed";
 
 /// The signed-in user, for handlers that need one: answers 401 `unauthenticated` when the
 /// request has no current session. Put it before the body extractor, so an anonymous
@@ -139,7 +142,7 @@ pub async fn login(
     let user = store::credentials(&mut conn, &request.username).await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     // Always one verification, so an unknown username takes as long as a known one.
-    let matches = verify_password(request.password, hash).await.map_err(internal)?;
+    let matches = verify_password(request.password, hash).await.map_err(internal(SIGN_IN_FAILED))?;
     let user = match user {
         Some(user) if matches && !user.disabled => user,
         _ => {
@@ -151,7 +154,7 @@ pub async fn login(
     };
     store::clear_failures(&mut conn, &request.username).await?;
 
-    let token = accounts::new_session_token().map_err(internal)?;
+    let token = accounts::new_session_token().map_err(internal(SIGN_IN_FAILED))?;
     let created = now();
     store::create_session(&mut conn, &token_hash(&token), user.id, created, created + session_lifetime()).await?;
     let signed_in = store::user(&mut conn, user.id).await?.ok_or(Error::InvalidCredentials)?;
@@ -187,10 +190,4 @@ pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> Result<Res
 )]
 pub async fn me(user: CurrentUser) -> Json<Me> {
     Json(user.me)
-}
-
-/// A failure of the machinery (random numbers, the hashing task): logged, answered 500.
-fn internal(e: impl std::fmt::Display) -> Error {
-    tracing::error!(error = %e, "sign-in failed");
-    Error::Internal
 }

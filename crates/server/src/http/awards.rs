@@ -20,7 +20,7 @@ use thidua_domain::{BlocId, UnitId, Year};
 
 use super::auth::{CurrentUser, Staff};
 use super::error::{valid, Error, Result};
-use super::{begin_write, AppState, Json, Path};
+use super::{audit_json, begin_write, AppState, Json, Path};
 use crate::accounts::now;
 use crate::store::admin;
 use crate::store::awards::{self, AwardAudit};
@@ -73,9 +73,7 @@ pub async fn create_award_type(
 ) -> Result<(StatusCode, Json<AwardType>)> {
     let mut tx = begin_write(&state).await?;
     store::year_tie_break(&mut tx, year).await?;
-    if awards::year_has_published(&mut tx, year).await? {
-        return Err(Error::Published(PUBLISHED_YEAR));
-    }
+    rules_unpublished(&mut tx, year).await?;
     let others = awards::award_types(&mut tx, year).await?;
     valid(validate_award_type(&input, &others))?;
     let id = awards::insert_award_type(&mut tx, year, &input).await?;
@@ -118,15 +116,21 @@ pub async fn update_award_type(
     if this.is_empty() {
         return Err(Error::AwardTypeNotFound { year, id });
     }
-    if awards::year_has_published(&mut tx, year).await? {
-        return Err(Error::Published(PUBLISHED_YEAR));
-    }
+    rules_unpublished(&mut tx, year).await?;
     valid(validate_award_type(&input, &others))?;
     awards::update_award_type(&mut tx, year, id, &input).await?;
     let saved = AwardType::from_input(id, input);
     rules_changed(&mut tx, &user, year, "update_award_type", &saved).await?;
     tx.commit().await?;
     Ok(Json(saved))
+}
+
+/// 409 `published` while any bloc of the year is published: the rules feed its results.
+async fn rules_unpublished(tx: &mut Transaction<'static, Sqlite>, year: Year) -> Result<()> {
+    if awards::year_has_published(tx, year).await? {
+        return Err(Error::Published(PUBLISHED_YEAR));
+    }
+    Ok(())
 }
 
 /// The rules change every bloc's derived proposals: every bloc of the year moves on.
@@ -137,10 +141,7 @@ async fn rules_changed(
     action: &str,
     award_type: &AwardType,
 ) -> Result<()> {
-    awards::bump_version(tx, year, None).await?;
-    let entry =
-        AwardAudit { user: user.principal.user_id, at: now(), year, bloc_id: None, action, detail: json(award_type)? };
-    Ok(awards::audit(tx, entry).await?)
+    record(tx, user, year, None, action, audit_json(award_type)?).await
 }
 
 /// Replaces the bloc's whole acclaim-vote tally: staff, or the officer of the bloc's leader
@@ -175,9 +176,7 @@ pub async fn put_tally(
     if !award_permissions(Some(&user.principal), bloc.leader_unit_id).enter_tally {
         return Err(Error::Forbidden);
     }
-    if bloc.published_at.is_some() {
-        return Err(Error::Published(PUBLISHED_BLOC));
-    }
+    unpublished(&bloc)?;
     // A closed year is read-only to all but staff.
     if !user.is_staff() && !admin::year(&mut tx, year).await?.open {
         return Err(Error::YearClosed(year));
@@ -189,7 +188,7 @@ pub async fn put_tally(
         return Err(Error::StaleVersion);
     }
     awards::replace_tally(&mut tx, year, bloc_id, &update.tally).await?;
-    finish(tx, &user, year, bloc_id, "put_tally", json(&update.tally)?).await
+    finish(tx, &user, year, bloc_id, "put_tally", audit_json(&update.tally)?).await
 }
 
 /// Staff decide a candidate against the rules, with a written reason that is shown publicly
@@ -220,7 +219,8 @@ pub async fn put_override(
     Path((year, bloc_id)): Path<(Year, BlocId)>,
     Json(o): Json<Override>,
 ) -> Result<Json<BlocResults>> {
-    let (mut tx, _) = unpublished_bloc(&state, year, bloc_id).await?;
+    let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
+    unpublished(&bloc)?;
     let mut errors = validate_override(&o);
     let tally = awards::tally(&mut tx, year, bloc_id).await?.unwrap_or_default();
     let candidate =
@@ -230,7 +230,7 @@ pub async fn put_override(
     }
     valid(errors)?;
     awards::upsert_override(&mut tx, year, bloc_id, &o).await?;
-    finish(tx, &user, year, bloc_id, "put_override", json(&o)?).await
+    finish(tx, &user, year, bloc_id, "put_override", audit_json(&o)?).await
 }
 
 /// Removes an override: the rules alone decide that candidate again.
@@ -263,11 +263,9 @@ pub async fn delete_override(
     if !overrides.iter().any(|o| o.unit_id == unit_id && o.award_type_id == award_type_id) {
         return Err(Error::OverrideNotFound { unit_id, award_type_id });
     }
-    if bloc.published_at.is_some() {
-        return Err(Error::Published(PUBLISHED_BLOC));
-    }
+    unpublished(&bloc)?;
     awards::delete_override(&mut tx, year, bloc_id, unit_id, award_type_id).await?;
-    let detail = json(&Key { unit_id, award_type_id })?;
+    let detail = audit_json(&Key { unit_id, award_type_id })?;
     finish(tx, &user, year, bloc_id, "delete_override", detail).await
 }
 
@@ -334,9 +332,7 @@ async fn set_published(
     let at = publish.then(now);
     if !awards::set_published(&mut tx, year, bloc_id, at).await? {
         // Already so: nothing to record.
-        let results = store::results(&mut tx, year, bloc_id).await?;
-        tx.commit().await?;
-        return Ok(Json(results));
+        return results_now(tx, year, bloc_id).await;
     }
     let action = if publish { "publish" } else { "unpublish" };
     finish(tx, &user, year, bloc_id, action, String::new()).await
@@ -380,7 +376,7 @@ pub async fn put_decision(
     }
     valid(validate_decision(&decision))?;
     awards::upsert_decision(&mut tx, year, bloc_id, unit_id, award_type_id, &decision).await?;
-    let detail = json(&DecisionAudit { unit_id, award_type_id, decision: &decision })?;
+    let detail = audit_json(&DecisionAudit { unit_id, award_type_id, decision: &decision })?;
     finish(tx, &user, year, bloc_id, "put_decision", detail).await
 }
 
@@ -412,7 +408,7 @@ pub async fn delete_decision(
     if !awards::delete_decision(&mut tx, year, bloc_id, unit_id, award_type_id).await? {
         return Err(Error::DecisionNotFound { unit_id, award_type_id });
     }
-    let detail = json(&Key { unit_id, award_type_id })?;
+    let detail = audit_json(&Key { unit_id, award_type_id })?;
     finish(tx, &user, year, bloc_id, "delete_decision", detail).await
 }
 
@@ -427,21 +423,31 @@ async fn bloc_for_write(
     Ok((tx, bloc))
 }
 
-/// As `bloc_for_write`, and 409 `published` when its results are published.
-async fn unpublished_bloc(
-    state: &AppState,
-    year: Year,
-    bloc_id: BlocId,
-) -> Result<(Transaction<'static, Sqlite>, BlocYear)> {
-    let (tx, bloc) = bloc_for_write(state, year, bloc_id).await?;
-    if bloc.published_at.is_some() {
-        return Err(Error::Published(PUBLISHED_BLOC));
+/// 409 `published` when the bloc's results are published (staff unpublish first). The
+/// criteria editor refuses the same way.
+pub(super) fn unpublished(bloc: &BlocYear) -> Result<()> {
+    match bloc.published_at {
+        Some(_) => Err(Error::Published(PUBLISHED_BLOC)),
+        None => Ok(()),
     }
-    Ok((tx, bloc))
 }
 
-/// Moves the bloc's awards version on, records the write, commits, and answers the results
-/// as they are now.
+/// Moves the awards version of the bloc (`Some`) or of every bloc of the year (`None`) on, so
+/// forms loaded before see `stale_version`, and writes the audit entry.
+async fn record(
+    tx: &mut Transaction<'static, Sqlite>,
+    user: &CurrentUser,
+    year: Year,
+    bloc_id: Option<BlocId>,
+    action: &str,
+    detail: String,
+) -> Result<()> {
+    awards::bump_version(tx, year, bloc_id).await?;
+    let entry = AwardAudit { user: user.principal.user_id, at: now(), year, bloc_id, action, detail };
+    Ok(awards::audit(tx, entry).await?)
+}
+
+/// Records a bloc write (see `record`), commits, and answers the results as they are now.
 async fn finish(
     mut tx: Transaction<'static, Sqlite>,
     user: &CurrentUser,
@@ -450,9 +456,12 @@ async fn finish(
     action: &str,
     detail: String,
 ) -> Result<Json<BlocResults>> {
-    awards::bump_version(&mut tx, year, Some(bloc_id)).await?;
-    let entry = AwardAudit { user: user.principal.user_id, at: now(), year, bloc_id: Some(bloc_id), action, detail };
-    awards::audit(&mut tx, entry).await?;
+    record(&mut tx, user, year, Some(bloc_id), action, detail).await?;
+    results_now(tx, year, bloc_id).await
+}
+
+/// Commits and answers the bloc's results as they are now.
+async fn results_now(mut tx: Transaction<'static, Sqlite>, year: Year, bloc_id: BlocId) -> Result<Json<BlocResults>> {
     let results = store::results(&mut tx, year, bloc_id).await?;
     tx.commit().await?;
     Ok(Json(results))
@@ -470,12 +479,4 @@ struct DecisionAudit<'a> {
     award_type_id: AwardTypeId,
     #[serde(flatten)]
     decision: &'a Decision,
-}
-
-/// What a write changed, as the audit keeps it: the JSON that was written.
-fn json(value: &impl Serialize) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| {
-        tracing::error!(error = %e, "cannot write the audit entry");
-        Error::Internal
-    })
 }

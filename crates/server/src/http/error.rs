@@ -206,6 +206,15 @@ pub fn valid(errors: FieldErrors) -> Result<()> {
     }
 }
 
+/// A failure of the machinery (serializing, hashing, writing a file): logs it as `what`,
+/// then answers 500 without details. For `map_err`.
+pub fn internal<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> Error {
+    move |e| {
+        tracing::error!(error = %e, "{what}");
+        Error::Internal
+    }
+}
+
 /// What a JSON endpoint reads.
 pub const JSON: &str = "JSON (Content-Type: application/json)";
 

@@ -2,9 +2,7 @@
 //! gated like the results themselves (unpublished: staff only).
 
 use axum::extract::State;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::HeaderValue;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use thidua_domain::error::ApiErrorBody;
 use thidua_domain::{BlocId, Year};
@@ -12,8 +10,8 @@ use utoipa::IntoParams;
 
 use super::auth::CurrentUser;
 use super::blocs::{gated, visible_results};
-use super::error::{Error, Result};
-use super::{AppState, Path, Query};
+use super::error::{internal, Result};
+use super::{attachment, AppState, Path, Query};
 use crate::export::{self, Lang};
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -50,7 +48,7 @@ pub async fn results_csv(
     Query(query): Query<ExportQuery>,
 ) -> Result<Response> {
     let results = visible_results(&state, user.as_ref(), year, bloc_id).await?;
-    let body = export::csv(&results, query.lang.unwrap_or_default()).map_err(internal)?;
+    let body = export::csv(&results, query.lang.unwrap_or_default()).map_err(internal(CANNOT_WRITE))?;
     Ok(file(body, "text/csv; charset=utf-8", year, bloc_id, "csv", !results.published))
 }
 
@@ -80,23 +78,13 @@ pub async fn results_xlsx(
     Query(query): Query<ExportQuery>,
 ) -> Result<Response> {
     let results = visible_results(&state, user.as_ref(), year, bloc_id).await?;
-    let body = export::xlsx(&results, query.lang.unwrap_or_default()).map_err(internal)?;
+    let body = export::xlsx(&results, query.lang.unwrap_or_default()).map_err(internal(CANNOT_WRITE))?;
     Ok(file(body, XLSX, year, bloc_id, "xlsx", !results.published))
 }
 
 fn file(body: Vec<u8>, content_type: &'static str, year: Year, bloc_id: BlocId, ext: &str, preview: bool) -> Response {
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    let disposition = format!("attachment; filename=\"thidua-{year}-bloc-{bloc_id}.{ext}\"");
-    // Only digits and ASCII letters: always a valid header value.
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(CONTENT_DISPOSITION, value);
-    }
-    gated(response, preview)
+    gated(attachment(body, content_type, &format!("thidua-{year}-bloc-{bloc_id}.{ext}")), preview)
 }
 
-fn internal(e: impl std::fmt::Display) -> Error {
-    tracing::error!(error = %e, "cannot write the export");
-    Error::Internal
-}
+/// What the log says when a file cannot be written (500).
+const CANNOT_WRITE: &str = "cannot write the export";

@@ -16,7 +16,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, X_CONTENT_TYPE_OPTIONS};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS,
+};
 use axum::http::{HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
@@ -51,6 +53,23 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 /// busy timeout) instead of one failing when it upgrades a read to a write.
 async fn begin_write(state: &AppState) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
     Ok(state.db.begin_with("BEGIN IMMEDIATE").await?)
+}
+
+/// A file to download: `body` with its content type and `Content-Disposition: attachment`.
+fn attachment(body: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    // Our file names are ASCII letters, digits, `-` and `.`: always a valid header value.
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        headers.insert(CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// What a write changed, as an audit trail keeps it: the JSON of `value`.
+fn audit_json(value: &impl Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(error::internal("cannot write the audit entry"))
 }
 
 /// `axum::extract::Path`, but a malformed parameter answers our JSON `bad_request`.

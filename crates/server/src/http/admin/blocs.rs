@@ -10,7 +10,7 @@ use thidua_domain::admin::{
 use thidua_domain::error::ApiErrorBody;
 use thidua_domain::{BlocId, Points, UnitId, Year};
 
-use super::{audit, bloc_target};
+use super::{audit, bloc_target, setup_saved};
 use crate::http::auth::Staff;
 use crate::http::error::{valid, Error, Result};
 use crate::http::{begin_write, AppState, Json, Path};
@@ -153,10 +153,6 @@ pub async fn put_bloc(
     }
     admin::place_members(&mut tx, year, bloc_id, &input.members).await?;
     admin::update_setup(&mut tx, year, bloc_id, &input).await?;
-    admin::bump_setup(&mut tx, year, bloc_id).await?;
     let detail = json!({"input": input, "left": leaving, "deleted_sheets": deleted_sheets});
-    audit(&mut tx, &user, "update_bloc", bloc_target(year, bloc_id), &detail).await?;
-    let view = admin::setup_view(&mut tx, year, bloc_id).await?;
-    tx.commit().await?;
-    Ok(Json(view))
+    setup_saved(tx, &user, "update_bloc", year, bloc_id, &detail).await
 }

@@ -4,9 +4,9 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::{HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::json;
 use thidua_domain::admin::{
     criteria_diff, draft_to_rows, validate_criteria, BlocSetupView, CriteriaDraft, CriteriaUpdate,
@@ -14,14 +14,13 @@ use thidua_domain::admin::{
 use thidua_domain::error::{ApiErrorBody, FieldError};
 use thidua_domain::{BlocId, Points, Year};
 
-use super::{audit, bloc_target, invalid};
+use super::{invalid, setup_saved};
 use crate::criteria_csv;
 use crate::http::auth::Staff;
-use crate::http::error::{valid, Error, Result};
-use crate::http::{begin_write, AppState, Json, Path};
+use crate::http::awards::unpublished;
+use crate::http::error::{internal, valid, Error, Result};
+use crate::http::{attachment, begin_write, AppState, Json, Path};
 use crate::store::{self, admin};
-
-const PUBLISHED: &str = "the results of this bloc are published";
 
 /// Saves the bloc-year's criteria tree and bonus cap. Nodes with the `id` they were loaded
 /// with are updated in place, nodes without one are added, criteria left out are deleted.
@@ -56,9 +55,7 @@ pub async fn put_criteria(
 ) -> Result<Json<BlocSetupView>> {
     let mut tx = begin_write(&state).await?;
     let bloc = store::bloc_year(&mut tx, year, bloc_id).await?;
-    if bloc.published_at.is_some() {
-        return Err(Error::Published(PUBLISHED));
-    }
+    unpublished(&bloc)?;
     valid(validate_criteria(&input.criteria))?;
     if input.version != bloc.setup_version {
         return Err(Error::StaleVersion);
@@ -71,7 +68,6 @@ pub async fn put_criteria(
         return Err(Error::ScoresWouldBeDropped(dropping));
     }
     admin::write_criteria(&mut tx, year, bloc_id, &old, &input.criteria, &diff.changed).await?;
-    admin::bump_setup(&mut tx, year, bloc_id).await?;
     let detail = json!({
         "criteria": input.criteria,
         "kept": diff.kept,
@@ -79,10 +75,7 @@ pub async fn put_criteria(
         "removed": diff.removed,
         "scores_dropped_for": dropping,
     });
-    audit(&mut tx, &user, "update_criteria", bloc_target(year, bloc_id), &detail).await?;
-    let view = admin::setup_view(&mut tx, year, bloc_id).await?;
-    tx.commit().await?;
-    Ok(Json(view))
+    setup_saved(tx, &user, "update_criteria", year, bloc_id, &detail).await
 }
 
 /// The bloc-year's criteria as CSV to open in a spreadsheet: UTF-8 with a byte-order mark,
@@ -112,19 +105,9 @@ pub async fn criteria_csv(
 ) -> Result<Response> {
     let mut tx = state.db.begin().await?;
     let view = admin::setup_view(&mut tx, year, bloc_id).await?;
-    let body = criteria_csv::write(&draft_to_rows(&view.criteria)).map_err(|e| {
-        tracing::error!(error = %e, "cannot write the criteria as CSV");
-        Error::Internal
-    })?;
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    let disposition = format!("attachment; filename=\"thidua-{year}-bloc-{bloc_id}-criteria.csv\"");
-    // Only digits and ASCII letters: always a valid header value.
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    let body =
+        criteria_csv::write(&draft_to_rows(&view.criteria)).map_err(internal("cannot write the criteria as CSV"))?;
+    Ok(attachment(body, "text/csv; charset=utf-8", &format!("thidua-{year}-bloc-{bloc_id}-criteria.csv")))
 }
 
 /// Reads a CSV of criteria (the columns of the export, in any order; `step` may be left out)

@@ -16,13 +16,15 @@ pub mod users;
 pub mod years;
 
 use serde::Serialize;
-use sqlx::SqliteConnection;
+use sqlx::{Sqlite, SqliteConnection, Transaction};
+use thidua_domain::admin::BlocSetupView;
 use thidua_domain::auth::UserId;
 use thidua_domain::error::{push, FieldError, FieldErrors};
 use thidua_domain::{BlocId, UnitId, Year};
 
 use super::auth::CurrentUser;
 use super::error::{Error, Result};
+use super::{audit_json, Json};
 use crate::accounts::now;
 use crate::store::admin::{self, AdminAudit};
 
@@ -34,12 +36,25 @@ async fn audit(
     target: String,
     detail: &impl Serialize,
 ) -> Result<()> {
-    let detail = serde_json::to_string(detail).map_err(|e| {
-        tracing::error!(error = %e, "cannot write the audit entry");
-        Error::Internal
-    })?;
-    let entry = AdminAudit { user: user.principal.user_id, at: now(), kind, target, detail };
+    let entry = AdminAudit { user: user.principal.user_id, at: now(), kind, target, detail: audit_json(detail)? };
     Ok(admin::audit(conn, entry).await?)
+}
+
+/// Ends a change to a bloc-year's set-up: moves its version on (see `admin::bump_setup`),
+/// writes the audit row, commits, and answers the set-up as it is now.
+async fn setup_saved(
+    mut tx: Transaction<'static, Sqlite>,
+    user: &CurrentUser,
+    kind: &str,
+    year: Year,
+    bloc_id: BlocId,
+    detail: &impl Serialize,
+) -> Result<Json<BlocSetupView>> {
+    admin::bump_setup(&mut tx, year, bloc_id).await?;
+    audit(&mut tx, user, kind, bloc_target(year, bloc_id), detail).await?;
+    let view = admin::setup_view(&mut tx, year, bloc_id).await?;
+    tx.commit().await?;
+    Ok(Json(view))
 }
 
 fn year_target(year: Year) -> String {

@@ -3,6 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use sqlx::SqliteConnection;
 use thidua_domain::admin::{validate_unit_end, validate_unit_name, NewUnit, UnitAdmin, UnitEnd};
 use thidua_domain::error::{push, ApiErrorBody, FieldError};
 use thidua_domain::UnitId;
@@ -55,7 +56,7 @@ pub async fn create_unit(
     valid(validate_unit_name(&input, &names))?;
     let id = admin::insert_unit(&mut tx, input.name.trim(), input.from_year).await?;
     audit(&mut tx, &user, "create_unit", unit_target(id), &input).await?;
-    let created = admin::unit(&mut tx, id).await?.ok_or(Error::UnitNotFound(id))?;
+    let created = unit(&mut tx, id).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -85,15 +86,12 @@ pub async fn rename_unit(
     Json(input): Json<NewUnit>,
 ) -> Result<Json<UnitAdmin>> {
     let mut tx = begin_write(&state).await?;
-    let units = admin::units(&mut tx).await?;
-    if !units.iter().any(|u| u.id == id) {
-        return Err(Error::UnitNotFound(id));
-    }
+    let units = units_with(&mut tx, id).await?;
     let others: Vec<String> = units.into_iter().filter(|u| u.id != id).map(|u| u.name).collect();
     valid(validate_unit_name(&input, &others))?;
     admin::put_unit_name(&mut tx, id, input.from_year, input.name.trim()).await?;
     audit(&mut tx, &user, "rename_unit", unit_target(id), &input).await?;
-    let renamed = admin::unit(&mut tx, id).await?.ok_or(Error::UnitNotFound(id))?;
+    let renamed = unit(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(renamed))
 }
@@ -123,10 +121,7 @@ pub async fn end_unit(
     Json(end): Json<UnitEnd>,
 ) -> Result<Json<UnitAdmin>> {
     let mut tx = begin_write(&state).await?;
-    let units = admin::units(&mut tx).await?;
-    if !units.iter().any(|u| u.id == id) {
-        return Err(Error::UnitNotFound(id));
-    }
+    let units = units_with(&mut tx, id).await?;
     let ids: Vec<UnitId> = units.iter().map(|u| u.id).collect();
     // This end replaces the unit's earlier one, if any.
     let others: Vec<UnitEnd> = units.iter().filter_map(|u| u.end).filter(|e| e.unit_id != id).collect();
@@ -137,7 +132,21 @@ pub async fn end_unit(
     valid(errors)?;
     admin::put_unit_end(&mut tx, &end).await?;
     audit(&mut tx, &user, "end_unit", unit_target(id), &end).await?;
-    let ended = admin::unit(&mut tx, id).await?.ok_or(Error::UnitNotFound(id))?;
+    let ended = unit(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(ended))
+}
+
+/// The unit, or 404 `unit_not_found`.
+async fn unit(conn: &mut SqliteConnection, id: UnitId) -> Result<UnitAdmin> {
+    admin::unit(conn, id).await?.ok_or(Error::UnitNotFound(id))
+}
+
+/// Every unit, or 404 `unit_not_found` when `id` is not among them.
+async fn units_with(conn: &mut SqliteConnection, id: UnitId) -> Result<Vec<UnitAdmin>> {
+    let units = admin::units(conn).await?;
+    if !units.iter().any(|u| u.id == id) {
+        return Err(Error::UnitNotFound(id));
+    }
+    Ok(units)
 }

@@ -4,6 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::json;
+use sqlx::SqliteConnection;
 use thidua_domain::admin::{
     validate_new_user, validate_password_reset, validate_user_update, NewUser, PasswordReset, UserAdmin, UserUpdate,
 };
@@ -14,7 +15,7 @@ use thidua_domain::UnitId;
 use super::{audit, invalid, user_target};
 use crate::accounts::hash_password;
 use crate::http::auth::Staff;
-use crate::http::error::{valid, Error, Result};
+use crate::http::error::{internal, valid, Error, Result};
 use crate::http::{begin_write, AppState, Json, Path};
 use crate::store::accounts::{self as store, CreateUserError};
 use crate::store::admin;
@@ -63,10 +64,7 @@ pub async fn create_user(
     }
     // Hashed outside the write transaction: it takes a while, and the username's uniqueness
     // is the database's to keep when two are created at once.
-    let hash = hash_password(input.password.clone()).await.map_err(|e| {
-        tracing::error!(error = %e, "cannot hash a password");
-        Error::Internal
-    })?;
+    let hash = hash(input.password.clone()).await?;
     let mut tx = begin_write(&state).await?;
     let new = store::NewUser {
         username: &input.username,
@@ -88,7 +86,7 @@ pub async fn create_user(
         "unit_id": input.unit_id,
     });
     audit(&mut tx, &user, "create_user", user_target(id), &detail).await?;
-    let created = store::user_admin(&mut tx, id).await?.ok_or(Error::UserNotFound(id))?;
+    let created = account(&mut tx, id).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -120,7 +118,7 @@ pub async fn update_user(
     Json(input): Json<UserUpdate>,
 ) -> Result<Json<UserAdmin>> {
     let mut tx = begin_write(&state).await?;
-    let before = store::user_admin(&mut tx, id).await?.ok_or(Error::UserNotFound(id))?;
+    let before = account(&mut tx, id).await?;
     let mut errors = validate_user_update(&input, &unit_ids(&mut tx).await?);
     if id == user.principal.user_id {
         if input.disabled {
@@ -139,7 +137,7 @@ pub async fn update_user(
     }
     let detail = json!({"username": before.username, "update": input});
     audit(&mut tx, &user, "update_user", user_target(id), &detail).await?;
-    let saved = store::user_admin(&mut tx, id).await?.ok_or(Error::UserNotFound(id))?;
+    let saved = account(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(saved))
 }
@@ -169,15 +167,12 @@ pub async fn reset_password(
 ) -> Result<StatusCode> {
     {
         let mut conn = state.db.acquire().await?;
-        store::user_admin(&mut conn, id).await?.ok_or(Error::UserNotFound(id))?;
+        account(&mut conn, id).await?;
         valid(validate_password_reset(&input))?;
     }
-    let hash = hash_password(input.password).await.map_err(|e| {
-        tracing::error!(error = %e, "cannot hash a password");
-        Error::Internal
-    })?;
+    let hash = hash(input.password).await?;
     let mut tx = begin_write(&state).await?;
-    let target = store::user_admin(&mut tx, id).await?.ok_or(Error::UserNotFound(id))?;
+    let target = account(&mut tx, id).await?;
     store::set_password_hash(&mut tx, id, &hash).await?;
     store::end_sessions(&mut tx, id).await?;
     store::clear_failures(&mut tx, &target.username).await?;
@@ -186,6 +181,16 @@ pub async fn reset_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn unit_ids(conn: &mut sqlx::SqliteConnection) -> Result<Vec<UnitId>> {
+async fn unit_ids(conn: &mut SqliteConnection) -> Result<Vec<UnitId>> {
     Ok(admin::units(conn).await?.into_iter().map(|u| u.id).collect())
+}
+
+/// The account, or 404 `user_not_found`.
+async fn account(conn: &mut SqliteConnection, id: UserId) -> Result<UserAdmin> {
+    store::user_admin(conn, id).await?.ok_or(Error::UserNotFound(id))
+}
+
+/// An Argon2id hash of a new password (500 if the hashing task fails).
+async fn hash(password: String) -> Result<String> {
+    hash_password(password).await.map_err(internal("cannot hash a password"))
 }
