@@ -19,7 +19,7 @@ use thidua_domain::workflow::SheetState;
 use crate::accounts::{hash_password, now, PasswordError};
 use crate::db::Db;
 use crate::store::accounts::{create_user, CreateUserError, NewUser};
-use crate::store::{awards, tie_break_to_db};
+use crate::store::{admin, awards, tie_break_to_db};
 
 /// The year with published results.
 pub const YEAR: i32 = 2018;
@@ -271,20 +271,10 @@ async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<Vec<i64>>
     }
 
     // Ids come back through `RETURNING`, which SQLite and PostgreSQL both have. Every unit
-    // carries its name from the first demo year on.
+    // carries its name from the first demo year on, as staff would add it.
     let mut units: Vec<i64> = Vec::with_capacity(UNITS.len());
     for name in UNITS {
-        let id: i64 = sqlx::query_scalar("INSERT INTO units (name) VALUES (?) RETURNING id")
-            .bind(name)
-            .fetch_one(&mut **tx)
-            .await?;
-        sqlx::query("INSERT INTO unit_names (unit_id, from_year, name) VALUES (?, ?, ?)")
-            .bind(id)
-            .bind(YEAR)
-            .bind(name)
-            .execute(&mut **tx)
-            .await?;
-        units.push(id);
+        units.push(admin::insert_unit(tx, name, YEAR).await?);
     }
 
     let bloc: i64 = sqlx::query_scalar("INSERT INTO blocs (name) VALUES (?) RETURNING id")

@@ -36,8 +36,12 @@ struct UserRow {
 }
 
 impl UserRow {
+    fn role(&self) -> sqlx::Result<Role> {
+        Role::parse(&self.role).ok_or_else(|| corrupt(format!("unknown role {:?}", self.role)))
+    }
+
     fn into_user(self) -> sqlx::Result<SignedIn> {
-        let role = Role::parse(&self.role).ok_or_else(|| corrupt(format!("unknown role {:?}", self.role)))?;
+        let role = self.role()?;
         Ok(SignedIn {
             principal: Principal { user_id: self.id, role, unit_id: self.unit_id },
             me: Me {
@@ -59,15 +63,16 @@ pub struct SignedIn {
     pub me: Me,
 }
 
+/// The columns of `UserRow`, from `users u` with `USER_UNIT`.
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.unit_id, n.name AS unit_name";
+const USER_UNIT: &str = "LEFT JOIN units n ON n.id = u.unit_id";
 
 pub async fn user(conn: &mut SqliteConnection, id: UserId) -> sqlx::Result<Option<SignedIn>> {
-    let row: Option<UserRow> = sqlx::query_as(&format!(
-        "SELECT {USER_COLUMNS} FROM users u LEFT JOIN units n ON n.id = u.unit_id WHERE u.id = ?"
-    ))
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
+    let row: Option<UserRow> =
+        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users u {USER_UNIT} WHERE u.id = ?"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
     row.map(UserRow::into_user).transpose()
 }
 
@@ -87,7 +92,7 @@ pub async fn session_user(
     }
     let row: Option<Row> = sqlx::query_as(&format!(
         "SELECT s.expires_at, u.disabled, {USER_COLUMNS}
-         FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN units n ON n.id = u.unit_id
+         FROM sessions s JOIN users u ON u.id = s.user_id {USER_UNIT}
          WHERE s.token_hash = ?"
     ))
     .bind(token_hash)
@@ -230,12 +235,8 @@ pub async fn create_user(conn: &mut SqliteConnection, user: &NewUser<'_>) -> Res
 
 #[derive(FromRow)]
 struct UserAdminRow {
-    id: UserId,
-    username: String,
-    display_name: String,
-    role: String,
-    unit_id: Option<UnitId>,
-    unit_name: Option<String>,
+    #[sqlx(flatten)]
+    user: UserRow,
     disabled: bool,
     version: i64,
 }
@@ -243,33 +244,35 @@ struct UserAdminRow {
 impl TryFrom<UserAdminRow> for UserAdmin {
     type Error = sqlx::Error;
     fn try_from(r: UserAdminRow) -> sqlx::Result<UserAdmin> {
-        let role = Role::parse(&r.role).ok_or_else(|| corrupt(format!("unknown role {:?}", r.role)))?;
+        let role = r.user.role()?;
+        let u = r.user;
         Ok(UserAdmin {
-            id: r.id,
-            username: r.username,
-            display_name: r.display_name,
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
             role,
-            unit_id: r.unit_id,
-            unit_name: r.unit_name,
+            unit_id: u.unit_id,
+            unit_name: u.unit_name,
             disabled: r.disabled,
             version: r.version,
         })
     }
 }
 
-const USER_ADMIN: &str = "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.name AS unit_name,
-                                 u.disabled, u.version
-                          FROM users u LEFT JOIN units n ON n.id = u.unit_id";
+/// The `UserAdminRow`s of every account, then `rest`: a filter or an order.
+fn user_admin_query(rest: &str) -> String {
+    format!("SELECT {USER_COLUMNS}, u.disabled, u.version FROM users u {USER_UNIT} {rest}")
+}
 
 /// Every account, by username; the unit as it is named now.
 pub async fn users(conn: &mut SqliteConnection) -> sqlx::Result<Vec<UserAdmin>> {
-    let rows: Vec<UserAdminRow> = sqlx::query_as(&format!("{USER_ADMIN} ORDER BY u.username")).fetch_all(conn).await?;
+    let rows: Vec<UserAdminRow> = sqlx::query_as(&user_admin_query("ORDER BY u.username")).fetch_all(conn).await?;
     rows.into_iter().map(UserAdmin::try_from).collect()
 }
 
 pub async fn user_admin(conn: &mut SqliteConnection, id: UserId) -> sqlx::Result<Option<UserAdmin>> {
     let row: Option<UserAdminRow> =
-        sqlx::query_as(&format!("{USER_ADMIN} WHERE u.id = ?")).bind(id).fetch_optional(conn).await?;
+        sqlx::query_as(&user_admin_query("WHERE u.id = ?")).bind(id).fetch_optional(conn).await?;
     row.map(UserAdmin::try_from).transpose()
 }
 

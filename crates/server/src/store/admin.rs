@@ -404,41 +404,29 @@ pub async fn write_criteria(
             None => (None, path.as_str()),
         };
         let position: i64 = index.parse().unwrap_or(0);
-        let max = node.max().hundredths();
-        let id = match node.id.filter(|id| old.get(*id).is_some() && kept.insert(*id)) {
-            Some(id) => {
-                sqlx::query(
-                    "UPDATE criteria SET parent_id = ?, code = ?, title = ?, max_points = ?, step = ?, position = ?
-                     WHERE id = ?",
-                )
-                .bind(parent)
-                .bind(node.code.trim())
-                .bind(node.title.trim())
-                .bind(max)
-                .bind(node.step.hundredths())
-                .bind(position)
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
-                id
+        let kept_id = node.id.filter(|id| old.get(*id).is_some() && kept.insert(*id));
+        // Both statements take the node's columns first, so they are bound in one place.
+        let query = sqlx::query_scalar(match kept_id {
+            Some(_) => {
+                "UPDATE criteria SET parent_id = ?, code = ?, title = ?, max_points = ?, step = ?, position = ?
+                 WHERE id = ? RETURNING id"
             }
             None => {
-                sqlx::query_scalar(
-                    "INSERT INTO criteria (bloc_id, year, parent_id, code, title, max_points, step, position)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                )
-                .bind(bloc_id)
-                .bind(year)
-                .bind(parent)
-                .bind(node.code.trim())
-                .bind(node.title.trim())
-                .bind(max)
-                .bind(node.step.hundredths())
-                .bind(position)
-                .fetch_one(&mut *conn)
-                .await?
+                "INSERT INTO criteria (parent_id, code, title, max_points, step, position, bloc_id, year)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
             }
+        })
+        .bind(parent)
+        .bind(node.code.trim())
+        .bind(node.title.trim())
+        .bind(node.max().hundredths())
+        .bind(node.step.hundredths())
+        .bind(position);
+        let query = match kept_id {
+            Some(id) => query.bind(id),
+            None => query.bind(bloc_id).bind(year),
         };
+        let id: CriterionId = query.fetch_one(&mut *conn).await?;
         ids.insert(path, id);
     }
 

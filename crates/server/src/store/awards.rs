@@ -2,7 +2,9 @@
 //! staff overrides, decisions, publication and the awards version, and their audit trail.
 //! Proposals are not stored: `thidua_domain::award_rules::derive_proposals` derives them.
 
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::query::Query;
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{FromRow, Row, Sqlite, SqliteConnection};
 use thidua_domain::auth::UserId;
 use thidua_domain::award_rules::{Eligibility, Override, Tally, TallyEntry, VoteThreshold};
 use thidua_domain::awards::{AwardType, AwardTypeId, AwardTypeInput, Decision, DecisionEntry};
@@ -64,8 +66,24 @@ pub async fn award_types(conn: &mut SqliteConnection, year: Year) -> sqlx::Resul
     rows.into_iter().map(AwardType::try_from).collect()
 }
 
-fn eligibility_json(input: &AwardTypeInput) -> sqlx::Result<String> {
-    serde_json::to_string(&input.eligibility).map_err(|e| sqlx::Error::Encode(e.into()))
+/// Binds what an award type's input writes, in the order of the columns of `AWARD_TYPE_COLUMNS`
+/// after `id`: one place for the insert and the update.
+fn bind_award_type<'q>(
+    query: Query<'q, Sqlite, SqliteArguments<'q>>,
+    input: &'q AwardTypeInput,
+) -> sqlx::Result<Query<'q, Sqlite, SqliteArguments<'q>>> {
+    let eligibility = serde_json::to_string(&input.eligibility).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    Ok(query
+        .bind(&input.code)
+        .bind(&input.name)
+        .bind(i64::from(input.precedence))
+        .bind(i64::from(input.quota_per_bloc))
+        .bind(i64::from(input.threshold.numerator))
+        .bind(i64::from(input.threshold.denominator))
+        .bind(input.threshold.strict)
+        .bind(input.exclusive)
+        .bind(eligibility)
+        .bind(&input.legal_basis))
 }
 
 /// Adds an award type to `year`; answers its id.
@@ -74,24 +92,12 @@ pub async fn insert_award_type(
     year: Year,
     input: &AwardTypeInput,
 ) -> sqlx::Result<AwardTypeId> {
-    sqlx::query_scalar(
-        "INSERT INTO award_types (year, code, name, precedence, quota_per_bloc, threshold_numerator,
-                                  threshold_denominator, threshold_strict, exclusive, eligibility, legal_basis)
+    let query = sqlx::query(
+        "INSERT INTO award_types (code, name, precedence, quota_per_bloc, threshold_numerator, threshold_denominator,
+                                  threshold_strict, exclusive, eligibility, legal_basis, year)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(year)
-    .bind(&input.code)
-    .bind(&input.name)
-    .bind(i64::from(input.precedence))
-    .bind(i64::from(input.quota_per_bloc))
-    .bind(i64::from(input.threshold.numerator))
-    .bind(i64::from(input.threshold.denominator))
-    .bind(input.threshold.strict)
-    .bind(input.exclusive)
-    .bind(eligibility_json(input)?)
-    .bind(&input.legal_basis)
-    .fetch_one(conn)
-    .await
+    );
+    bind_award_type(query, input)?.bind(year).fetch_one(conn).await?.try_get("id")
 }
 
 /// Replaces everything about an award type of `year` but its id.
@@ -101,25 +107,12 @@ pub async fn update_award_type(
     id: AwardTypeId,
     input: &AwardTypeInput,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    let query = sqlx::query(
         "UPDATE award_types SET code = ?, name = ?, precedence = ?, quota_per_bloc = ?, threshold_numerator = ?,
                 threshold_denominator = ?, threshold_strict = ?, exclusive = ?, eligibility = ?, legal_basis = ?
          WHERE year = ? AND id = ?",
-    )
-    .bind(&input.code)
-    .bind(&input.name)
-    .bind(i64::from(input.precedence))
-    .bind(i64::from(input.quota_per_bloc))
-    .bind(i64::from(input.threshold.numerator))
-    .bind(i64::from(input.threshold.denominator))
-    .bind(input.threshold.strict)
-    .bind(input.exclusive)
-    .bind(eligibility_json(input)?)
-    .bind(&input.legal_basis)
-    .bind(year)
-    .bind(id)
-    .execute(conn)
-    .await?;
+    );
+    bind_award_type(query, input)?.bind(year).bind(id).execute(conn).await?;
     Ok(())
 }
 
@@ -240,14 +233,28 @@ pub async fn delete_override(
     unit_id: UnitId,
     award_type_id: AwardTypeId,
 ) -> sqlx::Result<bool> {
-    let done =
-        sqlx::query("DELETE FROM award_overrides WHERE year = ? AND bloc_id = ? AND unit_id = ? AND award_type_id = ?")
-            .bind(year)
-            .bind(bloc_id)
-            .bind(unit_id)
-            .bind(award_type_id)
-            .execute(conn)
-            .await?;
+    delete_entry(conn, "award_overrides", year, bloc_id, unit_id, award_type_id).await
+}
+
+/// Deletes the row of `table` (overrides or decisions: both are keyed by bloc-year, unit and
+/// award type); `false` when there was none.
+async fn delete_entry(
+    conn: &mut SqliteConnection,
+    table: &'static str,
+    year: Year,
+    bloc_id: BlocId,
+    unit_id: UnitId,
+    award_type_id: AwardTypeId,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(&format!(
+        "DELETE FROM {table} WHERE year = ? AND bloc_id = ? AND unit_id = ? AND award_type_id = ?"
+    ))
+    .bind(year)
+    .bind(bloc_id)
+    .bind(unit_id)
+    .bind(award_type_id)
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -304,15 +311,7 @@ pub async fn delete_decision(
     unit_id: UnitId,
     award_type_id: AwardTypeId,
 ) -> sqlx::Result<bool> {
-    let done =
-        sqlx::query("DELETE FROM award_decisions WHERE year = ? AND bloc_id = ? AND unit_id = ? AND award_type_id = ?")
-            .bind(year)
-            .bind(bloc_id)
-            .bind(unit_id)
-            .bind(award_type_id)
-            .execute(conn)
-            .await?;
-    Ok(done.rows_affected() > 0)
+    delete_entry(conn, "award_decisions", year, bloc_id, unit_id, award_type_id).await
 }
 
 /// Publishes (`Some(time)`) or unpublishes (`None`) the bloc's results; `false` when they
