@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestServer, Who};
+use common::{DemoBloc, TestServer, Who};
 use reqwest::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -13,7 +13,7 @@ use thidua_domain::auth::Me;
 use thidua_domain::awards::AwardType;
 use thidua_domain::error::{ApiErrorBody, FieldError};
 use thidua_domain::history::UnitHistory;
-use thidua_domain::model::{BlocDetail, BlocSummary};
+use thidua_domain::model::BlocDetail;
 use thidua_domain::results::BlocResults;
 use thidua_domain::sheet_edit::{SheetSummary, SheetView};
 use thidua_domain::workflow::{SheetPermissions, SheetState};
@@ -26,32 +26,27 @@ const LAO_DONG: &str = "Sở Lao động - Thương binh và Xã hội";
 const HANH_CHINH: &str = "Trung tâm Hành chính công tỉnh";
 const VAN_HOA_2020: &str = "Sở Văn hóa và Thể thao";
 
-/// Staff, and the demo bloc's id with its 2019 members by name.
+/// Staff, and the demo bloc.
 struct Admin {
     s: TestServer,
     staff: Who,
-    bloc: i64,
-    units: Vec<(String, i64)>,
+    bloc: DemoBloc,
 }
 
 impl Admin {
     async fn start() -> Admin {
         let s = TestServer::start().await;
         let staff = s.login("staff").await;
-        let anon = Who::anonymous();
-        let blocs: Vec<BlocSummary> = s.ok(&anon, Method::GET, "/api/years/2019/blocs", None).await;
-        let bloc = blocs[0].id;
-        let detail: BlocDetail = s.ok(&anon, Method::GET, &format!("/api/years/2019/blocs/{bloc}"), None).await;
-        let units = detail.members.into_iter().map(|u| (u.name, u.id)).collect();
-        Admin { s, staff, bloc, units }
+        let bloc = DemoBloc::load(&s).await;
+        Admin { s, staff, bloc }
     }
 
     fn unit(&self, name: &str) -> i64 {
-        self.units.iter().find(|(n, _)| n == name).map(|&(_, id)| id).unwrap()
+        self.bloc.unit(name)
     }
 
     fn bloc_path(&self, year: i32, rest: &str) -> String {
-        format!("/api/admin/years/{year}/blocs/{}{rest}", self.bloc)
+        format!("/api/admin/years/{year}/blocs/{}{rest}", self.bloc.id)
     }
 
     async fn setup(&self, year: i32) -> BlocSetupView {
@@ -175,7 +170,7 @@ async fn a_new_year_is_a_copy_of_the_last_without_its_scores_votes_or_publicatio
 
     // The same bloc, members in the same order, leader and deputy; no pact.
     let anon = Who::anonymous();
-    let detail = |year: i32| format!("/api/years/{year}/blocs/{}", a.bloc);
+    let detail = |year: i32| format!("/api/years/{year}/blocs/{}", a.bloc.id);
     let d2019: BlocDetail = s.ok(&anon, Method::GET, &detail(2019), None).await;
     let d2020: BlocDetail = s.ok(&anon, Method::GET, &detail(2020), None).await;
     assert_eq!((&d2020.name, &d2020.members), (&d2019.name, &d2019.members));
@@ -258,10 +253,11 @@ async fn a_rename_keeps_the_old_name_in_the_years_before_it() {
     let anon = Who::anonymous();
     let name_in = |members: &[thidua_domain::model::Unit]| members.iter().find(|u| u.id == vh).unwrap().name.clone();
     // The 2018 results, bloc and the 2019 sheets keep the name of their time; 2020 has the new one.
-    let r2018: BlocResults = s.ok(&anon, Method::GET, &format!("/api/years/2018/blocs/{}/results", a.bloc), None).await;
+    let r2018: BlocResults =
+        s.ok(&anon, Method::GET, &format!("/api/years/2018/blocs/{}/results", a.bloc.id), None).await;
     assert_eq!(r2018.ranking.iter().find(|r| r.unit.id == vh).unwrap().unit.name, VAN_HOA);
     for (year, name) in [(2018, VAN_HOA), (2019, VAN_HOA), (2020, VAN_HOA_2020)] {
-        let d: BlocDetail = s.ok(&anon, Method::GET, &format!("/api/years/{year}/blocs/{}", a.bloc), None).await;
+        let d: BlocDetail = s.ok(&anon, Method::GET, &format!("/api/years/{year}/blocs/{}", a.bloc.id), None).await;
         assert_eq!(name_in(&d.members), name, "{year}");
         let sheets: Vec<SheetSummary> = s.ok(&a.staff, Method::GET, &format!("/api/sheets?year={year}"), None).await;
         assert_eq!(sheets.iter().find(|x| x.unit.id == vh).unwrap().unit.name, name, "{year}");
@@ -354,7 +350,8 @@ async fn a_blocs_setup_is_checked_and_keeps_what_sheets_hold() {
     let saved: BlocSetupView = serde_json::from_value(a.put(&path, body.clone(), StatusCode::OK).await).unwrap();
     assert_eq!((saved.version, saved.leader, saved.pact_signed_on.as_deref()), (1, Some(gd), Some("2019-02-20")));
     a.refused(Method::PUT, &path, body, StatusCode::CONFLICT, "stale_version").await;
-    let d: BlocDetail = s.ok(&Who::anonymous(), Method::GET, &format!("/api/years/2019/blocs/{}", a.bloc), None).await;
+    let d: BlocDetail =
+        s.ok(&Who::anonymous(), Method::GET, &format!("/api/years/2019/blocs/{}", a.bloc.id), None).await;
     assert_eq!(d.leader_id, Some(gd));
 
     // Sở Y tế scores one criterion: it cannot leave the bloc any more.
@@ -538,7 +535,7 @@ async fn criteria_go_out_and_come_back_as_csv() {
     assert_eq!(response.headers()[CONTENT_TYPE], "text/csv; charset=utf-8");
     assert_eq!(
         response.headers()[CONTENT_DISPOSITION],
-        format!("attachment; filename=\"thidua-2019-bloc-{}-criteria.csv\"", a.bloc).as_str()
+        format!("attachment; filename=\"thidua-2019-bloc-{}-criteria.csv\"", a.bloc.id).as_str()
     );
     let csv = response.text().await.unwrap();
     assert!(csv.starts_with("\u{feff}level,code,title,max_points,step\n"), "{csv}");
@@ -727,7 +724,7 @@ async fn a_closed_year_is_read_only_to_officers_but_not_to_staff() {
     )
     .await;
     let tally = json!({"tally": {"voters_present": 10, "votes": []}, "version": 0});
-    let tally_path = format!("/api/years/2019/blocs/{}/tally", a.bloc);
+    let tally_path = format!("/api/years/2019/blocs/{}/tally", a.bloc.id);
     s.refused(&leader, Method::PUT, &tally_path, Some(&tally), StatusCode::CONFLICT, "year_closed").await;
 
     // Staff still write.

@@ -6,7 +6,7 @@ mod common;
 use std::io::Cursor;
 
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-use common::{TestServer, Who};
+use common::{DemoBloc, TestServer, Who};
 use reqwest::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, VARY};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -14,7 +14,7 @@ use thidua_domain::award_rules::{flagged, Broken, Eligibility};
 use thidua_domain::awards::AwardType;
 use thidua_domain::error::FieldError;
 use thidua_domain::history::UnitHistory;
-use thidua_domain::model::{BlocDetail, BlocSummary};
+use thidua_domain::model::BlocSummary;
 use thidua_domain::results::BlocResults;
 use thidua_domain::Points;
 
@@ -23,25 +23,21 @@ const GIAO_DUC: &str = "Sở Giáo dục và Đào tạo";
 const VAN_HOA: &str = "Sở Văn hóa, Thể thao và Du lịch";
 const HANH_CHINH: &str = "Trung tâm Hành chính công tỉnh";
 
-/// The demo bloc in 2019 (unpublished, no tally): its id, members and award types.
+/// The demo bloc in 2019 (unpublished, no tally) and the year's award types.
 struct Bloc2019 {
-    id: i64,
-    members: Vec<(String, i64)>,
+    bloc: DemoBloc,
     types: Vec<AwardType>,
 }
 
 impl Bloc2019 {
     async fn load(s: &TestServer) -> Bloc2019 {
-        let anon = Who::anonymous();
-        let blocs: Vec<BlocSummary> = s.ok(&anon, Method::GET, "/api/years/2019/blocs", None).await;
-        let id = blocs[0].id;
-        let detail: BlocDetail = s.ok(&anon, Method::GET, &format!("/api/years/2019/blocs/{id}"), None).await;
-        let types: Vec<AwardType> = s.ok(&anon, Method::GET, "/api/years/2019/award-types", None).await;
-        Bloc2019 { id, members: detail.members.into_iter().map(|u| (u.name, u.id)).collect(), types }
+        let bloc = DemoBloc::load(s).await;
+        let types: Vec<AwardType> = s.ok(&Who::anonymous(), Method::GET, "/api/years/2019/award-types", None).await;
+        Bloc2019 { bloc, types }
     }
 
     fn unit(&self, name: &str) -> i64 {
-        self.members.iter().find(|(n, _)| n == name).map(|&(_, id)| id).unwrap()
+        self.bloc.unit(name)
     }
 
     fn award(&self, code: &str) -> i64 {
@@ -49,7 +45,7 @@ impl Bloc2019 {
     }
 
     fn path(&self, rest: &str) -> String {
-        format!("/api/years/2019/blocs/{}{rest}", self.id)
+        format!("/api/years/2019/blocs/{}{rest}", self.bloc.id)
     }
 }
 
@@ -398,7 +394,7 @@ async fn the_2019_conference_from_tally_to_decision() {
         actions,
         ["put_tally", "put_override", "put_decision", "delete_override", "publish", "put_decision", "delete_decision"]
     );
-    assert!(rows.iter().all(|(_, user, bloc)| user == "staff" && *bloc == Some(b.id)));
+    assert!(rows.iter().all(|(_, user, bloc)| user == "staff" && *bloc == Some(b.bloc.id)));
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tempfile::TempDir;
 use thidua_domain::error::ApiErrorBody;
+use thidua_domain::model::{BlocDetail, BlocSummary};
 use thidua_domain::sheet_edit::{SheetSummary, SheetView};
 use thidua_server::{db, Config, Server};
 
@@ -140,6 +141,27 @@ impl TestServer {
     pub async fn sheet_of(&self, staff: &Who, year: i32, unit: &str) -> i64 {
         let list: Vec<SheetSummary> = self.ok(staff, Method::GET, &format!("/api/sheets?year={year}"), None).await;
         list.iter().find(|s| s.unit.name == unit).map(|s| s.id).unwrap()
+    }
+}
+
+/// The demo's bloc (the one bloc it has) in 2019: its id and its members by name.
+pub struct DemoBloc {
+    pub id: i64,
+    pub members: Vec<(String, i64)>,
+}
+
+impl DemoBloc {
+    pub async fn load(s: &TestServer) -> DemoBloc {
+        let anon = Who::anonymous();
+        let blocs: Vec<BlocSummary> = s.ok(&anon, Method::GET, "/api/years/2019/blocs", None).await;
+        let id = blocs[0].id;
+        let detail: BlocDetail = s.ok(&anon, Method::GET, &format!("/api/years/2019/blocs/{id}"), None).await;
+        DemoBloc { id, members: detail.members.into_iter().map(|u| (u.name, u.id)).collect() }
+    }
+
+    /// A member's id by its 2019 name.
+    pub fn unit(&self, name: &str) -> i64 {
+        self.members.iter().find(|(n, _)| n == name).map(|&(_, id)| id).unwrap()
     }
 }
 
