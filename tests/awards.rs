@@ -154,6 +154,10 @@ async fn tally_publish_decide_print_export_unpublish() {
     assert_accessible(&staff, "the publish confirmation").await;
     staff.click("[data-testid=confirm-publish]").await;
     staff.wait_for_text("[data-testid=publication-state]", "đã được công bố").await;
+    // A reload keeps staff's controls (the session is asked for again meanwhile).
+    staff.client.refresh().await.unwrap();
+    staff.wait_for("[data-testid=unpublish]").await;
+    staff.wait_for("[data-testid=decision-form]").await;
 
     // The signed-out public page shows the ranking, the tally and the two proposals.
     public.goto(&server.url("/2019/blocs/1/results")).await;

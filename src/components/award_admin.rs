@@ -28,7 +28,7 @@ pub struct Awards {
     pub year: Year,
     pub bloc: BlocId,
     /// What the signed-in person may do here; the server decides again on every write.
-    pub can: AwardPermissions,
+    pub can: Memo<AwardPermissions>,
 }
 
 /// What became of the last write of a form.
@@ -259,7 +259,7 @@ pub fn Candidates(awards: Awards) -> impl IntoView {
                         {c.votes} " " {tr(|l| td_string!(l, awards.votes_word))}
                     </p>
                     <CandidateOutcome candidate=c.clone() types />
-                    {awards.can.decide.then(|| view! {
+                    {move || awards.can.get().decide.then(|| view! {
                         <OverrideForm awards unit=c.unit_id award=c.award_type_id proposed=c.proposed overridden=c.override_reason.is_some() />
                     })}
                 </li>
@@ -384,7 +384,7 @@ pub fn Publication(awards: Awards) -> impl IntoView {
             {move || if published() { t_string!(i18n, awards.is_published) } else { t_string!(i18n, awards.is_unpublished) }}
         </p>
         {move || {
-            if !awards.can.decide {
+            if !awards.can.get().decide {
                 Either::Left(Either::Left(()))
             } else if confirming.get() {
                 let lines = flagged_lines();

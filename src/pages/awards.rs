@@ -40,9 +40,12 @@ fn AwardsView(results: BlocResults) -> impl IntoView {
     let bloc_name = results.bloc_name.clone();
     let session = crate::session::use_session();
     let leader = results.leader_unit_id;
-    let can = session.me.with_untracked(|me| {
-        let who = me.as_ref().map(|me| Principal { user_id: me.user_id, role: me.role, unit_id: me.unit_id });
-        award_permissions(who.as_ref(), leader)
+    // Reactive: after a reload the session is still being asked for when the results arrive.
+    let can = Memo::new(move |_| {
+        session.me.with(|me| {
+            let who = me.as_ref().map(|me| Principal { user_id: me.user_id, role: me.role, unit_id: me.unit_id });
+            award_permissions(who.as_ref(), leader)
+        })
     });
     let awards = Awards { results: RwSignal::new(results), year, bloc, can };
     view! {
@@ -55,7 +58,9 @@ fn AwardsView(results: BlocResults) -> impl IntoView {
                 <h2 id="publication-title">{tr(|l| td_string!(l, awards.publication))}</h2>
                 <Publication awards />
                 <p><A href=results_href>{tr(|l| td_string!(l, awards.see_results))}</A></p>
-                {can.decide.then(|| view! { <p><A href=format!("/awards/{year}")>{tr(|l| td_string!(l, rules.title))}</A></p> })}
+                {move || {
+                    can.get().decide.then(|| view! { <p><A href=format!("/awards/{year}")>{tr(|l| td_string!(l, rules.title))}</A></p> })
+                }}
             </section>
             <section aria-labelledby="tally-form-title">
                 <h2 id="tally-form-title">{tr(|l| td_string!(l, awards.tally_title))}</h2>
@@ -66,12 +71,14 @@ fn AwardsView(results: BlocResults) -> impl IntoView {
                 <h2 id="candidates-title">{tr(|l| td_string!(l, awards.candidates))}</h2>
                 <Candidates awards />
             </section>
-            {can.decide.then(|| view! {
-                <section aria-labelledby="decisions-title">
-                    <h2 id="decisions-title">{tr(|l| td_string!(l, awards.decisions))}</h2>
-                    <Decisions awards />
-                </section>
-            })}
+            {move || {
+                can.get().decide.then(|| view! {
+                    <section aria-labelledby="decisions-title">
+                        <h2 id="decisions-title">{tr(|l| td_string!(l, awards.decisions))}</h2>
+                        <Decisions awards />
+                    </section>
+                })
+            }}
         </div>
     }
 }
