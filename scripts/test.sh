@@ -20,7 +20,7 @@ step "domain and server tests (real HTTP, temporary SQLite files)"
 cargo test --offline -p thidua-domain -p thidua-server
 
 step "SPA unit tests (host)"
-cargo test --offline -p thidua --lib
+cargo test --offline -p thidua --lib --features staff
 
 step "component tests (wasm-bindgen-test in headless Chromium)"
 cargo test --offline -p thidua --target wasm32-unknown-unknown --test components

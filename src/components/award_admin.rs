@@ -168,7 +168,7 @@ pub fn TallyForm(awards: Awards) -> impl IntoView {
                     let label = format!("{name} · {award}");
                     let text = cells
                         .with_value(|c| c.iter().find(|(x, y, _)| *x == u && *y == a).map(|(_, _, t)| *t))
-                        .unwrap();
+                        .expect("the cells are every member times every award type");
                     let errs = errors_of(errors, id.clone());
                     view! {
                         <td class="num">
