@@ -109,8 +109,13 @@ async fn staff_set_up_a_new_year_and_an_officer_scores_on_its_form() {
     staff.wait_for_text("[data-testid=max-total]", "khớp với dự kiến").await;
     // Moved up with the keyboard: focus stays on the button.
     staff.wait_for(&format!("#up-{key}")).await.send_keys("\u{E007}").await.unwrap();
-    staff.wait_for_text("[data-testid=max-total]", "105").await;
-    assert_eq!(staff.js("return document.activeElement.id").await, format!("up-{key}"));
+    staff.wait_for(&format!("#up-{key}:focus")).await;
+    let codes = staff
+        .js("return Array.from(document.querySelectorAll('[data-testid=criteria-node] input[id^=code-]')).map(i => i.value)")
+        .await;
+    let codes: Vec<String> = serde_json::from_value(codes).unwrap();
+    let at = |code: &str| codes.iter().position(|c| c == code).unwrap();
+    assert!(at("5.3") < at("5.2"), "5.3 moved above 5.2: {codes:?}");
     staff.click("[data-testid=save-criteria]").await;
     staff.wait_for_text("[data-testid=criteria-editor] [role=status]", "Đã lưu").await;
     checks(&staff, "the bloc set-up", "admin-bloc").await;
