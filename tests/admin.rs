@@ -27,6 +27,12 @@ async fn choose(browser: &Browser, select: &str, text: &str) {
     browser.js(&script).await;
 }
 
+/// The criteria editor's codes, in the tree's order.
+async fn criterion_codes(browser: &Browser) -> Vec<String> {
+    let script = "return Array.from(document.querySelectorAll('[data-testid=criteria-node] input[id^=code-]')).map(i => i.value)";
+    serde_json::from_value(browser.js(script).await).unwrap()
+}
+
 async fn checks(browser: &Browser, what: &str, name: &str) {
     assert_accessible(browser, &format!("{what} at 360 px")).await;
     assert!(!browser.page_overflows().await, "{what} scrolls sideways at 360 px");
@@ -110,15 +116,19 @@ async fn staff_set_up_a_new_year_and_an_officer_scores_on_its_form() {
     // Moved up with the keyboard: focus stays on the button.
     staff.wait_for(&format!("#up-{key}")).await.send_keys("\u{E007}").await.unwrap();
     staff.wait_for(&format!("#up-{key}:focus")).await;
-    let codes = staff
-        .js("return Array.from(document.querySelectorAll('[data-testid=criteria-node] input[id^=code-]')).map(i => i.value)")
-        .await;
-    let codes: Vec<String> = serde_json::from_value(codes).unwrap();
+    let codes = criterion_codes(&staff).await;
     let at = |code: &str| codes.iter().position(|c| c == code).unwrap();
     assert!(at("5.3") < at("5.2"), "5.3 moved above 5.2: {codes:?}");
     staff.click("[data-testid=save-criteria]").await;
     staff.wait_for_text("[data-testid=criteria-editor] [role=status]", "Đã lưu").await;
     checks(&staff, "the bloc set-up", "admin-bloc").await;
+
+    // Another year's criteria of the bloc, copied into the editor (not saved).
+    choose(&staff, "#copy-criteria-from", "2018").await;
+    staff.click("[data-testid=copy-criteria]").await;
+    staff.wait_for_text("[data-testid=max-total]", "Tổng điểm tối đa: 100").await;
+    let copied = criterion_codes(&staff).await;
+    assert!(copied.contains(&"5.2".to_owned()) && !copied.contains(&"5.3".to_owned()), "2018's criteria: {copied:?}");
 
     // Criteria prepared in a spreadsheet: a bad line is named, then a good file replaces the tree.
     let dir = TempDir::new().unwrap();

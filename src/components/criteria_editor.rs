@@ -252,6 +252,22 @@ pub fn CriteriaEditor(year: Year, bloc: BlocId, view: RwSignal<BlocSetupView>) -
         });
     };
 
+    // Copying another year's criteria of this bloc loads them into the editor as new ones;
+    // nothing is saved until staff save.
+    let copy_year = RwSignal::new(String::new());
+    let years = LocalResource::new(admin_api::years);
+    let copy_from = move |_| {
+        let Ok(from) = copy_year.get_untracked().parse::<Year>() else { return };
+        spawn_local(async move {
+            match admin_api::bloc(from, bloc).await {
+                Ok(other) => {
+                    tree.load(&other.criteria.without_ids());
+                    outcome.set(None);
+                }
+                Err(e) => outcome.set(Some(Err(e))),
+            }
+        });
+    };
     let import = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
@@ -297,6 +313,32 @@ pub fn CriteriaEditor(year: Year, bloc: BlocId, view: RwSignal<BlocSetupView>) -
                     {tr(|l| td_string!(l, admin.import_csv))}
                     <input type="file" accept=".csv,text/csv" class="visually-hidden" data-testid="import-csv" on:change=import />
                 </label>
+            </div>
+            <div class="field-row">
+                <div class="field">
+                    <label for="copy-criteria-from">{tr(|l| td_string!(l, admin.copy_criteria_from))}</label>
+                    <select
+                        id="copy-criteria-from"
+                        class="input"
+                        prop:value=move || copy_year.get()
+                        on:change=move |ev| copy_year.set(event_target_value(&ev))
+                    >
+                        <option value="">{tr(|l| td_string!(l, admin.choose_year))}</option>
+                        {move || {
+                            years
+                                .get()
+                                .and_then(Result::ok)
+                                .unwrap_or_default()
+                                .into_iter()
+                                .filter(|y| y.year != year)
+                                .map(|y| view! { <option value=y.year.to_string()>{y.year}</option> })
+                                .collect_view()
+                        }}
+                    </select>
+                </div>
+                <button type="button" class="button button--secondary field-row__button" data-testid="copy-criteria" on:click=copy_from>
+                    {tr(|l| td_string!(l, admin.copy_criteria))}
+                </button>
             </div>
             <ul class="form__error" role="alert" data-testid="import-errors">
                 {move || import_errors.get().into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
