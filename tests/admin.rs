@@ -147,6 +147,11 @@ async fn staff_set_up_a_new_year_and_an_officer_scores_on_its_form() {
     )
     .unwrap();
     staff.wait_for("[data-testid=import-csv]").await.send_keys(good.to_str().unwrap()).await.unwrap();
+    let deadline = std::time::Instant::now() + support::WAIT;
+    while criterion_codes(&staff).await != ["I", "1.1", "1.2", "II"] {
+        assert!(std::time::Instant::now() < deadline, "the imported tree: {:?}", criterion_codes(&staff).await);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     staff.wait_for_text("[data-testid=max-total]", "100").await;
     assert!(staff.texts("[data-testid=import-errors] li").await.is_empty());
     staff.click("[data-testid=save-criteria]").await;
