@@ -240,3 +240,78 @@ async fn staff_set_up_a_new_year_and_an_officer_scores_on_its_form() {
     staff.client.close().await.unwrap();
     officer.client.close().await.unwrap();
 }
+
+/// Types `keys` as a person would, into whatever has the focus (WebDriver's key actions: no
+/// element is addressed, so a focused file input is passed like any other).
+async fn press(browser: &Browser, keys: &str) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let mut actions = KeyActions::new("keyboard".into());
+    for value in keys.chars() {
+        actions = actions.then(KeyAction::Down { value }).then(KeyAction::Up { value });
+    }
+    browser.client.perform_actions(actions).await.expect("key actions");
+}
+
+/// Presses Tab until `test` (a JS expression on `el`, the focused element) holds.
+async fn tab_until(browser: &Browser, test: &str, what: &str) {
+    let tab = String::from(char::from(fantoccini::key::Key::Tab));
+    let script = format!("const el = document.activeElement; return !!({test})");
+    for _ in 0..300 {
+        if browser.js(&script).await == json!(true) {
+            return;
+        }
+        press(browser, &tab).await;
+    }
+    panic!("{what} is not reachable with Tab");
+}
+
+/// The same set-up with the keyboard alone: a new year, a new leader, a criterion added.
+#[tokio::test]
+async fn staff_set_up_a_year_with_the_keyboard_alone() {
+    use fantoccini::key::Key;
+    let (tab, enter, down) =
+        (String::from(char::from(Key::Tab)), String::from(char::from(Key::Enter)), String::from(char::from(Key::Down)));
+    let tmp = TempDir::new().unwrap();
+    let server = Server::start_demo(&tmp);
+    let driver = Driver::start();
+    let staff = driver.browser(360).await;
+
+    staff.goto(&server.url("/sign-in")).await;
+    staff.wait_for("#sign-in-username").await.click().await.unwrap();
+    press(&staff, &format!("staff{tab}{}{enter}", support::PASSWORD)).await;
+    staff.wait_for("[data-testid=sheet-list]").await;
+    tab_until(&staff, "el.dataset.testid === 'admin-link'", "the administration link").await;
+    press(&staff, &enter).await;
+
+    // The new year's form is filled in with the next year, copied from the latest: submit it.
+    staff.wait_for("[data-testid=new-year]").await;
+    tab_until(&staff, "el.closest('[data-testid=new-year]') && el.type === 'submit'", "the new year's button").await;
+    press(&staff, &enter).await;
+    staff.wait_for_text("[data-testid=year-item] h3", "2020").await;
+    tab_until(&staff, "el.getAttribute('href') === '/admin/2020/blocs/1'", "the 2020 bloc's link").await;
+    press(&staff, &enter).await;
+
+    // Another leader: the arrow key moves the select on.
+    staff.wait_for("[data-testid=bloc-setup]").await;
+    tab_until(&staff, "el.id === 'leader'", "the leader").await;
+    let before = staff.js("return document.getElementById('leader').value").await;
+    press(&staff, &down).await;
+    let after = staff.js("return document.getElementById('leader').value").await;
+    assert_ne!(before, after, "the leader changed");
+    tab_until(&staff, "el.dataset.testid === 'save-bloc'", "the bloc's save button").await;
+    press(&staff, &enter).await;
+    staff.wait_for_text("[data-testid=bloc-setup] [role=status]", "Đã lưu").await;
+
+    // A new item in the first section: its fields in turn, then save.
+    tab_until(&staff, "el.dataset.testid === 'add-child'", "adding an item").await;
+    press(&staff, &enter).await;
+    staff.wait_for("[data-testid=criteria-node] input[id^=code-]:focus").await;
+    press(&staff, &format!("1.5{tab}Tiêu chí mới thêm bằng bàn phím{tab}5")).await;
+    staff.wait_for_text("[data-testid=max-total]", "105").await;
+    tab_until(&staff, "el.dataset.testid === 'save-criteria'", "the criteria's save button").await;
+    press(&staff, &enter).await;
+    staff.wait_for_text("[data-testid=criteria-editor] [role=status]", "Đã lưu").await;
+    let codes = criterion_codes(&staff).await;
+    assert_eq!(codes.iter().position(|c| c == "1.5"), Some(5), "after 1.1–1.4: {codes:?}");
+    staff.client.close().await.unwrap();
+}
