@@ -59,6 +59,7 @@ async fn staff_set_up_a_new_year_and_an_officer_scores_on_its_form() {
     staff.wait_for_text("h1", "Administration").await;
     staff.wait_for_text("[data-testid=new-year]", "Copy from year").await;
     assert_accessible(&staff, "the administration page in English").await;
+    maybe_screenshot(&staff, "admin-en-360").await;
     staff.click("[data-testid=lang-switch]").await;
     staff.wait_for_text("h1", "Quản trị").await;
     type_into(&staff, "#new-year", "2019").await;

@@ -148,6 +148,14 @@ async fn tally_publish_decide_print_export_unpublish() {
     staff.client.back().await.unwrap();
     staff.wait_for("[data-testid=candidate] [data-rule=quota]").await;
 
+    staff.click("[data-testid=lang-switch]").await;
+    staff.wait_for_text("h1", "Acclaim vote and awards").await;
+    staff.wait_for_text(".breadcrumbs", "Emulation results").await;
+    assert_accessible(&staff, "the awards page in English").await;
+    maybe_screenshot(&staff, "awards-en-360").await;
+    staff.click("[data-testid=lang-switch]").await;
+    staff.wait_for_text("h1", "Suy tôn và khen thưởng").await;
+
     // Publishing asks first, listing what the rules flag.
     staff.click("[data-testid=publish]").await;
     staff.wait_for_text("[data-testid=flagged-list]", &units[2]).await;

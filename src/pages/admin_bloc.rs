@@ -35,7 +35,7 @@ fn SetupView(data: (BlocSetupView, Vec<UnitAdmin>)) -> impl IntoView {
     let (year, bloc) = (setup.year, setup.bloc_id);
     let name = setup.name.clone();
     let view = RwSignal::new(setup);
-    let crumbs = vec![(t_string!(i18n, admin.title).to_string(), "/admin".to_owned())];
+    let crumbs = Signal::derive(move || vec![(t_string!(i18n, admin.title).to_string(), "/admin".to_owned())]);
     view! {
         <Title text=format!("{name} {year}") />
         <div class="page page--wide">

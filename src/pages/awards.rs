@@ -33,10 +33,16 @@ fn AwardsView(results: BlocResults) -> impl IntoView {
     let i18n = use_i18n();
     let (year, bloc) = (results.year, results.bloc_id);
     let results_href = format!("/{year}/blocs/{bloc}/results");
-    let crumbs = vec![
-        (results.bloc_name.clone(), format!("/{year}/blocs/{bloc}")),
-        (t_string!(i18n, results.title).to_string(), results_href.clone()),
-    ];
+    // The labels follow the language switch.
+    let crumbs = {
+        let (bloc_name, results_href) = (results.bloc_name.clone(), results_href.clone());
+        Signal::derive(move || {
+            vec![
+                (bloc_name.clone(), format!("/{year}/blocs/{bloc}")),
+                (t_string!(i18n, results.title).to_string(), results_href.clone()),
+            ]
+        })
+    };
     let bloc_name = results.bloc_name.clone();
     let session = crate::session::use_session();
     let leader = results.leader_unit_id;
