@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use thidua_domain::admin::{
     criteria_diff, validate_criteria, BlocSetupView, CriteriaDraft, CriteriaUpdate, CriterionDraft,
 };
-use thidua_domain::criteria::{CriteriaTable, Criterion, CriterionId, MAX_DEPTH};
+use thidua_domain::criteria::{CriterionId, MAX_DEPTH};
 use thidua_domain::error::FieldError;
 use thidua_domain::{BlocId, Points, Year};
 
@@ -176,29 +176,6 @@ impl Tree {
     }
 }
 
-/// A table for `criteria_diff`, from the criteria the view was loaded with.
-fn table_of(draft: &CriteriaDraft) -> CriteriaTable {
-    let mut criteria = Vec::new();
-    for (_, _, n) in draft.walk() {
-        if let Some(id) = n.id {
-            let parent_id = draft
-                .walk()
-                .into_iter()
-                .find(|(_, _, p)| p.children.iter().any(|k| k.id == Some(id)))
-                .and_then(|(_, _, p)| p.id);
-            criteria.push(Criterion {
-                id,
-                parent_id,
-                code: n.code.clone(),
-                title: n.title.clone(),
-                max_points: n.max(),
-                step: n.step,
-            });
-        }
-    }
-    CriteriaTable { criteria, bonus_cap: draft.bonus_cap }
-}
-
 #[component]
 pub fn CriteriaEditor(year: Year, bloc: BlocId, view: RwSignal<BlocSetupView>) -> impl IntoView {
     let i18n = use_i18n();
@@ -225,7 +202,7 @@ pub fn CriteriaEditor(year: Year, bloc: BlocId, view: RwSignal<BlocSetupView>) -
         };
         let current = view.get_untracked();
         if !confirmed {
-            let diff = criteria_diff(&table_of(&current.criteria), &draft);
+            let diff = criteria_diff(&current.criteria.existing_table(), &draft);
             let dropped: Vec<String> = diff
                 .drops_scores()
                 .filter(|id| current.scored_criteria.contains(id))

@@ -346,6 +346,31 @@ impl CriteriaDraft {
         CriteriaDraft { sections: table.sections().map(|s| node(table, s)).collect(), bonus_cap: table.bonus_cap }
     }
 
+    /// The criteria that already exist (those with an id), as a table: what `criteria_diff`
+    /// compares a new tree against when only the draft it was loaded from is at hand.
+    pub fn existing_table(&self) -> CriteriaTable {
+        fn go(out: &mut Vec<Criterion>, parent_id: Option<CriterionId>, n: &CriterionDraft) {
+            if let Some(id) = n.id {
+                out.push(Criterion {
+                    id,
+                    parent_id,
+                    code: n.code.clone(),
+                    title: n.title.clone(),
+                    max_points: n.max(),
+                    step: n.step,
+                });
+            }
+            for k in &n.children {
+                go(out, n.id, k);
+            }
+        }
+        let mut criteria = Vec::new();
+        for s in &self.sections {
+            go(&mut criteria, None, s);
+        }
+        CriteriaTable { criteria, bonus_cap: self.bonus_cap }
+    }
+
     /// The highest total without bonus points.
     pub fn max_total(&self) -> Points {
         self.sections.iter().map(CriterionDraft::max).sum()
@@ -786,6 +811,7 @@ mod tests {
         d.sections[0].children[1].max_points = Points::whole(25); // changed
         d.sections.remove(1); // II removed
         d.sections.push(leaf("III", 10)); // new
+        assert_eq!(CriteriaDraft::from_table(&table).existing_table(), table, "a loaded draft gives its table back");
         let diff = criteria_diff(&table, &d);
         assert_eq!(diff.kept, [2]);
         assert_eq!(diff.changed, [3]);
