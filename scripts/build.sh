@@ -5,6 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
+started=$SECONDS
+
+# The server's release build runs beside the SPA's: the wasm build ends in one long
+# single-threaded LTO step (codegen-units = 1), which leaves the other core idle. The two
+# use different profile directories, so cargo does not make one wait for the other.
+server_pid=""
+if [ "${1:-}" != "--spa-only" ]; then
+  cargo build --release --offline -p thidua-server --quiet &
+  server_pid=$!
+fi
 
 # The public app (what readers download), then the staff build with the forms beside it:
 # the same index.html with the `staff` feature, so the two pages cannot drift apart.
@@ -18,5 +28,7 @@ find dist -type f \( -name '*.html' -o -name '*.js' -o -name '*.wasm' -o -name '
   brotli -f -q 11 -o "$f.br" "$f"
   gzip -f -9 -k "$f"
 done
-[ "${1:-}" = "--spa-only" ] && exit 0
-cargo build --release --offline -p thidua-server
+if [ -n "$server_pid" ]; then
+  wait "$server_pid"
+fi
+printf '    (build: %d s)\n' $((SECONDS - started))

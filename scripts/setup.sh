@@ -10,6 +10,13 @@ TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# Each step says how long it took, so the README's set-up times can be measured again.
+timed() {
+  local label=$1 start=$SECONDS
+  shift
+  "$@"
+  printf '    (%s: %d s)\n' "$label" $((SECONDS - start))
+}
 have() { command -v "$1" >/dev/null 2>&1; }
 export PATH="$HOME/.cargo/bin:$PATH"
 
@@ -25,12 +32,19 @@ have curl || packages+=(curl)
 have sqlite3 || packages+=(sqlite3)
 have npm || packages+=(nodejs npm)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || packages+=(fonts-dejavu-core)
-if [ ${#packages[@]} -gt 0 ]; then
-  say "apt-get install ${packages[*]}"
-  sudo=""
+apt_install() {
+  local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+# The Debian packages download and unpack while cargo compiles the tools below: one waits
+# on the network and disk, the other on the cores.
+apt_pid=""
+if [ ${#packages[@]} -gt 0 ]; then
+  say "apt-get install ${packages[*]} (in the background)"
+  timed apt-get apt_install "${packages[@]}" &
+  apt_pid=$!
 fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
@@ -38,23 +52,38 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The tools are built without LTO, at opt-level 1 and with many codegen units: their speed
+# hardly matters (they spend their time waiting for cargo), their build time does. One
+# target directory for both, so the crates they share are compiled once.
+tools_build() {
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 CARGO_PROFILE_RELEASE_DEBUG=false \
+    CARGO_PROFILE_RELEASE_STRIP=true CARGO_PROFILE_RELEASE_INCREMENTAL=false \
+    cargo install --target-dir target/tools "$@"
+}
+
 if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
   say "cargo install trunk $TRUNK_VERSION (about 6 minutes on 2 cores)"
   # 0.22 needs a newer rustc than this toolchain.
-  cargo install trunk --version "$TRUNK_VERSION" --locked
+  timed trunk tools_build trunk --version "$TRUNK_VERSION" --locked
 fi
 
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
   say "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes)"
   # Not --locked: its lockfile names a crate version the registry does not serve.
   CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback \
-    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+    timed wasm-bindgen-cli tools_build wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if [ -n "$apt_pid" ]; then
+  say "waiting for apt-get"
+  wait "$apt_pid"
 fi
 
 if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci (axe-core for the accessibility checks)"
-  npm ci --no-audit --no-fund --loglevel=error
+  timed npm npm ci --no-audit --no-fund --loglevel=error
 fi
 
 say "cargo fetch"
-cargo fetch --locked --quiet
+timed "cargo fetch" cargo fetch --locked --quiet
