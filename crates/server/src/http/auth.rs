@@ -11,7 +11,8 @@ use thidua_domain::error::{push, ApiErrorBody, FieldError, FieldErrors};
 
 use super::error::{internal, Error, Result};
 use super::{AppState, Json};
-use crate::accounts::{self, now, session_lifetime, token_hash, verify_password};
+use crate::accounts::{self, session_lifetime, token_hash, verify_password};
+use crate::clock::now;
 use crate::store::accounts as store;
 
 /// The session cookie's name.

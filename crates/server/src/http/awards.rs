@@ -22,7 +22,7 @@ use thidua_domain::{BlocId, UnitId, Year};
 use super::auth::{CurrentUser, Staff};
 use super::error::{valid, Error, Result};
 use super::{audit_json, begin_write, AppState, Json, Path};
-use crate::accounts::now;
+use crate::clock::now;
 use crate::store::admin;
 use crate::store::awards::{self, AwardAudit};
 use crate::store::{self, BlocYear};
@@ -179,7 +179,7 @@ pub async fn put_tally(
     }
     unpublished(&bloc)?;
     // A closed year is read-only to all but staff.
-    if !user.is_staff() && !admin::year(&mut tx, year).await?.open {
+    if !user.is_staff() && !admin::years::year(&mut tx, year).await?.open {
         return Err(Error::YearClosed(year));
     }
     let members: Vec<UnitId> = store::members(&mut tx, year, bloc_id).await?.into_iter().map(|u| u.id).collect();

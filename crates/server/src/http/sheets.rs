@@ -27,7 +27,7 @@ use utoipa::IntoParams;
 use super::auth::CurrentUser;
 use super::error::{valid, Error, Result};
 use super::{begin_write, AppState, Json, Path, Query};
-use crate::accounts::now;
+use crate::clock::now;
 use crate::store::sheets::{self, Scope, SheetHead};
 use crate::store::{self};
 

@@ -13,7 +13,7 @@ use super::{audit, bloc_target, setup_saved};
 use crate::http::auth::Staff;
 use crate::http::error::{valid, Error, Result};
 use crate::http::{begin_write, AppState, Json, Path};
-use crate::store::admin::{self, NewBlocYear};
+use crate::store::admin::{self, blocs::NewBlocYear};
 use crate::store::{self};
 
 const PUBLISHED: &str = "the results of this bloc are published and its members or leader would change";
@@ -47,16 +47,16 @@ pub async fn create_bloc(
     valid(validate_new_bloc(&input, &in_year))?;
     let name = input.name.trim();
     let same_name = |other: &str| other.trim().to_lowercase() == name.to_lowercase();
-    let earlier = admin::all_blocs(&mut tx).await?.into_iter().find(|(_, n)| same_name(n)).map(|(id, _)| id);
+    let earlier = admin::blocs::all_blocs(&mut tx).await?.into_iter().find(|(_, n)| same_name(n)).map(|(id, _)| id);
     let bloc_id = match earlier {
         Some(id) => id,
-        None => admin::insert_bloc(&mut tx, name).await?,
+        None => admin::blocs::insert_bloc(&mut tx, name).await?,
     };
     let bloc = NewBlocYear { bloc_id, leader: None, deputy: None, bonus_cap: Points::ZERO, sample_data: false };
-    admin::insert_bloc_year(&mut tx, year, &bloc).await?;
+    admin::blocs::insert_bloc_year(&mut tx, year, &bloc).await?;
     let detail = json!({"input": input, "bloc_id": bloc_id, "taken_up_again": earlier.is_some()});
     audit(&mut tx, &user, "create_bloc", bloc_target(year, bloc_id), &detail).await?;
-    let view = admin::setup_view(&mut tx, year, bloc_id).await?;
+    let view = admin::blocs::setup_view(&mut tx, year, bloc_id).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -86,7 +86,7 @@ pub async fn get_bloc(
     Path((year, bloc_id)): Path<(Year, BlocId)>,
 ) -> Result<Json<BlocSetupView>> {
     let mut tx = state.db.begin().await?;
-    Ok(Json(admin::setup_view(&mut tx, year, bloc_id).await?))
+    Ok(Json(admin::blocs::setup_view(&mut tx, year, bloc_id).await?))
 }
 
 /// Replaces the members (in this order), leader, deputy and pact. A unit that joins gets an
@@ -123,7 +123,7 @@ pub async fn put_bloc(
     let bloc = store::bloc_year(&mut tx, year, bloc_id).await?;
     let current: Vec<UnitId> = store::members(&mut tx, year, bloc_id).await?.into_iter().map(|u| u.id).collect();
     // The units that exist on their own that year, and the members the bloc has (who may stay).
-    let units = admin::units(&mut tx).await?;
+    let units = admin::units::units(&mut tx).await?;
     let ends: Vec<UnitEnd> = units.iter().filter_map(|u| u.end).collect();
     let known: Vec<UnitId> = units
         .iter()
@@ -142,16 +142,16 @@ pub async fn put_bloc(
         return Err(Error::Published(PUBLISHED));
     }
     for unit in &leaving {
-        if admin::member_has_record(&mut tx, year, bloc_id, *unit).await? {
+        if admin::blocs::member_has_record(&mut tx, year, bloc_id, *unit).await? {
             return Err(Error::MemberHasScores(*unit));
         }
     }
     let mut deleted_sheets = Vec::new();
     for unit in &leaving {
-        deleted_sheets.extend(admin::remove_member(&mut tx, year, bloc_id, *unit).await?);
+        deleted_sheets.extend(admin::blocs::remove_member(&mut tx, year, bloc_id, *unit).await?);
     }
-    admin::place_members(&mut tx, year, bloc_id, &input.members).await?;
-    admin::update_setup(&mut tx, year, bloc_id, &input).await?;
+    admin::blocs::place_members(&mut tx, year, bloc_id, &input.members).await?;
+    admin::blocs::update_setup(&mut tx, year, bloc_id, &input).await?;
     let detail = json!({"input": input, "left": leaving, "deleted_sheets": deleted_sheets});
     setup_saved(tx, &user, "update_bloc", year, bloc_id, &detail).await
 }

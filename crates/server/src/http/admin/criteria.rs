@@ -61,12 +61,12 @@ pub async fn put_criteria(
     }
     let old = store::criteria_table(&mut tx, year, bloc_id, Points::from_hundredths(bloc.bonus_cap)).await?;
     let diff = criteria_diff(&old, &input.criteria);
-    let scored = admin::scored_criteria(&mut tx, year, bloc_id).await?;
+    let scored = admin::criteria::scored_criteria(&mut tx, year, bloc_id).await?;
     let dropping: Vec<_> = diff.drops_scores().filter(|id| scored.contains(id)).collect();
     if !dropping.is_empty() && !input.confirm_dropping_scores {
         return Err(Error::ScoresWouldBeDropped(dropping));
     }
-    admin::write_criteria(&mut tx, year, bloc_id, &old, &input.criteria, &diff.changed).await?;
+    admin::criteria::write_criteria(&mut tx, year, bloc_id, &old, &input.criteria, &diff.changed).await?;
     let detail = json!({
         "criteria": input.criteria,
         "kept": diff.kept,
@@ -103,7 +103,7 @@ pub async fn criteria_csv(
     Path((year, bloc_id)): Path<(Year, BlocId)>,
 ) -> Result<Response> {
     let mut tx = state.db.begin().await?;
-    let view = admin::setup_view(&mut tx, year, bloc_id).await?;
+    let view = admin::blocs::setup_view(&mut tx, year, bloc_id).await?;
     let body =
         criteria_csv::write(&draft_to_rows(&view.criteria)).map_err(internal("cannot write the criteria as CSV"))?;
     Ok(attachment(body, "text/csv; charset=utf-8", &format!("thidua-{year}-bloc-{bloc_id}-criteria.csv")))

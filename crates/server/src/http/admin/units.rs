@@ -29,7 +29,7 @@ use crate::store::admin;
 )]
 pub async fn list_units(Staff(_): Staff, State(state): State<AppState>) -> Result<Json<Vec<UnitAdmin>>> {
     let mut conn = state.db.acquire().await?;
-    Ok(Json(admin::units(&mut conn).await?))
+    Ok(Json(admin::units::units(&mut conn).await?))
 }
 
 /// A new unit, named from `from_year` on.
@@ -52,9 +52,9 @@ pub async fn create_unit(
     Json(input): Json<NewUnit>,
 ) -> Result<(StatusCode, Json<UnitAdmin>)> {
     let mut tx = begin_write(&state).await?;
-    let names: Vec<String> = admin::units(&mut tx).await?.into_iter().map(|u| u.name).collect();
+    let names: Vec<String> = admin::units::units(&mut tx).await?.into_iter().map(|u| u.name).collect();
     valid(validate_unit_name(&input, &names))?;
-    let id = admin::insert_unit(&mut tx, input.name.trim(), input.from_year).await?;
+    let id = admin::units::insert_unit(&mut tx, input.name.trim(), input.from_year).await?;
     audit(&mut tx, &user, "create_unit", unit_target(id), &input).await?;
     let created = unit(&mut tx, id).await?;
     tx.commit().await?;
@@ -89,7 +89,7 @@ pub async fn rename_unit(
     let units = units_with(&mut tx, id).await?;
     let others: Vec<String> = units.into_iter().filter(|u| u.id != id).map(|u| u.name).collect();
     valid(validate_unit_name(&input, &others))?;
-    admin::put_unit_name(&mut tx, id, input.from_year, input.name.trim()).await?;
+    admin::units::put_unit_name(&mut tx, id, input.from_year, input.name.trim()).await?;
     audit(&mut tx, &user, "rename_unit", unit_target(id), &input).await?;
     let renamed = unit(&mut tx, id).await?;
     tx.commit().await?;
@@ -130,7 +130,7 @@ pub async fn end_unit(
         push(&mut errors, "unit_id", FieldError::Invalid);
     }
     valid(errors)?;
-    admin::put_unit_end(&mut tx, &end).await?;
+    admin::units::put_unit_end(&mut tx, &end).await?;
     audit(&mut tx, &user, "end_unit", unit_target(id), &end).await?;
     let ended = unit(&mut tx, id).await?;
     tx.commit().await?;
@@ -139,12 +139,12 @@ pub async fn end_unit(
 
 /// The unit, or 404 `unit_not_found`.
 async fn unit(conn: &mut SqliteConnection, id: UnitId) -> Result<UnitAdmin> {
-    admin::unit(conn, id).await?.ok_or(Error::UnitNotFound(id))
+    admin::units::unit(conn, id).await?.ok_or(Error::UnitNotFound(id))
 }
 
 /// Every unit, or 404 `unit_not_found` when `id` is not among them.
 async fn units_with(conn: &mut SqliteConnection, id: UnitId) -> Result<Vec<UnitAdmin>> {
-    let units = admin::units(conn).await?;
+    let units = admin::units::units(conn).await?;
     if !units.iter().any(|u| u.id == id) {
         return Err(Error::UnitNotFound(id));
     }

@@ -182,7 +182,7 @@ pub async fn reset_password(
 }
 
 async fn unit_ids(conn: &mut SqliteConnection) -> Result<Vec<UnitId>> {
-    Ok(admin::units(conn).await?.into_iter().map(|u| u.id).collect())
+    Ok(admin::units::units(conn).await?.into_iter().map(|u| u.id).collect())
 }
 
 /// The account, or 404 `user_not_found`.
