@@ -45,7 +45,7 @@ const PUBLISHED_BLOC: &str = "the results of this bloc are published";
 )]
 pub async fn list_award_types(State(state): State<AppState>, Path(year): Path<Year>) -> Result<Json<Vec<AwardType>>> {
     let mut tx = state.db.begin().await?;
-    store::year_tie_break(&mut tx, year).await?;
+    store::ensure_year(&mut tx, year).await?;
     Ok(Json(awards::award_types(&mut tx, year).await?))
 }
 
@@ -73,7 +73,7 @@ pub async fn create_award_type(
     Json(input): Json<AwardTypeInput>,
 ) -> Result<(StatusCode, Json<AwardType>)> {
     let mut tx = begin_write(&state).await?;
-    store::year_tie_break(&mut tx, year).await?;
+    store::ensure_year(&mut tx, year).await?;
     rules_unpublished(&mut tx, year).await?;
     let others = awards::award_types(&mut tx, year).await?;
     valid(validate_award_type(&input, &others))?;
@@ -111,7 +111,7 @@ pub async fn update_award_type(
     Json(input): Json<AwardTypeInput>,
 ) -> Result<Json<AwardType>> {
     let mut tx = begin_write(&state).await?;
-    store::year_tie_break(&mut tx, year).await?;
+    store::ensure_year(&mut tx, year).await?;
     let (this, others): (Vec<AwardType>, Vec<AwardType>) =
         awards::award_types(&mut tx, year).await?.into_iter().partition(|t| t.id == id);
     if this.is_empty() {
