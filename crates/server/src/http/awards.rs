@@ -23,6 +23,7 @@ use super::auth::{CurrentUser, Staff};
 use super::error::{valid, Error, Result};
 use super::{audit_json, begin_write, AppState, Json, Path};
 use crate::clock::now;
+use crate::http::params::{AwardTypePath, BlocPath, CandidatePath, YearPath};
 use crate::store::admin;
 use crate::store::awards::{self, AwardAudit};
 use crate::store::{self, BlocYear};
@@ -36,14 +37,17 @@ const PUBLISHED_BLOC: &str = "the results of this bloc are published";
     get,
     path = "/api/years/{year}/award-types",
     tag = "awards",
-    params(("year" = i32, Path, description = "The emulation year, e.g. 2018")),
+    params(YearPath),
     responses(
         (status = 200, description = "The award types of the year, by precedence", body = [AwardType]),
         (status = 400, description = "`bad_request`: the year is not a number", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`", body = ApiErrorBody),
     )
 )]
-pub async fn list_award_types(State(state): State<AppState>, Path(year): Path<Year>) -> Result<Json<Vec<AwardType>>> {
+pub async fn list_award_types(
+    State(state): State<AppState>,
+    Path(YearPath { year }): Path<YearPath>,
+) -> Result<Json<Vec<AwardType>>> {
     let mut tx = state.db.begin().await?;
     store::ensure_year(&mut tx, year).await?;
     Ok(Json(awards::award_types(&mut tx, year).await?))
@@ -54,7 +58,7 @@ pub async fn list_award_types(State(state): State<AppState>, Path(year): Path<Ye
     post,
     path = "/api/years/{year}/award-types",
     tag = "awards",
-    params(("year" = i32, Path, description = "The emulation year")),
+    params(YearPath),
     request_body = AwardTypeInput,
     security(("session_cookie" = [])),
     responses(
@@ -69,7 +73,7 @@ pub async fn list_award_types(State(state): State<AppState>, Path(year): Path<Ye
 pub async fn create_award_type(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path(year): Path<Year>,
+    Path(YearPath { year }): Path<YearPath>,
     Json(input): Json<AwardTypeInput>,
 ) -> Result<(StatusCode, Json<AwardType>)> {
     let mut tx = begin_write(&state).await?;
@@ -89,10 +93,7 @@ pub async fn create_award_type(
     put,
     path = "/api/years/{year}/award-types/{id}",
     tag = "awards",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("id" = i64, Path, description = "The award type's id"),
-    ),
+    params(AwardTypePath),
     request_body = AwardTypeInput,
     security(("session_cookie" = [])),
     responses(
@@ -107,7 +108,7 @@ pub async fn create_award_type(
 pub async fn update_award_type(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path((year, id)): Path<(Year, AwardTypeId)>,
+    Path(AwardTypePath { year, id }): Path<AwardTypePath>,
     Json(input): Json<AwardTypeInput>,
 ) -> Result<Json<AwardType>> {
     let mut tx = begin_write(&state).await?;
@@ -152,10 +153,7 @@ async fn rules_changed(
     put,
     path = "/api/years/{year}/blocs/{bloc_id}/tally",
     tag = "awards",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     request_body = TallyUpdate,
     security(("session_cookie" = [])),
     responses(
@@ -170,7 +168,7 @@ async fn rules_changed(
 pub async fn put_tally(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
     Json(update): Json<TallyUpdate>,
 ) -> Result<Json<BlocResults>> {
     let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
@@ -199,10 +197,7 @@ pub async fn put_tally(
     put,
     path = "/api/years/{year}/blocs/{bloc_id}/overrides",
     tag = "awards",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     request_body = Override,
     security(("session_cookie" = [])),
     responses(
@@ -217,7 +212,7 @@ pub async fn put_tally(
 pub async fn put_override(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
     Json(o): Json<Override>,
 ) -> Result<Json<BlocResults>> {
     let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
@@ -239,12 +234,7 @@ pub async fn put_override(
     delete,
     path = "/api/years/{year}/blocs/{bloc_id}/overrides/{unit_id}/{award_type_id}",
     tag = "awards",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-        ("unit_id" = i64, Path, description = "The unit's id"),
-        ("award_type_id" = i64, Path, description = "The award type's id"),
-    ),
+    params(CandidatePath),
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "Removed; the results as they are now", body = BlocResults),
@@ -257,7 +247,7 @@ pub async fn put_override(
 pub async fn delete_override(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id, unit_id, award_type_id)): Path<(Year, BlocId, UnitId, AwardTypeId)>,
+    Path(CandidatePath { year, bloc_id, unit_id, award_type_id }): Path<CandidatePath>,
 ) -> Result<Json<BlocResults>> {
     let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
     let overrides = awards::overrides(&mut tx, year, bloc_id).await?;
@@ -276,10 +266,7 @@ pub async fn delete_override(
     post,
     path = "/api/years/{year}/blocs/{bloc_id}/publish",
     tag = "awards",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "Published; the results with `published: true`", body = BlocResults),
@@ -291,7 +278,7 @@ pub async fn delete_override(
 pub async fn publish(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
 ) -> Result<Json<BlocResults>> {
     set_published(state, user, year, bloc_id, true).await
 }
@@ -302,10 +289,7 @@ pub async fn publish(
     post,
     path = "/api/years/{year}/blocs/{bloc_id}/unpublish",
     tag = "awards",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "Unpublished; the results with `published: false`", body = BlocResults),
@@ -317,7 +301,7 @@ pub async fn publish(
 pub async fn unpublish(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
 ) -> Result<Json<BlocResults>> {
     set_published(state, user, year, bloc_id, false).await
 }
@@ -345,12 +329,7 @@ async fn set_published(
     put,
     path = "/api/years/{year}/blocs/{bloc_id}/decisions/{unit_id}/{award_type_id}",
     tag = "awards",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-        ("unit_id" = i64, Path, description = "The unit's id"),
-        ("award_type_id" = i64, Path, description = "The award type's id"),
-    ),
+    params(CandidatePath),
     request_body = Decision,
     security(("session_cookie" = [])),
     responses(
@@ -365,7 +344,7 @@ async fn set_published(
 pub async fn put_decision(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id, unit_id, award_type_id)): Path<(Year, BlocId, UnitId, AwardTypeId)>,
+    Path(CandidatePath { year, bloc_id, unit_id, award_type_id }): Path<CandidatePath>,
     Json(decision): Json<Decision>,
 ) -> Result<Json<BlocResults>> {
     let (mut tx, _) = bloc_for_write(&state, year, bloc_id).await?;
@@ -386,12 +365,7 @@ pub async fn put_decision(
     delete,
     path = "/api/years/{year}/blocs/{bloc_id}/decisions/{unit_id}/{award_type_id}",
     tag = "awards",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-        ("unit_id" = i64, Path, description = "The unit's id"),
-        ("award_type_id" = i64, Path, description = "The award type's id"),
-    ),
+    params(CandidatePath),
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "Removed; the results as they are now", body = BlocResults),
@@ -403,7 +377,7 @@ pub async fn put_decision(
 pub async fn delete_decision(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id, unit_id, award_type_id)): Path<(Year, BlocId, UnitId, AwardTypeId)>,
+    Path(CandidatePath { year, bloc_id, unit_id, award_type_id }): Path<CandidatePath>,
 ) -> Result<Json<BlocResults>> {
     let (mut tx, _) = bloc_for_write(&state, year, bloc_id).await?;
     if !awards::delete_decision(&mut tx, year, bloc_id, unit_id, award_type_id).await? {

@@ -7,6 +7,7 @@ mod awards;
 mod blocs;
 pub mod error;
 mod exports;
+mod params;
 mod sheets;
 mod spa;
 mod units;

@@ -7,11 +7,12 @@ use serde_json::json;
 use thidua_domain::admin::blocs::{validate_bloc_setup, validate_new_bloc, BlocSetupInput, BlocSetupView, NewBloc};
 use thidua_domain::admin::units::{name_in, successor, UnitEnd};
 use thidua_domain::error::ApiErrorBody;
-use thidua_domain::{BlocId, Points, UnitId, Year};
+use thidua_domain::{Points, UnitId};
 
 use super::{audit, bloc_target, setup_saved};
 use crate::http::auth::Staff;
 use crate::http::error::{valid, Error, Result};
+use crate::http::params::{BlocPath, YearPath};
 use crate::http::{begin_write, AppState, Json, Path};
 use crate::store::admin::{self, blocs::NewBlocYear};
 use crate::store::{self};
@@ -25,7 +26,7 @@ const PUBLISHED: &str = "the results of this bloc are published and its members 
     post,
     path = "/api/admin/years/{year}/blocs",
     tag = "admin",
-    params(("year" = i32, Path, description = "The emulation year")),
+    params(YearPath),
     request_body = NewBloc,
     security(("session_cookie" = [])),
     responses(
@@ -39,7 +40,7 @@ const PUBLISHED: &str = "the results of this bloc are published and its members 
 pub async fn create_bloc(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path(year): Path<Year>,
+    Path(YearPath { year }): Path<YearPath>,
     Json(input): Json<NewBloc>,
 ) -> Result<(StatusCode, Json<BlocSetupView>)> {
     let mut tx = begin_write(&state).await?;
@@ -68,10 +69,7 @@ pub async fn create_bloc(
     get,
     path = "/api/admin/years/{year}/blocs/{bloc_id}",
     tag = "admin",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "The set-up", body = BlocSetupView),
@@ -83,7 +81,7 @@ pub async fn create_bloc(
 pub async fn get_bloc(
     Staff(_): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
 ) -> Result<Json<BlocSetupView>> {
     let mut tx = state.db.begin().await?;
     Ok(Json(admin::blocs::setup_view(&mut tx, year, bloc_id).await?))
@@ -98,10 +96,7 @@ pub async fn get_bloc(
     put,
     path = "/api/admin/years/{year}/blocs/{bloc_id}",
     tag = "admin",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     request_body = BlocSetupInput,
     security(("session_cookie" = [])),
     responses(
@@ -116,7 +111,7 @@ pub async fn get_bloc(
 pub async fn put_bloc(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
     Json(input): Json<BlocSetupInput>,
 ) -> Result<Json<BlocSetupView>> {
     let mut tx = begin_write(&state).await?;

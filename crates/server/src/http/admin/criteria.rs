@@ -11,13 +11,14 @@ use serde_json::json;
 use thidua_domain::admin::blocs::BlocSetupView;
 use thidua_domain::admin::criteria::{criteria_diff, draft_to_rows, validate_criteria, CriteriaDraft, CriteriaUpdate};
 use thidua_domain::error::{ApiErrorBody, FieldError};
-use thidua_domain::{BlocId, Points, Year};
+use thidua_domain::Points;
 
 use super::{invalid, setup_saved};
 use crate::criteria_csv;
 use crate::http::auth::Staff;
 use crate::http::awards::unpublished;
 use crate::http::error::{internal, valid, Error, Result};
+use crate::http::params::BlocPath;
 use crate::http::{attachment, begin_write, AppState, Json, Path};
 use crate::store::{self, admin};
 
@@ -31,10 +32,7 @@ use crate::store::{self, admin};
     put,
     path = "/api/admin/years/{year}/blocs/{bloc_id}/criteria",
     tag = "admin",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     request_body = CriteriaUpdate,
     security(("session_cookie" = [])),
     responses(
@@ -49,7 +47,7 @@ use crate::store::{self, admin};
 pub async fn put_criteria(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
     Json(input): Json<CriteriaUpdate>,
 ) -> Result<Json<BlocSetupView>> {
     let mut tx = begin_write(&state).await?;
@@ -85,10 +83,7 @@ pub async fn put_criteria(
     get,
     path = "/api/admin/years/{year}/blocs/{bloc_id}/criteria.csv",
     tag = "admin",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "`Content-Disposition: attachment; filename=\"thidua-{year}-bloc-{bloc_id}-criteria.csv\"`", content_type = "text/csv", body = String),
@@ -100,7 +95,7 @@ pub async fn put_criteria(
 pub async fn criteria_csv(
     Staff(_): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
 ) -> Result<Response> {
     let mut tx = state.db.begin().await?;
     let view = admin::blocs::setup_view(&mut tx, year, bloc_id).await?;
@@ -118,10 +113,7 @@ pub async fn criteria_csv(
     post,
     path = "/api/admin/years/{year}/blocs/{bloc_id}/criteria/import",
     tag = "admin",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     request_body(content = String, content_type = "text/csv", description = "UTF-8; `text/plain` and `application/vnd.ms-excel` are read alike"),
     security(("session_cookie" = [])),
     responses(
@@ -137,7 +129,7 @@ pub async fn criteria_csv(
 pub async fn import_criteria(
     Staff(_): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
     CsvBody(text): CsvBody,
 ) -> Result<Json<CriteriaDraft>> {
     let mut conn = state.db.acquire().await?;

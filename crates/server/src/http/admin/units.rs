@@ -11,6 +11,7 @@ use thidua_domain::UnitId;
 use super::{audit, unit_target};
 use crate::http::auth::Staff;
 use crate::http::error::{valid, Error, Result};
+use crate::http::params::UnitPath;
 use crate::http::{begin_write, AppState, Json, Path};
 use crate::store::admin;
 
@@ -68,7 +69,7 @@ pub async fn create_unit(
     post,
     path = "/api/admin/units/{id}/names",
     tag = "admin",
-    params(("id" = i64, Path, description = "The unit's id")),
+    params(UnitPath),
     request_body = NewUnit,
     security(("session_cookie" = [])),
     responses(
@@ -82,7 +83,7 @@ pub async fn create_unit(
 pub async fn rename_unit(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path(id): Path<UnitId>,
+    Path(UnitPath { id }): Path<UnitPath>,
     Json(input): Json<NewUnit>,
 ) -> Result<Json<UnitAdmin>> {
     let mut tx = begin_write(&state).await?;
@@ -103,7 +104,7 @@ pub async fn rename_unit(
     post,
     path = "/api/admin/units/{id}/end",
     tag = "admin",
-    params(("id" = i64, Path, description = "The unit's id")),
+    params(UnitPath),
     request_body = UnitEnd,
     security(("session_cookie" = [])),
     responses(
@@ -117,7 +118,7 @@ pub async fn rename_unit(
 pub async fn end_unit(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path(id): Path<UnitId>,
+    Path(UnitPath { id }): Path<UnitPath>,
     Json(end): Json<UnitEnd>,
 ) -> Result<Json<UnitAdmin>> {
     let mut tx = begin_write(&state).await?;

@@ -16,6 +16,7 @@ use super::{audit, invalid, user_target};
 use crate::accounts::hash_password;
 use crate::http::auth::Staff;
 use crate::http::error::{internal, valid, Error, Result};
+use crate::http::params::UserPath;
 use crate::http::{begin_write, AppState, Json, Path};
 use crate::store::accounts::{self as store, CreateUserError};
 use crate::store::admin;
@@ -99,7 +100,7 @@ pub async fn create_user(
     put,
     path = "/api/admin/users/{id}",
     tag = "admin",
-    params(("id" = i64, Path, description = "The user's id")),
+    params(UserPath),
     request_body = UserUpdate,
     security(("session_cookie" = [])),
     responses(
@@ -114,7 +115,7 @@ pub async fn create_user(
 pub async fn update_user(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path(id): Path<UserId>,
+    Path(UserPath { id }): Path<UserPath>,
     Json(input): Json<UserUpdate>,
 ) -> Result<Json<UserAdmin>> {
     let mut tx = begin_write(&state).await?;
@@ -148,7 +149,7 @@ pub async fn update_user(
     put,
     path = "/api/admin/users/{id}/password",
     tag = "admin",
-    params(("id" = i64, Path, description = "The user's id")),
+    params(UserPath),
     request_body = PasswordReset,
     security(("session_cookie" = [])),
     responses(
@@ -162,7 +163,7 @@ pub async fn update_user(
 pub async fn reset_password(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path(id): Path<UserId>,
+    Path(UserPath { id }): Path<UserPath>,
     Json(input): Json<PasswordReset>,
 ) -> Result<StatusCode> {
     {

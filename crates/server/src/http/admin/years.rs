@@ -15,6 +15,7 @@ use thidua_domain::{BlocId, Year};
 use super::{audit, year_target};
 use crate::http::auth::Staff;
 use crate::http::error::{valid, Result};
+use crate::http::params::YearPath;
 use crate::http::{begin_write, AppState, Json, Path};
 use crate::store::admin::{self, blocs::NewBlocYear};
 use crate::store::awards;
@@ -123,7 +124,7 @@ async fn copy_year(conn: &mut SqliteConnection, from: Year, year: Year) -> Resul
     put,
     path = "/api/admin/years/{year}",
     tag = "admin",
-    params(("year" = i32, Path, description = "The emulation year")),
+    params(YearPath),
     request_body = YearUpdate,
     security(("session_cookie" = [])),
     responses(
@@ -137,7 +138,7 @@ async fn copy_year(conn: &mut SqliteConnection, from: Year, year: Year) -> Resul
 pub async fn update_year(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path(year): Path<Year>,
+    Path(YearPath { year }): Path<YearPath>,
     Json(input): Json<YearUpdate>,
 ) -> Result<Json<YearAdmin>> {
     let mut tx = begin_write(&state).await?;
