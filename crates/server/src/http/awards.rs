@@ -21,9 +21,10 @@ use thidua_domain::{BlocId, UnitId, Year};
 
 use super::auth::{CurrentUser, Staff};
 use super::error::{valid, Error, Result};
-use super::{audit_json, begin_write, AppState, Json, Path};
 use crate::clock::now;
+use crate::http::extract::{audit_json, Json, Path};
 use crate::http::params::{AwardTypePath, BlocPath, CandidatePath, YearPath};
+use crate::http::state::{begin_write, AppState};
 use crate::store::admin;
 use crate::store::awards::{self, AwardAudit};
 use crate::store::{self, BlocYear};

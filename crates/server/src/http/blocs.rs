@@ -13,8 +13,9 @@ use thidua_domain::{BlocId, Year};
 
 use super::auth::CurrentUser;
 use super::error::{Error, Result};
-use super::{AppState, Path};
+use crate::http::extract::Path;
 use crate::http::params::{BlocPath, YearPath};
+use crate::http::state::AppState;
 use crate::store;
 
 /// The blocs of a year with their member count and leader.

@@ -11,9 +11,10 @@ use utoipa::IntoParams;
 use super::auth::CurrentUser;
 use super::blocs::{gated, visible_results};
 use super::error::{internal, Result};
-use super::{attachment, AppState, Path, Query};
 use crate::export::{self, Lang};
+use crate::http::extract::{attachment, Path, Query};
 use crate::http::params::BlocPath;
+use crate::http::state::AppState;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

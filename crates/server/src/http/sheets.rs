@@ -26,9 +26,10 @@ use utoipa::IntoParams;
 
 use super::auth::CurrentUser;
 use super::error::{valid, Error, Result};
-use super::{begin_write, AppState, Json, Path, Query};
 use crate::clock::now;
+use crate::http::extract::{Json, Path, Query};
 use crate::http::params::SheetPath;
+use crate::http::state::{begin_write, AppState};
 use crate::store::sheets::{self, Scope, SheetHead};
 use crate::store::{self};
 

@@ -5,8 +5,9 @@ use thidua_domain::error::ApiErrorBody;
 use thidua_domain::history::{unit_history, UnitHistory};
 
 use super::error::{Error, Result};
-use super::{AppState, Json, Path};
+use crate::http::extract::{Json, Path};
 use crate::http::params::UnitHistoryPath;
+use crate::http::state::AppState;
 use crate::store::{self, awards};
 
 /// The unit's rank and total in every published bloc-year it was a member of, oldest first,

@@ -12,8 +12,9 @@ use thidua_domain::{Points, UnitId};
 use super::{audit, bloc_target, setup_saved};
 use crate::http::auth::Staff;
 use crate::http::error::{valid, Error, Result};
+use crate::http::extract::{Json, Path};
 use crate::http::params::{BlocPath, YearPath};
-use crate::http::{begin_write, AppState, Json, Path};
+use crate::http::state::{begin_write, AppState};
 use crate::store::admin::{self, blocs::NewBlocYear};
 use crate::store::{self};
 

@@ -18,8 +18,9 @@ use crate::criteria_csv;
 use crate::http::auth::Staff;
 use crate::http::awards::unpublished;
 use crate::http::error::{internal, valid, Error, Result};
+use crate::http::extract::{attachment, Json, Path};
 use crate::http::params::BlocPath;
-use crate::http::{attachment, begin_write, AppState, Json, Path};
+use crate::http::state::{begin_write, AppState};
 use crate::store::{self, admin};
 
 /// Saves the bloc-year's criteria tree and bonus cap. Nodes with the `id` they were loaded

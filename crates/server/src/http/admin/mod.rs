@@ -24,8 +24,8 @@ use thidua_domain::{BlocId, UnitId, Year};
 
 use super::auth::CurrentUser;
 use super::error::{Error, Result};
-use super::{audit_json, Json};
 use crate::clock::now;
+use crate::http::extract::{audit_json, Json};
 use crate::store::admin::{self, audit::AdminAudit};
 
 /// Writes the audit row of an administrative write.

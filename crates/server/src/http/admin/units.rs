@@ -11,8 +11,9 @@ use thidua_domain::UnitId;
 use super::{audit, unit_target};
 use crate::http::auth::Staff;
 use crate::http::error::{valid, Error, Result};
+use crate::http::extract::{Json, Path};
 use crate::http::params::UnitPath;
-use crate::http::{begin_write, AppState, Json, Path};
+use crate::http::state::{begin_write, AppState};
 use crate::store::admin;
 
 /// Every unit, by id: its latest name, every name with the year it took effect (oldest

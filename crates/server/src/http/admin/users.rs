@@ -16,8 +16,9 @@ use super::{audit, invalid, user_target};
 use crate::accounts::hash_password;
 use crate::http::auth::Staff;
 use crate::http::error::{internal, valid, Error, Result};
+use crate::http::extract::{Json, Path};
 use crate::http::params::UserPath;
-use crate::http::{begin_write, AppState, Json, Path};
+use crate::http::state::{begin_write, AppState};
 use crate::store::accounts::{self as store, CreateUserError};
 use crate::store::admin;
 

@@ -15,8 +15,9 @@ use thidua_domain::{BlocId, Year};
 use super::{audit, year_target};
 use crate::http::auth::Staff;
 use crate::http::error::{valid, Result};
+use crate::http::extract::{Json, Path};
 use crate::http::params::YearPath;
-use crate::http::{begin_write, AppState, Json, Path};
+use crate::http::state::{begin_write, AppState};
 use crate::store::admin::{self, blocs::NewBlocYear};
 use crate::store::awards;
 
