@@ -9,13 +9,14 @@ use serde::{Deserialize, Serialize};
 use thidua_domain::auth::UserId;
 use thidua_domain::criteria::{CriteriaTable, CriterionId};
 use thidua_domain::error::{push, FieldError, FieldErrors};
-use thidua_domain::points::PointsParseError;
 use thidua_domain::sheet::{Adjustment, CriterionScore, ScoreSheet};
 use thidua_domain::sheet_edit::{
     score_field, validate_self, validate_verification, SelfAssessmentInput, SelfScoreInput, SheetId, SheetView,
     VerificationInput, VerifiedScoreInput,
 };
 use thidua_domain::Points;
+
+use crate::input::{parse_score, points_input};
 
 /// Which half of the sheet a form edits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,28 +49,6 @@ pub struct SheetDraft {
     pub deductions: Vec<AdjustmentDraft>,
     /// True while the server has not yet accepted these edits.
     pub dirty: bool,
-}
-
-/// Points as a person would type them: `9,5` where the decimal mark is a comma (Vietnamese),
-/// `9.5` otherwise. Either parses.
-pub fn points_input(p: Points, decimal_comma: bool) -> String {
-    let text = p.to_string();
-    if decimal_comma {
-        text.replace('.', ",")
-    } else {
-        text
-    }
-}
-
-/// "" is "not scored"; anything else must be a number (a comma or a dot for decimals).
-pub fn parse_score(text: &str) -> Result<Option<Points>, FieldError> {
-    if text.trim().is_empty() {
-        return Ok(None);
-    }
-    text.parse::<Points>().map(Some).map_err(|e| match e {
-        PointsParseError::TooPrecise => FieldError::TooPrecise,
-        PointsParseError::NotANumber | PointsParseError::OutOfRange => FieldError::NotANumber,
-    })
 }
 
 fn links(text: &str) -> Vec<String> {
@@ -343,13 +322,5 @@ mod tests {
         let applied = d.applied_to(&base, Side::Verification);
         assert_eq!(applied.scores[0].self_score, Some(Points::whole(9)));
         assert_eq!(applied.scores[0].verified_score, Some(Points::whole(8)));
-    }
-
-    #[test]
-    fn parse_score_keeps_not_scored_apart_from_zero() {
-        assert_eq!(parse_score("  "), Ok(None));
-        assert_eq!(parse_score("0"), Ok(Some(Points::ZERO)));
-        assert_eq!(parse_score("1,255"), Err(FieldError::TooPrecise));
-        assert_eq!(parse_score("mười"), Err(FieldError::NotANumber));
     }
 }

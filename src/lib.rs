@@ -9,10 +9,13 @@ pub mod api;
 pub mod components;
 pub mod config;
 pub mod draft;
+pub mod focus;
 pub mod format;
+pub mod input;
 pub mod pages;
 pub mod prefs;
 pub mod session;
+pub mod text;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
@@ -24,6 +27,7 @@ use leptos_router::path;
 use crate::components::layout::{Footer, Header};
 use crate::i18n::*;
 use crate::pages::{BlocPage, HomePage, NotFound, ResultsPage, UnitPage};
+use crate::text::tr;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -107,12 +111,4 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/awards/:year/:bloc") view=AwardsPage />
         </Routes>
     }
-}
-
-/// A translated text that follows the language switch. Every use is the same closure type,
-/// so the renderer for it is compiled once instead of once per string (this keeps the
-/// download small); use `t!` only where a text interpolates values.
-pub fn tr(text: fn(i18n::Locale) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
-    let i18n = i18n::use_i18n();
-    move || text(i18n.get_locale())
 }

@@ -2,33 +2,16 @@
 
 use leptos::prelude::*;
 use thidua_domain::workflow::SheetState;
-use thidua_domain::Points;
 
 use crate::components::editor::Editor;
-use crate::components::save_status::field_label;
+use crate::components::labels::{field_label, state_name, value_text};
 use crate::format;
 use crate::i18n::*;
-use crate::tr;
+use crate::text::tr;
 
-fn state_name(i18n: leptos_i18n::I18nContext<Locale>, text: &str) -> String {
-    match SheetState::parse(text) {
-        Some(SheetState::Draft) => t_string!(i18n, sheet.state_draft).to_string(),
-        Some(SheetState::Submitted) => t_string!(i18n, sheet.state_submitted).to_string(),
-        Some(SheetState::Returned) => t_string!(i18n, sheet.state_returned).to_string(),
-        Some(SheetState::Approved) => t_string!(i18n, sheet.state_approved).to_string(),
-        None => text.to_owned(),
-    }
-}
-
-/// Scores in the reader's locale (9,5 in Vietnamese); other values as they were stored.
-pub fn value_text(field: &str, value: Option<&str>, locale: Locale) -> String {
-    match value {
-        None => "—".to_owned(),
-        Some(v) if field.ends_with("_score") => {
-            v.parse::<Points>().map(|p| format::points(p, locale)).unwrap_or_else(|_| v.to_owned())
-        }
-        Some(v) => v.to_owned(),
-    }
+/// A state as the audit stores it, in words (unknown ones as they are).
+fn state_text(i18n: leptos_i18n::I18nContext<Locale>, text: &str) -> String {
+    SheetState::parse(text).map_or_else(|| text.to_owned(), |s| state_name(i18n, s))
 }
 
 #[component]
@@ -44,14 +27,14 @@ pub fn AuditTrail(editor: Editor) -> impl IntoView {
                     let what = match &e.field {
                         Some(field) => format!(
                             "{}: {} → {}",
-                            field_label(editor, field, i18n),
+                            editor.table.with_value(|t| field_label(t, field, i18n)),
                             value_text(field, e.old.as_deref(), locale),
                             value_text(field, e.new.as_deref(), locale)
                         ),
                         None => format!(
                             "{} → {}",
-                            state_name(i18n, e.old.as_deref().unwrap_or_default()),
-                            state_name(i18n, e.new.as_deref().unwrap_or_default())
+                            state_text(i18n, e.old.as_deref().unwrap_or_default()),
+                            state_text(i18n, e.new.as_deref().unwrap_or_default())
                         ),
                     };
                     view! {

@@ -16,10 +16,11 @@ use thidua_domain::{BlocId, UnitId, Year};
 use crate::api::{self, awards as awards_api, ApiError, ApiResult};
 use crate::components::field_error::FieldMessage;
 use crate::components::form::{errors_of, SaveOutcome, TextField};
-use crate::components::sheet_actions::focus_after_render;
 use crate::components::tally::{broken_text, CandidateOutcome};
+use crate::focus::{focus, focus_after_render};
 use crate::i18n::*;
-use crate::tr;
+use crate::input::parse_count;
+use crate::text::tr;
 
 /// The page's copy of the results and where they belong.
 #[derive(Clone, Copy)]
@@ -57,18 +58,6 @@ impl Awards {
             }
         });
     }
-}
-
-/// A count typed by staff: empty is "none", otherwise a whole number.
-fn parse_count(text: &str) -> Result<Option<u32>, FieldError> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    if t.starts_with('-') {
-        return Err(FieldError::Negative);
-    }
-    t.parse::<u32>().map(Some).map_err(|_| FieldError::NotANumber)
 }
 
 /// Voters present and the votes of every member for every award type, as on the ballots.
@@ -141,13 +130,7 @@ pub fn TallyForm(awards: Awards) -> impl IntoView {
         let first = found.keys().next().cloned();
         errors.set(found);
         if let Some(first) = first {
-            let id = if first == "voters" { "voters".to_owned() } else { first };
-            if let Some(el) = document().get_element_by_id(&id) {
-                use wasm_bindgen::JsCast;
-                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                    let _ = el.focus();
-                }
-            }
+            focus(&first);
             return;
         }
         let version = awards.results.with_untracked(|r| r.version);

@@ -13,9 +13,9 @@ use thidua_domain::Year;
 use crate::api::{awards as awards_api, ApiError};
 use crate::components::field_error::FieldMessage;
 use crate::components::form::{errors_of, SaveOutcome, TextField};
-use crate::draft::{parse_score, points_input};
 use crate::i18n::*;
-use crate::tr;
+use crate::input::{decimal_comma, parse_count, parse_score, points_input};
+use crate::text::tr;
 
 /// The text fields of one award type's form, as typed.
 #[derive(Clone, Copy)]
@@ -70,17 +70,13 @@ impl Fields {
     fn read(&self, others: &[AwardType]) -> Result<AwardTypeInput, FieldErrors> {
         let mut errors = FieldErrors::new();
         let mut whole = |key: &str, text: String, required: bool| -> Option<u32> {
-            let t = text.trim();
-            if t.is_empty() {
-                if required {
+            match parse_count(&text) {
+                Ok(None) if required => {
                     errors.insert(key.into(), vec![FieldError::Required]);
+                    None
                 }
-                return None;
-            }
-            match t.parse::<u32>() {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    let e = if t.starts_with('-') { FieldError::Negative } else { FieldError::NotANumber };
+                Ok(n) => n,
+                Err(e) => {
                     errors.insert(key.into(), vec![e]);
                     None
                 }
@@ -150,7 +146,7 @@ pub fn AwardTypeForm(
     /// The year's award types as last loaded: names and codes must differ from the others'.
     types: RwSignal<Vec<AwardType>>,
 ) -> impl IntoView {
-    let comma = crate::components::editor::decimal_comma();
+    let comma = decimal_comma();
     let fields = Fields::new(existing.as_ref(), comma);
     let id = existing.as_ref().map(|t| t.id);
     let prefix = match id {

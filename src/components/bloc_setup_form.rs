@@ -12,7 +12,7 @@ use crate::api::ApiError;
 use crate::components::field_error::FieldMessage;
 use crate::components::form::{errors_of, SaveOutcome, TextField};
 use crate::i18n::*;
-use crate::tr;
+use crate::text::tr;
 
 /// `Some(id)` from a `<select>`'s value; "" is none.
 fn parse_id(text: &str) -> Option<UnitId> {

@@ -18,14 +18,13 @@ use thidua_domain::{BlocId, Points, Year};
 
 use crate::api::admin::{self as admin_api, ImportError};
 use crate::api::ApiError;
-use crate::components::editor::decimal_comma;
 use crate::components::field_error::{message, FieldMessage};
 use crate::components::form::{SaveOutcome, TextField};
-use crate::components::sheet_actions::focus_after_render;
-use crate::draft::{parse_score, points_input};
+use crate::focus::focus_after_render;
 use crate::format;
 use crate::i18n::*;
-use crate::tr;
+use crate::input::{decimal_comma, parse_score, points_input};
+use crate::text::tr;
 
 /// A stable key for each node while it is edited, so moving one keeps its fields.
 fn next_key() -> u64 {
@@ -352,7 +351,7 @@ pub fn CriteriaEditor(year: Year, bloc: BlocId, view: RwSignal<BlocSetupView>) -
                 on:click=move |_| {
                     let node = Node::empty(thidua_domain::admin::DEFAULT_STEP, comma);
                     tree.sections.update(|s| s.push(node));
-                    focus_after_render_owned(format!("code-{}", node.key));
+                    focus_after_render(format!("code-{}", node.key));
                 }
             >
                 {tr(|l| td_string!(l, admin.add_section))}
@@ -384,15 +383,6 @@ pub fn CriteriaEditor(year: Year, bloc: BlocId, view: RwSignal<BlocSetupView>) -
     }
 }
 
-fn focus_after_render_owned(id: String) {
-    request_animation_frame(move || {
-        use wasm_bindgen::JsCast;
-        if let Some(el) = document().get_element_by_id(&id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = el.focus();
-        }
-    });
-}
-
 /// The nodes of one level, each with its fields and buttons, then its children.
 #[component]
 fn NodeList(nodes: RwSignal<Vec<Node>>, depth: usize, tree: Tree) -> impl IntoView {
@@ -421,7 +411,7 @@ fn NodeItem(node: Node, nodes: RwSignal<Vec<Node>>, depth: usize, tree: Tree) ->
                 n.swap(i as usize, j as usize);
             }
         });
-        focus_after_render_owned(format!("{button}-{key}"));
+        focus_after_render(format!("{button}-{key}"));
     };
     let field = move |name: &'static str, label: fn(Locale) -> &'static str, value: RwSignal<String>, numeric: bool| {
         let field = match name {
@@ -478,7 +468,7 @@ fn NodeItem(node: Node, nodes: RwSignal<Vec<Node>>, depth: usize, tree: Tree) ->
                         on:click=move |_| {
                             let child = Node::empty(step_default(), tree.comma);
                             node.children.update(|c| c.push(child));
-                            focus_after_render_owned(format!("code-{}", child.key));
+                            focus_after_render(format!("code-{}", child.key));
                         }
                     >
                         {tr(|l| td_string!(l, admin.add_child))}
@@ -509,7 +499,7 @@ fn NodeItem(node: Node, nodes: RwSignal<Vec<Node>>, depth: usize, tree: Tree) ->
                                 class="link-button"
                                 on:click=move |_| {
                                     confirming.set(true);
-                                    focus_after_render_owned(format!("delete-yes-{key}"));
+                                    focus_after_render(format!("delete-yes-{key}"));
                                 }
                             >
                                 {tr(|l| td_string!(l, admin.delete))}

@@ -15,6 +15,7 @@ use thidua_domain::sheet_edit::{changes, Change, SheetView};
 
 use crate::api::{self, ApiError};
 use crate::draft::{self, AdjustmentDraft, RowDraft, SheetDraft, Side};
+use crate::input::decimal_comma;
 
 /// What the person is told about their input, always visible.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,11 +98,6 @@ pub struct Editor {
     in_flight: StoredValue<bool>,
     next_key: StoredValue<u64>,
     retry: StoredValue<u32>,
-}
-
-/// Vietnamese writes 9,5; the inputs show numbers the way the reader types them.
-pub fn decimal_comma() -> bool {
-    crate::i18n::use_i18n().get_locale_untracked() == crate::i18n::Locale::vi
 }
 
 const SAVE_AFTER: Duration = Duration::from_millis(600);

@@ -8,7 +8,7 @@ use thidua_domain::error::{FieldError, FieldErrors};
 use crate::api::ApiError;
 use crate::components::field_error::FieldMessage;
 use crate::i18n::*;
-use crate::tr;
+use crate::text::tr;
 
 /// The errors of one field, as a form's error map changes.
 pub fn errors_of(errors: RwSignal<FieldErrors>, key: impl Into<String>) -> Signal<Vec<FieldError>> {

@@ -5,7 +5,7 @@ use leptos_router::components::A;
 
 use crate::i18n::*;
 use crate::prefs;
-use crate::tr;
+use crate::text::tr;
 
 #[component]
 pub fn Header() -> impl IntoView {

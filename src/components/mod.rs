@@ -11,6 +11,8 @@ pub mod awards;
 pub mod bloc_setup_form;
 pub mod breadcrumbs;
 #[cfg(feature = "staff")]
+pub mod conflict_panel;
+#[cfg(feature = "staff")]
 pub mod criteria_editor;
 #[cfg(feature = "staff")]
 pub mod editor;
@@ -18,6 +20,8 @@ pub mod editor;
 pub mod field_error;
 #[cfg(feature = "staff")]
 pub mod form;
+#[cfg(feature = "staff")]
+pub mod labels;
 pub mod layout;
 pub mod ranking_table;
 pub mod sample_notice;
@@ -30,4 +34,6 @@ pub mod sheet_form;
 #[cfg(feature = "staff")]
 pub mod sign_in_form;
 pub mod status;
+#[cfg(feature = "staff")]
+pub mod status_badge;
 pub mod tally;

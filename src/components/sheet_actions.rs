@@ -8,12 +8,14 @@ use thidua_domain::error::FieldError;
 use thidua_domain::sheet_edit::{unscored, TransitionInput};
 
 use crate::api::{self, ApiError, Transition};
-use crate::components::editor::{decimal_comma, Editor, SaveStatus};
+use crate::components::editor::{Editor, SaveStatus};
 use crate::components::field_error::FieldMessage;
-use crate::components::save_status::field_label;
-use crate::draft::{points_input, Side};
+use crate::components::labels::field_label;
+use crate::draft::Side;
+use crate::focus::focus_after_render;
 use crate::i18n::*;
-use crate::tr;
+use crate::input::{decimal_comma, points_input};
+use crate::text::tr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Outcome {
@@ -39,17 +41,6 @@ fn run(editor: Editor, which: Transition, comment: String, busy: RwSignal<bool>,
             Err(_) => outcome.set(Some(Outcome::Failed)),
         }
         busy.set(false);
-    });
-}
-
-/// Moves keyboard focus to the element that replaced the one just used, once it is on the
-/// page, so a keyboard or screen-reader user is not dropped back at the top.
-pub(crate) fn focus_after_render(id: &'static str) {
-    request_animation_frame(move || {
-        use wasm_bindgen::JsCast;
-        if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = el.focus();
-        }
     });
 }
 
@@ -173,7 +164,8 @@ pub fn ReviewSheet(editor: Editor) -> impl IntoView {
         }
         let sheet = editor.view.with(|v| v.sheet.clone());
         let ids = editor.table.with_value(|t| unscored(t, &sheet, |s| s.verified_score));
-        ids.into_iter().map(|id| field_label(editor, &format!("scores.{id}.verified_score"), i18n)).collect::<Vec<_>>()
+        let label = |id| editor.table.with_value(|t| field_label(t, &format!("scores.{id}.verified_score"), i18n));
+        ids.into_iter().map(label).collect::<Vec<_>>()
     };
     let busy = RwSignal::new(false);
     let outcome = RwSignal::new(None);

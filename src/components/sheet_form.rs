@@ -12,10 +12,11 @@ use thidua_domain::Points;
 
 use crate::components::editor::{AdjustmentState, Editor};
 use crate::components::field_error::FieldMessage;
-use crate::draft::{parse_score, Side};
+use crate::draft::Side;
 use crate::format;
 use crate::i18n::*;
-use crate::tr;
+use crate::input::parse_score;
+use crate::text::tr;
 
 /// The problems of one typed score against its criterion.
 fn score_errors(criterion: &Criterion, text: &str) -> Vec<FieldError> {

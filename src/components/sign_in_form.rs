@@ -8,7 +8,7 @@ use thidua_domain::auth::Me;
 use crate::api::{self, ApiError};
 use crate::i18n::*;
 use crate::session::use_session;
-use crate::tr;
+use crate::text::tr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Problem {

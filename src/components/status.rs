@@ -9,7 +9,7 @@ use leptos_router::components::A;
 use crate::api::{ApiError, ApiResult};
 use crate::i18n::*;
 use crate::session::sign_in_href;
-use crate::tr;
+use crate::text::tr;
 
 /// Renders `children` with the resource's data once it has loaded.
 #[component]

@@ -10,7 +10,7 @@ use crate::api::{self, admin as admin_api, ApiError};
 use crate::components::form::{errors_of, SaveOutcome, TextField};
 use crate::components::status::Loaded;
 use crate::i18n::*;
-use crate::tr;
+use crate::text::tr;
 
 /// Staff administration: the years (new, copied from an earlier one; open or closed for
 /// scoring), each year's blocs, units and accounts.

@@ -9,7 +9,8 @@ use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::criteria_editor::CriteriaEditor;
 use crate::components::status::Loaded;
 use crate::i18n::*;
-use crate::pages::{bloc_params, NotFound};
+use crate::pages::not_found::NotFound;
+use crate::pages::params::bloc_params;
 
 /// Staff: one bloc in one year — members, leader, deputy, pact, and the criteria.
 #[component]

@@ -11,7 +11,7 @@ use crate::components::field_error::FieldMessage;
 use crate::components::form::{errors_of, SaveOutcome, TextField};
 use crate::components::status::Loaded;
 use crate::i18n::*;
-use crate::tr;
+use crate::text::tr;
 
 /// Staff: the units — a new one, a rename from a year on (earlier years keep the old name),
 /// a merge into another unit or a retirement from a year on.

@@ -15,7 +15,7 @@ use crate::components::field_error::FieldMessage;
 use crate::components::form::{errors_of, SaveOutcome, TextField};
 use crate::components::status::Loaded;
 use crate::i18n::*;
-use crate::tr;
+use crate::text::tr;
 
 /// Staff: the accounts — create one, bind it to a unit and a role, disable it, set a new
 /// password.

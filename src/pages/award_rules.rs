@@ -10,8 +10,8 @@ use crate::components::award_rules_form::AwardTypeForm;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::status::Loaded;
 use crate::i18n::*;
-use crate::pages::NotFound;
-use crate::tr;
+use crate::pages::not_found::NotFound;
+use crate::text::tr;
 
 /// Staff: the award types of a year and their rules, one form each, and a form for a new one.
 #[component]

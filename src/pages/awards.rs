@@ -11,8 +11,9 @@ use crate::components::award_admin::{Awards, Candidates, Decisions, Publication,
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::status::Loaded;
 use crate::i18n::*;
-use crate::pages::{bloc_params, NotFound};
-use crate::tr;
+use crate::pages::not_found::NotFound;
+use crate::pages::params::bloc_params;
+use crate::text::tr;
 
 /// Staff: a bloc's acclaim vote, the proposals the rules derive from it, publication and
 /// the award decisions.

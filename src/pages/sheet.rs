@@ -8,15 +8,16 @@ use crate::api;
 use crate::components::audit_trail::AuditTrail;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::editor::Editor;
-use crate::components::save_status::{resume_when_online, SaveBar, SaveProblems, StatusBadge};
+use crate::components::save_status::{resume_when_online, SaveBar, SaveProblems};
 use crate::components::sheet_actions::{ReviewSheet, SubmitSheet};
 use crate::components::sheet_form::SheetForm;
 use crate::components::status::{Loaded, Loading};
+use crate::components::status_badge::StatusBadge;
 use crate::draft::Side;
 use crate::i18n::*;
-use crate::pages::NotFound;
+use crate::pages::not_found::NotFound;
 use crate::session::use_session;
-use crate::tr;
+use crate::text::tr;
 
 /// One score sheet: the unit's self-assessment form, the verifier's form, or a read-only
 /// view, whichever the signed-in person may use now.

@@ -5,10 +5,10 @@ use leptos_router::components::A;
 use thidua_domain::sheet_edit::SheetSummary;
 
 use crate::api;
-use crate::components::save_status::StatusBadge;
 use crate::components::status::Loaded;
+use crate::components::status_badge::StatusBadge;
 use crate::i18n::*;
-use crate::tr;
+use crate::text::tr;
 
 /// The sheets the signed-in person may open: their unit's, and for a bloc leader or staff
 /// the ones they verify.

@@ -5,7 +5,7 @@ use leptos_router::NavigateOptions;
 
 use crate::components::sign_in_form::SignInForm;
 use crate::i18n::*;
-use crate::tr;
+use crate::text::tr;
 
 /// Only paths of this app: `?next=https://elsewhere` must not send people away.
 fn safe_next(next: Option<String>) -> String {
