@@ -15,14 +15,14 @@ use thidua_domain::criteria::{CriterionId, MAX_DEPTH};
 use thidua_domain::error::FieldError;
 use thidua_domain::{BlocId, Points, Year};
 
-use crate::api::admin::{self as admin_api, ImportError};
 use crate::api::ApiError;
-use crate::components::field_error::{message, FieldMessage};
-use crate::components::form::{SaveOutcome, TextField};
-use crate::focus::focus_after_render;
 use crate::format;
 use crate::i18n::*;
-use crate::input::{decimal_comma, parse_score, points_input};
+use crate::staff::api::admin::{self as admin_api, ImportError};
+use crate::staff::components::field_error::{message, FieldMessage};
+use crate::staff::components::form::{SaveOutcome, TextField};
+use crate::staff::focus::focus_after_render;
+use crate::staff::input::{decimal_comma, parse_score, points_input};
 use crate::text::tr;
 
 /// A stable key for each node while it is edited, so moving one keeps its fields.

@@ -16,7 +16,7 @@ use thidua_domain::sheet_edit::{
 };
 use thidua_domain::Points;
 
-use crate::input::{parse_score, points_input};
+use crate::staff::input::{parse_score, points_input};
 
 /// Which half of the sheet a form edits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::components::editor::Editor;
-use crate::components::labels::{field_label, value_text};
 use crate::i18n::*;
+use crate::staff::components::editor::Editor;
+use crate::staff::components::labels::{field_label, value_text};
 use crate::text::tr;
 
 /// The fields where the person's input and a newer version differ, and the two ways out.

@@ -13,9 +13,10 @@ use thidua_domain::criteria::{CriteriaTable, CriterionId};
 use thidua_domain::sheet::{sheet_totals, ScoreKind, SheetTotals};
 use thidua_domain::sheet_edit::{changes, Change, SheetView};
 
-use crate::api::{self, ApiError};
-use crate::draft::{self, AdjustmentDraft, RowDraft, SheetDraft, Side};
-use crate::input::decimal_comma;
+use crate::api::ApiError;
+use crate::staff::api;
+use crate::staff::draft::{self, AdjustmentDraft, RowDraft, SheetDraft, Side};
+use crate::staff::input::decimal_comma;
 
 /// What the person is told about their input, always visible.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -328,7 +329,7 @@ impl Editor {
                 self.status.set(SaveStatus::Offline);
                 self.retry_later();
             }
-            Err(ApiError::Server { .. } | ApiError::Decode) => {
+            Err(ApiError::Server { .. } | ApiError::Decode | ApiError::Encode) => {
                 self.status.set(SaveStatus::ServerError);
                 self.retry_later();
             }

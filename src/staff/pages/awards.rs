@@ -7,12 +7,12 @@ use thidua_domain::results::BlocResults;
 use thidua_domain::tally::award_permissions;
 
 use crate::api;
-use crate::components::award_admin::{Awards, Candidates, Decisions, Publication, TallyForm};
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::status::Loaded;
 use crate::i18n::*;
 use crate::pages::not_found::NotFound;
 use crate::pages::params::bloc_params;
+use crate::staff::components::award_admin::{Awards, Candidates, Decisions, Publication, TallyForm};
 use crate::text::tr;
 
 /// Staff: a bloc's acclaim vote, the proposals the rules derive from it, publication and
@@ -45,7 +45,7 @@ fn AwardsView(results: BlocResults) -> impl IntoView {
         })
     };
     let bloc_name = results.bloc_name.clone();
-    let session = crate::session::use_session();
+    let session = crate::staff::session::use_session();
     let leader = results.leader_unit_id;
     // Reactive: after a reload the session is still being asked for when the results arrive.
     let can = Memo::new(move |_| {

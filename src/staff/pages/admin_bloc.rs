@@ -4,14 +4,15 @@ use leptos_meta::Title;
 use thidua_domain::admin::blocs::BlocSetupView;
 use thidua_domain::admin::units::UnitAdmin;
 
-use crate::api::{admin as admin_api, ApiResult};
-use crate::components::bloc_setup_form::BlocSetupForm;
+use crate::api::ApiResult;
 use crate::components::breadcrumbs::Breadcrumbs;
-use crate::components::criteria_editor::CriteriaEditor;
 use crate::components::status::Loaded;
 use crate::i18n::*;
 use crate::pages::not_found::NotFound;
 use crate::pages::params::bloc_params;
+use crate::staff::api::admin as admin_api;
+use crate::staff::components::bloc_setup_form::BlocSetupForm;
+use crate::staff::components::criteria_editor::CriteriaEditor;
 
 /// Staff: one bloc in one year — members, leader, deputy, pact, and the criteria.
 #[component]

@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 use thidua_domain::workflow::SheetState;
 
-use crate::components::editor::Editor;
-use crate::components::labels::{field_label, state_name, value_text};
 use crate::format;
 use crate::i18n::*;
+use crate::staff::components::editor::Editor;
+use crate::staff::components::labels::{field_label, state_name, value_text};
 use crate::text::tr;
 
 /// A state as the audit stores it, in words (unknown ones as they are).

@@ -3,8 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
-use crate::components::sign_in_form::SignInForm;
 use crate::i18n::*;
+use crate::staff::components::sign_in_form::SignInForm;
 use crate::text::tr;
 
 /// Only paths of this app: `?next=https://elsewhere` must not send people away.

@@ -5,12 +5,12 @@ use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use thidua_domain::sheet::SheetTotals;
 
-use crate::components::conflict_panel::ConflictPanel;
-use crate::components::editor::{Editor, SaveStatus};
-use crate::components::sign_in_form::SignInForm;
 use crate::format;
 use crate::i18n::*;
-use crate::session::use_session;
+use crate::staff::components::conflict_panel::ConflictPanel;
+use crate::staff::components::editor::{Editor, SaveStatus};
+use crate::staff::components::sign_in_form::SignInForm;
+use crate::staff::session::use_session;
 use crate::text::tr;
 
 /// The sticky bar: total, progress and the saving state.

@@ -7,14 +7,15 @@ use leptos::task::spawn_local;
 use thidua_domain::error::FieldError;
 use thidua_domain::sheet_edit::{unscored, TransitionInput};
 
-use crate::api::{self, ApiError, Transition};
-use crate::components::editor::{Editor, SaveStatus};
-use crate::components::field_error::FieldMessage;
-use crate::components::labels::field_label;
-use crate::draft::Side;
-use crate::focus::focus_after_render;
+use crate::api::ApiError;
 use crate::i18n::*;
-use crate::input::{decimal_comma, points_input};
+use crate::staff::api::{self, Transition};
+use crate::staff::components::editor::{Editor, SaveStatus};
+use crate::staff::components::field_error::FieldMessage;
+use crate::staff::components::labels::field_label;
+use crate::staff::draft::Side;
+use crate::staff::focus::focus_after_render;
+use crate::staff::input::{decimal_comma, points_input};
 use crate::text::tr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,10 +4,10 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use thidua_domain::sheet_edit::SheetSummary;
 
-use crate::api;
 use crate::components::status::Loaded;
-use crate::components::status_badge::StatusBadge;
 use crate::i18n::*;
+use crate::staff::api;
+use crate::staff::components::status_badge::StatusBadge;
 use crate::text::tr;
 
 /// The sheets the signed-in person may open: their unit's, and for a bloc leader or staff
@@ -74,7 +74,7 @@ fn bloc_years(sheets: &[SheetSummary]) -> Vec<(i32, i64, String)> {
 /// vote, proposals, publication and decisions.
 #[component]
 fn AwardsLinks(blocs: Vec<(i32, i64, String)>) -> impl IntoView {
-    let session = crate::session::use_session();
+    let session = crate::staff::session::use_session();
     use thidua_domain::auth::Role;
     let staff = move || {
         session.me.with(|me| me.as_ref().is_some_and(|me| matches!(me.role, Role::Staff | Role::LeaderOfficer)))

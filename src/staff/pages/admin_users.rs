@@ -9,12 +9,13 @@ use thidua_domain::auth::Role;
 use thidua_domain::error::FieldErrors;
 use thidua_domain::UnitId;
 
-use crate::api::{admin as admin_api, ApiError, ApiResult};
+use crate::api::{ApiError, ApiResult};
 use crate::components::breadcrumbs::Breadcrumbs;
-use crate::components::field_error::FieldMessage;
-use crate::components::form::{errors_of, SaveOutcome, TextField};
 use crate::components::status::Loaded;
 use crate::i18n::*;
+use crate::staff::api::admin as admin_api;
+use crate::staff::components::field_error::FieldMessage;
+use crate::staff::components::form::{errors_of, SaveOutcome, TextField};
 use crate::text::tr;
 
 /// Staff: the accounts — create one, bind it to a unit and a role, disable it, set a new

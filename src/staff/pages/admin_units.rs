@@ -5,12 +5,13 @@ use thidua_domain::admin::units::{validate_unit_end, validate_unit_name, NewUnit
 use thidua_domain::error::FieldErrors;
 use thidua_domain::{UnitId, Year};
 
-use crate::api::{admin as admin_api, ApiError};
+use crate::api::ApiError;
 use crate::components::breadcrumbs::Breadcrumbs;
-use crate::components::field_error::FieldMessage;
-use crate::components::form::{errors_of, SaveOutcome, TextField};
 use crate::components::status::Loaded;
 use crate::i18n::*;
+use crate::staff::api::admin as admin_api;
+use crate::staff::components::field_error::FieldMessage;
+use crate::staff::components::form::{errors_of, SaveOutcome, TextField};
 use crate::text::tr;
 
 /// Staff: the units — a new one, a rename from a year on (earlier years keep the old name),

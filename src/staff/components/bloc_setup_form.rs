@@ -8,11 +8,11 @@ use thidua_domain::admin::units::{name_in, UnitAdmin};
 use thidua_domain::error::FieldErrors;
 use thidua_domain::{BlocId, UnitId, Year};
 
-use crate::api::admin as admin_api;
 use crate::api::ApiError;
-use crate::components::field_error::FieldMessage;
-use crate::components::form::{errors_of, SaveOutcome, TextField};
 use crate::i18n::*;
+use crate::staff::api::admin as admin_api;
+use crate::staff::components::field_error::FieldMessage;
+use crate::staff::components::form::{errors_of, SaveOutcome, TextField};
 use crate::text::tr;
 
 /// `Some(id)` from a `<select>`'s value; "" is none.

@@ -10,11 +10,12 @@ use thidua_domain::award_types::{Eligibility, VoteThreshold};
 use thidua_domain::error::{FieldError, FieldErrors};
 use thidua_domain::Year;
 
-use crate::api::{awards as awards_api, ApiError};
-use crate::components::field_error::FieldMessage;
-use crate::components::form::{errors_of, SaveOutcome, TextField};
+use crate::api::ApiError;
 use crate::i18n::*;
-use crate::input::{decimal_comma, parse_count, parse_score, points_input};
+use crate::staff::api::awards as awards_api;
+use crate::staff::components::field_error::FieldMessage;
+use crate::staff::components::form::{errors_of, SaveOutcome, TextField};
+use crate::staff::input::{decimal_comma, parse_count, parse_score, points_input};
 use crate::text::tr;
 
 /// The text fields of one award type's form, as typed.

@@ -4,19 +4,19 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use thidua_domain::sheet_edit::SheetView;
 
-use crate::api;
-use crate::components::audit_trail::AuditTrail;
 use crate::components::breadcrumbs::Breadcrumbs;
-use crate::components::editor::Editor;
-use crate::components::save_status::{resume_when_online, SaveBar, SaveProblems};
-use crate::components::sheet_actions::{ReviewSheet, SubmitSheet};
-use crate::components::sheet_form::SheetForm;
 use crate::components::status::{Loaded, Loading};
-use crate::components::status_badge::StatusBadge;
-use crate::draft::Side;
 use crate::i18n::*;
 use crate::pages::not_found::NotFound;
-use crate::session::use_session;
+use crate::staff::api;
+use crate::staff::components::audit_trail::AuditTrail;
+use crate::staff::components::editor::Editor;
+use crate::staff::components::save_status::{resume_when_online, SaveBar, SaveProblems};
+use crate::staff::components::sheet_actions::{ReviewSheet, SubmitSheet};
+use crate::staff::components::sheet_form::SheetForm;
+use crate::staff::components::status_badge::StatusBadge;
+use crate::staff::draft::Side;
+use crate::staff::session::use_session;
 use crate::text::tr;
 
 /// One score sheet: the unit's self-assessment form, the verifier's form, or a read-only

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use thidua_domain::error::{FieldError, FieldErrors};
 
 use crate::api::ApiError;
-use crate::components::field_error::FieldMessage;
 use crate::i18n::*;
+use crate::staff::components::field_error::FieldMessage;
 use crate::text::tr;
 
 /// The errors of one field, as a form's error map changes.
@@ -75,6 +75,7 @@ pub fn SaveOutcome(outcome: RwSignal<Option<Result<(), ApiError>>>, #[prop(optio
                     ApiError::Forbidden => t_string!(i18n, errors.forbidden),
                     ApiError::Invalid => t_string!(i18n, awards.err_invalid),
                     ApiError::Network => t_string!(i18n, errors.network),
+                    ApiError::Encode => t_string!(i18n, errors.encode),
                     _ => t_string!(i18n, awards.err_failed),
                 };
                 Either::Right(view! { <p class="form__error" role="alert">{text.to_string()}</p> })

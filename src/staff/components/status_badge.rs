@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use thidua_domain::workflow::SheetState;
 
-use crate::components::labels::state_name;
 use crate::i18n::*;
+use crate::staff::components::labels::state_name;
 
 /// The sheet's state, as a label.
 #[component]

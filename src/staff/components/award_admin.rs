@@ -14,13 +14,14 @@ use thidua_domain::tally::{
 };
 use thidua_domain::{BlocId, UnitId, Year};
 
-use crate::api::{self, awards as awards_api, ApiError, ApiResult};
-use crate::components::field_error::FieldMessage;
-use crate::components::form::{errors_of, SaveOutcome, TextField};
+use crate::api::{self, ApiError, ApiResult};
 use crate::components::tally::{broken_text, CandidateOutcome};
-use crate::focus::{focus, focus_after_render};
 use crate::i18n::*;
-use crate::input::parse_count;
+use crate::staff::api::awards as awards_api;
+use crate::staff::components::field_error::FieldMessage;
+use crate::staff::components::form::{errors_of, SaveOutcome, TextField};
+use crate::staff::focus::{focus, focus_after_render};
+use crate::staff::input::parse_count;
 use crate::text::tr;
 
 /// The page's copy of the results and where they belong.

@@ -10,12 +10,12 @@ use thidua_domain::error::FieldError;
 use thidua_domain::sheet::{validate_score, SheetTotals};
 use thidua_domain::Points;
 
-use crate::components::editor::{AdjustmentState, Editor};
-use crate::components::field_error::FieldMessage;
-use crate::draft::Side;
 use crate::format;
 use crate::i18n::*;
-use crate::input::parse_score;
+use crate::staff::components::editor::{AdjustmentState, Editor};
+use crate::staff::components::field_error::FieldMessage;
+use crate::staff::draft::Side;
+use crate::staff::input::parse_score;
 use crate::text::tr;
 
 /// The problems of one typed score against its criterion.

@@ -5,12 +5,12 @@ use leptos_router::hooks::use_params_map;
 use thidua_domain::award_types::AwardType;
 use thidua_domain::Year;
 
-use crate::api::awards as awards_api;
-use crate::components::award_rules_form::AwardTypeForm;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::status::Loaded;
 use crate::i18n::*;
 use crate::pages::not_found::NotFound;
+use crate::staff::api::awards as awards_api;
+use crate::staff::components::award_rules_form::AwardTypeForm;
 use crate::text::tr;
 
 /// Staff: the award types of a year and their rules, one form each, and a form for a new one.

@@ -7,10 +7,11 @@ use thidua_domain::admin::years::{validate_new_year, NewYear, YearAdmin, YearUpd
 use thidua_domain::error::{FieldError, FieldErrors};
 use thidua_domain::Year;
 
-use crate::api::{self, admin as admin_api, ApiError};
-use crate::components::form::{errors_of, SaveOutcome, TextField};
+use crate::api::{self, ApiError};
 use crate::components::status::Loaded;
 use crate::i18n::*;
+use crate::staff::api::admin as admin_api;
+use crate::staff::components::form::{errors_of, SaveOutcome, TextField};
 use crate::text::tr;
 
 /// Staff administration: the years (new, copied from an earlier one; open or closed for

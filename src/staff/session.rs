@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thidua_domain::auth::Me;
 
-use crate::api::{self, ApiError};
+use crate::api::ApiError;
+use crate::staff::api;
 
 const SIGNED_IN_KEY: &str = "thidua.signed_in";
 
@@ -54,11 +55,4 @@ pub fn provide_session() -> Session {
 
 pub fn use_session() -> Session {
     expect_context::<Session>()
-}
-
-/// The sign-in page, coming back to where the reader is now.
-pub fn sign_in_href() -> String {
-    let here = window().location();
-    let path = here.pathname().unwrap_or_default() + &here.search().unwrap_or_default();
-    format!("/sign-in?next={}", js_sys::encode_uri_component(&path))
 }

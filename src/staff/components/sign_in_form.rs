@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thidua_domain::auth::Me;
 
-use crate::api::{self, ApiError};
+use crate::api::ApiError;
 use crate::i18n::*;
-use crate::session::use_session;
+use crate::staff::api;
+use crate::staff::session::use_session;
 use crate::text::tr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
