@@ -17,7 +17,8 @@ use thidua_domain::{BlocId, UnitId, Year};
 use crate::config::api_base;
 
 /// What can go wrong when asking the API; each variant has a message in the user's
-/// language (`components::status::ErrorPanel`, `components::save_status`).
+/// language (`components::status::ErrorPanel`; in forms `staff::components::form::SaveOutcome`,
+/// and for the score sheets `staff::components::save_status`).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
     /// The server could not be reached (offline, down, too slow, or the request was cut off).

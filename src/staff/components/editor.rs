@@ -219,6 +219,15 @@ impl Editor {
         })
     }
 
+    /// An input's handler: what is typed goes into `target`, then as every edit does.
+    pub fn on_input(&self, target: RwSignal<String>) -> impl Fn(leptos::ev::Event) + Copy + 'static {
+        let editor = *self;
+        move |ev| {
+            target.set(event_target_value(&ev));
+            editor.changed();
+        }
+    }
+
     /// Called on every edit: keep it on the device now, send it soon.
     pub fn changed(&self) {
         self.edits.update_value(|n| *n += 1);

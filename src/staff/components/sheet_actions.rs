@@ -222,22 +222,10 @@ pub fn ReviewSheet(editor: Editor) -> impl IntoView {
                         <FieldMessage id="return-comment-error".to_owned() errors=comment_errors.into() />
                     </div>
                     <div class="actions">
-                        <button
-                            type="button"
-                            class="button button--secondary"
-                            data-testid="return"
-                            disabled=move || busy.get()
-                            on:click=send_back
-                        >
+                        <button type="button" class="button button--secondary" data-testid="return" disabled=move || busy.get() on:click=send_back>
                             {tr(|l| td_string!(l, sheet.return_sheet))}
                         </button>
-                        <button
-                            type="button"
-                            class="button button--primary"
-                            data-testid="approve"
-                            disabled=move || busy.get()
-                            on:click=approve
-                        >
+                        <button type="button" class="button button--primary" data-testid="approve" disabled=move || busy.get() on:click=approve>
                             {tr(|l| td_string!(l, sheet.approve))}
                         </button>
                     </div>

@@ -94,12 +94,6 @@ fn CriterionBlock(editor: Editor, criterion: Criterion) -> impl IntoView {
         let (max, step) = (format::points(max, locale), format::points(step, locale));
         t_string!(i18n, sheet.max_step, max, step).to_string()
     };
-    let on_input = move |target: RwSignal<String>| {
-        move |ev| {
-            target.set(event_target_value(&ev));
-            editor.changed();
-        }
-    };
     let self_part = editor.view.with_untracked(|v| v.sheet.scores.iter().find(|s| s.criterion_id == id).cloned());
     let verification = editor.side == Side::Verification;
     let self_score = self_part.as_ref().and_then(|s| s.self_score);
@@ -156,7 +150,7 @@ fn CriterionBlock(editor: Editor, criterion: Criterion) -> impl IntoView {
                     aria-invalid=move || (!errors.with(Vec::is_empty)).to_string()
                     readonly=readonly
                     prop:value=move || row.score.get()
-                    on:input=on_input(row.score)
+                    on:input=editor.on_input(row.score)
                 />
                 <span class="crit__hint" id=hint_id>{hint}</span>
                 <span class="crit__diff" aria-live="polite">{difference}</span>
@@ -170,7 +164,7 @@ fn CriterionBlock(editor: Editor, criterion: Criterion) -> impl IntoView {
                     rows="2"
                     readonly=readonly
                     prop:value=move || row.text.get()
-                    on:input=on_input(row.text)
+                    on:input=editor.on_input(row.text)
                 ></textarea>
                 {(!verification)
                     .then(|| {
@@ -182,7 +176,7 @@ fn CriterionBlock(editor: Editor, criterion: Criterion) -> impl IntoView {
                                 inputmode="url"
                                 readonly=readonly
                                 prop:value=move || row.evidence.get()
-                                on:input=on_input(row.evidence)
+                                on:input=editor.on_input(row.evidence)
                             ></textarea>
                         }
                     })}
@@ -306,8 +300,6 @@ fn Adjustments(editor: Editor, deductions: bool) -> impl IntoView {
 #[component]
 fn AdjustmentLine(editor: Editor, line: AdjustmentState, kind: &'static str, deductions: bool) -> impl IntoView {
     let key = line.key;
-    let (reason_id, points_id) = (format!("{kind}-{key}-reason"), format!("{kind}-{key}-points"));
-    let (reason_err, points_err) = (format!("{reason_id}-error"), format!("{points_id}-error"));
     let reason_errors =
         Signal::derive(
             move || {
@@ -327,41 +319,33 @@ fn AdjustmentLine(editor: Editor, line: AdjustmentState, kind: &'static str, ded
         })
     });
     let readonly = move || !editor.editable();
-    view! {
-        <li class="adjustment">
-            <div class="field">
-                <label for=reason_id.clone()>{tr(|l| td_string!(l, sheet.reason))}</label>
+    // The reason and the points: a label, the input and its message; points get the keypad.
+    let field = move |name: &'static str, label: fn(Locale) -> &'static str, value: RwSignal<String>, errors| {
+        let points = name == "points";
+        let id = format!("{kind}-{key}-{name}");
+        let err_id = format!("{id}-error");
+        view! {
+            <div class="field" class:field--points=points>
+                <label for=id.clone()>{tr(label)}</label>
                 <input
-                    id=reason_id
+                    id=id
+                    class:score-input=points
                     type="text"
-                    readonly=readonly
-                    aria-describedby=reason_err.clone()
-                    prop:value=move || line.reason.get()
-                    on:input=move |ev| {
-                        line.reason.set(event_target_value(&ev));
-                        editor.changed();
-                    }
-                />
-                <FieldMessage id=reason_err errors=reason_errors />
-            </div>
-            <div class="field field--points">
-                <label for=points_id.clone()>{tr(|l| td_string!(l, sheet.points))}</label>
-                <input
-                    id=points_id
-                    class="score-input"
-                    type="text"
-                    inputmode="decimal"
+                    inputmode=if points { "decimal" } else { "text" }
                     autocomplete="off"
                     readonly=readonly
-                    aria-describedby=points_err.clone()
-                    prop:value=move || line.points.get()
-                    on:input=move |ev| {
-                        line.points.set(event_target_value(&ev));
-                        editor.changed();
-                    }
+                    aria-describedby=err_id.clone()
+                    prop:value=move || value.get()
+                    on:input=editor.on_input(value)
                 />
-                <FieldMessage id=points_err errors=points_errors />
+                <FieldMessage id=err_id errors />
             </div>
+        }
+    };
+    view! {
+        <li class="adjustment">
+            {field("reason", |l| td_string!(l, sheet.reason), line.reason, reason_errors)}
+            {field("points", |l| td_string!(l, sheet.points), line.points, points_errors)}
             <button
                 type="button"
                 class="button button--quiet"

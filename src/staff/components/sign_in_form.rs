@@ -20,6 +20,9 @@ enum Problem {
     Network,
 }
 
+/// A field's label, its message when left empty, and the problem that shows the message.
+type Texts = (fn(Locale) -> &'static str, fn(Locale) -> &'static str, Problem);
+
 #[component]
 pub fn SignInForm(
     /// Called once the server has accepted the password.
@@ -37,10 +40,6 @@ pub fn SignInForm(
     let password = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
-    let user_id = format!("{id_prefix}-username");
-    let pass_id = format!("{id_prefix}-password");
-    let user_err_id = format!("{id_prefix}-username-error");
-    let pass_err_id = format!("{id_prefix}-password-error");
     let form_err_id = format!("{id_prefix}-error");
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -76,54 +75,44 @@ pub fn SignInForm(
         });
     };
 
-    let field_problem = move |which: Problem| move || problem.get() == Some(which);
     let form_message = move || match problem.get() {
         Some(Problem::Credentials) => Some(t_string!(i18n, auth.bad_credentials).to_string()),
         Some(Problem::TooMany) => Some(t_string!(i18n, auth.too_many).to_string()),
         Some(Problem::Network) => Some(t_string!(i18n, errors.network).to_string()),
         _ => None,
     };
-    let user_invalid = field_problem(Problem::UsernameRequired);
-    let pass_invalid = field_problem(Problem::PasswordRequired);
-
-    view! {
-        <form class="form sign-in" on:submit=submit novalidate data-testid=format!("{id_prefix}-form")>
+    // Both fields: a label, the input the browser may fill in, and the message when empty.
+    let field = move |name: &'static str, kind: &'static str, autocomplete: &'static str, texts: Texts| {
+        let (label, required, when) = texts;
+        let id = format!("{id_prefix}-{name}");
+        let err_id = format!("{id}-error");
+        let value = if name == "username" { username } else { password };
+        let invalid = move || problem.get() == Some(when);
+        view! {
             <div class="field">
-                <label for=user_id.clone()>{tr(|l| td_string!(l, auth.username))}</label>
+                <label for=id.clone()>{tr(label)}</label>
                 <input
-                    id=user_id
-                    name="username"
-                    type="text"
-                    autocomplete="username"
+                    id=id
+                    name=name
+                    type=kind
+                    autocomplete=autocomplete
                     autocapitalize="none"
                     spellcheck="false"
                     required
-                    prop:value=move || username.get()
-                    on:input=move |ev| username.set(event_target_value(&ev))
-                    aria-invalid=move || user_invalid().to_string()
-                    aria-describedby=user_err_id.clone()
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                    aria-invalid=move || invalid().to_string()
+                    aria-describedby=err_id.clone()
                 />
-                <p class="field__error" id=user_err_id.clone()>
-                    {move || user_invalid().then(|| t_string!(i18n, auth.username_required).to_string())}
-                </p>
+                <p class="field__error" id=err_id>{move || invalid().then(tr(required))}</p>
             </div>
-            <div class="field">
-                <label for=pass_id.clone()>{tr(|l| td_string!(l, auth.password))}</label>
-                <input
-                    id=pass_id
-                    name="password"
-                    type="password"
-                    autocomplete="current-password"
-                    required
-                    prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev))
-                    aria-invalid=move || pass_invalid().to_string()
-                    aria-describedby=pass_err_id.clone()
-                />
-                <p class="field__error" id=pass_err_id.clone()>
-                    {move || pass_invalid().then(|| t_string!(i18n, auth.password_required).to_string())}
-                </p>
-            </div>
+        }
+    };
+
+    view! {
+        <form class="form sign-in" on:submit=submit novalidate data-testid=format!("{id_prefix}-form")>
+            {field("username", "text", "username", (|l| td_string!(l, auth.username), |l| td_string!(l, auth.username_required), Problem::UsernameRequired))}
+            {field("password", "password", "current-password", (|l| td_string!(l, auth.password), |l| td_string!(l, auth.password_required), Problem::PasswordRequired))}
             <p class="form__error" id=form_err_id role="alert">{form_message}</p>
             <button type="submit" class="button button--primary" disabled=move || busy.get()>
                 {tr(|l| td_string!(l, auth.sign_in))}
