@@ -4,7 +4,6 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use thidua_domain::award_types::AwardTypeId;
 use thidua_domain::decisions::{validate_decision, Decision};
 use thidua_domain::error::{FieldError, FieldErrors};
@@ -19,7 +18,7 @@ use crate::components::tally::{broken_text, CandidateOutcome};
 use crate::i18n::*;
 use crate::staff::api::awards as awards_api;
 use crate::staff::components::field_error::FieldMessage;
-use crate::staff::components::form::{errors_of, SaveOutcome, TextField};
+use crate::staff::components::form::{errors_of, SaveOutcome, TextField, Write};
 use crate::staff::focus::{focus, focus_after_render};
 use crate::staff::input::parse_count;
 use crate::text::tr;
@@ -34,31 +33,33 @@ pub struct Awards {
     pub can: Memo<AwardPermissions>,
 }
 
-/// What became of the last write of a form.
-type Outcome = RwSignal<Option<Result<(), ApiError>>>;
-
 impl Awards {
-    /// Runs a write; on success the answer replaces the results. On `stale_version` the
-    /// latest results are fetched so the next try starts from them.
-    fn write(self, outcome: Outcome, request: impl std::future::Future<Output = ApiResult<BlocResults>> + 'static) {
-        outcome.set(None);
-        spawn_local(async move {
-            let result = request.await;
-            match result {
-                Ok(results) => {
-                    self.results.set(results);
-                    outcome.set(Some(Ok(())));
-                }
-                Err(error) => {
-                    if matches!(&error, ApiError::Conflict { code } if code == "stale_version") {
-                        if let Ok(latest) = api::results(self.year, self.bloc).await {
-                            self.results.set(latest);
-                        }
+    /// A write whose answer, the fresh results, replaces the page's copy. On `stale_version`
+    /// the latest results are fetched so the next try starts from them.
+    fn write<I, Fu>(self, send: impl Fn(I) -> Fu + 'static) -> Write<I>
+    where
+        I: Clone + 'static,
+        Fu: std::future::Future<Output = ApiResult<BlocResults>> + 'static,
+    {
+        Action::new_local(move |input: &I| {
+            let request = send(input.clone());
+            async move {
+                match request.await {
+                    Ok(results) => {
+                        self.results.set(results);
+                        Ok(())
                     }
-                    outcome.set(Some(Err(error)));
+                    Err(error) => {
+                        if matches!(&error, ApiError::Conflict { code } if code == "stale_version") {
+                            if let Ok(latest) = api::results(self.year, self.bloc).await {
+                                self.results.set(latest);
+                            }
+                        }
+                        Err(error)
+                    }
                 }
             }
-        });
+        })
     }
 }
 
@@ -79,7 +80,7 @@ pub fn TallyForm(awards: Awards) -> impl IntoView {
         .collect();
     let cells = StoredValue::new(cells);
     let errors = RwSignal::new(FieldErrors::new());
-    let outcome: Outcome = RwSignal::new(None);
+    let save_tally = awards.write(move |update| awards_api::save_tally(awards.year, awards.bloc, update));
     let cell_key = |u: UnitId, a: AwardTypeId| format!("votes-{u}-{a}");
 
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -136,7 +137,7 @@ pub fn TallyForm(awards: Awards) -> impl IntoView {
             return;
         }
         let version = awards.results.with_untracked(|r| r.version);
-        awards.write(outcome, awards_api::save_tally(awards.year, awards.bloc, TallyUpdate { tally, version }));
+        save_tally.dispatch(TallyUpdate { tally, version });
     };
 
     let head = types.iter().map(|(_, name)| view! { <th scope="col" class="num">{name.clone()}</th> }).collect_view();
@@ -213,7 +214,7 @@ pub fn TallyForm(awards: Awards) -> impl IntoView {
             <button type="submit" class="button button--primary" data-testid="save-tally">
                 {tr(|l| td_string!(l, awards.save_tally))}
             </button>
-            <SaveOutcome outcome reloaded=true />
+            <SaveOutcome write=save_tally reloaded=true />
         </form>
     }
 }
@@ -258,9 +259,9 @@ pub fn Candidates(awards: Awards) -> impl IntoView {
 fn OverrideForm(awards: Awards, unit: UnitId, award: AwardTypeId, proposed: bool, overridden: bool) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
-    let outcome: Outcome = RwSignal::new(None);
+    let save_override = awards.write(move |o| awards_api::save_override(awards.year, awards.bloc, o));
+    let remove_override = awards.write(move |()| awards_api::remove_override(awards.year, awards.bloc, unit, award));
     let id = format!("reason-{unit}-{award}");
-    let err_id = format!("{id}-error");
     let reason_errors = errors_of(errors, "reason");
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -274,10 +275,12 @@ fn OverrideForm(awards: Awards, unit: UnitId, award: AwardTypeId, proposed: bool
         let invalid = !found.is_empty();
         errors.set(found);
         if !invalid {
-            awards.write(outcome, awards_api::save_override(awards.year, awards.bloc, o));
+            save_override.dispatch(o);
         }
     };
-    let remove = move |_| awards.write(outcome, awards_api::remove_override(awards.year, awards.bloc, unit, award));
+    let remove = move |_| {
+        remove_override.dispatch(());
+    };
     let published = move || awards.results.with(|r| r.published);
     view! {
         <Show when=move || !published()>
@@ -288,33 +291,22 @@ fn OverrideForm(awards: Awards, unit: UnitId, award: AwardTypeId, proposed: bool
                     </button>
                 })
             } else {
-                let (id, err_id) = (id.clone(), err_id.clone());
+                let id = id.clone();
                 Either::Right(view! {
                     <details class="override">
                         <summary>
                             {if proposed { tr(|l| td_string!(l, awards.override_drop)) } else { tr(|l| td_string!(l, awards.override_propose)) }}
                         </summary>
                         <form class="form" novalidate on:submit=save>
-                            <div class="field">
-                                <label for=id.clone()>{tr(|l| td_string!(l, awards.override_reason))}</label>
-                                <textarea
-                                    id=id.clone()
-                                    class="input"
-                                    rows="2"
-                                    aria-describedby=err_id.clone()
-                                    aria-invalid=move || (!reason_errors.get().is_empty()).to_string()
-                                    prop:value=move || reason.get()
-                                    on:input=move |ev| reason.set(event_target_value(&ev))
-                                ></textarea>
-                                <FieldMessage id=err_id.clone() errors=reason_errors />
-                            </div>
+                            <TextField id=id.clone() label=|l| td_string!(l, awards.override_reason) value=reason errors=reason_errors rows=2 />
                             <button type="submit" class="button button--primary">{tr(|l| td_string!(l, awards.override_save))}</button>
                         </form>
                     </details>
                 })
             }}
         </Show>
-        <SaveOutcome outcome reloaded=true />
+        <SaveOutcome write=save_override reloaded=true />
+        <SaveOutcome write=remove_override reloaded=true />
     }
 }
 
@@ -323,7 +315,7 @@ fn OverrideForm(awards: Awards, unit: UnitId, award: AwardTypeId, proposed: bool
 pub fn Publication(awards: Awards) -> impl IntoView {
     let i18n = use_i18n();
     let confirming = RwSignal::new(false);
-    let outcome: Outcome = RwSignal::new(None);
+    let publish_write = awards.write(move |value| awards_api::set_published(awards.year, awards.bloc, value));
     let published = move || awards.results.with(|r| r.published);
     let flagged_lines = move || {
         awards.results.with(|r| {
@@ -354,7 +346,7 @@ pub fn Publication(awards: Awards) -> impl IntoView {
     };
     let set = move |value: bool| {
         confirming.set(false);
-        awards.write(outcome, awards_api::set_published(awards.year, awards.bloc, value));
+        publish_write.dispatch(value);
     };
     let publish = move |_| {
         if flagged_lines().is_empty() {
@@ -404,7 +396,7 @@ pub fn Publication(awards: Awards) -> impl IntoView {
                 }))
             }
         }}
-        <SaveOutcome outcome reloaded=true />
+        <SaveOutcome write=publish_write reloaded=true />
     }
 }
 
@@ -443,7 +435,7 @@ fn DecisionForm(
     let d = decision.clone().unwrap_or(Decision { number: String::new(), date: String::new(), issuer: String::new() });
     let (number, date, issuer) = (RwSignal::new(d.number), RwSignal::new(d.date), RwSignal::new(d.issuer));
     let errors = RwSignal::new(FieldErrors::new());
-    let outcome: Outcome = RwSignal::new(None);
+    let save_decision = awards.write(move |d| awards_api::save_decision(awards.year, awards.bloc, unit, award, d));
     let prefix = format!("decision-{unit}-{award}");
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -456,7 +448,7 @@ fn DecisionForm(
         let invalid = !found.is_empty();
         errors.set(found);
         if !invalid {
-            awards.write(outcome, awards_api::save_decision(awards.year, awards.bloc, unit, award, d));
+            save_decision.dispatch(d);
         }
     };
     view! {
@@ -466,7 +458,7 @@ fn DecisionForm(
             <TextField id=format!("{prefix}-date") label=|l| td_string!(l, awards.decision_date) value=date errors=errors_of(errors, "date") kind="date" />
             <TextField id=format!("{prefix}-issuer") label=|l| td_string!(l, awards.decision_issuer) value=issuer errors=errors_of(errors, "issuer") />
             <button type="submit" class="button button--primary">{tr(|l| td_string!(l, awards.save_decision))}</button>
-            <SaveOutcome outcome reloaded=true />
+            <SaveOutcome write=save_decision reloaded=true />
         </form>
     }
 }

@@ -4,17 +4,14 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use thidua_domain::award_types::{validate_award_type, AwardType, AwardTypeInput};
 use thidua_domain::award_types::{Eligibility, VoteThreshold};
 use thidua_domain::error::{FieldError, FieldErrors};
 use thidua_domain::Year;
 
-use crate::api::ApiError;
 use crate::i18n::*;
 use crate::staff::api::awards as awards_api;
-use crate::staff::components::field_error::FieldMessage;
-use crate::staff::components::form::{errors_of, SaveOutcome, TextField};
+use crate::staff::components::form::{errors_of, write, SaveOutcome, TextField};
 use crate::staff::input::{decimal_comma, parse_count, parse_score, points_input};
 use crate::text::tr;
 
@@ -155,33 +152,31 @@ pub fn AwardTypeForm(
         None => "award-new".to_owned(),
     };
     let errors = RwSignal::new(FieldErrors::new());
-    let outcome = RwSignal::new(None::<Result<(), ApiError>>);
+    let save_type = write(
+        move |input| async move {
+            match id {
+                Some(id) => awards_api::update_award_type(year, id, input).await,
+                None => awards_api::create_award_type(year, input).await,
+            }
+        },
+        move |saved: AwardType| {
+            types.update(|all| match all.iter_mut().find(|t| t.id == saved.id) {
+                Some(t) => *t = saved,
+                None => all.push(saved),
+            })
+        },
+    );
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let others: Vec<AwardType> = types.with_untracked(|t| t.iter().filter(|t| Some(t.id) != id).cloned().collect());
         match fields.read(&others) {
             Err(found) => {
                 errors.set(found);
-                outcome.set(None);
+                save_type.clear();
             }
             Ok(input) => {
                 errors.set(FieldErrors::new());
-                spawn_local(async move {
-                    let result = match id {
-                        Some(id) => awards_api::update_award_type(year, id, input).await,
-                        None => awards_api::create_award_type(year, input).await,
-                    };
-                    match result {
-                        Ok(saved) => {
-                            types.update(|all| match all.iter_mut().find(|t| t.id == saved.id) {
-                                Some(t) => *t = saved,
-                                None => all.push(saved),
-                            });
-                            outcome.set(Some(Ok(())));
-                        }
-                        Err(e) => outcome.set(Some(Err(e))),
-                    }
-                });
+                save_type.dispatch(input);
             }
         }
     };
@@ -205,7 +200,7 @@ pub fn AwardTypeForm(
         }
     };
     let basis_id = format!("{}-legal_basis", prefix.get_value());
-    let basis_errors = Signal::derive(move || errors.with(|e| e.get("legal_basis").cloned().unwrap_or_default()));
+    let basis_errors = errors_of(errors, "legal_basis");
     let title = existing.as_ref().map(|t| t.name.clone());
     view! {
         <form class="form award-type-form" novalidate on:submit=save data-testid="award-type-form">
@@ -236,20 +231,9 @@ pub fn AwardTypeForm(
                 {text("min_total", |l| td_string!(l, rules.min_total), fields.min_total, true)}
             </fieldset>
             {check("exclusive", |l| td_string!(l, rules.exclusive), fields.exclusive)}
-            <div class="field">
-                <label for=basis_id.clone()>{tr(|l| td_string!(l, rules.legal_basis))}</label>
-                <textarea
-                    id=basis_id.clone()
-                    class="input"
-                    rows="3"
-                    aria-describedby=format!("{basis_id}-error")
-                    prop:value=move || fields.legal_basis.get()
-                    on:input=move |ev| fields.legal_basis.set(event_target_value(&ev))
-                ></textarea>
-                <FieldMessage id=format!("{basis_id}-error") errors=basis_errors />
-            </div>
+            <TextField id=basis_id label=|l| td_string!(l, rules.legal_basis) value=fields.legal_basis errors=basis_errors rows=3 />
             <button type="submit" class="button button--primary">{tr(|l| td_string!(l, rules.save))}</button>
-            <SaveOutcome outcome />
+            <SaveOutcome write=save_type />
         </form>
     }
 }

@@ -2,17 +2,15 @@
 //! emulation pact. Checked with the domain's rules before sending; the server checks again.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use thidua_domain::admin::blocs::{validate_bloc_setup, BlocSetupInput, BlocSetupView};
 use thidua_domain::admin::units::{name_in, UnitAdmin};
 use thidua_domain::error::FieldErrors;
 use thidua_domain::{BlocId, UnitId, Year};
 
-use crate::api::ApiError;
 use crate::i18n::*;
 use crate::staff::api::admin as admin_api;
 use crate::staff::components::field_error::FieldMessage;
-use crate::staff::components::form::{errors_of, SaveOutcome, TextField};
+use crate::staff::components::form::{errors_of, write, SaveOutcome, TextField};
 use crate::text::tr;
 
 /// `Some(id)` from a `<select>`'s value; "" is none.
@@ -38,7 +36,7 @@ pub fn BlocSetupForm(
     let link = RwSignal::new(start.pact_document_url.clone().unwrap_or_default());
     let to_add = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
-    let outcome = RwSignal::new(None::<Result<(), ApiError>>);
+    let save_bloc = write(move |input| admin_api::save_bloc(year, bloc, input), move |saved| view.set(saved));
     // Units that take part in this year and are not members yet, with that year's names.
     let units = StoredValue::new(units);
     let candidates = move || {
@@ -76,18 +74,10 @@ pub fn BlocSetupForm(
         let invalid = !found.is_empty();
         errors.set(found);
         if invalid {
-            outcome.set(None);
+            save_bloc.clear();
             return;
         }
-        spawn_local(async move {
-            match admin_api::save_bloc(year, bloc, input).await {
-                Ok(saved) => {
-                    view.set(saved);
-                    outcome.set(Some(Ok(())));
-                }
-                Err(e) => outcome.set(Some(Err(e))),
-            }
-        });
+        save_bloc.dispatch(input);
     };
     let role_select = move |id: &'static str,
                             label: fn(Locale) -> &'static str,
@@ -167,7 +157,7 @@ pub fn BlocSetupForm(
                 <TextField id="pact-link" label=|l| td_string!(l, admin.pact_link) value=link errors=errors_of(errors, "pact_document_url") kind="url" />
             </fieldset>
             <button type="submit" class="button button--primary" data-testid="save-bloc">{tr(|l| td_string!(l, admin.save_bloc))}</button>
-            <SaveOutcome outcome />
+            <SaveOutcome write=save_bloc />
         </form>
     }
     .into_any()

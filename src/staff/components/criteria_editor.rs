@@ -8,19 +8,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use thidua_domain::admin::blocs::BlocSetupView;
 use thidua_domain::admin::criteria::{criteria_diff, validate_criteria, CriteriaDraft, CriteriaUpdate, CriterionDraft};
 use thidua_domain::criteria::{CriterionId, MAX_DEPTH};
 use thidua_domain::error::FieldError;
 use thidua_domain::{BlocId, Points, Year};
 
-use crate::api::ApiError;
 use crate::format;
 use crate::i18n::*;
 use crate::staff::api::admin::{self as admin_api, ImportError};
 use crate::staff::components::field_error::{message, FieldMessage};
-use crate::staff::components::form::{SaveOutcome, TextField};
+use crate::staff::components::form::{write, SaveOutcome, TextField, Write};
 use crate::staff::focus::focus_after_render;
 use crate::staff::input::{decimal_comma, parse_score, points_input};
 use crate::text::tr;
@@ -188,14 +186,62 @@ pub fn CriteriaEditor(year: Year, bloc: BlocId, view: RwSignal<BlocSetupView>) -
     let intended = RwSignal::new(String::new());
     let live_total = Memo::new(move |_| tree.sections.get().iter().map(Node::live_max).sum::<Points>());
     let intended_points = move || parse_score(&intended.get()).ok().flatten();
-    let outcome = RwSignal::new(None::<Result<(), ApiError>>);
+    let import_errors = RwSignal::new(Vec::<String>::new());
+    let save_criteria = write(
+        move |update| admin_api::save_criteria(year, bloc, update),
+        move |saved: BlocSetupView| {
+            tree.load(&saved.criteria);
+            view.set(saved);
+        },
+    );
+    // Copying another year's criteria of this bloc loads them into the editor as new ones;
+    // nothing is saved until staff save.
+    let copy = write(
+        move |from| admin_api::bloc(from, bloc),
+        move |other: BlocSetupView| {
+            tree.load(&other.criteria.without_ids());
+        },
+    );
+    // A CSV file parsed on the server: a tree in the editor, or the lines that are wrong.
+    let import: Write<web_sys::File> = Action::new_local(move |file: &web_sys::File| {
+        let text = wasm_bindgen_futures::JsFuture::from(file.text());
+        async move {
+            let Some(text) = text.await.ok().and_then(|t| t.as_string()) else { return Ok(()) };
+            match admin_api::import_criteria(year, bloc, text).await {
+                Ok(draft) => {
+                    tree.load(&draft);
+                    import_errors.set(Vec::new());
+                    Ok(())
+                }
+                Err(ImportError::Rows(fields)) => {
+                    let lines = fields
+                        .iter()
+                        .map(|(path, errs)| {
+                            let line =
+                                path.split('.').nth(1).and_then(|i| i.parse::<usize>().ok()).map_or(0, |i| i + 2);
+                            let text: Vec<String> = errs.iter().map(|e| message(i18n, e)).collect();
+                            t_string!(i18n, admin.import_line, line, text = text.join(" ")).to_string()
+                        })
+                        .collect();
+                    import_errors.set(lines);
+                    Ok(())
+                }
+                Err(ImportError::Api(e)) => Err(e),
+            }
+        }
+    });
     // Criteria whose scores a save would drop, once the server asked for a confirmation.
     let confirm_drop = RwSignal::new(Vec::<String>::new());
-    let import_errors = RwSignal::new(Vec::<String>::new());
 
+    // Whichever of the three ran last says how it went; the others' lines are cleared.
+    let clear_outcomes = move || {
+        save_criteria.clear();
+        copy.clear();
+        import.clear();
+    };
     let save = move |confirmed: bool| {
         let Some(draft) = tree.read() else {
-            outcome.set(None);
+            clear_outcomes();
             return;
         };
         let current = view.get_untracked();
@@ -215,63 +261,23 @@ pub fn CriteriaEditor(year: Year, bloc: BlocId, view: RwSignal<BlocSetupView>) -
         }
         confirm_drop.set(Vec::new());
         let update = CriteriaUpdate { criteria: draft, version: current.version, confirm_dropping_scores: confirmed };
-        spawn_local(async move {
-            match admin_api::save_criteria(year, bloc, update).await {
-                Ok(saved) => {
-                    tree.load(&saved.criteria);
-                    view.set(saved);
-                    outcome.set(Some(Ok(())));
-                }
-                Err(e) => outcome.set(Some(Err(e))),
-            }
-        });
+        clear_outcomes();
+        save_criteria.dispatch(update);
     };
-
-    // Copying another year's criteria of this bloc loads them into the editor as new ones;
-    // nothing is saved until staff save.
     let copy_year = RwSignal::new(String::new());
     let years = LocalResource::new(admin_api::years);
     let copy_from = move |_| {
         let Ok(from) = copy_year.get_untracked().parse::<Year>() else { return };
-        spawn_local(async move {
-            match admin_api::bloc(from, bloc).await {
-                Ok(other) => {
-                    tree.load(&other.criteria.without_ids());
-                    outcome.set(None);
-                }
-                Err(e) => outcome.set(Some(Err(e))),
-            }
-        });
+        clear_outcomes();
+        copy.dispatch(from);
     };
-    let import = move |ev: leptos::ev::Event| {
+    let import_file = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
         input.set_value("");
-        spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
-            let Some(text) = text else { return };
-            match admin_api::import_criteria(year, bloc, text).await {
-                Ok(draft) => {
-                    tree.load(&draft);
-                    import_errors.set(Vec::new());
-                    outcome.set(None);
-                }
-                Err(ImportError::Rows(fields)) => {
-                    let lines = fields
-                        .iter()
-                        .map(|(path, errs)| {
-                            let line =
-                                path.split('.').nth(1).and_then(|i| i.parse::<usize>().ok()).map_or(0, |i| i + 2);
-                            let text: Vec<String> = errs.iter().map(|e| message(i18n, e)).collect();
-                            t_string!(i18n, admin.import_line, line, text = text.join(" ")).to_string()
-                        })
-                        .collect();
-                    import_errors.set(lines);
-                }
-                Err(ImportError::Api(e)) => outcome.set(Some(Err(e))),
-            }
-        });
+        clear_outcomes();
+        import.dispatch_local(file);
     };
 
     let bonus_errors =
@@ -286,7 +292,7 @@ pub fn CriteriaEditor(year: Year, bloc: BlocId, view: RwSignal<BlocSetupView>) -
                 </a>
                 <label class="button button--secondary file-button">
                     {tr(|l| td_string!(l, admin.import_csv))}
-                    <input type="file" accept=".csv,text/csv" class="visually-hidden" data-testid="import-csv" on:change=import />
+                    <input type="file" accept=".csv,text/csv" class="visually-hidden" data-testid="import-csv" on:change=import_file />
                 </label>
             </div>
             <div class="field-row">
@@ -377,7 +383,9 @@ pub fn CriteriaEditor(year: Year, bloc: BlocId, view: RwSignal<BlocSetupView>) -
                     {tr(|l| td_string!(l, admin.save_criteria))}
                 </button>
             </div>
-            <SaveOutcome outcome />
+            <SaveOutcome write=save_criteria />
+            <SaveOutcome write=copy quiet=true />
+            <SaveOutcome write=import quiet=true />
         </section>
     }
 }

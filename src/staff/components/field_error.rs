@@ -42,12 +42,21 @@ pub fn message(i18n: leptos_i18n::I18nContext<Locale>, error: &FieldError) -> St
 }
 
 /// The message line under a field; empty (but present, for `aria-describedby`) when fine.
+/// `required`: the words for `Required` where a form has its own (sign-in).
 #[component]
-pub fn FieldMessage(id: String, errors: Signal<Vec<FieldError>>) -> impl IntoView {
+pub fn FieldMessage(
+    id: String,
+    errors: Signal<Vec<FieldError>>,
+    #[prop(default = None)] required: Option<fn(Locale) -> &'static str>,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let text = move |e: &FieldError| match (e, required) {
+        (FieldError::Required, Some(words)) => words(i18n.get_locale()).to_owned(),
+        _ => message(i18n, e),
+    };
     view! {
         <p class="field__error" id=id>
-            {move || errors.with(|e| e.iter().map(|e| message(i18n, e)).collect::<Vec<_>>().join(" "))}
+            {move || errors.with(|e| e.iter().map(text).collect::<Vec<_>>().join(" "))}
         </p>
     }
 }

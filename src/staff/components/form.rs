@@ -1,11 +1,14 @@
 //! What the staff forms share: a labelled text field with its message, the field errors of
-//! one key, and the line that says how a save went.
+//! one key, a form's write as a Leptos action, and the line that says how it went.
+
+use std::future::Future;
+use std::rc::Rc;
 
 use leptos::either::Either;
 use leptos::prelude::*;
 use thidua_domain::error::{FieldError, FieldErrors};
 
-use crate::api::ApiError;
+use crate::api::{ApiError, ApiResult};
 use crate::i18n::*;
 use crate::staff::components::field_error::FieldMessage;
 use crate::text::tr;
@@ -16,7 +19,8 @@ pub fn errors_of(errors: RwSignal<FieldErrors>, key: impl Into<String>) -> Signa
     Signal::derive(move || errors.with(|e| e.get(&key).cloned().unwrap_or_default()))
 }
 
-/// A label, an input bound to `value`, and the field's message below it (`{id}-error`).
+/// The one field of the staff forms: a label, an input (or a text area) bound to `value`, and
+/// the field's message below it (`{id}-error`).
 #[component]
 pub fn TextField(
     #[prop(into)] id: String,
@@ -29,35 +33,93 @@ pub fn TextField(
     /// A number: a narrow field with the phone's number keyboard.
     #[prop(optional)]
     numeric: bool,
+    /// A text area of this many rows instead of a one-line input.
+    #[prop(optional)]
+    rows: Option<u32>,
+    /// What the browser may fill in (`username`, `current-password`); else nothing, or a new
+    /// password for a password field.
+    #[prop(optional)]
+    autocomplete: Option<&'static str>,
+    /// The field's message when it is left empty, where the form words it itself (sign-in);
+    /// the field is then marked required.
+    #[prop(optional)]
+    required: Option<fn(Locale) -> &'static str>,
 ) -> impl IntoView {
     let err_id = format!("{id}-error");
-    view! {
-        <div class="field" class:field--wide=!numeric>
-            <label for=id.clone()>{tr(label)}</label>
+    let invalid = move || (!errors.get().is_empty()).to_string();
+    let control = match rows {
+        Some(rows) => Either::Left(view! {
+            <textarea
+                id=id.clone()
+                class="input"
+                rows=rows
+                aria-describedby=err_id.clone()
+                aria-invalid=invalid
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            ></textarea>
+        }),
+        None => Either::Right(view! {
             <input
                 type=kind
                 inputmode=if numeric { "decimal" } else { "text" }
                 class="input"
                 class:input--count=numeric
-                id=id
-                autocomplete=if kind == "password" { "new-password" } else { "off" }
+                id=id.clone()
+                name=autocomplete.map(|a| if a == "username" { "username" } else { kind })
+                autocomplete=autocomplete.unwrap_or(if kind == "password" { "new-password" } else { "off" })
+                // A username is typed exactly as it is.
+                autocapitalize=(autocomplete == Some("username")).then_some("none")
+                spellcheck=(autocomplete == Some("username")).then_some("false")
+                required=required.is_some()
                 aria-describedby=err_id.clone()
-                aria-invalid=move || (!errors.get().is_empty()).to_string()
+                aria-invalid=invalid
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
             />
-            <FieldMessage id=err_id errors />
+        }),
+    };
+    view! {
+        <div class="field" class:field--wide=!numeric>
+            <label for=id>{tr(label)}</label>
+            {control}
+            <FieldMessage id=err_id errors required />
         </div>
     }
 }
 
-/// How the last save of a form went, in the reader's language. `reloaded`: after a
-/// `stale_version` the page already shows the latest (else the person reloads).
+/// A form's write, as a Leptos action (`Action::new_local`, the way for CSR): `pending()`
+/// while it is on its way, `value()` how the last one went, which `SaveOutcome` shows.
+pub type Write<I> = Action<I, Result<(), ApiError>>;
+
+/// A write that sends `send(input)` and, once the server has accepted it, hands the answer
+/// to `saved`.
+pub fn write<I, T, Fu>(send: impl Fn(I) -> Fu + 'static, saved: impl Fn(T) + 'static) -> Write<I>
+where
+    I: Clone + 'static,
+    T: 'static,
+    Fu: Future<Output = ApiResult<T>> + 'static,
+{
+    let saved = Rc::new(saved);
+    Action::new_local(move |input: &I| {
+        let (request, saved) = (send(input.clone()), Rc::clone(&saved));
+        async move { request.await.map(|answer| saved(answer)) }
+    })
+}
+
+/// How the last write of a form went, in the reader's language; nothing while one is on its
+/// way. `reloaded`: after a `stale_version` the page already shows the latest (else the
+/// person reloads). `quiet`: only a failure is shown (a write that saves nothing).
 #[component]
-pub fn SaveOutcome(outcome: RwSignal<Option<Result<(), ApiError>>>, #[prop(optional)] reloaded: bool) -> impl IntoView {
+pub fn SaveOutcome<I: 'static>(
+    write: Write<I>,
+    #[prop(optional)] reloaded: bool,
+    #[prop(optional)] quiet: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let outcome = move || if write.pending().get() { None } else { write.value().get() };
     move || {
-        outcome.get().map(|o| match o {
+        outcome().filter(|o| !(quiet && o.is_ok())).map(|o| match o {
             Ok(()) => {
                 Either::Left(view! { <p class="form__ok" role="status">{tr(|l| td_string!(l, awards.saved))}</p> })
             }

@@ -16,3 +16,5 @@ pub mod sheet_actions;
 pub mod sheet_form;
 pub mod sign_in_form;
 pub mod status_badge;
+pub mod unit_forms;
+pub mod user_forms;

@@ -3,7 +3,6 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use thidua_domain::error::FieldError;
 use thidua_domain::sheet_edit::{unscored, TransitionInput};
 
@@ -11,7 +10,7 @@ use crate::api::ApiError;
 use crate::i18n::*;
 use crate::staff::api::{self, Transition};
 use crate::staff::components::editor::{Editor, SaveStatus};
-use crate::staff::components::field_error::FieldMessage;
+use crate::staff::components::form::TextField;
 use crate::staff::components::labels::field_label;
 use crate::staff::draft::Side;
 use crate::staff::focus::focus_after_render;
@@ -24,25 +23,35 @@ enum Outcome {
     Failed,
 }
 
-fn run(editor: Editor, which: Transition, comment: String, busy: RwSignal<bool>, outcome: RwSignal<Option<Outcome>>) {
+/// A state change as a Leptos action (`pending()` while on its way): the server's sheet
+/// replaces the form's, or the outcome says why not.
+type Move = Action<(Transition, String), ()>;
+
+fn transition_action(editor: Editor, outcome: RwSignal<Option<Outcome>>) -> Move {
+    Action::new_local(move |(which, comment): &(Transition, String)| {
+        let (id, base_version) = editor.view.with_untracked(|v| (v.id, v.version));
+        let request = api::transition(id, *which, TransitionInput { base_version, comment: comment.clone() });
+        async move {
+            match request.await {
+                Ok(view) => {
+                    outcome.set(None);
+                    editor.replace_view(view);
+                }
+                Err(ApiError::Unauthenticated) => editor.status.set(SaveStatus::SignedOut),
+                Err(_) => outcome.set(Some(Outcome::Failed)),
+            }
+        }
+    })
+}
+
+/// Sends the state change once what is on screen is saved; until then, says to wait.
+fn run(editor: Editor, action: Move, which: Transition, comment: String, outcome: RwSignal<Option<Outcome>>) {
     if editor.status.get_untracked() != SaveStatus::Saved {
         outcome.set(Some(Outcome::NotSaved));
         editor.save_now();
         return;
     }
-    busy.set(true);
-    let (id, base_version) = editor.view.with_untracked(|v| (v.id, v.version));
-    spawn_local(async move {
-        match api::transition(id, which, TransitionInput { base_version, comment }).await {
-            Ok(view) => {
-                outcome.set(None);
-                editor.replace_view(view);
-            }
-            Err(ApiError::Unauthenticated) => editor.status.set(SaveStatus::SignedOut),
-            Err(_) => outcome.set(Some(Outcome::Failed)),
-        }
-        busy.set(false);
-    });
+    action.dispatch((which, comment));
 }
 
 #[component]
@@ -64,8 +73,9 @@ fn OutcomeMessage(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
 pub fn SubmitSheet(editor: Editor) -> impl IntoView {
     let i18n = use_i18n();
     let confirming = RwSignal::new(false);
-    let busy = RwSignal::new(false);
     let outcome = RwSignal::new(None);
+    let action = transition_action(editor, outcome);
+    let busy = action.pending();
     // Memos: a save that changes the sheet must not rebuild the buttons (or the open
     // confirmation) unless what may be done changed.
     let can = Memo::new(move |_| editor.view.with(|v| v.permissions.submit));
@@ -98,7 +108,7 @@ pub fn SubmitSheet(editor: Editor) -> impl IntoView {
                         class="button button--primary"
                         data-testid="confirm-submit"
                         disabled=move || busy.get()
-                        on:click=move |_| run(editor, Transition::Submit, String::new(), busy, outcome)
+                        on:click=move |_| run(editor, action, Transition::Submit, String::new(), outcome)
                     >
                         {tr(|l| td_string!(l, sheet.submit))}
                     </button>
@@ -168,8 +178,9 @@ pub fn ReviewSheet(editor: Editor) -> impl IntoView {
         let label = |id| editor.table.with_value(|t| field_label(t, &format!("scores.{id}.verified_score"), i18n));
         ids.into_iter().map(label).collect::<Vec<_>>()
     };
-    let busy = RwSignal::new(false);
     let outcome = RwSignal::new(None);
+    let action = transition_action(editor, outcome);
+    let busy = action.pending();
     let can = Memo::new(move |_| editor.view.with(|v| v.permissions.approve || v.permissions.return_sheet));
     let send_back = move |_| {
         if comment.with_untracked(|c| c.trim().is_empty()) {
@@ -177,13 +188,13 @@ pub fn ReviewSheet(editor: Editor) -> impl IntoView {
             return;
         }
         comment_errors.set(Vec::new());
-        run(editor, Transition::Return, comment.get_untracked().trim().to_owned(), busy, outcome);
+        run(editor, action, Transition::Return, comment.get_untracked().trim().to_owned(), outcome);
     };
     let approve = move |_| {
         tried_approve.set(true);
         let sheet = editor.view.with_untracked(|v| v.sheet.clone());
         if editor.table.with_value(|t| unscored(t, &sheet, |s| s.verified_score).is_empty()) {
-            run(editor, Transition::Approve, String::new(), busy, outcome);
+            run(editor, action, Transition::Approve, String::new(), outcome);
         }
     };
     let copy_self = move |_| {
@@ -210,17 +221,7 @@ pub fn ReviewSheet(editor: Editor) -> impl IntoView {
                     <button type="button" class="button button--secondary" data-testid="copy-self" on:click=copy_self>
                         {tr(|l| td_string!(l, sheet.copy_self))}
                     </button>
-                    <div class="field">
-                        <label for="return-comment">{tr(|l| td_string!(l, sheet.return_comment))}</label>
-                        <textarea
-                            id="return-comment"
-                            rows="3"
-                            aria-describedby="return-comment-error"
-                            prop:value=move || comment.get()
-                            on:input=move |ev| comment.set(event_target_value(&ev))
-                        ></textarea>
-                        <FieldMessage id="return-comment-error".to_owned() errors=comment_errors.into() />
-                    </div>
+                    <TextField id="return-comment" label=|l| td_string!(l, sheet.return_comment) value=comment errors=comment_errors rows=3 />
                     <div class="actions">
                         <button type="button" class="button button--secondary" data-testid="return" disabled=move || busy.get() on:click=send_back>
                             {tr(|l| td_string!(l, sheet.return_sheet))}

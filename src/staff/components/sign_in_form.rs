@@ -2,12 +2,13 @@
 //! person signs in again without leaving (or losing) what they were typing.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use thidua_domain::auth::Me;
+use thidua_domain::error::FieldError;
 
 use crate::api::ApiError;
 use crate::i18n::*;
 use crate::staff::api;
+use crate::staff::components::form::TextField;
 use crate::staff::session::use_session;
 use crate::text::tr;
 
@@ -19,9 +20,6 @@ enum Problem {
     TooMany,
     Network,
 }
-
-/// A field's label, its message when left empty, and the problem that shows the message.
-type Texts = (fn(Locale) -> &'static str, fn(Locale) -> &'static str, Problem);
 
 #[component]
 pub fn SignInForm(
@@ -38,8 +36,26 @@ pub fn SignInForm(
     let session = use_session();
     let username = RwSignal::new(username);
     let password = RwSignal::new(String::new());
+    // What the form itself found (an empty field); the server's answer is the action's value.
     let problem = RwSignal::new(None::<Problem>);
-    let busy = RwSignal::new(false);
+    let login = Action::new_local(move |(u, p): &(String, String)| {
+        let request = api::login(u.clone(), p.clone());
+        async move {
+            match request.await {
+                Ok(me) => {
+                    password.set(String::new());
+                    session.signed_in(me.clone());
+                    on_success.run(me);
+                    None
+                }
+                Err(ApiError::TooManyAttempts) => Some(Problem::TooMany),
+                Err(ApiError::Unauthenticated | ApiError::Invalid | ApiError::Forbidden) => Some(Problem::Credentials),
+                Err(_) => Some(Problem::Network),
+            }
+        }
+    });
+    let busy = login.pending();
+    let shown = move || problem.get().or_else(|| login.value().get().flatten());
     let form_err_id = format!("{id_prefix}-error");
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -48,71 +64,38 @@ pub fn SignInForm(
             return;
         }
         let (u, p) = (username.get_untracked().trim().to_lowercase(), password.get_untracked());
-        if u.is_empty() {
-            problem.set(Some(Problem::UsernameRequired));
+        let empty = if u.is_empty() {
+            Some(Problem::UsernameRequired)
+        } else if p.is_empty() {
+            Some(Problem::PasswordRequired)
+        } else {
+            None
+        };
+        problem.set(empty);
+        if empty.is_some() {
+            login.clear();
             return;
         }
-        if p.is_empty() {
-            problem.set(Some(Problem::PasswordRequired));
-            return;
-        }
-        busy.set(true);
-        spawn_local(async move {
-            match api::login(u, p).await {
-                Ok(me) => {
-                    problem.set(None);
-                    password.set(String::new());
-                    session.signed_in(me.clone());
-                    on_success.run(me);
-                }
-                Err(ApiError::TooManyAttempts) => problem.set(Some(Problem::TooMany)),
-                Err(ApiError::Unauthenticated | ApiError::Invalid | ApiError::Forbidden) => {
-                    problem.set(Some(Problem::Credentials))
-                }
-                Err(_) => problem.set(Some(Problem::Network)),
-            }
-            busy.set(false);
-        });
+        login.dispatch((u, p));
     };
 
-    let form_message = move || match problem.get() {
+    let form_message = move || match shown() {
         Some(Problem::Credentials) => Some(t_string!(i18n, auth.bad_credentials).to_string()),
         Some(Problem::TooMany) => Some(t_string!(i18n, auth.too_many).to_string()),
         Some(Problem::Network) => Some(t_string!(i18n, errors.network).to_string()),
         _ => None,
     };
-    // Both fields: a label, the input the browser may fill in, and the message when empty.
-    let field = move |name: &'static str, kind: &'static str, autocomplete: &'static str, texts: Texts| {
-        let (label, required, when) = texts;
-        let id = format!("{id_prefix}-{name}");
-        let err_id = format!("{id}-error");
-        let value = if name == "username" { username } else { password };
-        let invalid = move || problem.get() == Some(when);
-        view! {
-            <div class="field">
-                <label for=id.clone()>{tr(label)}</label>
-                <input
-                    id=id
-                    name=name
-                    type=kind
-                    autocomplete=autocomplete
-                    autocapitalize="none"
-                    spellcheck="false"
-                    required
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                    aria-invalid=move || invalid().to_string()
-                    aria-describedby=err_id.clone()
-                />
-                <p class="field__error" id=err_id>{move || invalid().then(tr(required))}</p>
-            </div>
-        }
+    // An empty field, as the one field component shows it: with the form's own words.
+    let empty = move |which: Problem| {
+        Signal::derive(move || if shown() == Some(which) { vec![FieldError::Required] } else { Vec::new() })
     };
 
     view! {
         <form class="form sign-in" on:submit=submit novalidate data-testid=format!("{id_prefix}-form")>
-            {field("username", "text", "username", (|l| td_string!(l, auth.username), |l| td_string!(l, auth.username_required), Problem::UsernameRequired))}
-            {field("password", "password", "current-password", (|l| td_string!(l, auth.password), |l| td_string!(l, auth.password_required), Problem::PasswordRequired))}
+            <TextField id=format!("{id_prefix}-username") label=|l| td_string!(l, auth.username) value=username
+                errors=empty(Problem::UsernameRequired) autocomplete="username" required=|l| td_string!(l, auth.username_required) />
+            <TextField id=format!("{id_prefix}-password") label=|l| td_string!(l, auth.password) value=password kind="password"
+                errors=empty(Problem::PasswordRequired) autocomplete="current-password" required=|l| td_string!(l, auth.password_required) />
             <p class="form__error" id=form_err_id role="alert">{form_message}</p>
             <button type="submit" class="button button--primary" disabled=move || busy.get()>
                 {tr(|l| td_string!(l, auth.sign_in))}

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use thidua_domain::admin::blocs::{validate_new_bloc, NewBloc};
@@ -7,11 +6,11 @@ use thidua_domain::admin::years::{validate_new_year, NewYear, YearAdmin, YearUpd
 use thidua_domain::error::{FieldError, FieldErrors};
 use thidua_domain::Year;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::status::Loaded;
 use crate::i18n::*;
 use crate::staff::api::admin as admin_api;
-use crate::staff::components::form::{errors_of, SaveOutcome, TextField};
+use crate::staff::components::form::{errors_of, write, SaveOutcome, TextField};
 use crate::text::tr;
 
 /// Staff administration: the years (new, copied from an earlier one; open or closed for
@@ -54,14 +53,9 @@ fn YearItem(year: YearAdmin, on_change: impl Fn() + Copy + Send + Sync + 'static
     let y = year.year;
     let open = year.open;
     let blocs = LocalResource::new(move || api::blocs(y));
-    let outcome = RwSignal::new(None::<Result<(), ApiError>>);
+    let toggle_year = write(move |()| admin_api::update_year(y, YearUpdate { open: !open }), move |_| on_change());
     let toggle = move |_| {
-        spawn_local(async move {
-            match admin_api::update_year(y, YearUpdate { open: !open }).await {
-                Ok(_) => on_change(),
-                Err(e) => outcome.set(Some(Err(e))),
-            }
-        });
+        toggle_year.dispatch(());
     };
     view! {
         <li class="year-item" data-testid="year-item">
@@ -84,7 +78,7 @@ fn YearItem(year: YearAdmin, on_change: impl Fn() + Copy + Send + Sync + 'static
                 </ul>
             </Loaded>
             <NewBlocForm year=y />
-            <SaveOutcome outcome />
+            <SaveOutcome write=toggle_year />
         </li>
     }
 }
@@ -94,8 +88,11 @@ fn YearItem(year: YearAdmin, on_change: impl Fn() + Copy + Send + Sync + 'static
 fn NewBlocForm(year: Year) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
-    let outcome = RwSignal::new(None::<Result<(), ApiError>>);
     let navigate = leptos_router::hooks::use_navigate();
+    let create_bloc = write(
+        move |input| admin_api::create_bloc(year, input),
+        move |created| navigate(&format!("/admin/{year}/blocs/{}", created.bloc_id), Default::default()),
+    );
     let id = format!("new-bloc-{year}");
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -107,13 +104,7 @@ fn NewBlocForm(year: Year) -> impl IntoView {
         if invalid {
             return;
         }
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            match admin_api::create_bloc(year, input).await {
-                Ok(created) => navigate(&format!("/admin/{year}/blocs/{}", created.bloc_id), Default::default()),
-                Err(e) => outcome.set(Some(Err(e))),
-            }
-        });
+        create_bloc.dispatch(input);
     };
     let name_errors = errors_of(errors, "name");
     view! {
@@ -122,7 +113,7 @@ fn NewBlocForm(year: Year) -> impl IntoView {
             <form class="form" novalidate on:submit=save>
                 <TextField id=id.clone() label=|l| td_string!(l, admin.bloc_name) value=name errors=name_errors />
                 <button type="submit" class="button button--secondary">{tr(|l| td_string!(l, admin.create_bloc))}</button>
-                <SaveOutcome outcome />
+                <SaveOutcome write=create_bloc />
             </form>
         </details>
     }
@@ -134,7 +125,7 @@ fn NewYearForm(existing: Vec<Year>, on_change: impl Fn() + Copy + Send + Sync + 
     let year = RwSignal::new(latest.map(|y| (y + 1).to_string()).unwrap_or_default());
     let copy_from = RwSignal::new(latest.map(|y| y.to_string()).unwrap_or_default());
     let errors = RwSignal::new(FieldErrors::new());
-    let outcome = RwSignal::new(None::<Result<(), ApiError>>);
+    let create_year = write(admin_api::create_year, move |_| on_change());
     let options = existing.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -152,12 +143,7 @@ fn NewYearForm(existing: Vec<Year>, on_change: impl Fn() + Copy + Send + Sync + 
         if invalid {
             return;
         }
-        spawn_local(async move {
-            match admin_api::create_year(input).await {
-                Ok(_) => on_change(),
-                Err(e) => outcome.set(Some(Err(e))),
-            }
-        });
+        create_year.dispatch(input);
     };
     let year_errors = errors_of(errors, "year");
     view! {
@@ -174,7 +160,7 @@ fn NewYearForm(existing: Vec<Year>, on_change: impl Fn() + Copy + Send + Sync + 
                 </div>
             </div>
             <button type="submit" class="button button--primary">{tr(|l| td_string!(l, admin.create_year))}</button>
-            <SaveOutcome outcome />
+            <SaveOutcome write=create_year />
         </form>
     }
 }

@@ -1,21 +1,14 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use thidua_domain::admin::units::UnitAdmin;
-use thidua_domain::admin::users::{
-    validate_new_user, validate_password_reset, validate_user_update, NewUser, PasswordReset, UserAdmin, UserUpdate,
-};
-use thidua_domain::auth::Role;
-use thidua_domain::error::FieldErrors;
-use thidua_domain::UnitId;
+use thidua_domain::admin::users::UserAdmin;
 
-use crate::api::{ApiError, ApiResult};
+use crate::api::ApiResult;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::status::Loaded;
 use crate::i18n::*;
 use crate::staff::api::admin as admin_api;
-use crate::staff::components::field_error::FieldMessage;
-use crate::staff::components::form::{errors_of, SaveOutcome, TextField};
+use crate::staff::components::user_forms::{NewUserForm, UserItem};
 use crate::text::tr;
 
 /// Staff: the accounts — create one, bind it to a unit and a role, disable it, set a new
@@ -41,14 +34,6 @@ pub fn AdminUsersPage() -> impl IntoView {
     }
 }
 
-fn role_name(role: Role, locale: Locale) -> &'static str {
-    match role {
-        Role::UnitOfficer => td_string!(locale, admin.role_unit),
-        Role::LeaderOfficer => td_string!(locale, admin.role_leader),
-        Role::Staff => td_string!(locale, admin.role_staff),
-    }
-}
-
 #[component]
 fn UsersView(
     data: (Vec<UserAdmin>, Vec<UnitAdmin>),
@@ -63,190 +48,5 @@ fn UsersView(
             {users.into_iter().map(|u| view! { <UserItem user=u units /> }).collect_view()}
         </ul>
         <NewUserForm taken units on_change />
-    }
-}
-
-/// Role and unit fields shared by both forms.
-#[component]
-fn Binding(
-    prefix: String,
-    role: RwSignal<String>,
-    unit: RwSignal<String>,
-    units: StoredValue<Vec<(UnitId, String)>>,
-    errors: RwSignal<FieldErrors>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let unit_errors = errors_of(errors, "unit_id");
-    let (role_id, unit_id) = (format!("{prefix}-role"), format!("{prefix}-unit"));
-    view! {
-        <div class="field">
-            <label for=role_id.clone()>{tr(|l| td_string!(l, admin.role))}</label>
-            <select id=role_id class="input" prop:value=move || role.get() on:change=move |ev| role.set(event_target_value(&ev))>
-                {Role::ALL
-                    .into_iter()
-                    .map(|r| view! { <option value=r.as_str() selected=move || role.get() == r.as_str()>{move || role_name(r, i18n.get_locale())}</option> })
-                    .collect_view()}
-            </select>
-        </div>
-        <div class="field">
-            <label for=unit_id.clone()>{tr(|l| td_string!(l, admin.unit))}</label>
-            <select
-                id=unit_id.clone()
-                class="input"
-                aria-describedby=format!("{unit_id}-error")
-                aria-invalid=move || (!unit_errors.get().is_empty()).to_string()
-                prop:value=move || unit.get()
-                on:change=move |ev| unit.set(event_target_value(&ev))
-            >
-                <option value="">{tr(|l| td_string!(l, admin.none))}</option>
-                {units
-                    .get_value()
-                    .into_iter()
-                    .map(|(id, name)| view! { <option value=id.to_string() selected=move || unit.get() == id.to_string()>{name}</option> })
-                    .collect_view()}
-            </select>
-            <FieldMessage id=format!("{unit_id}-error") errors=unit_errors />
-        </div>
-    }
-}
-
-#[component]
-fn UserItem(user: UserAdmin, units: StoredValue<Vec<(UnitId, String)>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let id = user.id;
-    let display = RwSignal::new(user.display_name.clone());
-    let role = RwSignal::new(user.role.as_str().to_owned());
-    let unit = RwSignal::new(user.unit_id.map(|u| u.to_string()).unwrap_or_default());
-    let disabled = RwSignal::new(user.disabled);
-    let version = RwSignal::new(user.version);
-    let password = RwSignal::new(String::new());
-    let errors = RwSignal::new(FieldErrors::new());
-    let outcome = RwSignal::new(None::<Result<(), ApiError>>);
-    let prefix = format!("user-{id}");
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let input = UserUpdate {
-            display_name: display.get_untracked().trim().to_owned(),
-            role: Role::parse(&role.get_untracked()).unwrap_or(Role::UnitOfficer),
-            unit_id: unit.get_untracked().parse().ok(),
-            disabled: disabled.get_untracked(),
-            version: version.get_untracked(),
-        };
-        let units_ids: Vec<UnitId> = units.with_value(|u| u.iter().map(|(id, _)| *id).collect());
-        let found = validate_user_update(&input, &units_ids);
-        let invalid = !found.is_empty();
-        errors.set(found);
-        if invalid {
-            return;
-        }
-        spawn_local(async move {
-            match admin_api::update_user(id, input).await {
-                Ok(saved) => {
-                    version.set(saved.version);
-                    outcome.set(Some(Ok(())));
-                }
-                Err(e) => outcome.set(Some(Err(e))),
-            }
-        });
-    };
-    let reset = move |_| {
-        let input = PasswordReset { password: password.get_untracked() };
-        let found = validate_password_reset(&input);
-        let invalid = !found.is_empty();
-        errors.set(found);
-        if invalid {
-            return;
-        }
-        spawn_local(async move {
-            match admin_api::reset_password(id, input).await {
-                Ok(()) => {
-                    password.set(String::new());
-                    outcome.set(Some(Ok(())));
-                }
-                Err(e) => outcome.set(Some(Err(e))),
-            }
-        });
-    };
-    let name_errors = errors_of(errors, "display_name");
-    let password_errors = errors_of(errors, "password");
-    view! {
-        <li class="user-item" data-testid="user-item">
-            <form class="form" novalidate on:submit=save>
-                <h2>{user.username.clone()}</h2>
-                <TextField id=format!("{prefix}-name") label=|l| td_string!(l, admin.display_name) value=display errors=name_errors />
-                <Binding prefix=prefix.clone() role unit units errors />
-                <div class="field field--check">
-                    <input
-                        type="checkbox"
-                        id=format!("{prefix}-disabled")
-                        prop:checked=move || disabled.get()
-                        on:change=move |ev| disabled.set(event_target_checked(&ev))
-                    />
-                    <label for=format!("{prefix}-disabled")>{tr(|l| td_string!(l, admin.disabled))}</label>
-                </div>
-                <button type="submit" class="button button--primary">{tr(|l| td_string!(l, admin.save_user))}</button>
-                <TextField
-                    id=format!("{prefix}-password")
-                    label=|l| td_string!(l, admin.new_password)
-                    value=password
-                    errors=password_errors
-                    kind="password"
-                />
-                <button type="button" class="button button--secondary" on:click=reset>
-                    {tr(|l| td_string!(l, admin.reset_password))}
-                </button>
-                <SaveOutcome outcome />
-                <p class="sr-status">{move || if disabled.get() { t_string!(i18n, admin.is_disabled).to_string() } else { String::new() }}</p>
-            </form>
-        </li>
-    }
-}
-
-#[component]
-fn NewUserForm(
-    taken: Vec<String>,
-    units: StoredValue<Vec<(UnitId, String)>>,
-    on_change: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let username = RwSignal::new(String::new());
-    let display = RwSignal::new(String::new());
-    let role = RwSignal::new(Role::UnitOfficer.as_str().to_owned());
-    let unit = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let errors = RwSignal::new(FieldErrors::new());
-    let outcome = RwSignal::new(None::<Result<(), ApiError>>);
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let input = NewUser {
-            username: username.get_untracked().trim().to_owned(),
-            display_name: display.get_untracked().trim().to_owned(),
-            role: Role::parse(&role.get_untracked()).unwrap_or(Role::UnitOfficer),
-            unit_id: unit.get_untracked().parse().ok(),
-            password: password.get_untracked(),
-        };
-        let units_ids: Vec<UnitId> = units.with_value(|u| u.iter().map(|(id, _)| *id).collect());
-        let found = validate_new_user(&input, &taken, &units_ids);
-        let invalid = !found.is_empty();
-        errors.set(found);
-        if invalid {
-            return;
-        }
-        spawn_local(async move {
-            match admin_api::create_user(input).await {
-                Ok(_) => on_change(),
-                Err(e) => outcome.set(Some(Err(e))),
-            }
-        });
-    };
-    view! {
-        <form class="form new-user" novalidate on:submit=save data-testid="new-user">
-            <h2>{tr(|l| td_string!(l, admin.new_user))}</h2>
-            <TextField id="new-username" label=|l| td_string!(l, admin.username) value=username errors=errors_of(errors, "username") kind="text" />
-            <TextField id="new-display" label=|l| td_string!(l, admin.display_name) value=display errors=errors_of(errors, "display_name") kind="text" />
-            <Binding prefix="new".into() role unit units errors />
-            <TextField id="new-password" label=|l| td_string!(l, admin.password) value=password errors=errors_of(errors, "password") kind="password" />
-            <button type="submit" class="button button--primary">{tr(|l| td_string!(l, admin.create_user))}</button>
-            <SaveOutcome outcome />
-        </form>
     }
 }
