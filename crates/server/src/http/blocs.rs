@@ -13,7 +13,7 @@ use thidua_domain::{BlocId, Year};
 
 use super::auth::CurrentUser;
 use super::error::{Error, Result};
-use super::{AppState, Path};
+use super::{begin_read, AppState, Path};
 use crate::store;
 
 /// The blocs of a year with their member count and leader.
@@ -52,7 +52,7 @@ pub async fn bloc_detail(
     State(state): State<AppState>,
     Path((year, bloc_id)): Path<(Year, BlocId)>,
 ) -> Result<Json<BlocDetail>> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = begin_read(&state).await?;
     Ok(Json(store::bloc_detail(&mut tx, year, bloc_id).await?))
 }
 
@@ -94,7 +94,7 @@ pub(super) async fn visible_results(
     bloc_id: BlocId,
 ) -> Result<BlocResults> {
     // One read transaction: every part of the results comes from the same state.
-    let mut tx = state.db.begin().await?;
+    let mut tx = begin_read(state).await?;
     let results = store::results(&mut tx, year, bloc_id).await?;
     let may_preview = award_permissions(user.map(|u| &u.principal), results.leader_unit_id).preview;
     if !results.published && !may_preview {

@@ -10,9 +10,9 @@
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
+use crate::db::{Conn, Tx};
 use axum::extract::State;
 use serde::Deserialize;
-use sqlx::{Sqlite, SqliteConnection, Transaction};
 use thidua_domain::criteria::CriteriaTable;
 use thidua_domain::error::ApiErrorBody;
 use thidua_domain::sheet::{sheet_totals, ScoreKind, ScoreSheet};
@@ -26,7 +26,7 @@ use utoipa::IntoParams;
 
 use super::auth::CurrentUser;
 use super::error::{valid, Error, Result};
-use super::{begin_write, AppState, Json, Path, Query};
+use super::{begin_read, begin_write, AppState, Json, Path, Query};
 use crate::accounts::now;
 use crate::store::sheets::{self, Scope, SheetHead};
 use crate::store::{self};
@@ -60,7 +60,7 @@ pub async fn list_sheets(
     State(state): State<AppState>,
     Query(filter): Query<SheetFilter>,
 ) -> Result<Json<Vec<SheetSummary>>> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = begin_read(&state).await?;
     let scope = Scope { year: filter.year, bloc: filter.bloc_id, ..Scope::default() };
     let heads: Vec<SheetHead> = sheets::heads(&mut tx, scope)
         .await?
@@ -118,7 +118,7 @@ pub async fn get_sheet(
     State(state): State<AppState>,
     Path(id): Path<SheetId>,
 ) -> Result<Json<SheetView>> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = begin_read(&state).await?;
     let head = checked_head(&mut tx, &user, id, SheetAction::Read).await?;
     Ok(Json(view(&mut tx, &user, head).await?))
 }
@@ -304,12 +304,7 @@ async fn transition(
 /// The sheet, if it exists and `user` may do `action` to it now: 404, then the domain's
 /// `authorize` (403, 409 `wrong_state`), then 409 `year_closed` for an officer's write in a
 /// year closed for scoring.
-async fn checked_head(
-    conn: &mut SqliteConnection,
-    user: &CurrentUser,
-    id: SheetId,
-    action: SheetAction,
-) -> Result<SheetHead> {
+async fn checked_head(conn: &mut Conn, user: &CurrentUser, id: SheetId, action: SheetAction) -> Result<SheetHead> {
     let head = sheets::head(conn, id).await?.ok_or(Error::SheetNotFound(id))?;
     authorize(&user.principal, &head.facts(), action)?;
     if action != SheetAction::Read && read_only(user, &head) {
@@ -323,7 +318,7 @@ fn read_only(user: &CurrentUser, head: &SheetHead) -> bool {
     !head.year_open && !user.is_staff()
 }
 
-async fn table_of(conn: &mut SqliteConnection, head: &SheetHead) -> Result<CriteriaTable> {
+async fn table_of(conn: &mut Conn, head: &SheetHead) -> Result<CriteriaTable> {
     Ok(store::criteria_table(conn, head.year, head.bloc_id, head.bonus_cap).await?)
 }
 
@@ -337,7 +332,7 @@ struct Edit<'a> {
 /// Moves the sheet on from `base_version` (or answers `stale_version`), stores the new
 /// contents and state, writes the audit rows, commits, and answers the sheet as it is now.
 async fn finish(
-    mut tx: Transaction<'static, Sqlite>,
+    mut tx: Tx,
     user: &CurrentUser,
     head: SheetHead,
     action: SheetAction,
@@ -372,7 +367,7 @@ async fn finish(
     Ok(Json(view))
 }
 
-async fn view(conn: &mut SqliteConnection, user: &CurrentUser, head: SheetHead) -> Result<SheetView> {
+async fn view(conn: &mut Conn, user: &CurrentUser, head: SheetHead) -> Result<SheetView> {
     let criteria = table_of(conn, &head).await?;
     let sheet = sheets::sheet(conn, &head).await?;
     let audit = sheets::audit_trail(conn, head.id).await?;

@@ -6,7 +6,7 @@ use thidua_domain::history::{unit_history, UnitHistory};
 use thidua_domain::UnitId;
 
 use super::error::{Error, Result};
-use super::{AppState, Json, Path};
+use super::{begin_read, AppState, Json, Path};
 use crate::store::{self, awards};
 
 /// The unit's rank and total in every published bloc-year it was a member of, oldest first,
@@ -23,7 +23,7 @@ use crate::store::{self, awards};
     )
 )]
 pub async fn history(State(state): State<AppState>, Path(unit_id): Path<UnitId>) -> Result<Json<UnitHistory>> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = begin_read(&state).await?;
     let unit = awards::unit(&mut tx, unit_id).await?.ok_or(Error::UnitNotFound(unit_id))?;
     let mut results = Vec::new();
     for (year, bloc_id) in awards::published_memberships(&mut tx, unit_id).await? {

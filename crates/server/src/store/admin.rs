@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use sqlx::SqliteConnection;
+use crate::db::{Conn, Flag};
 use thidua_domain::admin::{
     BlocSetup, BlocSetupInput, BlocSetupView, CriteriaDraft, UnitAdmin, UnitEnd, UnitName, YearAdmin,
 };
@@ -21,33 +21,35 @@ use crate::accounts::timestamp;
 // ---------------------------------------------------------------- years
 
 /// Every year, newest first.
-pub async fn years(conn: &mut SqliteConnection) -> sqlx::Result<Vec<YearAdmin>> {
-    let rows: Vec<(Year, bool, i64)> = sqlx::query_as(
-        "SELECT y.year, y.open, (SELECT COUNT(*) FROM bloc_years b WHERE b.year = y.year)
+pub async fn years(conn: &mut Conn) -> sqlx::Result<Vec<YearAdmin>> {
+    let rows: Vec<(Year, Flag, i64)> = sqlx::query_as(
+        "SELECT y.year, CAST(y.open AS BOOLEAN) AS open, (SELECT COUNT(*) FROM bloc_years b WHERE b.year = y.year)
          FROM years y ORDER BY y.year DESC",
     )
     .fetch_all(conn)
     .await?;
-    rows.into_iter().map(|(year, open, n)| Ok(YearAdmin { year, open, bloc_count: to_u32(n, "bloc count")? })).collect()
+    rows.into_iter()
+        .map(|(year, Flag(open), n)| Ok(YearAdmin { year, open, bloc_count: to_u32(n, "bloc count")? }))
+        .collect()
 }
 
 /// One year, or `YearNotFound`.
-pub async fn year(conn: &mut SqliteConnection, year: Year) -> Result<YearAdmin, LookupError> {
-    let row: Option<(bool, i64)> = sqlx::query_as(
-        "SELECT y.open, (SELECT COUNT(*) FROM bloc_years b WHERE b.year = y.year) FROM years y WHERE y.year = ?",
+pub async fn year(conn: &mut Conn, year: Year) -> Result<YearAdmin, LookupError> {
+    let row: Option<(Flag, i64)> = sqlx::query_as(
+        "SELECT CAST(y.open AS BOOLEAN) AS open, (SELECT COUNT(*) FROM bloc_years b WHERE b.year = y.year) FROM years y WHERE y.year = $1",
     )
     .bind(year)
     .fetch_optional(conn)
     .await?;
-    let (open, n) = row.ok_or(LookupError::YearNotFound(year))?;
+    let (Flag(open), n) = row.ok_or(LookupError::YearNotFound(year))?;
     Ok(YearAdmin { year, open, bloc_count: to_u32(n, "bloc count")? })
 }
 
 /// Adds a year, open for scoring, with the tie-break rule of `like` (the year it copies).
-pub async fn insert_year(conn: &mut SqliteConnection, year: Year, like: Option<Year>) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO years (year, open) VALUES (?, TRUE)").bind(year).execute(&mut *conn).await?;
+pub async fn insert_year(conn: &mut Conn, year: Year, like: Option<Year>) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO years (year, open) VALUES ($1, TRUE)").bind(year).execute(&mut *conn).await?;
     if let Some(like) = like {
-        sqlx::query("UPDATE years SET tie_break = (SELECT tie_break FROM years WHERE year = ?) WHERE year = ?")
+        sqlx::query("UPDATE years SET tie_break = (SELECT tie_break FROM years WHERE year = $1) WHERE year = $2")
             .bind(like)
             .bind(year)
             .execute(conn)
@@ -56,15 +58,15 @@ pub async fn insert_year(conn: &mut SqliteConnection, year: Year, like: Option<Y
     Ok(())
 }
 
-pub async fn set_year_open(conn: &mut SqliteConnection, year: Year, open: bool) -> sqlx::Result<()> {
-    sqlx::query("UPDATE years SET open = ? WHERE year = ?").bind(open).bind(year).execute(conn).await?;
+pub async fn set_year_open(conn: &mut Conn, year: Year, open: bool) -> sqlx::Result<()> {
+    sqlx::query("UPDATE years SET open = $1 WHERE year = $2").bind(open).bind(year).execute(conn).await?;
     Ok(())
 }
 
 // ---------------------------------------------------------------- units
 
 /// Every unit with its names (oldest first) and its end, by id.
-pub async fn units(conn: &mut SqliteConnection) -> sqlx::Result<Vec<UnitAdmin>> {
+pub async fn units(conn: &mut Conn) -> sqlx::Result<Vec<UnitAdmin>> {
     let units: Vec<(UnitId, String)> =
         sqlx::query_as("SELECT id, name FROM units ORDER BY id").fetch_all(&mut *conn).await?;
     let names: Vec<(UnitId, Year, String)> =
@@ -87,11 +89,11 @@ pub async fn units(conn: &mut SqliteConnection) -> sqlx::Result<Vec<UnitAdmin>> 
         .collect())
 }
 
-pub async fn unit(conn: &mut SqliteConnection, id: UnitId) -> sqlx::Result<Option<UnitAdmin>> {
+pub async fn unit(conn: &mut Conn, id: UnitId) -> sqlx::Result<Option<UnitAdmin>> {
     Ok(units(conn).await?.into_iter().find(|u| u.id == id))
 }
 
-pub async fn unit_ends(conn: &mut SqliteConnection) -> sqlx::Result<Vec<UnitEnd>> {
+pub async fn unit_ends(conn: &mut Conn) -> sqlx::Result<Vec<UnitEnd>> {
     let rows: Vec<(UnitId, Year, Option<UnitId>)> =
         sqlx::query_as("SELECT unit_id, from_year, merged_into FROM unit_ends ORDER BY unit_id")
             .fetch_all(conn)
@@ -100,18 +102,20 @@ pub async fn unit_ends(conn: &mut SqliteConnection) -> sqlx::Result<Vec<UnitEnd>
 }
 
 /// A new unit with its first name; answers its id.
-pub async fn insert_unit(conn: &mut SqliteConnection, name: &str, from_year: Year) -> sqlx::Result<UnitId> {
-    let id: UnitId =
-        sqlx::query_scalar("INSERT INTO units (name) VALUES (?) RETURNING id").bind(name).fetch_one(&mut *conn).await?;
+pub async fn insert_unit(conn: &mut Conn, name: &str, from_year: Year) -> sqlx::Result<UnitId> {
+    let id: UnitId = sqlx::query_scalar("INSERT INTO units (name) VALUES ($1) RETURNING id")
+        .bind(name)
+        .fetch_one(&mut *conn)
+        .await?;
     put_unit_name(conn, id, from_year, name).await?;
     Ok(id)
 }
 
 /// Records the unit's name from a year on (replacing a name recorded from that same year),
 /// and keeps `units.name` the latest name.
-pub async fn put_unit_name(conn: &mut SqliteConnection, id: UnitId, from_year: Year, name: &str) -> sqlx::Result<()> {
+pub async fn put_unit_name(conn: &mut Conn, id: UnitId, from_year: Year, name: &str) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO unit_names (unit_id, from_year, name) VALUES (?, ?, ?)
+        "INSERT INTO unit_names (unit_id, from_year, name) VALUES ($1, $2, $3)
          ON CONFLICT (unit_id, from_year) DO UPDATE SET name = excluded.name",
     )
     .bind(id)
@@ -122,7 +126,7 @@ pub async fn put_unit_name(conn: &mut SqliteConnection, id: UnitId, from_year: Y
     sqlx::query(
         "UPDATE units SET name = (SELECT n.name FROM unit_names n WHERE n.unit_id = units.id
                                   ORDER BY n.from_year DESC LIMIT 1)
-         WHERE id = ?",
+         WHERE id = $1",
     )
     .bind(id)
     .execute(conn)
@@ -131,9 +135,9 @@ pub async fn put_unit_name(conn: &mut SqliteConnection, id: UnitId, from_year: Y
 }
 
 /// Records (or replaces) the unit's merge or retirement.
-pub async fn put_unit_end(conn: &mut SqliteConnection, end: &UnitEnd) -> sqlx::Result<()> {
+pub async fn put_unit_end(conn: &mut Conn, end: &UnitEnd) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO unit_ends (unit_id, from_year, merged_into) VALUES (?, ?, ?)
+        "INSERT INTO unit_ends (unit_id, from_year, merged_into) VALUES ($1, $2, $3)
          ON CONFLICT (unit_id) DO UPDATE SET from_year = excluded.from_year, merged_into = excluded.merged_into",
     )
     .bind(end.unit_id)
@@ -147,20 +151,20 @@ pub async fn put_unit_end(conn: &mut SqliteConnection, end: &UnitEnd) -> sqlx::R
 // ---------------------------------------------------------------- blocs
 
 /// Every bloc that ever existed: (id, name).
-pub async fn all_blocs(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(BlocId, String)>> {
+pub async fn all_blocs(conn: &mut Conn) -> sqlx::Result<Vec<(BlocId, String)>> {
     sqlx::query_as("SELECT id, name FROM blocs ORDER BY id").fetch_all(conn).await
 }
 
 /// The blocs of a year, by id.
-pub async fn bloc_ids(conn: &mut SqliteConnection, year: Year) -> sqlx::Result<Vec<BlocId>> {
-    sqlx::query_scalar("SELECT bloc_id FROM bloc_years WHERE year = ? ORDER BY bloc_id")
+pub async fn bloc_ids(conn: &mut Conn, year: Year) -> sqlx::Result<Vec<BlocId>> {
+    sqlx::query_scalar("SELECT bloc_id FROM bloc_years WHERE year = $1 ORDER BY bloc_id")
         .bind(year)
         .fetch_all(conn)
         .await
 }
 
-pub async fn insert_bloc(conn: &mut SqliteConnection, name: &str) -> sqlx::Result<BlocId> {
-    sqlx::query_scalar("INSERT INTO blocs (name) VALUES (?) RETURNING id").bind(name).fetch_one(conn).await
+pub async fn insert_bloc(conn: &mut Conn, name: &str) -> sqlx::Result<BlocId> {
+    sqlx::query_scalar("INSERT INTO blocs (name) VALUES ($1) RETURNING id").bind(name).fetch_one(conn).await
 }
 
 /// A bloc's row for a new year: no pact, no members yet.
@@ -172,10 +176,10 @@ pub struct NewBlocYear {
     pub sample_data: bool,
 }
 
-pub async fn insert_bloc_year(conn: &mut SqliteConnection, year: Year, b: &NewBlocYear) -> sqlx::Result<()> {
+pub async fn insert_bloc_year(conn: &mut Conn, year: Year, b: &NewBlocYear) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO bloc_years (bloc_id, year, leader_unit_id, deputy_unit_id, bonus_cap, sample_data)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(b.bloc_id)
     .bind(year)
@@ -190,11 +194,7 @@ pub async fn insert_bloc_year(conn: &mut SqliteConnection, year: Year, b: &NewBl
 
 /// What of a bloc-year carries over to the next (`thidua_domain::admin::copy_setup`), and
 /// whether its leader, deputy and scores are sample data.
-pub async fn bloc_setup(
-    conn: &mut SqliteConnection,
-    year: Year,
-    bloc_id: BlocId,
-) -> Result<(BlocSetup, bool), LookupError> {
+pub async fn bloc_setup(conn: &mut Conn, year: Year, bloc_id: BlocId) -> Result<(BlocSetup, bool), LookupError> {
     let bloc = bloc_year(&mut *conn, year, bloc_id).await?;
     let members = members(&mut *conn, year, bloc_id).await?.into_iter().map(|u| u.id).collect();
     let table = criteria_table(conn, year, bloc_id, Points::from_hundredths(bloc.bonus_cap)).await?;
@@ -209,11 +209,7 @@ pub async fn bloc_setup(
 }
 
 /// The bloc-year as staff set it up: `YearNotFound`, then `BlocNotFound`.
-pub async fn setup_view(
-    conn: &mut SqliteConnection,
-    year: Year,
-    bloc_id: BlocId,
-) -> Result<BlocSetupView, LookupError> {
+pub async fn setup_view(conn: &mut Conn, year: Year, bloc_id: BlocId) -> Result<BlocSetupView, LookupError> {
     let bloc = bloc_year(&mut *conn, year, bloc_id).await?;
     let members = members(&mut *conn, year, bloc_id).await?;
     let table = criteria_table(&mut *conn, year, bloc_id, Points::from_hundredths(bloc.bonus_cap)).await?;
@@ -235,15 +231,11 @@ pub async fn setup_view(
 }
 
 /// The criteria that some sheet of the bloc-year holds a self or verified score for.
-pub async fn scored_criteria(
-    conn: &mut SqliteConnection,
-    year: Year,
-    bloc_id: BlocId,
-) -> sqlx::Result<Vec<CriterionId>> {
+pub async fn scored_criteria(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result<Vec<CriterionId>> {
     sqlx::query_scalar(
         "SELECT DISTINCT c.criterion_id
          FROM criterion_scores c JOIN score_sheets s ON s.id = c.sheet_id
-         WHERE s.year = ? AND s.bloc_id = ? AND (c.self_score IS NOT NULL OR c.verified_score IS NOT NULL)
+         WHERE s.year = $1 AND s.bloc_id = $2 AND (c.self_score IS NOT NULL OR c.verified_score IS NOT NULL)
          ORDER BY c.criterion_id",
     )
     .bind(year)
@@ -254,15 +246,10 @@ pub async fn scored_criteria(
 
 /// Puts the members in this order; a unit new to the bloc-year joins with an empty draft
 /// sheet. Units that leave are taken out first, with `remove_member`.
-pub async fn place_members(
-    conn: &mut SqliteConnection,
-    year: Year,
-    bloc_id: BlocId,
-    members: &[UnitId],
-) -> sqlx::Result<()> {
+pub async fn place_members(conn: &mut Conn, year: Year, bloc_id: BlocId, members: &[UnitId]) -> sqlx::Result<()> {
     for (position, unit) in members.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO memberships (bloc_id, year, unit_id, position) VALUES (?, ?, ?, ?)
+            "INSERT INTO memberships (bloc_id, year, unit_id, position) VALUES ($1, $2, $3, $4)
              ON CONFLICT (bloc_id, year, unit_id) DO UPDATE SET position = excluded.position",
         )
         .bind(bloc_id)
@@ -272,7 +259,7 @@ pub async fn place_members(
         .execute(&mut *conn)
         .await?;
         sqlx::query(
-            "INSERT INTO score_sheets (bloc_id, year, unit_id, state) VALUES (?, ?, ?, ?)
+            "INSERT INTO score_sheets (bloc_id, year, unit_id, state) VALUES ($1, $2, $3, $4)
              ON CONFLICT (bloc_id, year, unit_id) DO NOTHING",
         )
         .bind(bloc_id)
@@ -287,39 +274,35 @@ pub async fn place_members(
 
 /// Whether the unit has anything in the bloc-year that leaving it would lose: a self or
 /// verified score, a bonus or deduction line, votes, an override or a decision.
-pub async fn member_has_record(
-    conn: &mut SqliteConnection,
-    year: Year,
-    bloc_id: BlocId,
-    unit_id: UnitId,
-) -> sqlx::Result<bool> {
-    sqlx::query_scalar(
+pub async fn member_has_record(conn: &mut Conn, year: Year, bloc_id: BlocId, unit_id: UnitId) -> sqlx::Result<bool> {
+    let Flag(has) = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM criterion_scores c JOIN score_sheets s ON s.id = c.sheet_id
-                        WHERE s.year = ?1 AND s.bloc_id = ?2 AND s.unit_id = ?3
+                        WHERE s.year = $1 AND s.bloc_id = $2 AND s.unit_id = $3
                           AND (c.self_score IS NOT NULL OR c.verified_score IS NOT NULL))
              OR EXISTS (SELECT 1 FROM adjustments a JOIN score_sheets s ON s.id = a.sheet_id
-                        WHERE s.year = ?1 AND s.bloc_id = ?2 AND s.unit_id = ?3)
-             OR EXISTS (SELECT 1 FROM tally_votes WHERE year = ?1 AND bloc_id = ?2 AND unit_id = ?3)
-             OR EXISTS (SELECT 1 FROM award_overrides WHERE year = ?1 AND bloc_id = ?2 AND unit_id = ?3)
-             OR EXISTS (SELECT 1 FROM award_decisions WHERE year = ?1 AND bloc_id = ?2 AND unit_id = ?3)",
+                        WHERE s.year = $1 AND s.bloc_id = $2 AND s.unit_id = $3)
+             OR EXISTS (SELECT 1 FROM tally_votes WHERE year = $1 AND bloc_id = $2 AND unit_id = $3)
+             OR EXISTS (SELECT 1 FROM award_overrides WHERE year = $1 AND bloc_id = $2 AND unit_id = $3)
+             OR EXISTS (SELECT 1 FROM award_decisions WHERE year = $1 AND bloc_id = $2 AND unit_id = $3)",
     )
     .bind(year)
     .bind(bloc_id)
     .bind(unit_id)
     .fetch_one(conn)
-    .await
+    .await?;
+    Ok(has)
 }
 
 /// Takes a unit out of the bloc-year with its sheet, which `member_has_record` found without
 /// scores (its notes and audit trail go with it). Answers the sheet's id, if it had one.
 pub async fn remove_member(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     year: Year,
     bloc_id: BlocId,
     unit_id: UnitId,
 ) -> sqlx::Result<Option<SheetId>> {
     let sheet: Option<SheetId> =
-        sqlx::query_scalar("SELECT id FROM score_sheets WHERE year = ? AND bloc_id = ? AND unit_id = ?")
+        sqlx::query_scalar("SELECT id FROM score_sheets WHERE year = $1 AND bloc_id = $2 AND unit_id = $3")
             .bind(year)
             .bind(bloc_id)
             .bind(unit_id)
@@ -327,15 +310,15 @@ pub async fn remove_member(
             .await?;
     if let Some(sheet) = sheet {
         for sql in [
-            "DELETE FROM criterion_scores WHERE sheet_id = ?",
-            "DELETE FROM adjustments WHERE sheet_id = ?",
-            "DELETE FROM audit_log WHERE sheet_id = ?",
-            "DELETE FROM score_sheets WHERE id = ?",
+            "DELETE FROM criterion_scores WHERE sheet_id = $1",
+            "DELETE FROM adjustments WHERE sheet_id = $1",
+            "DELETE FROM audit_log WHERE sheet_id = $1",
+            "DELETE FROM score_sheets WHERE id = $1",
         ] {
             sqlx::query(sql).bind(sheet).execute(&mut *conn).await?;
         }
     }
-    sqlx::query("DELETE FROM memberships WHERE year = ? AND bloc_id = ? AND unit_id = ?")
+    sqlx::query("DELETE FROM memberships WHERE year = $1 AND bloc_id = $2 AND unit_id = $3")
         .bind(year)
         .bind(bloc_id)
         .bind(unit_id)
@@ -345,16 +328,11 @@ pub async fn remove_member(
 }
 
 /// Leader, deputy and pact of the bloc-year.
-pub async fn update_setup(
-    conn: &mut SqliteConnection,
-    year: Year,
-    bloc_id: BlocId,
-    input: &BlocSetupInput,
-) -> sqlx::Result<()> {
+pub async fn update_setup(conn: &mut Conn, year: Year, bloc_id: BlocId, input: &BlocSetupInput) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE bloc_years SET leader_unit_id = ?, deputy_unit_id = ?, pact_signed_on = ?, pact_note = ?,
-                               pact_document_url = ?
-         WHERE year = ? AND bloc_id = ?",
+        "UPDATE bloc_years SET leader_unit_id = $1, deputy_unit_id = $2, pact_signed_on = $3, pact_note = $4,
+                               pact_document_url = $5
+         WHERE year = $6 AND bloc_id = $7",
     )
     .bind(input.leader)
     .bind(input.deputy)
@@ -370,10 +348,10 @@ pub async fn update_setup(
 
 /// Moves the set-up version on, and the awards version with it: members, leader and
 /// criteria feed the results.
-pub async fn bump_setup(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -> sqlx::Result<()> {
+pub async fn bump_setup(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE bloc_years SET setup_version = setup_version + 1, awards_version = awards_version + 1
-         WHERE year = ? AND bloc_id = ?",
+         WHERE year = $1 AND bloc_id = $2",
     )
     .bind(year)
     .bind(bloc_id)
@@ -389,7 +367,7 @@ pub async fn bump_setup(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId
 /// `changed`; the sheets that lose scores move on a version (an open form reloads). A
 /// parent's maximum is the sum of its children's. Sets the bonus cap.
 pub async fn write_criteria(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     year: Year,
     bloc_id: BlocId,
     old: &CriteriaTable,
@@ -408,12 +386,12 @@ pub async fn write_criteria(
         // Both statements take the node's columns first, so they are bound in one place.
         let query = sqlx::query_scalar(match kept_id {
             Some(_) => {
-                "UPDATE criteria SET parent_id = ?, code = ?, title = ?, max_points = ?, step = ?, position = ?
-                 WHERE id = ? RETURNING id"
+                "UPDATE criteria SET parent_id = $1, code = $2, title = $3, max_points = $4, step = $5, position = $6
+                 WHERE id = $7 RETURNING id"
             }
             None => {
                 "INSERT INTO criteria (parent_id, code, title, max_points, step, position, bloc_id, year)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
             }
         })
         .bind(parent)
@@ -434,24 +412,24 @@ pub async fn write_criteria(
     let dropped: BTreeSet<CriterionId> = gone.iter().chain(changed).copied().collect();
     let mut sheets: BTreeSet<SheetId> = BTreeSet::new();
     for criterion in &dropped {
-        let holding: Vec<SheetId> = sqlx::query_scalar("SELECT sheet_id FROM criterion_scores WHERE criterion_id = ?")
+        let holding: Vec<SheetId> = sqlx::query_scalar("SELECT sheet_id FROM criterion_scores WHERE criterion_id = $1")
             .bind(criterion)
             .fetch_all(&mut *conn)
             .await?;
         sheets.extend(holding);
-        sqlx::query("DELETE FROM criterion_scores WHERE criterion_id = ?").bind(criterion).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM criterion_scores WHERE criterion_id = $1").bind(criterion).execute(&mut *conn).await?;
     }
     for sheet in sheets {
-        sqlx::query("UPDATE score_sheets SET version = version + 1 WHERE id = ?")
+        sqlx::query("UPDATE score_sheets SET version = version + 1 WHERE id = $1")
             .bind(sheet)
             .execute(&mut *conn)
             .await?;
     }
     // Children before their parents: `old` is in pre-order.
     for id in gone.iter().rev() {
-        sqlx::query("DELETE FROM criteria WHERE id = ?").bind(id).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM criteria WHERE id = $1").bind(id).execute(&mut *conn).await?;
     }
-    sqlx::query("UPDATE bloc_years SET bonus_cap = ? WHERE year = ? AND bloc_id = ?")
+    sqlx::query("UPDATE bloc_years SET bonus_cap = $1 WHERE year = $2 AND bloc_id = $3")
         .bind(draft.bonus_cap.hundredths())
         .bind(year)
         .bind(bloc_id)
@@ -472,8 +450,8 @@ pub struct AdminAudit<'a> {
     pub detail: String,
 }
 
-pub async fn audit(conn: &mut SqliteConnection, entry: AdminAudit<'_>) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO admin_audit (user_id, at, kind, target, detail) VALUES (?, ?, ?, ?, ?)")
+pub async fn audit(conn: &mut Conn, entry: AdminAudit<'_>) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO admin_audit (user_id, at, kind, target, detail) VALUES ($1, $2, $3, $4, $5)")
         .bind(entry.user)
         .bind(timestamp(entry.at))
         .bind(entry.kind)

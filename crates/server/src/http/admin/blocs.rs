@@ -13,7 +13,7 @@ use thidua_domain::{BlocId, Points, UnitId, Year};
 use super::{audit, bloc_target, setup_saved};
 use crate::http::auth::Staff;
 use crate::http::error::{valid, Error, Result};
-use crate::http::{begin_write, AppState, Json, Path};
+use crate::http::{begin_read, begin_write, AppState, Json, Path};
 use crate::store::admin::{self, NewBlocYear};
 use crate::store::{self};
 
@@ -86,7 +86,7 @@ pub async fn get_bloc(
     State(state): State<AppState>,
     Path((year, bloc_id)): Path<(Year, BlocId)>,
 ) -> Result<Json<BlocSetupView>> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = begin_read(&state).await?;
     Ok(Json(admin::setup_view(&mut tx, year, bloc_id).await?))
 }
 

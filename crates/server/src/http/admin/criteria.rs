@@ -19,7 +19,7 @@ use crate::criteria_csv;
 use crate::http::auth::Staff;
 use crate::http::awards::unpublished;
 use crate::http::error::{internal, valid, Error, Result};
-use crate::http::{attachment, begin_write, AppState, Json, Path};
+use crate::http::{attachment, begin_read, begin_write, AppState, Json, Path};
 use crate::store::{self, admin};
 
 /// Saves the bloc-year's criteria tree and bonus cap. Nodes with the `id` they were loaded
@@ -103,7 +103,7 @@ pub async fn criteria_csv(
     State(state): State<AppState>,
     Path((year, bloc_id)): Path<(Year, BlocId)>,
 ) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = begin_read(&state).await?;
     let view = admin::setup_view(&mut tx, year, bloc_id).await?;
     let body =
         criteria_csv::write(&draft_to_rows(&view.criteria)).map_err(internal("cannot write the criteria as CSV"))?;
