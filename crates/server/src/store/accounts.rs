@@ -3,12 +3,13 @@
 use sqlx::FromRow;
 
 use crate::db::{Conn, Flag};
-use thidua_domain::admin::{UserAdmin, UserUpdate};
+use thidua_domain::admin::users::{UserAdmin, UserUpdate};
 use thidua_domain::auth::{Me, Principal, Role, UserId};
 use thidua_domain::UnitId;
 use time::OffsetDateTime;
 
-use crate::accounts::{parse_timestamp, throttle_window, timestamp, MAX_FAILURES};
+use crate::accounts::{throttle_window, MAX_FAILURES};
+use crate::clock::{parse_timestamp, timestamp};
 
 use super::corrupt;
 
@@ -218,7 +219,7 @@ pub async fn create_user(conn: &mut Conn, user: &NewUser<'_>) -> Result<UserId, 
     .bind(user.password_hash)
     .bind(user.role.as_str())
     .bind(user.unit_id)
-    .bind(timestamp(crate::accounts::now()))
+    .bind(timestamp(crate::clock::now()))
     .fetch_one(conn)
     .await;
     match result {

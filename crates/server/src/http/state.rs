@@ -1,0 +1,27 @@
+//! What every handler can reach: the state, and transactions on it.
+
+use std::path::PathBuf;
+
+use crate::db::Db;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    /// The built SPA (Trunk's `dist`).
+    pub static_dir: PathBuf,
+}
+
+/// The largest request body accepted: a whole sheet with notes and links fits many times over.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// A write transaction: writers take turns (`db::begin_write`), so a handler's checks still
+/// hold when it writes.
+pub async fn begin_write(state: &AppState) -> sqlx::Result<crate::db::Tx> {
+    crate::db::begin_write(&state.db).await
+}
+
+/// A read transaction: every part of the answer comes from the same state (`db::begin_read`).
+pub async fn begin_read(state: &AppState) -> sqlx::Result<crate::db::Tx> {
+    crate::db::begin_read(&state.db).await
+}
