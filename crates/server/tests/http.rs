@@ -1,5 +1,6 @@
 //! Every endpoint over real HTTP: the server runs in-process on 127.0.0.1:0 with a fresh
-//! SQLite file holding the demo data, and is asked with reqwest like any client would.
+//! database holding the demo data (SQLite, or PostgreSQL with `THIDUA_TEST_POSTGRES`), and is
+//! asked with reqwest like any client would.
 
 mod common;
 
