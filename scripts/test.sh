@@ -19,6 +19,16 @@ cargo clippy --offline --lib -p thidua --features staff --target wasm32-unknown-
 step "domain and server tests (real HTTP, temporary SQLite files)"
 cargo test --offline -p thidua-domain -p thidua-server
 
+step "server tests again on PostgreSQL (a throwaway cluster, one database per test)"
+# shellcheck source=scripts/pg.sh
+source scripts/pg.sh
+trap pg_stop EXIT
+pg_start
+pg_started=$SECONDS
+THIDUA_TEST_POSTGRES="$PG_URL" cargo test --offline -p thidua-server
+echo "PostgreSQL run: $((SECONDS - pg_started)) s"
+pg_stop
+
 step "SPA unit tests (host)"
 cargo test --offline -p thidua --lib --features staff
 

@@ -70,7 +70,7 @@ pub async fn create_user(args: &CreateUser, stdin: impl BufRead) -> Result<Strin
         let id = insert_user(&mut conn, &user).await?;
         let unit: Option<String> = match args.unit_id {
             Some(unit) => {
-                sqlx::query_scalar("SELECT name FROM units WHERE id = ?").bind(unit).fetch_optional(&mut *conn).await?
+                sqlx::query_scalar("SELECT name FROM units WHERE id = $1").bind(unit).fetch_optional(&mut *conn).await?
             }
             None => None,
         };

@@ -25,6 +25,20 @@ pub enum Command {
     /// Create an account; the password is the first line of standard input. This is how
     /// the first staff account of a new installation is made.
     CreateUser(CreateUser),
+    /// Copy every table of a database (ids and versions kept) into a new, empty PostgreSQL
+    /// database, then check the row counts: how an installation moves from SQLite.
+    CopyDatabase(CopyDatabase),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct CopyDatabase {
+    /// The database to copy, e.g. `sqlite://data/thidua.sqlite3` (its schema is brought up to
+    /// date first, as the server would).
+    #[arg(long)]
+    pub from: String,
+    /// An empty PostgreSQL database, e.g. `postgres://thidua@db.example/thidua`.
+    #[arg(long)]
+    pub to: String,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -42,7 +56,7 @@ pub struct CreateUser {
     #[arg(long)]
     pub unit_id: Option<UnitId>,
     /// Database URL, as for the server.
-    #[arg(long, default_value = DEFAULT_DATABASE)]
+    #[arg(long, env = "THIDUA_DATABASE", default_value = DEFAULT_DATABASE)]
     pub database: String,
 }
 
@@ -57,9 +71,15 @@ pub struct Config {
     #[arg(long, default_value = "127.0.0.1:8080", value_parser = parse_addr)]
     pub addr: SocketAddr,
 
-    /// Database URL, e.g. `sqlite://data/thidua.sqlite3` (the file is created if missing).
-    #[arg(long, default_value = DEFAULT_DATABASE)]
+    /// Database URL: `sqlite://data/thidua.sqlite3` (the file is created if missing), or
+    /// `postgres://USER[:PASSWORD]@HOST[:PORT]/NAME` for several servers on one database.
+    #[arg(long, env = "THIDUA_DATABASE", default_value = DEFAULT_DATABASE)]
     pub database: String,
+
+    /// Connections this server keeps to the database at most (default 10 for PostgreSQL).
+    /// With N servers on one PostgreSQL, N × this must stay below its `max_connections`.
+    #[arg(long, env = "THIDUA_POOL_SIZE", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub pool_size: Option<u32>,
 
     /// Directory of the built web app (Trunk's `dist`).
     #[arg(long, default_value = "dist")]

@@ -1,4 +1,4 @@
-//! thidua-server: the reference backend. A JSON API over SQLite whose rules all come from
+//! thidua-server: the reference backend. A JSON API over SQLite or PostgreSQL whose rules all come from
 //! `thidua_domain` (public results; signed-in scoring), its OpenAPI document, and the built SPA.
 //!
 //! `main.rs` only parses the command line; tests start the same [`Server`] in-process.
@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod copy;
 pub mod criteria_csv;
 pub mod db;
 pub mod export;
@@ -55,7 +56,7 @@ impl Server {
     /// Opens and migrates the database, binds the address, loads the demo data if asked.
     /// Fails before anything is logged, so a bad start is a single line of output.
     pub async fn bind(config: &Config) -> Result<Server, StartError> {
-        let db = open_database(&config.database).await?;
+        let db = open_database_sized(&config.database, config.pool_size).await?;
         let listen_error = |source| StartError::Listen { addr: config.addr, source };
         let listener = TcpListener::bind(config.addr).await.map_err(listen_error)?;
         let addr = listener.local_addr().map_err(listen_error)?;
@@ -88,12 +89,17 @@ impl Server {
 
 /// Opens (creating the default `data` directory if needed) and migrates the database.
 pub async fn open_database(url: &str) -> Result<Db, StartError> {
+    open_database_sized(url, None).await
+}
+
+/// As `open_database`, with at most `pool_size` connections.
+pub async fn open_database_sized(url: &str, pool_size: Option<u32>) -> Result<Db, StartError> {
     if url == config::DEFAULT_DATABASE {
         // Only the default lives in a directory we own; a path someone gave us must exist.
         let path = PathBuf::from("data");
         std::fs::create_dir_all(&path).map_err(|source| StartError::DataDir { path, source })?;
     }
-    Ok(db::connect(url).await?)
+    Ok(db::connect_sized(url, pool_size).await?)
 }
 
 /// Starts the server, announces it on stdout (one line, which scripts and tests wait for)

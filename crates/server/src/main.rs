@@ -47,6 +47,14 @@ fn main() -> ExitCode {
             .block_on(thidua_server::cli::create_user(args, std::io::stdin().lock()))
             .map(|line| println!("{line}"))
             .map_err(|e| e.to_string()),
+        Some(Command::CopyDatabase(args)) => runtime
+            .block_on(thidua_server::copy::copy_database(&args.from, &args.to))
+            .map(|lines| {
+                for line in lines {
+                    println!("{line}");
+                }
+            })
+            .map_err(|e| e.to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

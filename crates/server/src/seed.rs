@@ -9,7 +9,7 @@
 //! sheets are approved, its results published and the year closed for scoring; 2019 is open,
 //! its sheets empty drafts, with no tally, unpublished.
 
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 use thidua_domain::auth::Role;
 use thidua_domain::award_types::AwardTypeInput;
 use thidua_domain::award_types::{Eligibility, VoteThreshold};
@@ -212,7 +212,7 @@ pub async fn has_demo_accounts(db: &Db) -> sqlx::Result<bool> {
     let mut found = 0;
     for a in &DEMO_ACCOUNTS {
         let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = ?").bind(a.username).fetch_one(db).await?;
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1").bind(a.username).fetch_one(db).await?;
         found += n;
     }
     Ok(found == DEMO_ACCOUNTS.len() as i64)
@@ -236,7 +236,8 @@ pub async fn load_demo(db: &Db) -> Result<bool, SeedError> {
         // A salt of its own for each, like any account.
         hashes.push(hash_password(DEMO_PASSWORD.to_owned()).await?);
     }
-    let mut tx = db.begin().await?;
+    // A write transaction: two servers starting at once on an empty database load it once.
+    let mut tx = crate::db::begin_write(db).await?;
     let existing: i64 = sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM years) + (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM blocs)",
     )
@@ -261,10 +262,10 @@ pub async fn load_demo(db: &Db) -> Result<bool, SeedError> {
 }
 
 /// Inserts both years; returns the units' ids in the order of `UNITS`.
-async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<Vec<i64>> {
+async fn insert_demo(tx: &mut Transaction<'_, Any>) -> sqlx::Result<Vec<i64>> {
     // 2018 is over: closed for scoring. 2019 is being scored.
     for (year, open) in [(YEAR, false), (YEAR_IN_PROGRESS, true)] {
-        sqlx::query("INSERT INTO years (year, tie_break, open) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO years (year, tie_break, open) VALUES ($1, $2, $3)")
             .bind(year)
             .bind(tie_break_to_db(TieBreak::SectionOrder))
             .bind(open)
@@ -279,7 +280,7 @@ async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<Vec<i64>>
         units.push(admin::units::insert_unit(tx, name, YEAR).await?);
     }
 
-    let bloc: i64 = sqlx::query_scalar("INSERT INTO blocs (name) VALUES (?) RETURNING id")
+    let bloc: i64 = sqlx::query_scalar("INSERT INTO blocs (name) VALUES ($1) RETURNING id")
         .bind(BLOC_NAME)
         .fetch_one(&mut **tx)
         .await?;
@@ -288,7 +289,7 @@ async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<Vec<i64>>
         sqlx::query(
             "INSERT INTO bloc_years (bloc_id, year, leader_unit_id, deputy_unit_id, pact_signed_on, pact_note,
                                      pact_document_url, bonus_cap, sample_data)
-             VALUES (?, ?, ?, ?, NULL, ?, NULL, ?, TRUE)",
+             VALUES ($1, $2, $3, $4, NULL, $5, NULL, $6, TRUE)",
         )
         .bind(bloc)
         .bind(year)
@@ -299,7 +300,7 @@ async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<Vec<i64>>
         .execute(&mut **tx)
         .await?;
         for (position, unit) in units.iter().enumerate() {
-            sqlx::query("INSERT INTO memberships (bloc_id, year, unit_id, position) VALUES (?, ?, ?, ?)")
+            sqlx::query("INSERT INTO memberships (bloc_id, year, unit_id, position) VALUES ($1, $2, $3, $4)")
                 .bind(bloc)
                 .bind(year)
                 .bind(unit)
@@ -315,7 +316,7 @@ async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<Vec<i64>>
 
     // 2019: one empty draft per member, waiting for its unit.
     for unit in &units {
-        sqlx::query("INSERT INTO score_sheets (bloc_id, year, unit_id, state) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO score_sheets (bloc_id, year, unit_id, state) VALUES ($1, $2, $3, $4)")
             .bind(bloc)
             .bind(YEAR_IN_PROGRESS)
             .bind(unit)
@@ -328,7 +329,7 @@ async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<Vec<i64>>
     let mut sheets = [0i64; UNITS.len()];
     for (unit, verified, self_assessed) in SCORES {
         let sheet: i64 = sqlx::query_scalar(
-            "INSERT INTO score_sheets (bloc_id, year, unit_id, state) VALUES (?, ?, ?, ?) RETURNING id",
+            "INSERT INTO score_sheets (bloc_id, year, unit_id, state) VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(bloc)
         .bind(YEAR)
@@ -340,7 +341,7 @@ async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<Vec<i64>>
         for ((criterion, verified), self_score) in leaves.iter().zip(verified).zip(self_assessed) {
             sqlx::query(
                 "INSERT INTO criterion_scores (sheet_id, criterion_id, self_score, verified_score, note, comment)
-                 VALUES (?, ?, ?, ?, '', '')",
+                 VALUES ($1, $2, $3, $4, '', '')",
             )
             .bind(sheet)
             .bind(criterion)
@@ -351,7 +352,7 @@ async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<Vec<i64>>
         }
     }
     for (position, &(unit, kind, reason, points)) in ADJUSTMENTS.iter().enumerate() {
-        sqlx::query("INSERT INTO adjustments (sheet_id, kind, reason, points, position) VALUES (?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO adjustments (sheet_id, kind, reason, points, position) VALUES ($1, $2, $3, $4, $5)")
             .bind(sheets[unit])
             .bind(kind)
             .bind(reason)
@@ -379,7 +380,7 @@ async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<Vec<i64>>
 }
 
 /// The award types of `year` with the 2018 rules, by code.
-async fn insert_award_types(tx: &mut Transaction<'_, Sqlite>, year: i32) -> sqlx::Result<Vec<(&'static str, i64)>> {
+async fn insert_award_types(tx: &mut Transaction<'_, Any>, year: i32) -> sqlx::Result<Vec<(&'static str, i64)>> {
     let mut award_ids = Vec::with_capacity(AWARD_TYPES.len());
     for (code, name, precedence, quota, eligibility) in AWARD_TYPES {
         let input = AwardTypeInput {
@@ -399,7 +400,7 @@ async fn insert_award_types(tx: &mut Transaction<'_, Sqlite>, year: i32) -> sqlx
 
 /// The criteria tree for `year`, parents before children; returns the leaves' ids in order
 /// (the columns of `SCORES`).
-async fn insert_criteria(tx: &mut Transaction<'_, Sqlite>, bloc: i64, year: i32) -> sqlx::Result<Vec<i64>> {
+async fn insert_criteria(tx: &mut Transaction<'_, Any>, bloc: i64, year: i32) -> sqlx::Result<Vec<i64>> {
     let mut leaves = Vec::new();
     for (position, section) in CRITERIA.iter().enumerate() {
         let id = insert_criterion(tx, bloc, year, None, section, position).await?;
@@ -414,7 +415,7 @@ async fn insert_criteria(tx: &mut Transaction<'_, Sqlite>, bloc: i64, year: i32)
 }
 
 async fn insert_criterion(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     bloc: i64,
     year: i32,
     parent: Option<i64>,
@@ -423,7 +424,7 @@ async fn insert_criterion(
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO criteria (bloc_id, year, parent_id, code, title, max_points, step, position)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(bloc)
     .bind(year)

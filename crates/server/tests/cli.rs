@@ -1,13 +1,13 @@
 //! The binary as scripts and people meet it: exit codes, one-line errors, the "listening"
 //! line, a restart on the same database, and `create-user`.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_thidua-server");
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use common::process::{Running, BIN};
 
 /// Runs the binary to completion in `dir` (so a default `data/` never lands in the crate).
 fn run(dir: &Path, args: &[&str]) -> Output {
@@ -39,89 +39,6 @@ fn stderr_lines(output: &Output) -> Vec<String> {
     String::from_utf8_lossy(&output.stderr).lines().map(str::to_owned).collect()
 }
 
-/// A started server process, stopped when dropped even if the test fails.
-struct Running {
-    child: Option<Child>,
-    base: String,
-    /// The lines of stdout after the first.
-    lines: mpsc::Receiver<String>,
-}
-
-impl Running {
-    fn start(dir: &Path, database: &str) -> Running {
-        Running::start_with(dir, database, true)
-    }
-
-    fn start_with(dir: &Path, database: &str, demo: bool) -> Running {
-        let mut args = vec!["--addr", "127.0.0.1:0", "--database", database, "--static-dir", "no-dist"];
-        if demo {
-            args.push("--demo");
-        }
-        let mut child = Command::new(BIN)
-            .args(args)
-            .current_dir(dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let line = match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(line) => line,
-            Err(_) => {
-                let _ = child.kill();
-                panic!("no listening line within 60 s");
-            }
-        };
-        let url = line.trim_end().strip_prefix("thidua-server listening on ");
-        let Some(url) = url.filter(|u| u.starts_with("http://127.0.0.1:") && u.ends_with('/')) else {
-            let _ = child.kill();
-            let mut err = String::new();
-            let _ = child.stderr.take().unwrap().read_to_string(&mut err);
-            panic!("unexpected first line {line:?}; stderr: {err}");
-        };
-        assert!(!url.ends_with(":0/"), "the real port is printed");
-        Running { base: url.trim_end_matches('/').to_owned(), child: Some(child), lines: rx }
-    }
-
-    /// The next line of stdout, if one comes within a second.
-    fn next_line(&self) -> Option<String> {
-        self.lines.recv_timeout(Duration::from_secs(1)).ok()
-    }
-
-    /// SIGTERM, then the exit status: a graceful stop is a success.
-    fn terminate(mut self) -> std::process::ExitStatus {
-        let mut child = self.child.take().unwrap();
-        assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
-        for _ in 0..300 {
-            if let Some(status) = child.try_wait().unwrap() {
-                return status;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = child.kill();
-        panic!("still running 30 s after SIGTERM");
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
 #[test]
 fn help_exits_0() {
     let dir = tempfile::tempdir().unwrap();
@@ -149,7 +66,8 @@ fn unusable_databases_are_one_line_and_exit_1() {
     for (database, expected) in [
         ("sqlite:///nonexistent-dir/x.db", "cannot open the database"),
         (a_directory.as_str(), "cannot open the database"),
-        ("postgres://localhost/thidua", "PostgreSQL support is not built in yet"),
+        // Nothing listens on port 1: refused, retried for the pool's acquire timeout, then one line.
+        ("postgres://nobody@127.0.0.1:1/thidua", "cannot open the database"),
         ("mysql://localhost/thidua", "unsupported database URL"),
     ] {
         let output = run(dir.path(), &["--database", database, "--addr", "127.0.0.1:0"]);

@@ -1,5 +1,8 @@
 //! Every endpoint over real HTTP: the server runs in-process on 127.0.0.1:0 with a fresh
-//! SQLite file holding the demo data, and is asked with reqwest like any client would.
+//! database holding the demo data (SQLite, or PostgreSQL with `THIDUA_TEST_POSTGRES`), and is
+//! asked with reqwest like any client would.
+
+mod common;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -39,9 +42,10 @@ impl TestServer {
         let dir = tempfile::tempdir().unwrap();
         let config = Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            database: format!("sqlite://{}", dir.path().join("thidua.sqlite3").display()),
+            database: common::new_database(dir.path()).await,
             static_dir: static_dir.map(Path::to_path_buf).unwrap_or_else(|| dir.path().join("no-dist")),
             demo: true,
+            pool_size: None,
         };
         let server = Server::bind(&config).await.unwrap();
         let base = format!("http://{}", server.local_addr());

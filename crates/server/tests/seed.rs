@@ -1,4 +1,6 @@
-//! The demo data, loaded into a real SQLite file and ranked by `thidua_domain`.
+//! The demo data, loaded into a real database and ranked by `thidua_domain`.
+
+mod common;
 
 use thidua_domain::award_types::{Eligibility, VoteThreshold};
 
@@ -9,7 +11,7 @@ use thidua_server::{db, seed, store};
 #[tokio::test]
 async fn demo_ranking_follows_the_real_proposals() {
     let dir = tempfile::tempdir().unwrap();
-    let db = db::connect(&format!("sqlite://{}", dir.path().join("seed.sqlite3").display())).await.unwrap();
+    let db = db::connect(&common::new_database(dir.path()).await).await.unwrap();
     assert!(seed::load_demo(&db).await.unwrap(), "an empty database gets the demo");
 
     let mut conn = db.acquire().await.unwrap();
@@ -51,7 +53,7 @@ async fn demo_ranking_follows_the_real_proposals() {
 #[tokio::test]
 async fn the_2018_tally_derives_exactly_the_real_proposals() {
     let dir = tempfile::tempdir().unwrap();
-    let db = db::connect(&format!("sqlite://{}", dir.path().join("seed.sqlite3").display())).await.unwrap();
+    let db = db::connect(&common::new_database(dir.path()).await).await.unwrap();
     assert!(seed::load_demo(&db).await.unwrap());
     let mut conn = db.acquire().await.unwrap();
     let bloc = store::blocs(&mut conn, seed::YEAR).await.unwrap()[0].id;
@@ -97,7 +99,7 @@ async fn the_2018_tally_derives_exactly_the_real_proposals() {
 #[tokio::test]
 async fn demo_loads_only_into_an_empty_database() {
     let dir = tempfile::tempdir().unwrap();
-    let db = db::connect(&format!("sqlite://{}", dir.path().join("seed.sqlite3").display())).await.unwrap();
+    let db = db::connect(&common::new_database(dir.path()).await).await.unwrap();
     assert!(seed::load_demo(&db).await.unwrap());
     assert!(!seed::load_demo(&db).await.unwrap(), "a second load does nothing");
     let units: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units").fetch_one(&db).await.unwrap();

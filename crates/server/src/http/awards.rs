@@ -8,10 +8,10 @@
 //! moves the awards version on, goes into `award_audit`, and is one transaction; bloc writes
 //! answer the results as they are now (a staff preview).
 
+use crate::db::Tx;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
-use sqlx::{Sqlite, Transaction};
 use thidua_domain::award_types::{validate_award_type, AwardType, AwardTypeId, AwardTypeInput};
 use thidua_domain::decisions::{validate_decision, Decision};
 use thidua_domain::error::{push, ApiErrorBody, FieldError};
@@ -24,7 +24,7 @@ use super::error::{valid, Error, Result};
 use crate::clock::now;
 use crate::http::extract::{audit_json, Json, Path};
 use crate::http::params::{AwardTypePath, BlocPath, CandidatePath, YearPath};
-use crate::http::state::{begin_write, AppState};
+use crate::http::state::{begin_read, begin_write, AppState};
 use crate::store::admin;
 use crate::store::awards::{self, AwardAudit};
 use crate::store::{self, BlocYear};
@@ -49,7 +49,7 @@ pub async fn list_award_types(
     State(state): State<AppState>,
     Path(YearPath { year }): Path<YearPath>,
 ) -> Result<Json<Vec<AwardType>>> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = begin_read(&state).await?;
     store::ensure_year(&mut tx, year).await?;
     Ok(Json(awards::award_types(&mut tx, year).await?))
 }
@@ -129,7 +129,7 @@ pub async fn update_award_type(
 }
 
 /// 409 `published` while any bloc of the year is published: the rules feed its results.
-async fn rules_unpublished(tx: &mut Transaction<'static, Sqlite>, year: Year) -> Result<()> {
+async fn rules_unpublished(tx: &mut Tx, year: Year) -> Result<()> {
     if awards::year_has_published(tx, year).await? {
         return Err(Error::Published(PUBLISHED_YEAR));
     }
@@ -138,7 +138,7 @@ async fn rules_unpublished(tx: &mut Transaction<'static, Sqlite>, year: Year) ->
 
 /// The rules change every bloc's derived proposals: every bloc of the year moves on.
 async fn rules_changed(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Tx,
     user: &CurrentUser,
     year: Year,
     action: &str,
@@ -389,11 +389,7 @@ pub async fn delete_decision(
 }
 
 /// A write transaction on an existing bloc-year (404 `year_not_found`, `bloc_not_found`).
-async fn bloc_for_write(
-    state: &AppState,
-    year: Year,
-    bloc_id: BlocId,
-) -> Result<(Transaction<'static, Sqlite>, BlocYear)> {
+async fn bloc_for_write(state: &AppState, year: Year, bloc_id: BlocId) -> Result<(Tx, BlocYear)> {
     let mut tx = begin_write(state).await?;
     let bloc = store::bloc_year(&mut tx, year, bloc_id).await?;
     Ok((tx, bloc))
@@ -411,7 +407,7 @@ pub(super) fn unpublished(bloc: &BlocYear) -> Result<()> {
 /// Moves the awards version of the bloc (`Some`) or of every bloc of the year (`None`) on, so
 /// forms loaded before see `stale_version`, and writes the audit entry.
 async fn record(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Tx,
     user: &CurrentUser,
     year: Year,
     bloc_id: Option<BlocId>,
@@ -425,7 +421,7 @@ async fn record(
 
 /// Records a bloc write (see `record`), commits, and answers the results as they are now.
 async fn finish(
-    mut tx: Transaction<'static, Sqlite>,
+    mut tx: Tx,
     user: &CurrentUser,
     year: Year,
     bloc_id: BlocId,
@@ -437,7 +433,7 @@ async fn finish(
 }
 
 /// Commits and answers the bloc's results as they are now.
-async fn results_now(mut tx: Transaction<'static, Sqlite>, year: Year, bloc_id: BlocId) -> Result<Json<BlocResults>> {
+async fn results_now(mut tx: Tx, year: Year, bloc_id: BlocId) -> Result<Json<BlocResults>> {
     let results = store::results(&mut tx, year, bloc_id).await?;
     tx.commit().await?;
     Ok(Json(results))

@@ -15,7 +15,7 @@ use super::auth::CurrentUser;
 use super::error::{Error, Result};
 use crate::http::extract::Path;
 use crate::http::params::{BlocPath, YearPath};
-use crate::http::state::AppState;
+use crate::http::state::{begin_read, AppState};
 use crate::store;
 
 /// The blocs of a year with their member count and leader.
@@ -54,7 +54,7 @@ pub async fn bloc_detail(
     State(state): State<AppState>,
     Path(BlocPath { year, bloc_id }): Path<BlocPath>,
 ) -> Result<Json<BlocDetail>> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = begin_read(&state).await?;
     Ok(Json(store::bloc_detail(&mut tx, year, bloc_id).await?))
 }
 
@@ -93,7 +93,7 @@ pub(super) async fn visible_results(
     bloc_id: BlocId,
 ) -> Result<BlocResults> {
     // One read transaction: every part of the results comes from the same state.
-    let mut tx = state.db.begin().await?;
+    let mut tx = begin_read(state).await?;
     let results = store::results(&mut tx, year, bloc_id).await?;
     let may_preview = award_permissions(user.map(|u| &u.principal), results.leader_unit_id).preview;
     if !results.published && !may_preview {

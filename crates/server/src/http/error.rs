@@ -92,7 +92,11 @@ pub enum Error {
     /// 422: well-formed but invalid input, with what is wrong with each field.
     #[error("{}", invalid_message(.0))]
     Invalid(FieldErrors),
-    /// 500: logged in full, answered without details.
+    /// 503: the database does not answer (the health check).
+    #[error("the database is unavailable: try again shortly")]
+    Unavailable,
+    /// 500: logged in full, answered without details (503 `unavailable` when the database
+    /// cannot be reached at all).
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     /// 500 for any other failure of the machinery, logged where it happens.
@@ -128,6 +132,9 @@ impl Error {
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            // Another instance, or the same one shortly, may answer: a proxy retries or waits.
+            Error::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Database(e) if unreachable(e) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Database(_) | Error::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -161,6 +168,8 @@ impl Error {
             Error::PayloadTooLarge => "payload_too_large",
             Error::UnsupportedMediaType(_) => "unsupported_media_type",
             Error::Invalid(_) => "invalid_input",
+            Error::Unavailable => "unavailable",
+            Error::Database(e) if unreachable(e) => "unavailable",
             Error::Database(_) | Error::Internal => "internal",
         }
     }
@@ -169,6 +178,10 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let message = match &self {
+            Error::Database(e) if unreachable(e) => {
+                tracing::error!(error = %e, "the database is unreachable");
+                "the database is unavailable: try again shortly".to_owned()
+            }
             Error::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 "internal error".to_owned()
@@ -212,6 +225,21 @@ pub fn internal<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> E
     move |e| {
         tracing::error!(error = %e, "{what}");
         Error::Internal
+    }
+}
+
+/// The database cannot be reached (no connection within the pool's timeout, a dropped
+/// connection, PostgreSQL shutting down, starting up, full, or taken offline): not a fault of
+/// the request nor of the data.
+fn unreachable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
+        // SQLSTATE classes 08 (connection), 53 (insufficient resources), 57 (operator
+        // intervention); 55000 is what a database closed to connections answers.
+        sqlx::Error::Database(db) => {
+            db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("53") || c.starts_with("57") || c == "55000")
+        }
+        _ => false,
     }
 }
 
@@ -377,5 +405,11 @@ mod tests {
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!((b.code.as_str(), b.message.as_str()), ("internal", "internal error"));
         assert!(b.fields.is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_database_is_503_not_500() {
+        let (status, b) = body(Error::Database(sqlx::Error::PoolTimedOut)).await;
+        assert_eq!((status, b.code.as_str()), (StatusCode::SERVICE_UNAVAILABLE, "unavailable"));
     }
 }

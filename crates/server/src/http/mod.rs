@@ -161,6 +161,9 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
+/// How long the health check waits for the database (a probe's own timeout is often 5 s).
+const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
 #[derive(Serialize, ToSchema)]
 pub struct Health {
     /// Always `ok` when the server and its database answer.
@@ -168,18 +171,30 @@ pub struct Health {
     status: &'static str,
 }
 
-/// Liveness, including a round trip to the database.
+/// Readiness, for a load balancer: 200 only while this server reaches its database, 503
+/// `unavailable` otherwise (waiting at most a few seconds), so traffic goes to another instance.
 #[utoipa::path(
     get,
     path = "/api/health",
     tag = "meta",
     responses(
         (status = 200, description = "The server and its database answer", body = Health),
-        (status = 500, description = "`internal`: the database does not answer", body = thidua_domain::error::ApiErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer", body = thidua_domain::error::ApiErrorBody),
     )
 )]
 async fn health(State(state): State<AppState>) -> Result<Json<Health>> {
-    sqlx::query("SELECT 1").execute(&state.db).await?;
+    let ping = sqlx::query("SELECT 1").execute(&state.db);
+    match tokio::time::timeout(HEALTH_TIMEOUT, ping).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "health: the database does not answer");
+            return Err(Error::Unavailable);
+        }
+        Err(_) => {
+            tracing::warn!("health: the database did not answer within {HEALTH_TIMEOUT:?}");
+            return Err(Error::Unavailable);
+        }
+    }
     Ok(Json(Health { status: "ok" }))
 }
 

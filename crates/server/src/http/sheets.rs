@@ -10,9 +10,9 @@
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
+use crate::db::{Conn, Tx};
 use axum::extract::State;
 use serde::Deserialize;
-use sqlx::{Sqlite, SqliteConnection, Transaction};
 use thidua_domain::criteria::CriteriaTable;
 use thidua_domain::error::ApiErrorBody;
 use thidua_domain::sheet::{sheet_totals, ScoreKind, ScoreSheet};
@@ -29,7 +29,7 @@ use super::error::{valid, Error, Result};
 use crate::clock::now;
 use crate::http::extract::{Json, Path, Query};
 use crate::http::params::SheetPath;
-use crate::http::state::{begin_write, AppState};
+use crate::http::state::{begin_read, begin_write, AppState};
 use crate::store::sheets::{self, Scope, SheetHead};
 use crate::store::{self};
 
@@ -62,7 +62,7 @@ pub async fn list_sheets(
     State(state): State<AppState>,
     Query(filter): Query<SheetFilter>,
 ) -> Result<Json<Vec<SheetSummary>>> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = begin_read(&state).await?;
     let scope = Scope { year: filter.year, bloc: filter.bloc_id, ..Scope::default() };
     let heads: Vec<SheetHead> = sheets::heads(&mut tx, scope)
         .await?
@@ -120,7 +120,7 @@ pub async fn get_sheet(
     State(state): State<AppState>,
     Path(SheetPath { id }): Path<SheetPath>,
 ) -> Result<Json<SheetView>> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = begin_read(&state).await?;
     let head = checked_head(&mut tx, &user, id, SheetAction::Read).await?;
     Ok(Json(view(&mut tx, &user, head).await?))
 }
@@ -306,12 +306,7 @@ async fn transition(
 /// The sheet, if it exists and `user` may do `action` to it now: 404, then the domain's
 /// `authorize` (403, 409 `wrong_state`), then 409 `year_closed` for an officer's write in a
 /// year closed for scoring.
-async fn checked_head(
-    conn: &mut SqliteConnection,
-    user: &CurrentUser,
-    id: SheetId,
-    action: SheetAction,
-) -> Result<SheetHead> {
+async fn checked_head(conn: &mut Conn, user: &CurrentUser, id: SheetId, action: SheetAction) -> Result<SheetHead> {
     let head = sheets::head(conn, id).await?.ok_or(Error::SheetNotFound(id))?;
     authorize(&user.principal, &head.facts(), action)?;
     if action != SheetAction::Read && read_only(user, &head) {
@@ -325,7 +320,7 @@ fn read_only(user: &CurrentUser, head: &SheetHead) -> bool {
     !head.year_open && !user.is_staff()
 }
 
-async fn table_of(conn: &mut SqliteConnection, head: &SheetHead) -> Result<CriteriaTable> {
+async fn table_of(conn: &mut Conn, head: &SheetHead) -> Result<CriteriaTable> {
     Ok(store::criteria_table(conn, head.year, head.bloc_id, head.bonus_cap).await?)
 }
 
@@ -339,7 +334,7 @@ struct Edit<'a> {
 /// Moves the sheet on from `base_version` (or answers `stale_version`), stores the new
 /// contents and state, writes the audit rows, commits, and answers the sheet as it is now.
 async fn finish(
-    mut tx: Transaction<'static, Sqlite>,
+    mut tx: Tx,
     user: &CurrentUser,
     head: SheetHead,
     action: SheetAction,
@@ -374,7 +369,7 @@ async fn finish(
     Ok(Json(view))
 }
 
-async fn view(conn: &mut SqliteConnection, user: &CurrentUser, head: SheetHead) -> Result<SheetView> {
+async fn view(conn: &mut Conn, user: &CurrentUser, head: SheetHead) -> Result<SheetView> {
     let criteria = table_of(conn, &head).await?;
     let sheet = sheets::sheet(conn, &head).await?;
     let audit = sheets::audit_trail(conn, head.id).await?;

@@ -1,4 +1,4 @@
-//! What every handler can reach: the state, and a write transaction on it.
+//! What every handler can reach: the state, and transactions on it.
 
 use std::path::PathBuf;
 
@@ -15,8 +15,13 @@ pub struct AppState {
 /// The largest request body accepted: a whole sheet with notes and links fits many times over.
 pub const BODY_LIMIT: usize = 256 * 1024;
 
-/// A write transaction that takes SQLite's write lock at once, so two writers queue (for the
-/// busy timeout) instead of one failing when it upgrades a read to a write.
-pub async fn begin_write(state: &AppState) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-    state.db.begin_with("BEGIN IMMEDIATE").await
+/// A write transaction: writers take turns (`db::begin_write`), so a handler's checks still
+/// hold when it writes.
+pub async fn begin_write(state: &AppState) -> sqlx::Result<crate::db::Tx> {
+    crate::db::begin_write(&state.db).await
+}
+
+/// A read transaction: every part of the answer comes from the same state (`db::begin_read`).
+pub async fn begin_read(state: &AppState) -> sqlx::Result<crate::db::Tx> {
+    crate::db::begin_read(&state.db).await
 }

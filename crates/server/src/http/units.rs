@@ -7,7 +7,7 @@ use thidua_domain::history::{unit_history, UnitHistory};
 use super::error::{Error, Result};
 use crate::http::extract::{Json, Path};
 use crate::http::params::UnitHistoryPath;
-use crate::http::state::AppState;
+use crate::http::state::{begin_read, AppState};
 use crate::store::{self, awards};
 
 /// The unit's rank and total in every published bloc-year it was a member of, oldest first,
@@ -27,7 +27,7 @@ pub async fn history(
     State(state): State<AppState>,
     Path(UnitHistoryPath { unit_id }): Path<UnitHistoryPath>,
 ) -> Result<Json<UnitHistory>> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = begin_read(&state).await?;
     let unit = awards::unit(&mut tx, unit_id).await?.ok_or(Error::UnitNotFound(unit_id))?;
     let mut results = Vec::new();
     for (year, bloc_id) in awards::published_memberships(&mut tx, unit_id).await? {

@@ -1,6 +1,8 @@
 //! Users, sessions and the sign-in throttle.
 
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
+
+use crate::db::{Conn, Flag};
 use thidua_domain::admin::users::{UserAdmin, UserUpdate};
 use thidua_domain::auth::{Me, Principal, Role, UserId};
 use thidua_domain::UnitId;
@@ -16,11 +18,12 @@ use super::corrupt;
 pub struct Credentials {
     pub id: UserId,
     pub password_hash: String,
+    #[sqlx(try_from = "Flag")]
     pub disabled: bool,
 }
 
-pub async fn credentials(conn: &mut SqliteConnection, username: &str) -> sqlx::Result<Option<Credentials>> {
-    sqlx::query_as("SELECT id, password_hash, disabled FROM users WHERE username = ?")
+pub async fn credentials(conn: &mut Conn, username: &str) -> sqlx::Result<Option<Credentials>> {
+    sqlx::query_as("SELECT id, password_hash, CAST(disabled AS BOOLEAN) AS disabled FROM users WHERE username = $1")
         .bind(username)
         .fetch_optional(conn)
         .await
@@ -68,9 +71,9 @@ pub struct SignedIn {
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.unit_id, n.name AS unit_name";
 const USER_UNIT: &str = "LEFT JOIN units n ON n.id = u.unit_id";
 
-pub async fn user(conn: &mut SqliteConnection, id: UserId) -> sqlx::Result<Option<SignedIn>> {
+pub async fn user(conn: &mut Conn, id: UserId) -> sqlx::Result<Option<SignedIn>> {
     let row: Option<UserRow> =
-        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users u {USER_UNIT} WHERE u.id = ?"))
+        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users u {USER_UNIT} WHERE u.id = $1"))
             .bind(id)
             .fetch_optional(conn)
             .await?;
@@ -79,22 +82,19 @@ pub async fn user(conn: &mut SqliteConnection, id: UserId) -> sqlx::Result<Optio
 
 /// The user a session token (by its hash) stands for, if the session is current and the
 /// user not disabled. An expired session is deleted on the way.
-pub async fn session_user(
-    conn: &mut SqliteConnection,
-    token_hash: &str,
-    now: OffsetDateTime,
-) -> sqlx::Result<Option<SignedIn>> {
+pub async fn session_user(conn: &mut Conn, token_hash: &str, now: OffsetDateTime) -> sqlx::Result<Option<SignedIn>> {
     #[derive(FromRow)]
     struct Row {
         expires_at: String,
+        #[sqlx(try_from = "Flag")]
         disabled: bool,
         #[sqlx(flatten)]
         user: UserRow,
     }
     let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT s.expires_at, u.disabled, {USER_COLUMNS}
+        "SELECT s.expires_at, CAST(u.disabled AS BOOLEAN) AS disabled, {USER_COLUMNS}
          FROM sessions s JOIN users u ON u.id = s.user_id {USER_UNIT}
-         WHERE s.token_hash = ?"
+         WHERE s.token_hash = $1"
     ))
     .bind(token_hash)
     .fetch_optional(&mut *conn)
@@ -112,15 +112,15 @@ pub async fn session_user(
 }
 
 pub async fn create_session(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     token_hash: &str,
     user_id: UserId,
     now: OffsetDateTime,
     expires: OffsetDateTime,
 ) -> sqlx::Result<()> {
     // Sessions that ran out are of no use; each sign-in sweeps them, so the table stays small.
-    sqlx::query("DELETE FROM sessions WHERE expires_at <= ?").bind(timestamp(now)).execute(&mut *conn).await?;
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(timestamp(now)).execute(&mut *conn).await?;
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash)
         .bind(user_id)
         .bind(timestamp(now))
@@ -130,19 +130,19 @@ pub async fn create_session(
     Ok(())
 }
 
-pub async fn delete_session(conn: &mut SqliteConnection, token_hash: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).execute(conn).await?;
+pub async fn delete_session(conn: &mut Conn, token_hash: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(conn).await?;
     Ok(())
 }
 
 /// When a locked-out username may try again, or `None` if it may try now.
 pub async fn locked_until(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     username: &str,
     now: OffsetDateTime,
 ) -> sqlx::Result<Option<OffsetDateTime>> {
     let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT failures, window_started_at FROM login_throttle WHERE username = ?")
+        sqlx::query_as("SELECT failures, window_started_at FROM login_throttle WHERE username = $1")
             .bind(username)
             .fetch_optional(conn)
             .await?;
@@ -153,13 +153,13 @@ pub async fn locked_until(
 
 /// Counts a failed sign-in: the first failure (or the first after a window ended) opens a
 /// new window. One statement, so concurrent failures on several servers all count.
-pub async fn record_failure(conn: &mut SqliteConnection, username: &str, now: OffsetDateTime) -> sqlx::Result<()> {
+pub async fn record_failure(conn: &mut Conn, username: &str, now: OffsetDateTime) -> sqlx::Result<()> {
     let window_opened_before = timestamp(now - throttle_window());
     sqlx::query(
-        "INSERT INTO login_throttle (username, failures, window_started_at) VALUES (?1, 1, ?2)
+        "INSERT INTO login_throttle (username, failures, window_started_at) VALUES ($1, 1, $2)
          ON CONFLICT (username) DO UPDATE SET
-             failures = CASE WHEN login_throttle.window_started_at <= ?3 THEN 1 ELSE login_throttle.failures + 1 END,
-             window_started_at = CASE WHEN login_throttle.window_started_at <= ?3
+             failures = CASE WHEN login_throttle.window_started_at <= $3 THEN 1 ELSE login_throttle.failures + 1 END,
+             window_started_at = CASE WHEN login_throttle.window_started_at <= $3
                                       THEN excluded.window_started_at ELSE login_throttle.window_started_at END",
     )
     .bind(username)
@@ -168,15 +168,15 @@ pub async fn record_failure(conn: &mut SqliteConnection, username: &str, now: Of
     .execute(&mut *conn)
     .await?;
     // Windows that ended are of no use; drop them so guessed names do not pile up.
-    sqlx::query("DELETE FROM login_throttle WHERE window_started_at <= ?")
+    sqlx::query("DELETE FROM login_throttle WHERE window_started_at <= $1")
         .bind(&window_opened_before)
         .execute(conn)
         .await?;
     Ok(())
 }
 
-pub async fn clear_failures(conn: &mut SqliteConnection, username: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM login_throttle WHERE username = ?").bind(username).execute(conn).await?;
+pub async fn clear_failures(conn: &mut Conn, username: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM login_throttle WHERE username = $1").bind(username).execute(conn).await?;
     Ok(())
 }
 
@@ -202,17 +202,17 @@ pub enum CreateUserError {
 
 /// Creates a user. Officer or staff and its unit are checked by the caller against the
 /// domain's `Role::needs_unit`; the schema refuses a mismatch anyway.
-pub async fn create_user(conn: &mut SqliteConnection, user: &NewUser<'_>) -> Result<UserId, CreateUserError> {
+pub async fn create_user(conn: &mut Conn, user: &NewUser<'_>) -> Result<UserId, CreateUserError> {
     if let Some(unit) = user.unit_id {
         let exists: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM units WHERE id = ?").bind(unit).fetch_optional(&mut *conn).await?;
+            sqlx::query_scalar("SELECT id FROM units WHERE id = $1").bind(unit).fetch_optional(&mut *conn).await?;
         if exists.is_none() {
             return Err(CreateUserError::NoSuchUnit(unit));
         }
     }
     let result = sqlx::query_scalar(
         "INSERT INTO users (username, display_name, password_hash, role, unit_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(user.username)
     .bind(user.display_name)
@@ -238,6 +238,7 @@ pub async fn create_user(conn: &mut SqliteConnection, user: &NewUser<'_>) -> Res
 struct UserAdminRow {
     #[sqlx(flatten)]
     user: UserRow,
+    #[sqlx(try_from = "Flag")]
     disabled: bool,
     version: i64,
 }
@@ -262,27 +263,27 @@ impl TryFrom<UserAdminRow> for UserAdmin {
 
 /// The `UserAdminRow`s of every account, then `rest`: a filter or an order.
 fn user_admin_query(rest: &str) -> String {
-    format!("SELECT {USER_COLUMNS}, u.disabled, u.version FROM users u {USER_UNIT} {rest}")
+    format!("SELECT {USER_COLUMNS}, CAST(u.disabled AS BOOLEAN) AS disabled, u.version FROM users u {USER_UNIT} {rest}")
 }
 
 /// Every account, by username; the unit as it is named now.
-pub async fn users(conn: &mut SqliteConnection) -> sqlx::Result<Vec<UserAdmin>> {
+pub async fn users(conn: &mut Conn) -> sqlx::Result<Vec<UserAdmin>> {
     let rows: Vec<UserAdminRow> = sqlx::query_as(&user_admin_query("ORDER BY u.username")).fetch_all(conn).await?;
     rows.into_iter().map(UserAdmin::try_from).collect()
 }
 
-pub async fn user_admin(conn: &mut SqliteConnection, id: UserId) -> sqlx::Result<Option<UserAdmin>> {
+pub async fn user_admin(conn: &mut Conn, id: UserId) -> sqlx::Result<Option<UserAdmin>> {
     let row: Option<UserAdminRow> =
-        sqlx::query_as(&user_admin_query("WHERE u.id = ?")).bind(id).fetch_optional(conn).await?;
+        sqlx::query_as(&user_admin_query("WHERE u.id = $1")).bind(id).fetch_optional(conn).await?;
     row.map(UserAdmin::try_from).transpose()
 }
 
 /// Everything but the username and the password, if the account is still at `version`;
 /// `false` means someone else changed it first (nothing was written).
-pub async fn update_user(conn: &mut SqliteConnection, id: UserId, update: &UserUpdate) -> sqlx::Result<bool> {
+pub async fn update_user(conn: &mut Conn, id: UserId, update: &UserUpdate) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE users SET display_name = ?, role = ?, unit_id = ?, disabled = ?, version = version + 1
-         WHERE id = ? AND version = ?",
+        "UPDATE users SET display_name = $1, role = $2, unit_id = $3, disabled = $4, version = version + 1
+         WHERE id = $5 AND version = $6",
     )
     .bind(update.display_name.trim())
     .bind(update.role.as_str())
@@ -295,13 +296,13 @@ pub async fn update_user(conn: &mut SqliteConnection, id: UserId, update: &UserU
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn set_password_hash(conn: &mut SqliteConnection, id: UserId, hash: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hash).bind(id).execute(conn).await?;
+pub async fn set_password_hash(conn: &mut Conn, id: UserId, hash: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(id).execute(conn).await?;
     Ok(())
 }
 
 /// Signs the user out everywhere.
-pub async fn end_sessions(conn: &mut SqliteConnection, id: UserId) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(id).execute(conn).await?;
+pub async fn end_sessions(conn: &mut Conn, id: UserId) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(conn).await?;
     Ok(())
 }

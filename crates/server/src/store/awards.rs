@@ -2,9 +2,11 @@
 //! staff overrides, decisions, publication and the awards version, and their audit trail.
 //! Proposals are not stored: `thidua_domain::tally::derive_proposals` derives them.
 
+use sqlx::any::AnyArguments;
 use sqlx::query::Query;
-use sqlx::sqlite::SqliteArguments;
-use sqlx::{FromRow, Row, Sqlite, SqliteConnection};
+use sqlx::{Any, FromRow, Row};
+
+use crate::db::{Conn, Flag};
 use thidua_domain::auth::UserId;
 use thidua_domain::award_types::{AwardType, AwardTypeId, AwardTypeInput};
 use thidua_domain::award_types::{Eligibility, VoteThreshold};
@@ -26,7 +28,9 @@ struct AwardTypeRow {
     quota_per_bloc: i64,
     threshold_numerator: i64,
     threshold_denominator: i64,
+    #[sqlx(try_from = "Flag")]
     threshold_strict: bool,
+    #[sqlx(try_from = "Flag")]
     exclusive: bool,
     eligibility: String,
     legal_basis: String,
@@ -56,24 +60,26 @@ impl TryFrom<AwardTypeRow> for AwardType {
 }
 
 const AWARD_TYPE_COLUMNS: &str = "id, code, name, precedence, quota_per_bloc, threshold_numerator,
-     threshold_denominator, threshold_strict, exclusive, eligibility, legal_basis";
+     threshold_denominator, CAST(threshold_strict AS BOOLEAN) AS threshold_strict, CAST(exclusive AS BOOLEAN) AS exclusive,
+     eligibility, legal_basis";
 
 /// The award types of a year with their rules, highest first.
-pub async fn award_types(conn: &mut SqliteConnection, year: Year) -> sqlx::Result<Vec<AwardType>> {
-    let rows: Vec<AwardTypeRow> =
-        sqlx::query_as(&format!("SELECT {AWARD_TYPE_COLUMNS} FROM award_types WHERE year = ? ORDER BY precedence, id"))
-            .bind(year)
-            .fetch_all(conn)
-            .await?;
+pub async fn award_types(conn: &mut Conn, year: Year) -> sqlx::Result<Vec<AwardType>> {
+    let rows: Vec<AwardTypeRow> = sqlx::query_as(&format!(
+        "SELECT {AWARD_TYPE_COLUMNS} FROM award_types WHERE year = $1 ORDER BY precedence, id"
+    ))
+    .bind(year)
+    .fetch_all(conn)
+    .await?;
     rows.into_iter().map(AwardType::try_from).collect()
 }
 
 /// Binds what an award type's input writes, in the order of the columns of `AWARD_TYPE_COLUMNS`
 /// after `id`: one place for the insert and the update.
 fn bind_award_type<'q>(
-    query: Query<'q, Sqlite, SqliteArguments<'q>>,
+    query: Query<'q, Any, AnyArguments<'q>>,
     input: &'q AwardTypeInput,
-) -> sqlx::Result<Query<'q, Sqlite, SqliteArguments<'q>>> {
+) -> sqlx::Result<Query<'q, Any, AnyArguments<'q>>> {
     let eligibility = serde_json::to_string(&input.eligibility).map_err(|e| sqlx::Error::Encode(e.into()))?;
     Ok(query
         .bind(&input.code)
@@ -89,47 +95,45 @@ fn bind_award_type<'q>(
 }
 
 /// Adds an award type to `year`; answers its id.
-pub async fn insert_award_type(
-    conn: &mut SqliteConnection,
-    year: Year,
-    input: &AwardTypeInput,
-) -> sqlx::Result<AwardTypeId> {
+pub async fn insert_award_type(conn: &mut Conn, year: Year, input: &AwardTypeInput) -> sqlx::Result<AwardTypeId> {
     let query = sqlx::query(
         "INSERT INTO award_types (code, name, precedence, quota_per_bloc, threshold_numerator, threshold_denominator,
                                   threshold_strict, exclusive, eligibility, legal_basis, year)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     );
     bind_award_type(query, input)?.bind(year).fetch_one(conn).await?.try_get("id")
 }
 
 /// Replaces everything about an award type of `year` but its id.
 pub async fn update_award_type(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     year: Year,
     id: AwardTypeId,
     input: &AwardTypeInput,
 ) -> sqlx::Result<()> {
     let query = sqlx::query(
-        "UPDATE award_types SET code = ?, name = ?, precedence = ?, quota_per_bloc = ?, threshold_numerator = ?,
-                threshold_denominator = ?, threshold_strict = ?, exclusive = ?, eligibility = ?, legal_basis = ?
-         WHERE year = ? AND id = ?",
+        "UPDATE award_types SET code = $1, name = $2, precedence = $3, quota_per_bloc = $4, threshold_numerator = $5,
+                threshold_denominator = $6, threshold_strict = $7, exclusive = $8, eligibility = $9, legal_basis = $10
+         WHERE year = $11 AND id = $12",
     );
     bind_award_type(query, input)?.bind(year).bind(id).execute(conn).await?;
     Ok(())
 }
 
 /// Whether any bloc of the year has published results.
-pub async fn year_has_published(conn: &mut SqliteConnection, year: Year) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM bloc_years WHERE year = ? AND published_at IS NOT NULL)")
-        .bind(year)
-        .fetch_one(conn)
-        .await
+pub async fn year_has_published(conn: &mut Conn, year: Year) -> sqlx::Result<bool> {
+    let Flag(published) =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM bloc_years WHERE year = $1 AND published_at IS NOT NULL)")
+            .bind(year)
+            .fetch_one(conn)
+            .await?;
+    Ok(published)
 }
 
 /// The tally of a bloc and year, if staff have entered one; votes by award precedence, then
 /// by the unit's place in the bloc.
-pub async fn tally(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -> sqlx::Result<Option<Tally>> {
-    let voters: Option<i64> = sqlx::query_scalar("SELECT voters_present FROM tallies WHERE year = ? AND bloc_id = ?")
+pub async fn tally(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result<Option<Tally>> {
+    let voters: Option<i64> = sqlx::query_scalar("SELECT voters_present FROM tallies WHERE year = $1 AND bloc_id = $2")
         .bind(year)
         .bind(bloc_id)
         .fetch_optional(&mut *conn)
@@ -140,7 +144,7 @@ pub async fn tally(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -> 
          FROM tally_votes v
          JOIN award_types a ON a.id = v.award_type_id
          JOIN memberships m ON m.bloc_id = v.bloc_id AND m.year = v.year AND m.unit_id = v.unit_id
-         WHERE v.year = ? AND v.bloc_id = ?
+         WHERE v.year = $1 AND v.bloc_id = $2
          ORDER BY a.precedence, a.id, m.position, v.unit_id",
     )
     .bind(year)
@@ -157,19 +161,14 @@ pub async fn tally(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -> 
 }
 
 /// Replaces the bloc's whole tally with `tally` (votes of 0 are kept as entered).
-pub async fn replace_tally(
-    conn: &mut SqliteConnection,
-    year: Year,
-    bloc_id: BlocId,
-    tally: &Tally,
-) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM tally_votes WHERE year = ? AND bloc_id = ?")
+pub async fn replace_tally(conn: &mut Conn, year: Year, bloc_id: BlocId, tally: &Tally) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM tally_votes WHERE year = $1 AND bloc_id = $2")
         .bind(year)
         .bind(bloc_id)
         .execute(&mut *conn)
         .await?;
     sqlx::query(
-        "INSERT INTO tallies (bloc_id, year, voters_present) VALUES (?, ?, ?)
+        "INSERT INTO tallies (bloc_id, year, voters_present) VALUES ($1, $2, $3)
          ON CONFLICT (bloc_id, year) DO UPDATE SET voters_present = excluded.voters_present",
     )
     .bind(bloc_id)
@@ -178,22 +177,24 @@ pub async fn replace_tally(
     .execute(&mut *conn)
     .await?;
     for e in &tally.votes {
-        sqlx::query("INSERT INTO tally_votes (bloc_id, year, unit_id, award_type_id, votes) VALUES (?, ?, ?, ?, ?)")
-            .bind(bloc_id)
-            .bind(year)
-            .bind(e.unit_id)
-            .bind(e.award_type_id)
-            .bind(i64::from(e.votes))
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO tally_votes (bloc_id, year, unit_id, award_type_id, votes) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(bloc_id)
+        .bind(year)
+        .bind(e.unit_id)
+        .bind(e.award_type_id)
+        .bind(i64::from(e.votes))
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
 
-pub async fn overrides(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -> sqlx::Result<Vec<Override>> {
-    let rows: Vec<(UnitId, AwardTypeId, bool, String)> = sqlx::query_as(
-        "SELECT unit_id, award_type_id, propose, reason FROM award_overrides
-         WHERE year = ? AND bloc_id = ? ORDER BY award_type_id, unit_id",
+pub async fn overrides(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result<Vec<Override>> {
+    let rows: Vec<(UnitId, AwardTypeId, Flag, String)> = sqlx::query_as(
+        "SELECT unit_id, award_type_id, CAST(propose AS BOOLEAN) AS propose, reason FROM award_overrides
+         WHERE year = $1 AND bloc_id = $2 ORDER BY award_type_id, unit_id",
     )
     .bind(year)
     .bind(bloc_id)
@@ -201,18 +202,13 @@ pub async fn overrides(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(unit_id, award_type_id, propose, reason)| Override { unit_id, award_type_id, propose, reason })
+        .map(|(unit_id, award_type_id, Flag(propose), reason)| Override { unit_id, award_type_id, propose, reason })
         .collect())
 }
 
-pub async fn upsert_override(
-    conn: &mut SqliteConnection,
-    year: Year,
-    bloc_id: BlocId,
-    o: &Override,
-) -> sqlx::Result<()> {
+pub async fn upsert_override(conn: &mut Conn, year: Year, bloc_id: BlocId, o: &Override) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO award_overrides (bloc_id, year, unit_id, award_type_id, propose, reason) VALUES (?, ?, ?, ?, ?, ?)
+        "INSERT INTO award_overrides (bloc_id, year, unit_id, award_type_id, propose, reason) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (bloc_id, year, unit_id, award_type_id)
          DO UPDATE SET propose = excluded.propose, reason = excluded.reason",
     )
@@ -229,7 +225,7 @@ pub async fn upsert_override(
 
 /// `false` when there was no such override.
 pub async fn delete_override(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     year: Year,
     bloc_id: BlocId,
     unit_id: UnitId,
@@ -241,7 +237,7 @@ pub async fn delete_override(
 /// Deletes the row of `table` (overrides or decisions: both are keyed by bloc-year, unit and
 /// award type); `false` when there was none.
 async fn delete_entry(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     table: &'static str,
     year: Year,
     bloc_id: BlocId,
@@ -249,7 +245,7 @@ async fn delete_entry(
     award_type_id: AwardTypeId,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(&format!(
-        "DELETE FROM {table} WHERE year = ? AND bloc_id = ? AND unit_id = ? AND award_type_id = ?"
+        "DELETE FROM {table} WHERE year = $1 AND bloc_id = $2 AND unit_id = $3 AND award_type_id = $4"
     ))
     .bind(year)
     .bind(bloc_id)
@@ -260,10 +256,10 @@ async fn delete_entry(
     Ok(done.rows_affected() > 0)
 }
 
-pub async fn decisions(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -> sqlx::Result<Vec<DecisionEntry>> {
+pub async fn decisions(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result<Vec<DecisionEntry>> {
     let rows: Vec<(UnitId, AwardTypeId, String, String, String)> = sqlx::query_as(
         "SELECT unit_id, award_type_id, number, date, issuer FROM award_decisions
-         WHERE year = ? AND bloc_id = ? ORDER BY award_type_id, unit_id",
+         WHERE year = $1 AND bloc_id = $2 ORDER BY award_type_id, unit_id",
     )
     .bind(year)
     .bind(bloc_id)
@@ -280,7 +276,7 @@ pub async fn decisions(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId)
 }
 
 pub async fn upsert_decision(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     year: Year,
     bloc_id: BlocId,
     unit_id: UnitId,
@@ -289,7 +285,7 @@ pub async fn upsert_decision(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO award_decisions (bloc_id, year, unit_id, award_type_id, number, date, issuer)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (bloc_id, year, unit_id, award_type_id)
          DO UPDATE SET number = excluded.number, date = excluded.date, issuer = excluded.issuer",
     )
@@ -307,7 +303,7 @@ pub async fn upsert_decision(
 
 /// `false` when there was no such decision.
 pub async fn delete_decision(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     year: Year,
     bloc_id: BlocId,
     unit_id: UnitId,
@@ -319,18 +315,18 @@ pub async fn delete_decision(
 /// Publishes (`Some(time)`) or unpublishes (`None`) the bloc's results; `false` when they
 /// already were so (nothing written: publishing again keeps the first time).
 pub async fn set_published(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     year: Year,
     bloc_id: BlocId,
     at: Option<OffsetDateTime>,
 ) -> sqlx::Result<bool> {
     let done = match at {
         Some(at) => sqlx::query(
-            "UPDATE bloc_years SET published_at = ? WHERE year = ? AND bloc_id = ? AND published_at IS NULL",
+            "UPDATE bloc_years SET published_at = $1 WHERE year = $2 AND bloc_id = $3 AND published_at IS NULL",
         )
         .bind(timestamp(at)),
         None => sqlx::query(
-            "UPDATE bloc_years SET published_at = NULL WHERE year = ? AND bloc_id = ? AND published_at IS NOT NULL",
+            "UPDATE bloc_years SET published_at = NULL WHERE year = $1 AND bloc_id = $2 AND published_at IS NOT NULL",
         ),
     }
     .bind(year)
@@ -341,9 +337,9 @@ pub async fn set_published(
 }
 
 /// Moves the awards version of one bloc (`Some`) or of every bloc of the year (`None`) on by one.
-pub async fn bump_version(conn: &mut SqliteConnection, year: Year, bloc_id: Option<BlocId>) -> sqlx::Result<()> {
+pub async fn bump_version(conn: &mut Conn, year: Year, bloc_id: Option<BlocId>) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE bloc_years SET awards_version = awards_version + 1 WHERE year = ? AND (? IS NULL OR bloc_id = ?)",
+        "UPDATE bloc_years SET awards_version = awards_version + 1 WHERE year = $1 AND ($2 IS NULL OR bloc_id = $3)",
     )
     .bind(year)
     .bind(bloc_id)
@@ -364,8 +360,8 @@ pub struct AwardAudit<'a> {
     pub detail: String,
 }
 
-pub async fn audit(conn: &mut SqliteConnection, entry: AwardAudit<'_>) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO award_audit (user_id, at, year, bloc_id, action, detail) VALUES (?, ?, ?, ?, ?, ?)")
+pub async fn audit(conn: &mut Conn, entry: AwardAudit<'_>) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO award_audit (user_id, at, year, bloc_id, action, detail) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(entry.user)
         .bind(timestamp(entry.at))
         .bind(entry.year)
@@ -378,18 +374,18 @@ pub async fn audit(conn: &mut SqliteConnection, entry: AwardAudit<'_>) -> sqlx::
 }
 
 /// A unit as it is named now, if it exists.
-pub async fn unit(conn: &mut SqliteConnection, unit_id: UnitId) -> sqlx::Result<Option<Unit>> {
+pub async fn unit(conn: &mut Conn, unit_id: UnitId) -> sqlx::Result<Option<Unit>> {
     let row: Option<(UnitId, String)> =
-        sqlx::query_as("SELECT id, name FROM units WHERE id = ?").bind(unit_id).fetch_optional(conn).await?;
+        sqlx::query_as("SELECT id, name FROM units WHERE id = $1").bind(unit_id).fetch_optional(conn).await?;
     Ok(row.map(|(id, name)| Unit { id, name }))
 }
 
 /// The published bloc-years the unit was a member of, oldest first.
-pub async fn published_memberships(conn: &mut SqliteConnection, unit_id: UnitId) -> sqlx::Result<Vec<(Year, BlocId)>> {
+pub async fn published_memberships(conn: &mut Conn, unit_id: UnitId) -> sqlx::Result<Vec<(Year, BlocId)>> {
     sqlx::query_as(
         "SELECT m.year, m.bloc_id
          FROM memberships m JOIN bloc_years y ON y.bloc_id = m.bloc_id AND y.year = m.year
-         WHERE m.unit_id = ? AND y.published_at IS NOT NULL
+         WHERE m.unit_id = $1 AND y.published_at IS NOT NULL
          ORDER BY m.year, m.bloc_id",
     )
     .bind(unit_id)

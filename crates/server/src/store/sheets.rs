@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
+
+use crate::db::{Conn, Flag};
 use thidua_domain::auth::UserId;
 use thidua_domain::criteria::CriterionId;
 use thidua_domain::model::Unit;
@@ -54,6 +56,7 @@ struct HeadRow {
     return_comment: String,
     leader_unit_id: Option<UnitId>,
     bonus_cap: i64,
+    #[sqlx(try_from = "Flag")]
     year_open: bool,
 }
 
@@ -109,8 +112,8 @@ pub struct Scope {
     pub state: Option<SheetState>,
 }
 
-const SCOPE: &str = "(?1 IS NULL OR s.id = ?1) AND (?2 IS NULL OR s.year = ?2)
-                     AND (?3 IS NULL OR s.bloc_id = ?3) AND (?4 IS NULL OR s.state = ?4)";
+const SCOPE: &str = "($1 IS NULL OR s.id = $1) AND ($2 IS NULL OR s.year = $2)
+                     AND ($3 IS NULL OR s.bloc_id = $3) AND ($4 IS NULL OR s.state = $4)";
 
 macro_rules! bind_scope {
     ($query:expr, $scope:expr) => {
@@ -119,10 +122,10 @@ macro_rules! bind_scope {
 }
 
 /// The sheets in scope, newest year first, then by bloc and by the unit's place in the bloc.
-pub async fn heads(conn: &mut SqliteConnection, scope: Scope) -> sqlx::Result<Vec<SheetHead>> {
+pub async fn heads(conn: &mut Conn, scope: Scope) -> sqlx::Result<Vec<SheetHead>> {
     let sql = format!(
         "SELECT s.id, s.year, s.bloc_id, b.name AS bloc_name, s.unit_id, {unit_name} AS unit_name,
-                s.state, s.version, s.return_comment, y.leader_unit_id, y.bonus_cap, yr.open AS year_open
+                s.state, s.version, s.return_comment, y.leader_unit_id, y.bonus_cap, CAST(yr.open AS BOOLEAN) AS year_open
          FROM score_sheets s
          JOIN blocs b ON b.id = s.bloc_id
          JOIN units u ON u.id = s.unit_id
@@ -137,7 +140,7 @@ pub async fn heads(conn: &mut SqliteConnection, scope: Scope) -> sqlx::Result<Ve
     rows.into_iter().map(SheetHead::try_from).collect()
 }
 
-pub async fn head(conn: &mut SqliteConnection, id: SheetId) -> sqlx::Result<Option<SheetHead>> {
+pub async fn head(conn: &mut Conn, id: SheetId) -> sqlx::Result<Option<SheetHead>> {
     Ok(heads(conn, Scope { sheet: Some(id), ..Scope::default() }).await?.into_iter().next())
 }
 
@@ -165,7 +168,7 @@ const DEDUCTION: &str = "deduction";
 
 /// The contents of every sheet in scope, by sheet id (a sheet with nothing on it is there,
 /// empty).
-pub async fn contents(conn: &mut SqliteConnection, scope: Scope) -> sqlx::Result<HashMap<SheetId, ScoreSheet>> {
+pub async fn contents(conn: &mut Conn, scope: Scope) -> sqlx::Result<HashMap<SheetId, ScoreSheet>> {
     let heads: Vec<(SheetId, UnitId)> =
         bind_scope!(sqlx::query_as(&format!("SELECT s.id, s.unit_id FROM score_sheets s WHERE {SCOPE}")), scope)
             .fetch_all(&mut *conn)
@@ -214,14 +217,14 @@ pub async fn contents(conn: &mut SqliteConnection, scope: Scope) -> sqlx::Result
 }
 
 /// One sheet's contents (empty if it has none).
-pub async fn sheet(conn: &mut SqliteConnection, head: &SheetHead) -> sqlx::Result<ScoreSheet> {
+pub async fn sheet(conn: &mut Conn, head: &SheetHead) -> sqlx::Result<ScoreSheet> {
     let mut all = contents(conn, Scope { sheet: Some(head.id), ..Scope::default() }).await?;
     Ok(all.remove(&head.id).unwrap_or_else(|| ScoreSheet { unit_id: head.unit.id, ..Default::default() }))
 }
 
 /// The approved sheets of a bloc and year: the only ones whose verified scores count in the
 /// public ranking. A member whose sheet is not approved ranks as having no sheet.
-pub async fn approved(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -> sqlx::Result<Vec<ScoreSheet>> {
+pub async fn approved(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result<Vec<ScoreSheet>> {
     let scope = Scope { year: Some(year), bloc: Some(bloc_id), state: Some(SheetState::Approved), sheet: None };
     let mut sheets: Vec<(SheetId, ScoreSheet)> = contents(conn, scope).await?.into_iter().collect();
     sheets.sort_by_key(|(id, _)| *id);
@@ -231,7 +234,7 @@ pub async fn approved(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) 
 /// Moves the sheet to its next version, with its state and return comment, if it is still
 /// at `base_version`. `false` means someone else changed it first: nothing was written.
 pub async fn advance(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     head: &SheetHead,
     base_version: i64,
     state: SheetState,
@@ -239,8 +242,8 @@ pub async fn advance(
     now: OffsetDateTime,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE score_sheets SET version = version + 1, state = ?, return_comment = ?, updated_at = ?
-         WHERE id = ? AND version = ?",
+        "UPDATE score_sheets SET version = version + 1, state = $1, return_comment = $2, updated_at = $3
+         WHERE id = $4 AND version = $5",
     )
     .bind(state.as_str())
     .bind(return_comment)
@@ -253,14 +256,14 @@ pub async fn advance(
 }
 
 /// Replaces the sheet's scores and adjustments with `sheet`'s.
-pub async fn save(conn: &mut SqliteConnection, id: SheetId, sheet: &ScoreSheet) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM criterion_scores WHERE sheet_id = ?").bind(id).execute(&mut *conn).await?;
-    sqlx::query("DELETE FROM adjustments WHERE sheet_id = ?").bind(id).execute(&mut *conn).await?;
+pub async fn save(conn: &mut Conn, id: SheetId, sheet: &ScoreSheet) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM criterion_scores WHERE sheet_id = $1").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM adjustments WHERE sheet_id = $1").bind(id).execute(&mut *conn).await?;
     for s in &sheet.scores {
         let evidence = serde_json::to_string(&s.evidence).map_err(|e| sqlx::Error::Encode(e.into()))?;
         sqlx::query(
             "INSERT INTO criterion_scores (sheet_id, criterion_id, self_score, verified_score, note, evidence, comment)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(id)
         .bind(s.criterion_id)
@@ -274,7 +277,7 @@ pub async fn save(conn: &mut SqliteConnection, id: SheetId, sheet: &ScoreSheet) 
     }
     let lines = sheet.bonuses.iter().map(|a| (BONUS, a)).chain(sheet.deductions.iter().map(|a| (DEDUCTION, a)));
     for (position, (kind, a)) in lines.enumerate() {
-        sqlx::query("INSERT INTO adjustments (sheet_id, kind, reason, points, position) VALUES (?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO adjustments (sheet_id, kind, reason, points, position) VALUES ($1, $2, $3, $4, $5)")
             .bind(id)
             .bind(kind)
             .bind(&a.reason)
@@ -288,7 +291,7 @@ pub async fn save(conn: &mut SqliteConnection, id: SheetId, sheet: &ScoreSheet) 
 
 /// Writes audit rows: `field` set for a changed field, `None` for a state change.
 pub async fn audit(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     sheet: SheetId,
     user: UserId,
     action: SheetAction,
@@ -301,7 +304,7 @@ pub async fn audit(
     let rows = changes.iter().map(|c| (Some(c.field.clone()), c.old.clone(), c.new.clone())).chain(state_row);
     for (field, old, new) in rows {
         sqlx::query(
-            "INSERT INTO audit_log (sheet_id, user_id, at, action, field, old, new) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit_log (sheet_id, user_id, at, action, field, old, new) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(sheet)
         .bind(user)
@@ -319,6 +322,8 @@ pub async fn audit(
 #[derive(FromRow)]
 struct AuditRow {
     at: String,
+    // `user` is a reserved word in PostgreSQL.
+    #[sqlx(rename = "user_name")]
     user: String,
     action: String,
     field: Option<String>,
@@ -327,11 +332,11 @@ struct AuditRow {
 }
 
 /// The sheet's audit trail, newest first, with each user's display name.
-pub async fn audit_trail(conn: &mut SqliteConnection, sheet: SheetId) -> sqlx::Result<Vec<AuditEntry>> {
+pub async fn audit_trail(conn: &mut Conn, sheet: SheetId) -> sqlx::Result<Vec<AuditEntry>> {
     let rows: Vec<AuditRow> = sqlx::query_as(
-        "SELECT a.at, u.display_name AS user, a.action, a.field, a.old, a.new
+        "SELECT a.at, u.display_name AS user_name, a.action, a.field, a.old, a.new
          FROM audit_log a JOIN users u ON u.id = a.user_id
-         WHERE a.sheet_id = ?
+         WHERE a.sheet_id = $1
          ORDER BY a.id DESC",
     )
     .bind(sheet)

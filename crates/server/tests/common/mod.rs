@@ -1,9 +1,18 @@
-//! A server with the demo data on a temporary SQLite file, and clients that sign in as the
-//! demo accounts. The session cookie is carried by hand, so one test can act as several users.
+//! A server with the demo data on a fresh database of its own, and clients that sign in as
+//! the demo accounts. The session cookie is carried by hand, so one test can act as several
+//! users.
+//!
+//! The database is a temporary SQLite file, or, when `THIDUA_TEST_POSTGRES` holds a server's
+//! URL (`postgres://postgres@127.0.0.1:5432`, as `scripts/test.sh` sets it), a new PostgreSQL
+//! database on that server for each test.
 
 #![allow(dead_code)] // Each test file uses its own part of this.
 
+pub mod process;
+
 use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
@@ -37,15 +46,39 @@ impl Who {
     }
 }
 
+/// The PostgreSQL server the tests run on, if they run on PostgreSQL.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("THIDUA_TEST_POSTGRES").ok().filter(|url| !url.is_empty())
+}
+
+/// The URL of a new, empty database for one test: a SQLite file in `dir`, or a new database
+/// on `THIDUA_TEST_POSTGRES`, named after this process and a counter (never reused).
+pub async fn new_database(dir: &Path) -> String {
+    let Some(server) = postgres_server() else {
+        return format!("sqlite://{}", dir.join("thidua.sqlite3").display());
+    };
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let name = format!("thidua_test_{}_{}_{nanos}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+    let server = server.trim_end_matches('/');
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&format!("{server}/postgres"))
+        .await
+        .expect("THIDUA_TEST_POSTGRES names a PostgreSQL server we may create databases on");
+    sqlx::Executor::execute(&mut admin, format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+    sqlx::Connection::close(admin).await.unwrap();
+    format!("{server}/{name}")
+}
+
 impl TestServer {
     pub async fn start() -> TestServer {
         let dir = tempfile::tempdir().unwrap();
-        let database = format!("sqlite://{}", dir.path().join("thidua.sqlite3").display());
+        let database = new_database(dir.path()).await;
         let config = Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             database: database.clone(),
             static_dir: dir.path().join("no-dist"),
             demo: true,
+            pool_size: None,
         };
         let server = Server::bind(&config).await.unwrap();
         let base = format!("http://{}", server.local_addr());

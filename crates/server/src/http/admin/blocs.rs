@@ -14,7 +14,7 @@ use crate::http::auth::Staff;
 use crate::http::error::{valid, Error, Result};
 use crate::http::extract::{Json, Path};
 use crate::http::params::{BlocPath, YearPath};
-use crate::http::state::{begin_write, AppState};
+use crate::http::state::{begin_read, begin_write, AppState};
 use crate::store::admin::{self, blocs::NewBlocYear};
 use crate::store::{self};
 
@@ -84,7 +84,7 @@ pub async fn get_bloc(
     State(state): State<AppState>,
     Path(BlocPath { year, bloc_id }): Path<BlocPath>,
 ) -> Result<Json<BlocSetupView>> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = begin_read(&state).await?;
     Ok(Json(admin::blocs::setup_view(&mut tx, year, bloc_id).await?))
 }
 

@@ -20,7 +20,7 @@ use crate::http::awards::unpublished;
 use crate::http::error::{internal, valid, Error, Result};
 use crate::http::extract::{attachment, Json, Path};
 use crate::http::params::BlocPath;
-use crate::http::state::{begin_write, AppState};
+use crate::http::state::{begin_read, begin_write, AppState};
 use crate::store::{self, admin};
 
 /// Saves the bloc-year's criteria tree and bonus cap. Nodes with the `id` they were loaded
@@ -98,7 +98,7 @@ pub async fn criteria_csv(
     State(state): State<AppState>,
     Path(BlocPath { year, bloc_id }): Path<BlocPath>,
 ) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = begin_read(&state).await?;
     let view = admin::blocs::setup_view(&mut tx, year, bloc_id).await?;
     let body =
         criteria_csv::write(&draft_to_rows(&view.criteria)).map_err(internal("cannot write the criteria as CSV"))?;

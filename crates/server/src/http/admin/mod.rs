@@ -15,8 +15,8 @@ pub mod units;
 pub mod users;
 pub mod years;
 
+use crate::db::{Conn, Tx};
 use serde::Serialize;
-use sqlx::{Sqlite, SqliteConnection, Transaction};
 use thidua_domain::admin::blocs::BlocSetupView;
 use thidua_domain::auth::UserId;
 use thidua_domain::error::{push, FieldError, FieldErrors};
@@ -29,13 +29,7 @@ use crate::http::extract::{audit_json, Json};
 use crate::store::admin::{self, audit::AdminAudit};
 
 /// Writes the audit row of an administrative write.
-async fn audit(
-    conn: &mut SqliteConnection,
-    user: &CurrentUser,
-    kind: &str,
-    target: String,
-    detail: &impl Serialize,
-) -> Result<()> {
+async fn audit(conn: &mut Conn, user: &CurrentUser, kind: &str, target: String, detail: &impl Serialize) -> Result<()> {
     let entry = AdminAudit { user: user.principal.user_id, at: now(), kind, target, detail: audit_json(detail)? };
     Ok(admin::audit::audit(conn, entry).await?)
 }
@@ -43,7 +37,7 @@ async fn audit(
 /// Ends a change to a bloc-year's set-up: moves its version on (see `admin::blocs::bump_setup`),
 /// writes the audit row, commits, and answers the set-up as it is now.
 async fn setup_saved(
-    mut tx: Transaction<'static, Sqlite>,
+    mut tx: Tx,
     user: &CurrentUser,
     kind: &str,
     year: Year,

@@ -1,9 +1,9 @@
 //! `/api/admin/units…`: units with their names through the years, new units, renames, and
 //! merges or retirements.
 
+use crate::db::Conn;
 use axum::extract::State;
 use axum::http::StatusCode;
-use sqlx::SqliteConnection;
 use thidua_domain::admin::units::{validate_unit_end, validate_unit_name, NewUnit, UnitAdmin, UnitEnd};
 use thidua_domain::error::{push, ApiErrorBody, FieldError};
 use thidua_domain::UnitId;
@@ -140,12 +140,12 @@ pub async fn end_unit(
 }
 
 /// The unit, or 404 `unit_not_found`.
-async fn unit(conn: &mut SqliteConnection, id: UnitId) -> Result<UnitAdmin> {
+async fn unit(conn: &mut Conn, id: UnitId) -> Result<UnitAdmin> {
     admin::units::unit(conn, id).await?.ok_or(Error::UnitNotFound(id))
 }
 
 /// Every unit, or 404 `unit_not_found` when `id` is not among them.
-async fn units_with(conn: &mut SqliteConnection, id: UnitId) -> Result<Vec<UnitAdmin>> {
+async fn units_with(conn: &mut Conn, id: UnitId) -> Result<Vec<UnitAdmin>> {
     let units = admin::units::units(conn).await?;
     if !units.iter().any(|u| u.id == id) {
         return Err(Error::UnitNotFound(id));

@@ -1,10 +1,10 @@
 //! `/api/admin/users…`: accounts — create, change (name, role, unit, disabled), and set a
 //! new password. Passwords are never shown and never written to the audit trail.
 
+use crate::db::Conn;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::json;
-use sqlx::SqliteConnection;
 use thidua_domain::admin::users::{
     validate_new_user, validate_password_reset, validate_user_update, NewUser, PasswordReset, UserAdmin, UserUpdate,
 };
@@ -183,12 +183,12 @@ pub async fn reset_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn unit_ids(conn: &mut SqliteConnection) -> Result<Vec<UnitId>> {
+async fn unit_ids(conn: &mut Conn) -> Result<Vec<UnitId>> {
     Ok(admin::units::units(conn).await?.into_iter().map(|u| u.id).collect())
 }
 
 /// The account, or 404 `user_not_found`.
-async fn account(conn: &mut SqliteConnection, id: UserId) -> Result<UserAdmin> {
+async fn account(conn: &mut Conn, id: UserId) -> Result<UserAdmin> {
     store::user_admin(conn, id).await?.ok_or(Error::UserNotFound(id))
 }
 

@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
+use crate::db::Conn;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::json;
-use sqlx::SqliteConnection;
 use thidua_domain::admin::years::{copy_setup, validate_new_year, NewYear, YearAdmin, YearUpdate};
 use thidua_domain::criteria::CriteriaTable;
 use thidua_domain::error::ApiErrorBody;
@@ -82,7 +82,7 @@ pub async fn create_year(
 
 /// Copies `from`'s set-up into the new `year`; answers the blocs and the number of award
 /// types copied.
-async fn copy_year(conn: &mut SqliteConnection, from: Year, year: Year) -> Result<(Vec<BlocId>, usize)> {
+async fn copy_year(conn: &mut Conn, from: Year, year: Year) -> Result<(Vec<BlocId>, usize)> {
     let mut previous = Vec::new();
     let mut sample_data: HashMap<BlocId, bool> = HashMap::new();
     for bloc_id in admin::blocs::bloc_ids(&mut *conn, from).await? {

@@ -1,6 +1,6 @@
 //! The audit trail of every administrative write.
 
-use sqlx::SqliteConnection;
+use crate::db::Conn;
 use thidua_domain::auth::UserId;
 use time::OffsetDateTime;
 
@@ -16,8 +16,8 @@ pub struct AdminAudit<'a> {
     pub detail: String,
 }
 
-pub async fn audit(conn: &mut SqliteConnection, entry: AdminAudit<'_>) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO admin_audit (user_id, at, kind, target, detail) VALUES (?, ?, ?, ?, ?)")
+pub async fn audit(conn: &mut Conn, entry: AdminAudit<'_>) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO admin_audit (user_id, at, kind, target, detail) VALUES ($1, $2, $3, $4, $5)")
         .bind(entry.user)
         .bind(timestamp(entry.at))
         .bind(entry.kind)

@@ -1,7 +1,7 @@
 //! Blocs and their set-up per year: members in order, leader, deputy, pact, and what a
 //! bloc-year carries over to the next.
 
-use sqlx::SqliteConnection;
+use crate::db::{Conn, Flag};
 use thidua_domain::admin::blocs::{BlocSetupInput, BlocSetupView};
 use thidua_domain::admin::criteria::CriteriaDraft;
 use thidua_domain::admin::years::BlocSetup;
@@ -13,20 +13,20 @@ use super::criteria::scored_criteria;
 use crate::store::{bloc_year, criteria_table, members, LookupError};
 
 /// Every bloc that ever existed: (id, name).
-pub async fn all_blocs(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(BlocId, String)>> {
+pub async fn all_blocs(conn: &mut Conn) -> sqlx::Result<Vec<(BlocId, String)>> {
     sqlx::query_as("SELECT id, name FROM blocs ORDER BY id").fetch_all(conn).await
 }
 
 /// The blocs of a year, by id.
-pub async fn bloc_ids(conn: &mut SqliteConnection, year: Year) -> sqlx::Result<Vec<BlocId>> {
-    sqlx::query_scalar("SELECT bloc_id FROM bloc_years WHERE year = ? ORDER BY bloc_id")
+pub async fn bloc_ids(conn: &mut Conn, year: Year) -> sqlx::Result<Vec<BlocId>> {
+    sqlx::query_scalar("SELECT bloc_id FROM bloc_years WHERE year = $1 ORDER BY bloc_id")
         .bind(year)
         .fetch_all(conn)
         .await
 }
 
-pub async fn insert_bloc(conn: &mut SqliteConnection, name: &str) -> sqlx::Result<BlocId> {
-    sqlx::query_scalar("INSERT INTO blocs (name) VALUES (?) RETURNING id").bind(name).fetch_one(conn).await
+pub async fn insert_bloc(conn: &mut Conn, name: &str) -> sqlx::Result<BlocId> {
+    sqlx::query_scalar("INSERT INTO blocs (name) VALUES ($1) RETURNING id").bind(name).fetch_one(conn).await
 }
 
 /// A bloc's row for a new year: no pact, no members yet.
@@ -38,10 +38,10 @@ pub struct NewBlocYear {
     pub sample_data: bool,
 }
 
-pub async fn insert_bloc_year(conn: &mut SqliteConnection, year: Year, b: &NewBlocYear) -> sqlx::Result<()> {
+pub async fn insert_bloc_year(conn: &mut Conn, year: Year, b: &NewBlocYear) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO bloc_years (bloc_id, year, leader_unit_id, deputy_unit_id, bonus_cap, sample_data)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(b.bloc_id)
     .bind(year)
@@ -56,11 +56,7 @@ pub async fn insert_bloc_year(conn: &mut SqliteConnection, year: Year, b: &NewBl
 
 /// What of a bloc-year carries over to the next (`thidua_domain::admin::years::copy_setup`), and
 /// whether its leader, deputy and scores are sample data.
-pub async fn bloc_setup(
-    conn: &mut SqliteConnection,
-    year: Year,
-    bloc_id: BlocId,
-) -> Result<(BlocSetup, bool), LookupError> {
+pub async fn bloc_setup(conn: &mut Conn, year: Year, bloc_id: BlocId) -> Result<(BlocSetup, bool), LookupError> {
     let bloc = bloc_year(&mut *conn, year, bloc_id).await?;
     let members = members(&mut *conn, year, bloc_id).await?.into_iter().map(|u| u.id).collect();
     let table = criteria_table(conn, year, bloc_id, Points::from_hundredths(bloc.bonus_cap)).await?;
@@ -75,11 +71,7 @@ pub async fn bloc_setup(
 }
 
 /// The bloc-year as staff set it up: `YearNotFound`, then `BlocNotFound`.
-pub async fn setup_view(
-    conn: &mut SqliteConnection,
-    year: Year,
-    bloc_id: BlocId,
-) -> Result<BlocSetupView, LookupError> {
+pub async fn setup_view(conn: &mut Conn, year: Year, bloc_id: BlocId) -> Result<BlocSetupView, LookupError> {
     let bloc = bloc_year(&mut *conn, year, bloc_id).await?;
     let members = members(&mut *conn, year, bloc_id).await?;
     let table = criteria_table(&mut *conn, year, bloc_id, Points::from_hundredths(bloc.bonus_cap)).await?;
@@ -102,15 +94,10 @@ pub async fn setup_view(
 
 /// Puts the members in this order; a unit new to the bloc-year joins with an empty draft
 /// sheet. Units that leave are taken out first, with `remove_member`.
-pub async fn place_members(
-    conn: &mut SqliteConnection,
-    year: Year,
-    bloc_id: BlocId,
-    members: &[UnitId],
-) -> sqlx::Result<()> {
+pub async fn place_members(conn: &mut Conn, year: Year, bloc_id: BlocId, members: &[UnitId]) -> sqlx::Result<()> {
     for (position, unit) in members.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO memberships (bloc_id, year, unit_id, position) VALUES (?, ?, ?, ?)
+            "INSERT INTO memberships (bloc_id, year, unit_id, position) VALUES ($1, $2, $3, $4)
              ON CONFLICT (bloc_id, year, unit_id) DO UPDATE SET position = excluded.position",
         )
         .bind(bloc_id)
@@ -120,7 +107,7 @@ pub async fn place_members(
         .execute(&mut *conn)
         .await?;
         sqlx::query(
-            "INSERT INTO score_sheets (bloc_id, year, unit_id, state) VALUES (?, ?, ?, ?)
+            "INSERT INTO score_sheets (bloc_id, year, unit_id, state) VALUES ($1, $2, $3, $4)
              ON CONFLICT (bloc_id, year, unit_id) DO NOTHING",
         )
         .bind(bloc_id)
@@ -135,39 +122,35 @@ pub async fn place_members(
 
 /// Whether the unit has anything in the bloc-year that leaving it would lose: a self or
 /// verified score, a bonus or deduction line, votes, an override or a decision.
-pub async fn member_has_record(
-    conn: &mut SqliteConnection,
-    year: Year,
-    bloc_id: BlocId,
-    unit_id: UnitId,
-) -> sqlx::Result<bool> {
-    sqlx::query_scalar(
+pub async fn member_has_record(conn: &mut Conn, year: Year, bloc_id: BlocId, unit_id: UnitId) -> sqlx::Result<bool> {
+    let Flag(has) = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM criterion_scores c JOIN score_sheets s ON s.id = c.sheet_id
-                        WHERE s.year = ?1 AND s.bloc_id = ?2 AND s.unit_id = ?3
+                        WHERE s.year = $1 AND s.bloc_id = $2 AND s.unit_id = $3
                           AND (c.self_score IS NOT NULL OR c.verified_score IS NOT NULL))
              OR EXISTS (SELECT 1 FROM adjustments a JOIN score_sheets s ON s.id = a.sheet_id
-                        WHERE s.year = ?1 AND s.bloc_id = ?2 AND s.unit_id = ?3)
-             OR EXISTS (SELECT 1 FROM tally_votes WHERE year = ?1 AND bloc_id = ?2 AND unit_id = ?3)
-             OR EXISTS (SELECT 1 FROM award_overrides WHERE year = ?1 AND bloc_id = ?2 AND unit_id = ?3)
-             OR EXISTS (SELECT 1 FROM award_decisions WHERE year = ?1 AND bloc_id = ?2 AND unit_id = ?3)",
+                        WHERE s.year = $1 AND s.bloc_id = $2 AND s.unit_id = $3)
+             OR EXISTS (SELECT 1 FROM tally_votes WHERE year = $1 AND bloc_id = $2 AND unit_id = $3)
+             OR EXISTS (SELECT 1 FROM award_overrides WHERE year = $1 AND bloc_id = $2 AND unit_id = $3)
+             OR EXISTS (SELECT 1 FROM award_decisions WHERE year = $1 AND bloc_id = $2 AND unit_id = $3)",
     )
     .bind(year)
     .bind(bloc_id)
     .bind(unit_id)
     .fetch_one(conn)
-    .await
+    .await?;
+    Ok(has)
 }
 
 /// Takes a unit out of the bloc-year with its sheet, which `member_has_record` found without
 /// scores (its notes and audit trail go with it). Answers the sheet's id, if it had one.
 pub async fn remove_member(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     year: Year,
     bloc_id: BlocId,
     unit_id: UnitId,
 ) -> sqlx::Result<Option<SheetId>> {
     let sheet: Option<SheetId> =
-        sqlx::query_scalar("SELECT id FROM score_sheets WHERE year = ? AND bloc_id = ? AND unit_id = ?")
+        sqlx::query_scalar("SELECT id FROM score_sheets WHERE year = $1 AND bloc_id = $2 AND unit_id = $3")
             .bind(year)
             .bind(bloc_id)
             .bind(unit_id)
@@ -175,15 +158,15 @@ pub async fn remove_member(
             .await?;
     if let Some(sheet) = sheet {
         for sql in [
-            "DELETE FROM criterion_scores WHERE sheet_id = ?",
-            "DELETE FROM adjustments WHERE sheet_id = ?",
-            "DELETE FROM audit_log WHERE sheet_id = ?",
-            "DELETE FROM score_sheets WHERE id = ?",
+            "DELETE FROM criterion_scores WHERE sheet_id = $1",
+            "DELETE FROM adjustments WHERE sheet_id = $1",
+            "DELETE FROM audit_log WHERE sheet_id = $1",
+            "DELETE FROM score_sheets WHERE id = $1",
         ] {
             sqlx::query(sql).bind(sheet).execute(&mut *conn).await?;
         }
     }
-    sqlx::query("DELETE FROM memberships WHERE year = ? AND bloc_id = ? AND unit_id = ?")
+    sqlx::query("DELETE FROM memberships WHERE year = $1 AND bloc_id = $2 AND unit_id = $3")
         .bind(year)
         .bind(bloc_id)
         .bind(unit_id)
@@ -193,16 +176,11 @@ pub async fn remove_member(
 }
 
 /// Leader, deputy and pact of the bloc-year.
-pub async fn update_setup(
-    conn: &mut SqliteConnection,
-    year: Year,
-    bloc_id: BlocId,
-    input: &BlocSetupInput,
-) -> sqlx::Result<()> {
+pub async fn update_setup(conn: &mut Conn, year: Year, bloc_id: BlocId, input: &BlocSetupInput) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE bloc_years SET leader_unit_id = ?, deputy_unit_id = ?, pact_signed_on = ?, pact_note = ?,
-                               pact_document_url = ?
-         WHERE year = ? AND bloc_id = ?",
+        "UPDATE bloc_years SET leader_unit_id = $1, deputy_unit_id = $2, pact_signed_on = $3, pact_note = $4,
+                               pact_document_url = $5
+         WHERE year = $6 AND bloc_id = $7",
     )
     .bind(input.leader)
     .bind(input.deputy)
@@ -218,10 +196,10 @@ pub async fn update_setup(
 
 /// Moves the set-up version on, and the awards version with it: members, leader and
 /// criteria feed the results.
-pub async fn bump_setup(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -> sqlx::Result<()> {
+pub async fn bump_setup(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE bloc_years SET setup_version = setup_version + 1, awards_version = awards_version + 1
-         WHERE year = ? AND bloc_id = ?",
+         WHERE year = $1 AND bloc_id = $2",
     )
     .bind(year)
     .bind(bloc_id)

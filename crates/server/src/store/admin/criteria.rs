@@ -3,22 +3,18 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use sqlx::SqliteConnection;
+use crate::db::Conn;
 use thidua_domain::admin::criteria::CriteriaDraft;
 use thidua_domain::criteria::{CriteriaTable, CriterionId};
 use thidua_domain::sheet_edit::SheetId;
 use thidua_domain::{BlocId, Year};
 
 /// The criteria that some sheet of the bloc-year holds a self or verified score for.
-pub async fn scored_criteria(
-    conn: &mut SqliteConnection,
-    year: Year,
-    bloc_id: BlocId,
-) -> sqlx::Result<Vec<CriterionId>> {
+pub async fn scored_criteria(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result<Vec<CriterionId>> {
     sqlx::query_scalar(
         "SELECT DISTINCT c.criterion_id
          FROM criterion_scores c JOIN score_sheets s ON s.id = c.sheet_id
-         WHERE s.year = ? AND s.bloc_id = ? AND (c.self_score IS NOT NULL OR c.verified_score IS NOT NULL)
+         WHERE s.year = $1 AND s.bloc_id = $2 AND (c.self_score IS NOT NULL OR c.verified_score IS NOT NULL)
          ORDER BY c.criterion_id",
     )
     .bind(year)
@@ -34,7 +30,7 @@ pub async fn scored_criteria(
 /// `changed`; the sheets that lose scores move on a version (an open form reloads). A
 /// parent's maximum is the sum of its children's. Sets the bonus cap.
 pub async fn write_criteria(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     year: Year,
     bloc_id: BlocId,
     old: &CriteriaTable,
@@ -53,12 +49,12 @@ pub async fn write_criteria(
         // Both statements take the node's columns first, so they are bound in one place.
         let query = sqlx::query_scalar(match kept_id {
             Some(_) => {
-                "UPDATE criteria SET parent_id = ?, code = ?, title = ?, max_points = ?, step = ?, position = ?
-                 WHERE id = ? RETURNING id"
+                "UPDATE criteria SET parent_id = $1, code = $2, title = $3, max_points = $4, step = $5, position = $6
+                 WHERE id = $7 RETURNING id"
             }
             None => {
                 "INSERT INTO criteria (parent_id, code, title, max_points, step, position, bloc_id, year)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
             }
         })
         .bind(parent)
@@ -79,24 +75,24 @@ pub async fn write_criteria(
     let dropped: BTreeSet<CriterionId> = gone.iter().chain(changed).copied().collect();
     let mut sheets: BTreeSet<SheetId> = BTreeSet::new();
     for criterion in &dropped {
-        let holding: Vec<SheetId> = sqlx::query_scalar("SELECT sheet_id FROM criterion_scores WHERE criterion_id = ?")
+        let holding: Vec<SheetId> = sqlx::query_scalar("SELECT sheet_id FROM criterion_scores WHERE criterion_id = $1")
             .bind(criterion)
             .fetch_all(&mut *conn)
             .await?;
         sheets.extend(holding);
-        sqlx::query("DELETE FROM criterion_scores WHERE criterion_id = ?").bind(criterion).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM criterion_scores WHERE criterion_id = $1").bind(criterion).execute(&mut *conn).await?;
     }
     for sheet in sheets {
-        sqlx::query("UPDATE score_sheets SET version = version + 1 WHERE id = ?")
+        sqlx::query("UPDATE score_sheets SET version = version + 1 WHERE id = $1")
             .bind(sheet)
             .execute(&mut *conn)
             .await?;
     }
     // Children before their parents: `old` is in pre-order.
     for id in gone.iter().rev() {
-        sqlx::query("DELETE FROM criteria WHERE id = ?").bind(id).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM criteria WHERE id = $1").bind(id).execute(&mut *conn).await?;
     }
-    sqlx::query("UPDATE bloc_years SET bonus_cap = ? WHERE year = ? AND bloc_id = ?")
+    sqlx::query("UPDATE bloc_years SET bonus_cap = $1 WHERE year = $2 AND bloc_id = $3")
         .bind(draft.bonus_cap.hundredths())
         .bind(year)
         .bind(bloc_id)

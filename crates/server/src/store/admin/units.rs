@@ -2,12 +2,12 @@
 
 use std::collections::HashMap;
 
-use sqlx::SqliteConnection;
+use crate::db::Conn;
 use thidua_domain::admin::units::{UnitAdmin, UnitEnd, UnitName};
 use thidua_domain::{UnitId, Year};
 
 /// Every unit with its names (oldest first) and its end, by id.
-pub async fn units(conn: &mut SqliteConnection) -> sqlx::Result<Vec<UnitAdmin>> {
+pub async fn units(conn: &mut Conn) -> sqlx::Result<Vec<UnitAdmin>> {
     let units: Vec<(UnitId, String)> =
         sqlx::query_as("SELECT id, name FROM units ORDER BY id").fetch_all(&mut *conn).await?;
     let names: Vec<(UnitId, Year, String)> =
@@ -30,11 +30,11 @@ pub async fn units(conn: &mut SqliteConnection) -> sqlx::Result<Vec<UnitAdmin>> 
         .collect())
 }
 
-pub async fn unit(conn: &mut SqliteConnection, id: UnitId) -> sqlx::Result<Option<UnitAdmin>> {
+pub async fn unit(conn: &mut Conn, id: UnitId) -> sqlx::Result<Option<UnitAdmin>> {
     Ok(units(conn).await?.into_iter().find(|u| u.id == id))
 }
 
-pub async fn unit_ends(conn: &mut SqliteConnection) -> sqlx::Result<Vec<UnitEnd>> {
+pub async fn unit_ends(conn: &mut Conn) -> sqlx::Result<Vec<UnitEnd>> {
     let rows: Vec<(UnitId, Year, Option<UnitId>)> =
         sqlx::query_as("SELECT unit_id, from_year, merged_into FROM unit_ends ORDER BY unit_id")
             .fetch_all(conn)
@@ -43,18 +43,20 @@ pub async fn unit_ends(conn: &mut SqliteConnection) -> sqlx::Result<Vec<UnitEnd>
 }
 
 /// A new unit with its first name; answers its id.
-pub async fn insert_unit(conn: &mut SqliteConnection, name: &str, from_year: Year) -> sqlx::Result<UnitId> {
-    let id: UnitId =
-        sqlx::query_scalar("INSERT INTO units (name) VALUES (?) RETURNING id").bind(name).fetch_one(&mut *conn).await?;
+pub async fn insert_unit(conn: &mut Conn, name: &str, from_year: Year) -> sqlx::Result<UnitId> {
+    let id: UnitId = sqlx::query_scalar("INSERT INTO units (name) VALUES ($1) RETURNING id")
+        .bind(name)
+        .fetch_one(&mut *conn)
+        .await?;
     put_unit_name(conn, id, from_year, name).await?;
     Ok(id)
 }
 
 /// Records the unit's name from a year on (replacing a name recorded from that same year),
 /// and keeps `units.name` the latest name.
-pub async fn put_unit_name(conn: &mut SqliteConnection, id: UnitId, from_year: Year, name: &str) -> sqlx::Result<()> {
+pub async fn put_unit_name(conn: &mut Conn, id: UnitId, from_year: Year, name: &str) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO unit_names (unit_id, from_year, name) VALUES (?, ?, ?)
+        "INSERT INTO unit_names (unit_id, from_year, name) VALUES ($1, $2, $3)
          ON CONFLICT (unit_id, from_year) DO UPDATE SET name = excluded.name",
     )
     .bind(id)
@@ -65,7 +67,7 @@ pub async fn put_unit_name(conn: &mut SqliteConnection, id: UnitId, from_year: Y
     sqlx::query(
         "UPDATE units SET name = (SELECT n.name FROM unit_names n WHERE n.unit_id = units.id
                                   ORDER BY n.from_year DESC LIMIT 1)
-         WHERE id = ?",
+         WHERE id = $1",
     )
     .bind(id)
     .execute(conn)
@@ -74,9 +76,9 @@ pub async fn put_unit_name(conn: &mut SqliteConnection, id: UnitId, from_year: Y
 }
 
 /// Records (or replaces) the unit's merge or retirement.
-pub async fn put_unit_end(conn: &mut SqliteConnection, end: &UnitEnd) -> sqlx::Result<()> {
+pub async fn put_unit_end(conn: &mut Conn, end: &UnitEnd) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO unit_ends (unit_id, from_year, merged_into) VALUES (?, ?, ?)
+        "INSERT INTO unit_ends (unit_id, from_year, merged_into) VALUES ($1, $2, $3)
          ON CONFLICT (unit_id) DO UPDATE SET from_year = excluded.from_year, merged_into = excluded.merged_into",
     )
     .bind(end.unit_id)

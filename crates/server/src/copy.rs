@@ -1,0 +1,271 @@
+//! `thidua-server copy-database --from sqlite://… --to postgres://…`: moves an installation's
+//! record into a fresh PostgreSQL database — every table, row for row, ids and versions kept —
+//! in one transaction, then checks that each table holds as many rows as the source.
+//!
+//! The tables, their columns and the order that satisfies the foreign keys are read from the
+//! target's catalogue, so a table that a later migration adds is copied without a change
+//! here. Both databases are first brought to the same schema version by their migrations.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, Row};
+
+use crate::db::{self, Conn, Db, Engine, Flag};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CopyError {
+    #[error("the target must be a PostgreSQL database (postgres://…)")]
+    TargetNotPostgres,
+    #[error("the source and the target are the same database")]
+    SameDatabase,
+    #[error(transparent)]
+    Open(#[from] db::DbError),
+    #[error("the target is not empty: table {0} has rows; copy into a new database")]
+    TargetNotEmpty(String),
+    #[error("column {table}.{column} has a type the copy does not know: {data_type}")]
+    UnknownType { table: String, column: String, data_type: String },
+    #[error("the foreign keys between {0:?} form a cycle")]
+    Cycle(Vec<String>),
+    #[error("table {table}: {source_rows} rows in the source but {target_rows} in the target")]
+    Mismatch { table: String, source_rows: i64, target_rows: i64 },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// What a column holds, as both engines store it (see the migrations).
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Int,
+    Text,
+    Bool,
+}
+
+struct Table {
+    name: String,
+    columns: Vec<(String, Kind)>,
+    /// A column that references this same table (criteria.parent_id): parents go first.
+    self_reference: Option<String>,
+    /// The generated id, whose sequence must move past the copied ids.
+    identity: Option<String>,
+}
+
+/// One value on its way from the source to the target.
+enum Value {
+    Int(Option<i64>),
+    Text(Option<String>),
+    Bool(Option<bool>),
+}
+
+/// Copies everything; answers one line per table (`units: 7 rows`).
+pub async fn copy_database(from: &str, to: &str) -> Result<Vec<String>, CopyError> {
+    if Engine::of_url(to) != Some(Engine::Postgres) {
+        return Err(CopyError::TargetNotPostgres);
+    }
+    if from == to {
+        return Err(CopyError::SameDatabase);
+    }
+    let source = db::connect(from).await?;
+    let target = db::connect(to).await?;
+    let result = copy_between(&source, &target).await;
+    source.close().await;
+    target.close().await;
+    result
+}
+
+async fn copy_between(source: &Db, target: &Db) -> Result<Vec<String>, CopyError> {
+    // The write lock too, so no server on the target writes while it fills.
+    let mut tx = db::begin_write(target).await?;
+    let tables = tables(&mut tx).await?;
+    for table in &tables {
+        if count(&mut tx, &table.name).await? > 0 {
+            return Err(CopyError::TargetNotEmpty(table.name.clone()));
+        }
+    }
+    // The source as one snapshot, even if a server still writes to it.
+    let mut from = db::begin_read(source).await?;
+    let mut report = Vec::with_capacity(tables.len());
+    for table in &tables {
+        let rows = read_rows(&mut from, table).await?;
+        let rows = parents_first(table, rows);
+        write_rows(&mut tx, table, &rows).await?;
+        if let Some(id) = &table.identity {
+            // The next id the target generates is past every copied one.
+            sqlx::query(&format!(
+                "SELECT setval(pg_get_serial_sequence('{t}', '{id}'), COALESCE((SELECT MAX({id}) FROM {t}), 0) + 1, false)",
+                t = table.name
+            ))
+            .execute(&mut *tx)
+            .await?;
+        }
+        let (source_rows, target_rows) = (count(&mut from, &table.name).await?, count(&mut tx, &table.name).await?);
+        if source_rows != target_rows {
+            return Err(CopyError::Mismatch { table: table.name.clone(), source_rows, target_rows });
+        }
+        report.push(format!("{}: {target_rows} rows", table.name));
+    }
+    from.rollback().await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+async fn count(conn: &mut Conn, table: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(conn).await
+}
+
+/// The target's tables with their columns, each after every table it references.
+async fn tables(conn: &mut Conn) -> Result<Vec<Table>, CopyError> {
+    let columns: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT c.table_name::text, c.column_name::text, c.data_type::text, c.is_identity::text
+         FROM information_schema.columns c
+         JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+         WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
+           AND c.table_name <> '_sqlx_migrations'
+         ORDER BY c.table_name, c.ordinal_position",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let references: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT DISTINCT k.table_name::text, u.table_name::text, k.column_name::text
+         FROM information_schema.referential_constraints r
+         JOIN information_schema.key_column_usage k
+              ON k.constraint_schema = r.constraint_schema AND k.constraint_name = r.constraint_name
+         JOIN information_schema.constraint_column_usage u
+              ON u.constraint_schema = r.unique_constraint_schema AND u.constraint_name = r.unique_constraint_name
+         WHERE k.table_schema = current_schema()",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+
+    let mut by_name: BTreeMap<String, Table> = BTreeMap::new();
+    for (table, column, data_type, is_identity) in columns {
+        let kind = match data_type.as_str() {
+            "bigint" | "integer" | "smallint" => Kind::Int,
+            "text" | "character varying" => Kind::Text,
+            "boolean" => Kind::Bool,
+            _ => return Err(CopyError::UnknownType { table, column, data_type }),
+        };
+        let entry = by_name.entry(table.clone()).or_insert_with(|| Table {
+            name: table,
+            columns: Vec::new(),
+            self_reference: None,
+            identity: None,
+        });
+        if is_identity == "YES" {
+            entry.identity = Some(column.clone());
+        }
+        entry.columns.push((column, kind));
+    }
+    let mut needs: BTreeMap<String, BTreeSet<String>> = by_name.keys().map(|t| (t.clone(), BTreeSet::new())).collect();
+    for (table, referenced, column) in references {
+        if table == referenced {
+            if let Some(t) = by_name.get_mut(&table) {
+                t.self_reference = Some(column);
+            }
+        } else if let Some(n) = needs.get_mut(&table) {
+            n.insert(referenced);
+        }
+    }
+    // Kahn's algorithm, by name among the ready ones, so the order is always the same.
+    let mut order = Vec::with_capacity(by_name.len());
+    while !needs.is_empty() {
+        let ready: Vec<String> =
+            needs.iter().filter(|(_, n)| n.iter().all(|r| !needs.contains_key(r))).map(|(t, _)| t.clone()).collect();
+        if ready.is_empty() {
+            return Err(CopyError::Cycle(needs.into_keys().collect()));
+        }
+        for t in ready {
+            needs.remove(&t);
+            order.extend(by_name.remove(&t));
+        }
+    }
+    Ok(order)
+}
+
+async fn read_rows(conn: &mut Conn, table: &Table) -> sqlx::Result<Vec<Vec<Value>>> {
+    // A BOOLEAN column is read through an expression (see `db::Flag`).
+    let names: Vec<String> = table
+        .columns
+        .iter()
+        .map(|(c, kind)| match kind {
+            Kind::Bool => format!("CAST({c} AS BOOLEAN)"),
+            _ => c.clone(),
+        })
+        .collect();
+    let rows = sqlx::query(&format!("SELECT {} FROM {} ORDER BY 1", names.join(", "), table.name))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            table
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, (_, kind))| {
+                    Ok(match kind {
+                        Kind::Int => Value::Int(row.try_get(i)?),
+                        Kind::Text => Value::Text(row.try_get(i)?),
+                        Kind::Bool => Value::Bool(row.try_get::<Option<Flag>, _>(i)?.map(bool::from)),
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// For a table that references itself, each row after the row it references.
+fn parents_first(table: &Table, rows: Vec<Vec<Value>>) -> Vec<Vec<Value>> {
+    let Some(column) = &table.self_reference else { return rows };
+    let Some(parent_at) = table.columns.iter().position(|(c, _)| c == column) else { return rows };
+    let id_of = |row: &[Value], at: usize| match row[at] {
+        Value::Int(v) => v,
+        _ => None,
+    };
+    let mut placed: BTreeSet<i64> = BTreeSet::new();
+    let mut pending = rows;
+    let mut out = Vec::with_capacity(pending.len());
+    loop {
+        let before = pending.len();
+        let (ready, rest): (Vec<_>, Vec<_>) =
+            pending.into_iter().partition(|row| id_of(row, parent_at).is_none_or(|p| placed.contains(&p)));
+        for row in ready {
+            placed.extend(id_of(&row, 0));
+            out.push(row);
+        }
+        pending = rest;
+        // What is left references a row that does not exist; the target's key will say so.
+        if pending.is_empty() || pending.len() == before {
+            out.extend(pending);
+            return out;
+        }
+    }
+}
+
+/// Multi-row inserts, within PostgreSQL's limit on parameters per statement.
+async fn write_rows(conn: &mut Conn, table: &Table, rows: &[Vec<Value>]) -> sqlx::Result<()> {
+    let width = table.columns.len();
+    let per_statement = (30_000 / width.max(1)).clamp(1, 500);
+    let names: Vec<&str> = table.columns.iter().map(|(c, _)| c.as_str()).collect();
+    for chunk in rows.chunks(per_statement) {
+        let tuples: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let params: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+                format!("({})", params.join(", "))
+            })
+            .collect();
+        let sql = format!("INSERT INTO {} ({}) VALUES {}", table.name, names.join(", "), tuples.join(", "));
+        let mut query: Query<'_, Any, AnyArguments<'_>> = sqlx::query(&sql);
+        for row in chunk {
+            for value in row {
+                query = match value {
+                    Value::Int(v) => query.bind(*v),
+                    Value::Text(v) => query.bind(v.as_deref()),
+                    Value::Bool(v) => query.bind(*v),
+                };
+            }
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
