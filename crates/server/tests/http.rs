@@ -42,6 +42,7 @@ impl TestServer {
             database: format!("sqlite://{}", dir.path().join("thidua.sqlite3").display()),
             static_dir: static_dir.map(Path::to_path_buf).unwrap_or_else(|| dir.path().join("no-dist")),
             demo: true,
+            ..Config::default()
         };
         let server = Server::bind(&config).await.unwrap();
         let base = format!("http://{}", server.local_addr());
