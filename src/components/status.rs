@@ -5,11 +5,11 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use thidua_domain::auth::same_origin_path;
 
 use crate::api::{ApiError, ApiResult};
 use crate::i18n::*;
-use crate::session::sign_in_href;
-use crate::tr;
+use crate::text::tr;
 
 /// Renders `children` with the resource's data once it has loaded.
 #[component]
@@ -75,6 +75,7 @@ pub fn ErrorPanel(
             t_string!(i18n, errors.server, status).to_string()
         }
         ApiError::Decode => t_string!(i18n, errors.decode).to_string(),
+        ApiError::Encode => t_string!(i18n, errors.encode).to_string(),
         ApiError::Unauthenticated => t_string!(i18n, errors.unauthenticated).to_string(),
         ApiError::Forbidden => t_string!(i18n, errors.forbidden).to_string(),
         ApiError::Conflict { .. } | ApiError::Invalid | ApiError::TooManyAttempts => {
@@ -108,4 +109,25 @@ pub fn ErrorPanel(
             }}
         </div>
     }
+}
+
+/// The sign-in page, coming back to where the reader is now.
+pub fn sign_in_href() -> String {
+    let here = window().location();
+    let path = here.pathname().unwrap_or_default() + &here.search().unwrap_or_default();
+    format!("/sign-in?next={}", js_sys::encode_uri_component(&path))
+}
+
+/// Where to go after signing in: `next` if it is a path of this app, else the sheets. The
+/// domain's rule first, then the browser's own reading of it against this page's origin, so
+/// that nothing the browser would take to another site is followed.
+pub fn after_sign_in(next: Option<&str>) -> String {
+    next.and_then(same_origin_path).and_then(resolve_here).unwrap_or_else(|| "/sheets".to_owned())
+}
+
+/// `path` resolved against this page: its path, query and fragment, if it stays on this origin.
+fn resolve_here(path: &str) -> Option<String> {
+    let origin = window().location().origin().ok()?;
+    let url = web_sys::Url::new_with_base(path, &origin).ok()?;
+    (url.origin() == origin).then(|| format!("{}{}{}", url.pathname(), url.search(), url.hash()))
 }

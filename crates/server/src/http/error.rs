@@ -1,13 +1,13 @@
 //! The one error type of the API. Every failure answers JSON in the shape of
 //! `thidua_domain::error::ApiErrorBody`, whose `code` clients may rely on.
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{JsonDataError, JsonRejection, PathRejection, QueryRejection};
 use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use thidua_domain::auth::UserId;
-use thidua_domain::awards::AwardTypeId;
+use thidua_domain::award_types::AwardTypeId;
 use thidua_domain::criteria::CriterionId;
 use thidua_domain::error::{push, ApiErrorBody, FieldError, FieldErrors};
 use thidua_domain::sheet_edit::SheetId;
@@ -86,7 +86,7 @@ pub enum Error {
     #[error("the request took too long to answer")]
     RequestTimeout,
     /// 413: the body is over the limit.
-    #[error("the request body is too large (at most {} KiB)", super::BODY_LIMIT / 1024)]
+    #[error("the request body is too large (at most {} KiB)", crate::http::state::BODY_LIMIT / 1024)]
     PayloadTooLarge,
     /// 415: a body of another type than the endpoint reads (`application/json` but for the
     /// CSV import).
@@ -267,7 +267,7 @@ impl From<QueryRejection> for Error {
 impl From<JsonRejection> for Error {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
-            JsonRejection::JsonDataError(e) => Error::Invalid(data_error_fields(&e.body_text())),
+            JsonRejection::JsonDataError(e) => Error::Invalid(data_error_fields(&e)),
             JsonRejection::JsonSyntaxError(e) => Error::BadRequest(e.body_text()),
             JsonRejection::MissingJsonContentType(_) => Error::UnsupportedMediaType(JSON),
             JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge,
@@ -276,18 +276,25 @@ impl From<JsonRejection> for Error {
     }
 }
 
-/// The field a JSON data error is about, from serde's text: "Failed to deserialize the JSON
-/// body into the target type: scores[0].self_score: invalid type: string \"abc\", expected
-/// f64 at line 1 column 40" names `scores[0].self_score` (the JSON path, with array indexes);
-/// a missing field is `required`. Without a path the whole `body` is invalid.
-fn data_error_fields(text: &str) -> FieldErrors {
-    let detail = text.split_once("target type: ").map_or(text, |(_, rest)| rest);
-    let is_path = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.[]".contains(&b));
-    let (path, detail) = match detail.split_once(": ") {
-        Some((path, rest)) if is_path(path) => (Some(path), rest),
-        _ => (None, detail),
-    };
-    let missing = detail.strip_prefix("missing field `").and_then(|rest| rest.split_once('`')).map(|(f, _)| f);
+/// What serde reports when a JSON body has data of the wrong shape: the JSON path it
+/// stopped at (with array indexes, e.g. `scores[0].self_score`) and the error itself.
+type DataError = serde_path_to_error::Error<serde_json::Error>;
+
+/// The field a JSON data error is about. axum deserializes through `serde_path_to_error`, so
+/// the rejection carries the path as data (its source's source). A missing field is
+/// `required` under the path of the object that lacks it; without a path the whole `body` is
+/// invalid.
+fn data_error_fields(rejection: &JsonDataError) -> FieldErrors {
+    let error = std::error::Error::source(rejection).and_then(std::error::Error::source);
+    match error.and_then(|e| e.downcast_ref::<DataError>()) {
+        Some(e) => path_error_fields(e),
+        None => FieldErrors::from([("body".to_owned(), vec![FieldError::Invalid])]),
+    }
+}
+
+fn path_error_fields(e: &DataError) -> FieldErrors {
+    let path = (e.path().iter().next().is_some()).then(|| e.path().to_string());
+    let missing = missing_field(e.inner());
     let mut fields = FieldErrors::new();
     match (path, missing) {
         (Some(path), Some(field)) => push(&mut fields, format!("{path}.{field}"), FieldError::Required),
@@ -296,6 +303,14 @@ fn data_error_fields(text: &str) -> FieldErrors {
         (None, None) => push(&mut fields, "body", FieldError::Invalid),
     }
     fields
+}
+
+/// The field serde found missing: serde_json reports it only in its message, the fixed
+/// wording of `serde::de::Error::missing_field` (`` missing field `name` ``).
+fn missing_field(e: &serde_json::Error) -> Option<String> {
+    let text = e.to_string();
+    let rest = text.strip_prefix("missing field `")?;
+    rest.split_once('`').map(|(field, _)| field.to_owned())
 }
 
 #[cfg(test)]
@@ -322,24 +337,36 @@ mod tests {
 
     #[test]
     fn json_data_errors_name_their_field() {
-        let prefix = "Failed to deserialize the JSON body into the target type: ";
-        let f = |rest: &str| data_error_fields(&format!("{prefix}{rest}"));
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Score {
+            criterion_id: i64,
+            self_score: f64,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Input {
+            base_version: i64,
+            scores: Vec<Score>,
+        }
+        let f = |json: &str| {
+            let e = serde_path_to_error::deserialize::<_, Input>(&mut serde_json::Deserializer::from_str(json))
+                .unwrap_err();
+            path_error_fields(&e)
+        };
         assert_eq!(
-            f("scores[0].self_score: invalid type: string \"abc\", expected f64 at line 1 column 40"),
+            f(r#"{"base_version": 1, "scores": [{"criterion_id": 1, "self_score": "abc"}]}"#),
             FieldErrors::from([("scores[0].self_score".to_owned(), vec![FieldError::Invalid])])
         );
         assert_eq!(
-            f("missing field `base_version` at line 1 column 2"),
+            f(r#"{"scores": []}"#),
             FieldErrors::from([("base_version".to_owned(), vec![FieldError::Required])])
         );
         assert_eq!(
-            f("scores[1]: missing field `criterion_id` at line 1 column 9"),
+            f(r#"{"base_version": 1, "scores": [{"criterion_id": 1, "self_score": 1}, {"self_score": 2}]}"#),
             FieldErrors::from([("scores[1].criterion_id".to_owned(), vec![FieldError::Required])])
         );
-        assert_eq!(
-            f("invalid type: string \"x\", expected struct LoginRequest at line 1 column 3"),
-            FieldErrors::from([("body".to_owned(), vec![FieldError::Invalid])])
-        );
+        assert_eq!(f(r#""x""#), FieldErrors::from([("body".to_owned(), vec![FieldError::Invalid])]));
     }
 
     #[tokio::test]

@@ -1,12 +1,12 @@
 //! Users and sessions (the sign-in throttle is `throttle.rs`).
 
 use sqlx::{FromRow, SqliteConnection};
-use thidua_domain::admin::{UserAdmin, UserUpdate};
+use thidua_domain::admin::users::{UserAdmin, UserUpdate};
 use thidua_domain::auth::{Me, Principal, Role, UserId};
 use thidua_domain::UnitId;
 use time::OffsetDateTime;
 
-use crate::accounts::{parse_timestamp, timestamp};
+use crate::clock::{parse_timestamp, timestamp};
 
 use super::corrupt;
 
@@ -173,7 +173,7 @@ pub async fn create_user(conn: &mut SqliteConnection, user: &NewUser<'_>) -> Res
     .bind(user.password_hash)
     .bind(user.role.as_str())
     .bind(user.unit_id)
-    .bind(timestamp(crate::accounts::now()))
+    .bind(timestamp(crate::clock::now()))
     .fetch_one(conn)
     .await;
     match result {

@@ -4,7 +4,7 @@
 use sqlx::SqliteConnection;
 use time::{Duration, OffsetDateTime};
 
-use crate::accounts::{parse_timestamp, timestamp};
+use crate::clock::{parse_timestamp, timestamp};
 use crate::throttle::{Count, FORGET_AFTER, PER_ADDRESS, PER_USERNAME};
 
 /// The key of an address's count over every username (no username is empty).
@@ -61,10 +61,8 @@ async fn count(conn: &mut SqliteConnection, username: &str, address: &str) -> sq
             .fetch_optional(conn)
             .await?;
     // An unreadable time counts as now: the count stays in force rather than vanishing.
-    Ok(row.map(|(failures, last)| Count {
-        failures,
-        last_at: parse_timestamp(&last).unwrap_or_else(crate::accounts::now),
-    }))
+    Ok(row
+        .map(|(failures, last)| Count { failures, last_at: parse_timestamp(&last).unwrap_or_else(crate::clock::now) }))
 }
 
 /// A sign-in that succeeded: the username's count from this address is cleared, and the

@@ -1,0 +1,228 @@
+//! Award types and their rules. An award type carries its own rules (quota, vote threshold,
+//! eligibility, precedence, legal basis) as data that staff edit per year: laws and
+//! provincial decisions change, the code does not.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{check_text, push, FieldError, FieldErrors};
+use crate::points::Points;
+
+pub type AwardTypeId = i64;
+
+/// What staff write when they add or change an award type of a year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AwardTypeInput {
+    /// Stable machine name, e.g. `co_chinh_phu`: lowercase letters, digits and `_`.
+    pub code: String,
+    /// As printed, e.g. "Cờ thi đua của Chính phủ".
+    pub name: String,
+    /// 1 is the highest award; rules apply and groups are listed in this order.
+    pub precedence: u32,
+    /// How many units of one bloc may be proposed.
+    pub quota_per_bloc: u32,
+    /// The share of the votes cast a unit needs.
+    pub threshold: VoteThreshold,
+    /// Every condition a unit must meet, beside the vote.
+    #[serde(default)]
+    pub eligibility: Vec<Eligibility>,
+    /// A unit proposed for an exclusive award is not proposed for a lower exclusive one in the
+    /// same bloc ("at most one award type per unit unless configured otherwise").
+    pub exclusive: bool,
+    /// The legal basis of these rules, as text, shown with every broken rule.
+    pub legal_basis: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AwardType {
+    pub id: AwardTypeId,
+    pub code: String,
+    pub name: String,
+    pub precedence: u32,
+    pub quota_per_bloc: u32,
+    pub threshold: VoteThreshold,
+    pub eligibility: Vec<Eligibility>,
+    pub exclusive: bool,
+    pub legal_basis: String,
+}
+
+impl AwardType {
+    pub fn from_input(id: AwardTypeId, i: AwardTypeInput) -> AwardType {
+        AwardType {
+            id,
+            code: i.code,
+            name: i.name,
+            precedence: i.precedence,
+            quota_per_bloc: i.quota_per_bloc,
+            threshold: i.threshold,
+            eligibility: i.eligibility,
+            exclusive: i.exclusive,
+            legal_basis: i.legal_basis,
+        }
+    }
+
+    pub fn input(&self) -> AwardTypeInput {
+        AwardTypeInput {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            precedence: self.precedence,
+            quota_per_bloc: self.quota_per_bloc,
+            threshold: self.threshold,
+            eligibility: self.eligibility.clone(),
+            exclusive: self.exclusive,
+            legal_basis: self.legal_basis.clone(),
+        }
+    }
+}
+
+pub const MAX_NAME: u32 = 200;
+pub const MAX_LEGAL_BASIS: u32 = 2000;
+
+/// "More than half of the votes cast" is `{numerator: 1, denominator: 2, strict: true}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VoteThreshold {
+    pub numerator: u32,
+    pub denominator: u32,
+    /// True: strictly more than the share; false: at least the share.
+    pub strict: bool,
+}
+
+impl VoteThreshold {
+    pub const MORE_THAN_HALF: VoteThreshold = VoteThreshold { numerator: 1, denominator: 2, strict: true };
+
+    /// Exact: compares `votes / voters` with the share in integers, never in floating point.
+    pub fn passes(self, votes: u32, voters: u32) -> bool {
+        if voters == 0 || self.denominator == 0 {
+            return false;
+        }
+        let (lhs, rhs) =
+            (u64::from(votes) * u64::from(self.denominator), u64::from(self.numerator) * u64::from(voters));
+        if self.strict {
+            lhs > rhs
+        } else {
+            lhs >= rhs
+        }
+    }
+}
+
+/// A condition a unit must meet to be proposed for an award type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Eligibility {
+    /// Ranked at most this in its bloc (1: must lead the bloc).
+    MaxRank { rank: u32 },
+    /// Its score sheet for the year is approved.
+    ApprovedSheet,
+    /// Its verified total is at least this.
+    MinTotal { points: Points },
+}
+
+/// Every problem with an award type, by field; `others` are the year's other award types
+/// (code and name must be unique within the year).
+pub fn validate_award_type(input: &AwardTypeInput, others: &[AwardType]) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    let code_ok = !input.code.is_empty()
+        && input.code.len() <= 64
+        && input.code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if input.code.is_empty() {
+        push(&mut errors, "code", FieldError::Required);
+    } else if !code_ok {
+        push(&mut errors, "code", FieldError::Invalid);
+    } else if others.iter().any(|o| o.code == input.code) {
+        push(&mut errors, "code", FieldError::Duplicate);
+    }
+    check_text(&mut errors, "name", &input.name, MAX_NAME);
+    if others.iter().any(|o| o.name.trim() == input.name.trim()) {
+        push(&mut errors, "name", FieldError::Duplicate);
+    }
+    if input.precedence == 0 {
+        push(&mut errors, "precedence", FieldError::NotPositive);
+    }
+    let t = input.threshold;
+    if t.denominator == 0 {
+        push(&mut errors, "threshold.denominator", FieldError::NotPositive);
+    } else if t.numerator > t.denominator {
+        // A share above the whole can never be met.
+        push(&mut errors, "threshold.numerator", FieldError::Invalid);
+    }
+    for (i, condition) in input.eligibility.iter().enumerate() {
+        match condition {
+            Eligibility::MaxRank { rank: 0 } => push(&mut errors, format!("eligibility.{i}"), FieldError::NotPositive),
+            Eligibility::MinTotal { points } if points.hundredths() < 0 => {
+                push(&mut errors, format!("eligibility.{i}"), FieldError::Negative)
+            }
+            _ => {}
+        }
+        if input.eligibility[..i].iter().any(|c| std::mem::discriminant(c) == std::mem::discriminant(condition)) {
+            push(&mut errors, format!("eligibility.{i}"), FieldError::Duplicate);
+        }
+    }
+    if input.legal_basis.chars().count() > MAX_LEGAL_BASIS as usize {
+        push(&mut errors, "legal_basis", FieldError::TooLong { max: MAX_LEGAL_BASIS });
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub fn input(code: &str, name: &str) -> AwardTypeInput {
+        AwardTypeInput {
+            code: code.into(),
+            name: name.into(),
+            precedence: 1,
+            quota_per_bloc: 1,
+            threshold: VoteThreshold::MORE_THAN_HALF,
+            eligibility: vec![Eligibility::MaxRank { rank: 1 }, Eligibility::ApprovedSheet],
+            exclusive: true,
+            legal_basis: "Nghị định 91/2017/NĐ-CP".into(),
+        }
+    }
+
+    #[test]
+    fn an_award_type_is_checked_field_by_field() {
+        let flag = AwardType::from_input(1, input("co_chinh_phu", "Cờ thi đua của Chính phủ"));
+        assert!(
+            validate_award_type(&input("co_tinh", "Cờ thi đua của UBND tỉnh"), std::slice::from_ref(&flag)).is_empty()
+        );
+        assert_eq!(flag.input(), input("co_chinh_phu", "Cờ thi đua của Chính phủ"));
+
+        let mut bad = input("co_chinh_phu", " Cờ thi đua của Chính phủ ");
+        bad.precedence = 0;
+        bad.threshold = VoteThreshold { numerator: 3, denominator: 2, strict: false };
+        bad.eligibility = vec![Eligibility::MaxRank { rank: 0 }, Eligibility::MaxRank { rank: 2 }];
+        let e = validate_award_type(&bad, &[flag]);
+        assert_eq!(e["code"], [FieldError::Duplicate]);
+        assert_eq!(e["name"], [FieldError::Duplicate]);
+        assert_eq!(e["precedence"], [FieldError::NotPositive]);
+        assert_eq!(e["threshold.numerator"], [FieldError::Invalid]);
+        assert_eq!(e["eligibility.0"], [FieldError::NotPositive]);
+        assert_eq!(e["eligibility.1"], [FieldError::Duplicate]);
+
+        let mut bad = input("Cờ", "");
+        bad.threshold.denominator = 0;
+        bad.eligibility = vec![Eligibility::MinTotal { points: Points::from_hundredths(-1) }];
+        let e = validate_award_type(&bad, &[]);
+        assert_eq!(e["code"], [FieldError::Invalid]);
+        assert_eq!(e["name"], [FieldError::Required]);
+        assert_eq!(e["threshold.denominator"], [FieldError::NotPositive]);
+        assert_eq!(e["eligibility.0"], [FieldError::Negative]);
+    }
+
+    #[test]
+    fn threshold_exactly_at_the_share_strict_and_not() {
+        let strict = VoteThreshold::MORE_THAN_HALF;
+        let at_least = VoteThreshold { strict: false, ..strict };
+        assert!(!strict.passes(7, 14));
+        assert!(at_least.passes(7, 14));
+        assert!(strict.passes(8, 14));
+        assert!(!at_least.passes(6, 14));
+        let two_thirds = VoteThreshold { numerator: 2, denominator: 3, strict: false };
+        assert!(two_thirds.passes(10, 15) && !two_thirds.passes(9, 15));
+        assert!(!strict.passes(0, 0), "no voters, no proposal");
+    }
+}
