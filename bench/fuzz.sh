@@ -3,7 +3,8 @@
 # target/), each run against a fresh demo server: anonymously, as staff, and as a unit
 # officer. Sign-out and the password reset are left out of the signed-in runs: they would end
 # the session the run uses. Prints each run's summary; exits non-zero if any run found a
-# failure.
+# failure. (The coverage phase is left out: schemathesis 4.32.5 stops in it with an internal
+# KeyError on this document.)
 #
 #   bench/fuzz.sh [--max-examples N]      (default 30 per operation and phase)
 #   THIDUA_SERVER_BIN=target/release/thidua-server bench/fuzz.sh
@@ -54,7 +55,7 @@ status=0
 for who in anonymous staff yte; do
   start_server "$who"
   args=(run "$BASE/api/openapi.json" --url "$BASE" --checks all --max-examples "$MAX_EXAMPLES"
-        --workers 2 --seed 13 --no-color --report ndjson --report-dir "$TMP/report-$who")
+        --phases examples,fuzzing,stateful --workers 2 --seed 13 --no-color --report ndjson --report-dir "$TMP/report-$who")
   if [ "$who" != anonymous ]; then
     args+=(-H "Cookie: $(cookie_of "$who")"
            --exclude-path /api/auth/logout --exclude-path-regex '^/api/admin/users/\{[^}]+\}/password$')
