@@ -370,3 +370,25 @@ async fn exported_cells_never_start_a_formula() {
         }
     }
 }
+
+/// The contract says what the server enforces, so a generated client knows it: the lengths
+/// and the shape of usernames and passwords, from the domain's own constants.
+#[tokio::test]
+async fn the_document_states_the_account_constraints() {
+    use thidua_domain::auth::{valid_username, PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX};
+    let s = TestServer::start().await;
+    let doc: serde_json::Value = s.ok(&Who::anonymous(), Method::GET, "/api/openapi.json", None).await;
+    let schema = |name: &str| doc["components"]["schemas"][name]["properties"].clone();
+    let login = schema("LoginRequest");
+    assert_eq!((login["username"]["minLength"].as_u64(), login["password"]["minLength"].as_u64()), (Some(1), Some(1)));
+    let new_user = schema("NewUser");
+    assert_eq!(new_user["username"]["maxLength"].as_u64(), Some(USERNAME_MAX as u64));
+    assert_eq!(new_user["username"]["pattern"], "^[a-z0-9._-]+$");
+    assert!(valid_username("a.b_c-1") && !valid_username("A"), "the pattern's own examples");
+    for reset in [new_user["password"].clone(), schema("PasswordReset")["password"].clone()] {
+        assert_eq!(
+            (reset["minLength"].as_u64(), reset["maxLength"].as_u64()),
+            (Some(PASSWORD_MIN as u64), Some(PASSWORD_MAX as u64))
+        );
+    }
+}
