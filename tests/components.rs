@@ -172,3 +172,23 @@ async fn error_panel_offers_a_retry_only_when_it_can_help() {
     assert!(texts(&missing, "[role=alert] p")[0].contains("not found"));
     assert!(missing.query_selector("[data-testid=retry]").unwrap().is_none());
 }
+
+/// After sign-in only paths of this origin are followed, as the browser itself resolves them.
+#[wasm_bindgen_test]
+fn after_sign_in_stays_on_this_origin() {
+    use thidua::components::status::after_sign_in;
+    assert_eq!(after_sign_in(Some("/sheets/3?tab=self#top")), "/sheets/3?tab=self#top");
+    assert_eq!(after_sign_in(Some("/awards/2019/1")), "/awards/2019/1");
+    assert_eq!(after_sign_in(Some("/a/../admin")), "/admin", "as the browser reads it");
+    for bad in [
+        "/\\evil.example/",
+        "/\\/evil.example",
+        "/\t/evil.example",
+        "//evil.example",
+        "https://evil.example",
+        "javascript:alert(1)",
+    ] {
+        assert_eq!(after_sign_in(Some(bad)), "/sheets", "{bad:?}");
+    }
+    assert_eq!(after_sign_in(None), "/sheets");
+}

@@ -5,6 +5,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use thidua_domain::auth::same_origin_path;
 
 use crate::api::{ApiError, ApiResult};
 use crate::i18n::*;
@@ -115,4 +116,18 @@ pub fn sign_in_href() -> String {
     let here = window().location();
     let path = here.pathname().unwrap_or_default() + &here.search().unwrap_or_default();
     format!("/sign-in?next={}", js_sys::encode_uri_component(&path))
+}
+
+/// Where to go after signing in: `next` if it is a path of this app, else the sheets. The
+/// domain's rule first, then the browser's own reading of it against this page's origin, so
+/// that nothing the browser would take to another site is followed.
+pub fn after_sign_in(next: Option<&str>) -> String {
+    next.and_then(same_origin_path).and_then(resolve_here).unwrap_or_else(|| "/sheets".to_owned())
+}
+
+/// `path` resolved against this page: its path, query and fragment, if it stays on this origin.
+fn resolve_here(path: &str) -> Option<String> {
+    let origin = window().location().origin().ok()?;
+    let url = web_sys::Url::new_with_base(path, &origin).ok()?;
+    (url.origin() == origin).then(|| format!("{}{}{}", url.pathname(), url.search(), url.hash()))
 }

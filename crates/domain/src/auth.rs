@@ -65,7 +65,9 @@ pub struct Me {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub username: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub password: String,
 }
 
@@ -86,9 +88,46 @@ pub fn valid_new_password(password: &str) -> bool {
     (PASSWORD_MIN..=PASSWORD_MAX).contains(&password.chars().count())
 }
 
+/// `next` (where to go after signing in) if it is a path of this app, else `None`. It must
+/// start with one `/` followed by neither `/` nor `\` (browsers read `/\host` and
+/// `//host` as another site), and hold no whitespace or control character anywhere
+/// (browsers drop tabs and newlines, so `/\t/host` would become `//host`). The SPA also
+/// resolves what passes against the page's origin before it goes there.
+pub fn same_origin_path(next: &str) -> Option<&str> {
+    let rest = next.strip_prefix('/')?;
+    let starts_another_host = rest.starts_with(['/', '\\']);
+    let hidden = next.chars().any(|c| c.is_control() || c.is_whitespace());
+    (!starts_another_host && !hidden).then_some(next)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_paths_of_this_app_are_followed_after_sign_in() {
+        for ok in ["/", "/sheets", "/sheets/3?tab=self#top", "/admin/2019/blocs/1", "/a\\b", "/%5Cevil.example/"] {
+            assert_eq!(same_origin_path(ok), Some(ok), "{ok:?}");
+        }
+        let bypasses = [
+            "//evil.example",
+            "/\\evil.example/",
+            "/\\/evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/\r\n//evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "/\u{a0}/evil.example",
+        ];
+        for bad in bypasses {
+            assert_eq!(same_origin_path(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn roles_round_trip_through_text() {

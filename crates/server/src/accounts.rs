@@ -12,9 +12,6 @@ use time::Duration;
 
 /// How long a session lasts from sign-in: a working day.
 pub const SESSION_HOURS: i64 = 8;
-/// Failed sign-ins allowed for one username within [`THROTTLE_WINDOW_MINUTES`].
-pub const MAX_FAILURES: i64 = 5;
-pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {
@@ -66,10 +63,6 @@ pub fn token_hash(token: &str) -> String {
 
 pub fn session_lifetime() -> Duration {
     Duration::hours(SESSION_HOURS)
-}
-
-pub fn throttle_window() -> Duration {
-    Duration::minutes(THROTTLE_WINDOW_MINUTES)
 }
 
 #[cfg(test)]

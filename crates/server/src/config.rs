@@ -2,6 +2,7 @@
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use thidua_domain::auth::Role;
@@ -89,6 +90,41 @@ pub struct Config {
     /// scored, and demo accounts) on start.
     #[arg(long)]
     pub demo: bool,
+
+    /// Seconds a client has to send a request's headers, from the moment the connection opens
+    /// or the previous answer ends (so this also closes an idle keep-alive connection).
+    #[arg(long, env = "THIDUA_HEADER_TIMEOUT", default_value = "10", value_parser = parse_seconds)]
+    pub header_timeout: Duration,
+
+    /// Seconds a connection may stay with nothing moving either way (a body sent slowly, an
+    /// answer not read) before it is closed. Keep it above the request timeout.
+    #[arg(long, env = "THIDUA_IDLE_TIMEOUT", default_value = "60", value_parser = parse_seconds)]
+    pub idle_timeout: Duration,
+
+    /// Seconds within which a request is answered; a slower one gets 408 `request_timeout`.
+    #[arg(long, env = "THIDUA_REQUEST_TIMEOUT", default_value = "30", value_parser = parse_seconds)]
+    pub request_timeout: Duration,
+
+    /// Take the client's address from the last `X-Forwarded-For` entry (the one the proxy in
+    /// front appended), for the sign-in limits. Only behind a proxy that sets it: otherwise
+    /// any client could claim any address.
+    #[arg(long, env = "THIDUA_TRUST_PROXY")]
+    pub trust_proxy: bool,
+}
+
+impl Default for Config {
+    /// The settings without any flag, as `thidua-server` alone starts.
+    fn default() -> Config {
+        Cli::parse_from(["thidua-server"]).serve
+    }
+}
+
+/// Whole seconds, at least 1: a timeout of 0 would refuse every request.
+fn parse_seconds(s: &str) -> Result<Duration, String> {
+    match s.parse::<u64>() {
+        Ok(0) | Err(_) => Err("expected a whole number of seconds, at least 1".to_owned()),
+        Ok(n) => Ok(Duration::from_secs(n)),
+    }
 }
 
 /// Accepts `127.0.0.1:8080`, `[::1]:8080` and names such as `localhost:8080`.
@@ -112,6 +148,20 @@ mod tests {
         assert_eq!(c.database, DEFAULT_DATABASE);
         assert_eq!(c.static_dir, PathBuf::from("dist"));
         assert!(!c.demo);
+        assert_eq!(
+            (c.header_timeout, c.idle_timeout, c.request_timeout),
+            (Duration::from_secs(10), Duration::from_secs(60), Duration::from_secs(30))
+        );
+        assert!(!c.trust_proxy);
+    }
+
+    #[test]
+    fn timeouts_are_whole_seconds() {
+        let c = Cli::try_parse_from(["thidua-server", "--header-timeout", "3", "--request-timeout", "5"]).unwrap();
+        assert_eq!((c.serve.header_timeout, c.serve.request_timeout), (Duration::from_secs(3), Duration::from_secs(5)));
+        for bad in ["0", "-1", "1.5", "soon"] {
+            assert!(Cli::try_parse_from(["thidua-server", "--idle-timeout", bad]).is_err(), "{bad}");
+        }
     }
 
     #[test]

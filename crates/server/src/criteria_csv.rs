@@ -9,17 +9,21 @@ use thidua_domain::error::{push, FieldError, FieldErrors};
 use thidua_domain::points::PointsParseError;
 use thidua_domain::Points;
 
+use crate::export::{inert, uninert};
+
 /// The header line, in the order the file is written.
 pub const HEADER: [&str; 5] = ["level", "code", "title", "max_points", "step"];
 
 /// UTF-8 with a byte-order mark (so that Excel reads the diacritics), `,` between fields,
-/// numbers with a dot (`12.5`).
+/// numbers with a dot (`12.5`), text that would start a formula made inert (and read back
+/// as it was).
 pub fn write(rows: &[CriterionRow]) -> Result<Vec<u8>, csv::Error> {
     let mut out = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
     out.write_record(HEADER)?;
     let number = |p: Option<Points>| p.map(|p| p.to_string()).unwrap_or_default();
     for r in rows {
-        out.write_record([r.level.to_string(), r.code.clone(), r.title.clone(), number(r.max_points), number(r.step)])?;
+        let (code, title) = (inert(&r.code).into_owned(), inert(&r.title).into_owned());
+        out.write_record([r.level.to_string(), code, title, number(r.max_points), number(r.step)])?;
     }
     out.into_inner().map_err(|e| e.into_error().into())
 }
@@ -84,7 +88,8 @@ pub fn read(text: &str, bonus_cap: Points) -> Result<CriteriaDraft, FieldErrors>
         };
         let max_points = points("max_points", cell(max_points));
         let step = points("step", cell(step));
-        rows.push(CriterionRow { level, code: cell(code).to_owned(), title: cell(title).to_owned(), max_points, step });
+        let (code, title) = (uninert(cell(code)).to_owned(), uninert(cell(title)).to_owned());
+        rows.push(CriterionRow { level, code, title, max_points, step });
         records.push(i);
     }
     if !errors.is_empty() {
@@ -146,6 +151,18 @@ mod tests {
         assert!(text.starts_with("\u{feff}level,code,title,max_points,step\n"), "{text}");
         assert!(text.contains("2,1.1,\"Tiêu chí 1.1, có dấu phẩy\",12.5,0.5\n"), "{text}");
         assert_eq!(read(&text, p(500)).unwrap(), draft);
+    }
+
+    #[test]
+    fn a_title_that_starts_like_a_formula_is_written_inert_and_read_back_as_it_was() {
+        let mut rows = [row(1, "I", Some(1000)), row(2, "1.1", Some(1000))];
+        rows[0].title = "=HYPERLINK(\"http://evil.example\",\"Mục I\")".into();
+        rows[1].title = "-giảm 2 điểm nếu chậm".into();
+        let draft = rows_to_draft(&rows, p(0)).unwrap();
+        let text = String::from_utf8(write(&draft_to_rows(&draft)).unwrap()).unwrap();
+        assert!(text.contains("\n1,I,\"'=HYPERLINK("), "{text}");
+        assert!(text.contains(",'-giảm 2 điểm nếu chậm,"), "{text}");
+        assert_eq!(read(&text, p(0)).unwrap(), draft);
     }
 
     #[test]

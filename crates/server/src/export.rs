@@ -2,6 +2,8 @@
 //! whole breakdown and the awards), with Vietnamese (default) or English headers. Everything
 //! comes from `BlocResults`, so a file says exactly what the results page says.
 
+use std::borrow::Cow;
+
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use serde::Deserialize;
 use thidua_domain::criteria::{CriteriaTable, Criterion};
@@ -197,15 +199,39 @@ fn ranking_table(results: &BlocResults, lang: Lang) -> (Vec<String>, Vec<Vec<Cel
     (header, rows)
 }
 
+/// What starts a formula in a spreadsheet that opens a CSV file (OWASP's list).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV text cell that no spreadsheet runs: one that starts like a formula (`=`, `+`, `-`,
+/// `@`, a tab, a carriage return) gets a leading `'`, as OWASP advises against CSV
+/// injection, so a unit named `=HYPERLINK(…)` stays a name. Numbers are written as numbers
+/// and never pass through here, so a real negative number stays one.
+pub fn inert(text: &str) -> Cow<'_, str> {
+    if text.starts_with(FORMULA_STARTS) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Undoes [`inert`], for reading back a file this server wrote.
+pub fn uninert(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => text,
+    }
+}
+
 /// The ranking table as CSV: UTF-8 with a byte-order mark (so that Excel reads the
-/// diacritics), numbers as plain decimals with a dot, an empty cell for "not scored".
+/// diacritics), numbers as plain decimals with a dot, an empty cell for "not scored", text
+/// made inert.
 pub fn csv(results: &BlocResults, lang: Lang) -> Result<Vec<u8>, csv::Error> {
     let (header, rows) = ranking_table(results, lang);
     let mut out = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
-    out.write_record(&header)?;
+    out.write_record(header.iter().map(|h| inert(h).into_owned()))?;
     for row in rows {
         out.write_record(row.iter().map(|cell| match cell {
-            Cell::Text(t) => t.clone(),
+            Cell::Text(t) => inert(t).into_owned(),
             Cell::Number(p) => p.to_string(),
             Cell::Empty => String::new(),
         }))?;
@@ -361,6 +387,19 @@ pub fn xlsx(results: &BlocResults, lang: Lang) -> Result<Vec<u8>, XlsxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_starts_are_made_inert_and_come_back() {
+        for formula in ["=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM(A1)", "+1+2", "-2+3", "\tx", "\r=1"] {
+            let written = inert(formula);
+            assert_eq!(written, format!("'{formula}"));
+            assert_eq!(uninert(&written), formula);
+        }
+        for plain in ["Sở Y tế", "1.5", "I. Nhiệm vụ", "'quoted", "a=b", ""] {
+            assert_eq!(inert(plain), plain);
+            assert_eq!(uninert(plain), plain);
+        }
+    }
 
     #[test]
     fn every_label_set_names_the_same_columns() {

@@ -13,7 +13,9 @@ pub mod db;
 pub mod export;
 pub mod http;
 pub mod seed;
+pub mod serve;
 pub mod store;
+pub mod throttle;
 
 use std::future::Future;
 use std::io::Write;
@@ -50,6 +52,7 @@ pub struct Server {
     db: Db,
     /// Print the demo accounts after the "listening" line.
     demo_accounts: bool,
+    timeouts: serve::Timeouts,
 }
 
 impl Server {
@@ -69,8 +72,9 @@ impl Server {
             }
             demo_accounts = seed::has_demo_accounts(&db).await.map_err(|e| StartError::Demo(e.into()))?;
         }
-        let app = router(AppState { db: db.clone(), static_dir: config.static_dir.clone() });
-        Ok(Server { listener, addr, app, db, demo_accounts })
+        let app = router(AppState::new(db.clone(), config));
+        let timeouts = serve::Timeouts { header: config.header_timeout, idle: config.idle_timeout };
+        Ok(Server { listener, addr, app, db, demo_accounts, timeouts })
     }
 
     /// The address actually bound (the real port when asked for port 0).
@@ -81,7 +85,7 @@ impl Server {
     /// Answers requests until `shutdown` completes, lets requests in flight finish, then
     /// closes the database (checkpointing its WAL).
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), StartError> {
-        let result = axum::serve(self.listener, self.app).with_graceful_shutdown(shutdown).await;
+        let result = serve::serve(self.listener, self.app, self.timeouts, shutdown).await;
         self.db.close().await;
         result.map_err(StartError::Serve)
     }

@@ -36,6 +36,7 @@ pub mod accounts;
 pub mod admin;
 pub mod awards;
 pub mod sheets;
+pub mod throttle;
 
 use std::collections::HashMap;
 

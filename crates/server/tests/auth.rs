@@ -112,7 +112,7 @@ async fn empty_fields_and_bad_bodies() {
 }
 
 #[tokio::test]
-async fn the_sixth_failure_within_the_window_is_429_until_it_ends() {
+async fn after_five_failures_the_next_attempt_waits_a_minute() {
     let s = TestServer::start().await;
     for attempt in 1..=5 {
         let response = s.login_response("yte", "wrong password").await;
@@ -121,18 +121,38 @@ async fn the_sixth_failure_within_the_window_is_429_until_it_ends() {
     let response = s.login_response("yte", "wrong password").await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     let retry: u64 = response.headers()[RETRY_AFTER].to_str().unwrap().parse().unwrap();
-    assert!((1..=900).contains(&retry), "Retry-After {retry}");
+    assert!((1..=60).contains(&retry), "Retry-After {retry}");
     assert_eq!(response.json::<ApiErrorBody>().await.unwrap().code, "too_many_attempts");
 
-    // Even the right password waits for the window to end…
+    // From this address even the right password waits…
     assert_eq!(s.login_response("yte", PASSWORD).await.status(), StatusCode::TOO_MANY_REQUESTS);
-    // …which is per username.
+    // …for this username only.
     assert_eq!(s.login_response("gddt", PASSWORD).await.status(), StatusCode::OK);
 
-    // When the window has ended (moved into the past here), sign-in works again.
+    // When the wait is over (the last failure moved a minute back here), the next try is
+    // checked; another failure then waits twice as long.
     let db = s.db().await;
-    sqlx::query("UPDATE login_throttle SET window_started_at = '2000-01-01T00:00:00Z'").execute(&db).await.unwrap();
+    // The time is written from here, in the stored shape, so the same statement runs on both engines.
+    let back = "UPDATE sign_in_throttle SET last_failure_at = $1";
+    let ago = |secs| thidua_server::clock::timestamp(thidua_server::clock::now() - std::time::Duration::from_secs(secs));
+    sqlx::query(back).bind(ago(61)).execute(&db).await.unwrap();
+    assert_eq!(s.login_response("yte", "wrong password").await.status(), StatusCode::UNAUTHORIZED);
+    let response = s.login_response("yte", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = response.headers()[RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!((61..=120).contains(&retry), "the second wait is two minutes: {retry}");
+    sqlx::query(back).bind(ago(121)).execute(&db).await.unwrap();
     assert_eq!(s.login_response("yte", PASSWORD).await.status(), StatusCode::OK);
+
+    // A count nobody added to for a day is forgotten: five free tries again.
+    for _ in 0..7 {
+        s.login_response("gddt", "wrong password").await;
+    }
+    sqlx::query(back).bind(ago(24 * 60 * 60 + 1)).execute(&db).await.unwrap();
+    for attempt in 1..=5 {
+        let status = s.login_response("gddt", "wrong password").await.status();
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {attempt} a day later");
+    }
 }
 
 #[tokio::test]

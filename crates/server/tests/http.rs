@@ -45,7 +45,7 @@ impl TestServer {
             database: common::new_database(dir.path()).await,
             static_dir: static_dir.map(Path::to_path_buf).unwrap_or_else(|| dir.path().join("no-dist")),
             demo: true,
-            pool_size: None,
+            ..Config::default()
         };
         let server = Server::bind(&config).await.unwrap();
         let base = format!("http://{}", server.local_addr());

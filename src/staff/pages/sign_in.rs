@@ -3,14 +3,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
+use crate::components::status::after_sign_in;
 use crate::i18n::*;
 use crate::staff::components::sign_in_form::SignInForm;
 use crate::text::tr;
-
-/// Only paths of this app: `?next=https://elsewhere` must not send people away.
-fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_else(|| "/sheets".to_owned())
-}
 
 /// Staff and officers sign in here; the public never needs to.
 #[component]
@@ -19,7 +15,8 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let on_success = Callback::new(move |_| {
-        let next = safe_next(query.with_untracked(|q| q.get("next")));
+        // Never another site: `?next=/%5Cevil.example/` and the like stay here.
+        let next = query.with_untracked(|q| after_sign_in(q.get("next").as_deref()));
         navigate(&next, NavigateOptions { replace: true, ..Default::default() });
     });
     view! {
@@ -29,18 +26,5 @@ pub fn SignInPage() -> impl IntoView {
             <p class="lead">{tr(|l| td_string!(l, auth.intro))}</p>
             <SignInForm on_success />
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_next;
-
-    #[test]
-    fn next_stays_inside_the_app() {
-        assert_eq!(safe_next(Some("/sheets/3".into())), "/sheets/3");
-        assert_eq!(safe_next(Some("//evil.example".into())), "/sheets");
-        assert_eq!(safe_next(Some("https://evil.example".into())), "/sheets");
-        assert_eq!(safe_next(None), "/sheets");
     }
 }

@@ -24,10 +24,14 @@ pub struct UserAdmin {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewUser {
+    /// `valid_username`, which the schema spells out for generated clients.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64, pattern = "^[a-z0-9._-]+$"))]
     pub username: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "\\S"))]
     pub display_name: String,
     pub role: Role,
     pub unit_id: Option<UnitId>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 256))]
     pub password: String,
 }
 
@@ -35,6 +39,7 @@ pub struct NewUser {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserUpdate {
+    #[cfg_attr(feature = "openapi", schema(pattern = "\\S"))]
     pub display_name: String,
     pub role: Role,
     pub unit_id: Option<UnitId>,
@@ -46,6 +51,7 @@ pub struct UserUpdate {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordReset {
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 256))]
     pub password: String,
 }
 

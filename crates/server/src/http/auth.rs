@@ -1,7 +1,9 @@
 //! `/api/auth/…`: signing in and out, and who is signed in. The session is an HttpOnly
 //! cookie holding a random token; the database keeps only the token's SHA-256.
 
-use axum::extract::{FromRequestParts, OptionalFromRequestParts, State};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -13,8 +15,10 @@ use super::error::{internal, Error, Result};
 use crate::accounts::{self, session_lifetime, token_hash, verify_password};
 use crate::clock::now;
 use crate::http::extract::Json;
-use crate::http::state::AppState;
+use crate::http::state::{begin_write, AppState};
 use crate::store::accounts as store;
+use crate::store::throttle as counts;
+use crate::throttle::{address_key, retry_after};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "thidua_session";
@@ -81,9 +85,30 @@ impl FromRequestParts<AppState> for Staff {
     }
 }
 
+/// The client's address as the sign-in limits key it: the peer of the connection, or with
+/// `--trust-proxy` the last `X-Forwarded-For` entry (the one the proxy in front appended;
+/// earlier ones are whatever the client sent).
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
+        let forwarded = state.trust_proxy.then(|| forwarded_for(&parts.headers)).flatten();
+        // No address at all (a router called without a connection): one shared key.
+        Ok(ClientAddress(forwarded.or(peer).map_or_else(|| "unknown".to_owned(), address_key)))
+    }
+}
+
+fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
+    let last = headers.get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?;
+    last.rsplit(',').next()?.trim().parse().ok()
+}
+
 /// `Secure` only when the client reached us over HTTPS (through a proxy that says so), so
 /// that sign-in still works on plain http://localhost.
-fn over_https(headers: &HeaderMap) -> bool {
+pub(super) fn over_https(headers: &HeaderMap) -> bool {
     headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
@@ -110,12 +135,13 @@ fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
         (status = 413, description = "`payload_too_large`", body = ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`: not `application/json`", body = ApiErrorBody),
         (status = 422, description = "`invalid_input`: `username` or `password` `required`", body = ApiErrorBody),
-        (status = 429, description = "`too_many_attempts`: 5 failures for this username within 15 minutes; `Retry-After` says when to try again", body = ApiErrorBody),
+        (status = 429, description = "`too_many_attempts`: after 5 failures for this username from this address (or 20 from this address), each attempt waits 1, 2, 4 … minutes, at most an hour; `Retry-After` says when to try again", body = ApiErrorBody),
     )
 )]
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ClientAddress(address): ClientAddress,
     jar: CookieJar,
     Json(request): Json<LoginRequest>,
 ) -> Result<(CookieJar, Json<Me>)> {
@@ -130,31 +156,28 @@ pub async fn login(
         return Err(Error::Invalid(missing));
     }
 
-    let mut conn = state.db.acquire().await?;
-    let started = now();
-    // A name no account can have is not counted: it cannot be guessed into, and counting it
-    // would let anyone fill the table with made-up names.
-    let counted = valid_username(&request.username);
-    let locked = if counted { store::locked_until(&mut conn, &request.username, started).await? } else { None };
-    if let Some(until) = locked {
-        // Whole seconds, rounded up, and never 0 (which would invite an immediate retry).
-        let seconds = (until - started).whole_seconds().max(1);
-        return Err(Error::TooManyAttempts { retry_after: seconds.unsigned_abs() });
+    // A name no account can have is counted for the address only: it cannot be guessed
+    // into, and counting it by name would let anyone fill the table with made-up names.
+    let username = valid_username(&request.username).then_some(request.username.as_str());
+    // Counted before the password is checked, in a write transaction: attempts sent at once
+    // queue here, and none gets past the count the others left.
+    let mut tx = begin_write(&state).await?;
+    if let Some(wait) = counts::take_attempt(&mut tx, username, &address, now()).await? {
+        return Err(Error::TooManyAttempts { retry_after: retry_after(wait) });
     }
+    tx.commit().await?;
+
+    let mut conn = state.db.acquire().await?;
     let user = store::credentials(&mut conn, &request.username).await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     // Always one verification, so an unknown username takes as long as a known one.
     let matches = verify_password(request.password, hash).await.map_err(internal(SIGN_IN_FAILED))?;
     let user = match user {
         Some(user) if matches && !user.disabled => user,
-        _ => {
-            if counted {
-                store::record_failure(&mut conn, &request.username, now()).await?;
-            }
-            return Err(Error::InvalidCredentials);
-        }
+        // The attempt is already counted as a failure.
+        _ => return Err(Error::InvalidCredentials),
     };
-    store::clear_failures(&mut conn, &request.username).await?;
+    counts::signed_in(&mut conn, &request.username, &address).await?;
 
     let token = accounts::new_session_token().map_err(internal(SIGN_IN_FAILED))?;
     let created = now();

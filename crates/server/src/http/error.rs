@@ -82,6 +82,9 @@ pub enum Error {
     /// `confirm_dropping_scores: true`.
     #[error("saving would drop the scores that sheets hold for the criteria {}: confirm to go ahead", ids(.0))]
     ScoresWouldBeDropped(Vec<CriterionId>),
+    /// 408: the request was not answered within the request timeout.
+    #[error("the request took too long to answer")]
+    RequestTimeout,
     /// 413: the body is over the limit.
     #[error("the request body is too large (at most {} KiB)", crate::http::state::BODY_LIMIT / 1024)]
     PayloadTooLarge,
@@ -129,6 +132,7 @@ impl Error {
             | Error::YearClosed(_)
             | Error::MemberHasScores(_)
             | Error::ScoresWouldBeDropped(_) => StatusCode::CONFLICT,
+            Error::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -165,6 +169,7 @@ impl Error {
             Error::YearClosed(_) => "year_closed",
             Error::MemberHasScores(_) => "member_has_scores",
             Error::ScoresWouldBeDropped(_) => "scores_would_be_dropped",
+            Error::RequestTimeout => "request_timeout",
             Error::PayloadTooLarge => "payload_too_large",
             Error::UnsupportedMediaType(_) => "unsupported_media_type",
             Error::Invalid(_) => "invalid_input",

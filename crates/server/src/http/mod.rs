@@ -8,6 +8,7 @@ mod blocs;
 pub mod error;
 mod exports;
 mod extract;
+mod guard;
 mod params;
 mod sheets;
 mod spa;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{HeaderValue, Method};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::{Extension, Router};
@@ -95,6 +97,11 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(exports::results_xlsx))
         .routes(routes!(awards::list_award_types, awards::create_award_type))
         .routes(routes!(units::history))
+        // A public read API: the SPA may be served from another origin. Only public reads
+        // cross origins (no credentials, GET and HEAD); the private answers below never do.
+        .layer(CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::HEAD]).allow_headers(Any))
+        // Outside the CORS layer, so that it sees (and can take away) what that one added.
+        .layer(middleware::from_fn(guard::cors_on_public_reads_only))
         .merge(
             // Personal data: never stored by any cache.
             OpenApiRouter::new()
@@ -139,24 +146,23 @@ pub fn router(state: AppState) -> Router {
         // Applies to the routes above, so it must come after them.
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(guard::refuse_large_bodies))
         .layer(Extension(Arc::new(doc)))
         .with_state(state.clone())
         // Data changes as sheets are scored: clients revalidate every time.
         .layer(SetResponseHeaderLayer::if_not_present(CACHE_CONTROL, HeaderValue::from_static("no-cache")))
         // JSON never loads anything, so nothing may be loaded in its name.
-        .layer(SetResponseHeaderLayer::overriding(
-            CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-        ))
-        // A public read API: the SPA may be served from another origin. Writes and anything
-        // signed in stay same-site: no credentials and no other methods cross origins.
-        .layer(CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::HEAD]).allow_headers(Any));
+        .layer(SetResponseHeaderLayer::overriding(CONTENT_SECURITY_POLICY, guard::API_CSP));
 
+    let spa = spa::service(&state.static_dir)
+        .layer(SetResponseHeaderLayer::overriding(CONTENT_SECURITY_POLICY, guard::page_csp(&state.static_dir)));
     Router::new()
         .merge(api)
-        .fallback_service(spa::service(&state.static_dir))
+        .fallback_service(spa)
         // Skips responses that are already encoded (the precompressed assets) or partial.
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(state, guard::request_timeout))
+        .layer(middleware::from_fn(guard::browser_headers))
         .layer(SetResponseHeaderLayer::overriding(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(TraceLayer::new_for_http())
 }

@@ -1,6 +1,7 @@
 //! What every handler can reach: the state, and transactions on it.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::db::Db;
 
@@ -10,6 +11,20 @@ pub struct AppState {
     pub db: Db,
     /// The built SPA (Trunk's `dist`).
     pub static_dir: PathBuf,
+    /// The client's address comes from `X-Forwarded-For` (a trusted proxy is in front).
+    pub trust_proxy: bool,
+    pub request_timeout: Duration,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: &crate::Config) -> AppState {
+        AppState {
+            db,
+            static_dir: config.static_dir.clone(),
+            trust_proxy: config.trust_proxy,
+            request_timeout: config.request_timeout,
+        }
+    }
 }
 
 /// The largest request body accepted: a whole sheet with notes and links fits many times over.

@@ -1,4 +1,4 @@
-//! Users, sessions and the sign-in throttle.
+//! Users and sessions (the sign-in throttle is `throttle.rs`).
 
 use sqlx::FromRow;
 
@@ -8,7 +8,6 @@ use thidua_domain::auth::{Me, Principal, Role, UserId};
 use thidua_domain::UnitId;
 use time::OffsetDateTime;
 
-use crate::accounts::{throttle_window, MAX_FAILURES};
 use crate::clock::{parse_timestamp, timestamp};
 
 use super::corrupt;
@@ -132,51 +131,6 @@ pub async fn create_session(
 
 pub async fn delete_session(conn: &mut Conn, token_hash: &str) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(conn).await?;
-    Ok(())
-}
-
-/// When a locked-out username may try again, or `None` if it may try now.
-pub async fn locked_until(
-    conn: &mut Conn,
-    username: &str,
-    now: OffsetDateTime,
-) -> sqlx::Result<Option<OffsetDateTime>> {
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT failures, window_started_at FROM login_throttle WHERE username = $1")
-            .bind(username)
-            .fetch_optional(conn)
-            .await?;
-    let Some((failures, started)) = row else { return Ok(None) };
-    let Some(ends) = parse_timestamp(&started).map(|t| t + throttle_window()) else { return Ok(None) };
-    Ok((failures >= MAX_FAILURES && ends > now).then_some(ends))
-}
-
-/// Counts a failed sign-in: the first failure (or the first after a window ended) opens a
-/// new window. One statement, so concurrent failures on several servers all count.
-pub async fn record_failure(conn: &mut Conn, username: &str, now: OffsetDateTime) -> sqlx::Result<()> {
-    let window_opened_before = timestamp(now - throttle_window());
-    sqlx::query(
-        "INSERT INTO login_throttle (username, failures, window_started_at) VALUES ($1, 1, $2)
-         ON CONFLICT (username) DO UPDATE SET
-             failures = CASE WHEN login_throttle.window_started_at <= $3 THEN 1 ELSE login_throttle.failures + 1 END,
-             window_started_at = CASE WHEN login_throttle.window_started_at <= $3
-                                      THEN excluded.window_started_at ELSE login_throttle.window_started_at END",
-    )
-    .bind(username)
-    .bind(timestamp(now))
-    .bind(&window_opened_before)
-    .execute(&mut *conn)
-    .await?;
-    // Windows that ended are of no use; drop them so guessed names do not pile up.
-    sqlx::query("DELETE FROM login_throttle WHERE window_started_at <= $1")
-        .bind(&window_opened_before)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-pub async fn clear_failures(conn: &mut Conn, username: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM login_throttle WHERE username = $1").bind(username).execute(conn).await?;
     Ok(())
 }
 

@@ -71,15 +71,21 @@ pub async fn new_database(dir: &Path) -> String {
 
 impl TestServer {
     pub async fn start() -> TestServer {
+        Self::start_with(|_| {}).await
+    }
+
+    /// A server whose settings `tweak` changes (timeouts, `trust_proxy`, a static directory).
+    pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let database = new_database(dir.path()).await;
-        let config = Config {
+        let mut config = Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             database: database.clone(),
             static_dir: dir.path().join("no-dist"),
             demo: true,
-            pool_size: None,
+            ..Config::default()
         };
+        tweak(&mut config);
         let server = Server::bind(&config).await.unwrap();
         let base = format!("http://{}", server.local_addr());
         tokio::spawn(server.serve(std::future::pending()));

@@ -177,7 +177,7 @@ pub async fn reset_password(
     let target = account(&mut tx, id).await?;
     store::set_password_hash(&mut tx, id, &hash).await?;
     store::end_sessions(&mut tx, id).await?;
-    store::clear_failures(&mut tx, &target.username).await?;
+    crate::store::throttle::forget_username(&mut tx, &target.username).await?;
     audit(&mut tx, &user, "reset_password", user_target(id), &json!({"username": target.username})).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
