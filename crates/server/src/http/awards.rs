@@ -15,11 +15,12 @@ use sqlx::{Sqlite, Transaction};
 use thidua_domain::award_rules::{award_permissions, validate_override, validate_tally, Override, TallyUpdate};
 use thidua_domain::awards::{validate_award_type, validate_decision, AwardType, AwardTypeId, AwardTypeInput, Decision};
 use thidua_domain::error::{push, ApiErrorBody, FieldError};
+use thidua_domain::publication::{check_publication, PublicationNote, PublishRefusal, PublishRequest};
 use thidua_domain::results::BlocResults;
 use thidua_domain::{BlocId, UnitId, Year};
 
 use super::auth::{CurrentUser, Staff};
-use super::error::{valid, Error, Result};
+use super::error::{from_json, valid, Error, Result};
 use super::{audit_json, begin_write, AppState, Json, Path};
 use crate::accounts::now;
 use crate::store::admin;
@@ -269,8 +270,14 @@ pub async fn delete_override(
     finish(tx, &user, year, bloc_id, "delete_override", detail).await
 }
 
-/// Publishes the bloc's results for the year: from now on anyone can read them. Publishing
-/// published results changes nothing.
+/// Publishes the bloc's results for the year: from now on anyone can read them. The server
+/// decides, not the page: while the results have problems (`thidua_domain::publication`:
+/// no tally, sheets not approved, ties in votes at a quota's boundary left open, more
+/// proposed than the quota, proposals below the threshold or failing a condition) it refuses
+/// with 409 `publication_problems` and their complete list, unless the request acknowledges
+/// exactly those problems and gives a written reason, which is stored and shown to the
+/// public beside the results. Without problems the body may be empty. Publishing published
+/// results changes nothing.
 #[utoipa::path(
     post,
     path = "/api/years/{year}/blocs/{bloc_id}/publish",
@@ -279,20 +286,44 @@ pub async fn delete_override(
         ("year" = i32, Path, description = "The emulation year"),
         ("bloc_id" = i64, Path, description = "The bloc's id"),
     ),
+    request_body(content = Option<PublishRequest>, description = "The problems acknowledged and the reason; may be empty when there are none"),
     security(("session_cookie" = [])),
     responses(
-        (status = 200, description = "Published; the results with `published: true`", body = BlocResults),
+        (status = 200, description = "Published; the results with `published: true` and the `publication` note", body = BlocResults),
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
         (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
+        (status = 409, description = "`publication_problems`: `problems` lists every problem; acknowledge exactly those", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `reason` `required` (problems acknowledged without one) or `too_long`; `acknowledge…` or unknown fields", body = ApiErrorBody),
     )
 )]
 pub async fn publish(
     Staff(user): Staff,
     State(state): State<AppState>,
     Path((year, bloc_id)): Path<(Year, BlocId)>,
+    body: axum::body::Bytes,
 ) -> Result<Json<BlocResults>> {
-    set_published(state, user, year, bloc_id, true).await
+    // An empty body is "nothing to acknowledge"; anything else must be the request.
+    let request: PublishRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        PublishRequest::default()
+    } else {
+        let value: serde_json::Value =
+            serde_json::from_slice(&body).map_err(|e| Error::BadRequest(format!("the body is not JSON: {e}")))?;
+        from_json(&value)?
+    };
+    let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
+    if bloc.published_at.is_some() {
+        return results_now(tx, year, bloc_id).await;
+    }
+    let results = store::results(&mut tx, year, bloc_id).await?;
+    match check_publication(&results.problems, &request) {
+        Ok(()) => {}
+        Err(PublishRefusal::Unacknowledged(problems)) => return Err(Error::PublicationProblems(problems)),
+        Err(PublishRefusal::Invalid(fields)) => return Err(Error::Invalid(fields)),
+    }
+    let note = PublicationNote { reason: request.reason.trim().to_owned(), acknowledged: results.problems.clone() };
+    awards::set_published(&mut tx, year, bloc_id, Some((now(), &note))).await?;
+    finish(tx, &user, year, bloc_id, "publish", audit_json(&note)?).await
 }
 
 /// Takes the bloc's results back from the public (to correct the tally, say). Unpublishing
@@ -328,14 +359,13 @@ async fn set_published(
     bloc_id: BlocId,
     publish: bool,
 ) -> Result<Json<BlocResults>> {
+    debug_assert!(!publish, "publishing goes through `publish`, which checks the problems");
     let (mut tx, _) = bloc_for_write(&state, year, bloc_id).await?;
-    let at = publish.then(now);
-    if !awards::set_published(&mut tx, year, bloc_id, at).await? {
+    if !awards::set_published(&mut tx, year, bloc_id, None).await? {
         // Already so: nothing to record.
         return results_now(tx, year, bloc_id).await;
     }
-    let action = if publish { "publish" } else { "unpublish" };
-    finish(tx, &user, year, bloc_id, action, String::new()).await
+    finish(tx, &user, year, bloc_id, "unpublish", String::new()).await
 }
 
 /// Records the award decision for a unit the results propose for that award type (a

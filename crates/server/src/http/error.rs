@@ -10,6 +10,7 @@ use thidua_domain::auth::UserId;
 use thidua_domain::awards::AwardTypeId;
 use thidua_domain::criteria::CriterionId;
 use thidua_domain::error::{push, ApiErrorBody, FieldError, FieldErrors};
+use thidua_domain::publication::PublishProblem;
 use thidua_domain::sheet_edit::SheetId;
 use thidua_domain::workflow::{Refusal, SheetState};
 use thidua_domain::{BlocId, UnitId, Year};
@@ -68,6 +69,10 @@ pub enum Error {
     /// 409: published results would change; staff unpublish them first.
     #[error("{0}: unpublish the results first")]
     Published(&'static str),
+    /// 409: the results have problems that the publication did not acknowledge exactly;
+    /// the body lists them all (`problems`).
+    #[error("the results have {} problem(s) to acknowledge in writing before publishing", .0.len())]
+    PublicationProblems(Vec<PublishProblem>),
     /// 409: a decision needs a unit that the results propose for that award type.
     #[error("unit {unit_id} is not proposed for award type {award_type_id}")]
     NotProposed { unit_id: UnitId, award_type_id: AwardTypeId },
@@ -122,6 +127,7 @@ impl Error {
             | Error::StaleVersion
             | Error::Published(_)
             | Error::NotProposed { .. }
+            | Error::PublicationProblems(_)
             | Error::YearClosed(_)
             | Error::MemberHasScores(_)
             | Error::ScoresWouldBeDropped(_) => StatusCode::CONFLICT,
@@ -155,6 +161,7 @@ impl Error {
             Error::StaleVersion => "stale_version",
             Error::Published(_) => "published",
             Error::NotProposed { .. } => "not_proposed",
+            Error::PublicationProblems(_) => "publication_problems",
             Error::YearClosed(_) => "year_closed",
             Error::MemberHasScores(_) => "member_has_scores",
             Error::ScoresWouldBeDropped(_) => "scores_would_be_dropped",
@@ -179,7 +186,11 @@ impl IntoResponse for Error {
             Error::Invalid(ref fields) => fields.clone(),
             _ => FieldErrors::new(),
         };
-        let body = ApiErrorBody { code: self.code().to_owned(), message, fields };
+        let problems = match self {
+            Error::PublicationProblems(ref problems) => problems.clone(),
+            _ => Vec::new(),
+        };
+        let body = ApiErrorBody { code: self.code().to_owned(), message, fields, problems };
         let mut response = (self.status(), Json(body)).into_response();
         if let Error::TooManyAttempts { retry_after } = self {
             response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(retry_after));
@@ -188,11 +199,13 @@ impl IntoResponse for Error {
     }
 }
 
-impl From<Refusal> for Error {
-    fn from(refusal: Refusal) -> Self {
+impl Error {
+    /// The workflow's refusal of an action on a sheet of `year`.
+    pub fn refused(refusal: Refusal, year: Year) -> Self {
         match refusal {
             Refusal::Forbidden => Error::Forbidden,
             Refusal::WrongState(state) => Error::WrongState(state),
+            Refusal::YearClosed => Error::YearClosed(year),
         }
     }
 }
@@ -257,12 +270,13 @@ impl From<QueryRejection> for Error {
     }
 }
 
-/// Every way a JSON body can fail, as our JSON error: data of the wrong shape is a 422 on the
-/// field it names, broken syntax a 400, a missing content type a 415, too much a 413.
+/// Every way a JSON body can fail before its shape is read, as our JSON error: broken syntax
+/// a 400, a missing content type a 415, too much a 413 (the shape: `from_json`).
 impl From<JsonRejection> for Error {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
-            JsonRejection::JsonDataError(e) => Error::Invalid(data_error_fields(&e.body_text())),
+            // Any JSON is a `Value`: the data errors come from `from_json`.
+            JsonRejection::JsonDataError(e) => Error::BadRequest(e.body_text()),
             JsonRejection::JsonSyntaxError(e) => Error::BadRequest(e.body_text()),
             JsonRejection::MissingJsonContentType(_) => Error::UnsupportedMediaType(JSON),
             JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge,
@@ -271,24 +285,58 @@ impl From<JsonRejection> for Error {
     }
 }
 
-/// The field a JSON data error is about, from serde's text: "Failed to deserialize the JSON
-/// body into the target type: scores[0].self_score: invalid type: string \"abc\", expected
-/// f64 at line 1 column 40" names `scores[0].self_score` (the JSON path, with array indexes);
-/// a missing field is `required`. Without a path the whole `body` is invalid.
-fn data_error_fields(text: &str) -> FieldErrors {
-    let detail = text.split_once("target type: ").map_or(text, |(_, rest)| rest);
-    let is_path = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.[]".contains(&b));
-    let (path, detail) = match detail.split_once(": ") {
-        Some((path, rest)) if is_path(path) => (Some(path), rest),
-        _ => (None, detail),
-    };
-    let missing = detail.strip_prefix("missing field `").and_then(|rest| rest.split_once('`')).map(|(f, _)| f);
+/// `T` from a JSON body, or 422 naming the field: its type is wrong (`invalid`), it is
+/// missing (`required`), or the input has no such field (`unknown_field`).
+pub fn from_json<T: serde::de::DeserializeOwned>(body: &serde_json::Value) -> Result<T> {
+    serde_path_to_error::deserialize(body).map_err(|e| {
+        let path: Vec<serde_path_to_error::Segment> = e.path().iter().cloned().collect();
+        Error::Invalid(data_error_fields(body, &path, &e.inner().to_string()))
+    })
+}
+
+/// The one scheme of field paths, for serde's errors and the domain's rule errors alike: the
+/// JSON path from the body's root, dotted; an array item by its index (`bonuses.0.reason`,
+/// `tally.votes.2.votes`), except the items of `scores`, by their `criterion_id`
+/// (`scores.28.self_score`), which is what a criterion is known by on every side.
+pub fn field_path(body: &serde_json::Value, path: &[serde_path_to_error::Segment]) -> String {
+    use serde_path_to_error::Segment;
+    let mut parts: Vec<String> = Vec::new();
+    let mut node = Some(body);
+    for segment in path {
+        match segment {
+            Segment::Map { key } => {
+                node = node.and_then(|n| n.get(key));
+                parts.push(key.clone());
+            }
+            Segment::Seq { index } => {
+                let item = node.and_then(|n| n.get(index));
+                let id = (parts.last().map(String::as_str) == Some("scores"))
+                    .then(|| item.and_then(|i| i.get("criterion_id")).and_then(serde_json::Value::as_i64))
+                    .flatten();
+                parts.push(id.map_or_else(|| index.to_string(), |id| id.to_string()));
+                node = item;
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    parts.join(".")
+}
+
+/// What serde's `message` says about the field at `path`: a missing or unknown field is named
+/// itself (`{path}.{field}`); any other error is about `path` (`body` at the root).
+fn data_error_fields(body: &serde_json::Value, path: &[serde_path_to_error::Segment], message: &str) -> FieldErrors {
+    let at = field_path(body, path);
+    let named = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split_once('`')).map(|(f, _)| f);
+    let join = |field: &str| if at.is_empty() { field.to_owned() } else { format!("{at}.{field}") };
     let mut fields = FieldErrors::new();
-    match (path, missing) {
-        (Some(path), Some(field)) => push(&mut fields, format!("{path}.{field}"), FieldError::Required),
-        (None, Some(field)) => push(&mut fields, field, FieldError::Required),
-        (Some(path), None) => push(&mut fields, path, FieldError::Invalid),
-        (None, None) => push(&mut fields, "body", FieldError::Invalid),
+    if let Some(field) = named("missing field `") {
+        push(&mut fields, join(field), FieldError::Required);
+    } else if let Some(field) = named("unknown field `") {
+        push(&mut fields, join(field), FieldError::UnknownField);
+    } else if at.is_empty() {
+        push(&mut fields, "body", FieldError::Invalid);
+    } else {
+        push(&mut fields, at, FieldError::Invalid);
     }
     fields
 }
@@ -315,26 +363,58 @@ mod tests {
         assert_eq!(b.message, "invalid input: scores.12.self_score (must be a multiple of 0.5)");
     }
 
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Score {
+        criterion_id: i64,
+        self_score: Option<f64>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        base_version: i64,
+        scores: Vec<Score>,
+        #[serde(default)]
+        votes: Vec<Score>,
+    }
+
+    fn fields_of(json: serde_json::Value) -> FieldErrors {
+        match from_json::<Body>(&json) {
+            Err(Error::Invalid(fields)) => fields,
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
-    fn json_data_errors_name_their_field() {
-        let prefix = "Failed to deserialize the JSON body into the target type: ";
-        let f = |rest: &str| data_error_fields(&format!("{prefix}{rest}"));
+    fn json_data_errors_name_their_field_in_the_one_scheme() {
+        let one = |field: &str, e| FieldErrors::from([(field.to_owned(), vec![e])]);
+        let score = serde_json::json!({"criterion_id": 28, "self_score": "abc"});
+        // A score by its criterion, like the domain's rule errors; other lists by index.
         assert_eq!(
-            f("scores[0].self_score: invalid type: string \"abc\", expected f64 at line 1 column 40"),
-            FieldErrors::from([("scores[0].self_score".to_owned(), vec![FieldError::Invalid])])
+            fields_of(serde_json::json!({"base_version": 1, "scores": [score]})),
+            one("scores.28.self_score", FieldError::Invalid)
         );
         assert_eq!(
-            f("missing field `base_version` at line 1 column 2"),
-            FieldErrors::from([("base_version".to_owned(), vec![FieldError::Required])])
+            fields_of(serde_json::json!({"base_version": 1, "scores": [], "votes": [{"criterion_id": 3}, score]})),
+            one("votes.1.self_score", FieldError::Invalid)
+        );
+        assert_eq!(fields_of(serde_json::json!({"scores": []})), one("base_version", FieldError::Required));
+        assert_eq!(
+            fields_of(serde_json::json!({"base_version": 1, "scores": [{"self_score": 1.0}]})),
+            one("scores.0.criterion_id", FieldError::Required)
         );
         assert_eq!(
-            f("scores[1]: missing field `criterion_id` at line 1 column 9"),
-            FieldErrors::from([("scores[1].criterion_id".to_owned(), vec![FieldError::Required])])
+            fields_of(serde_json::json!({"base_version": 1, "scores": [], "tie_break": "x"})),
+            one("tie_break", FieldError::UnknownField)
         );
         assert_eq!(
-            f("invalid type: string \"x\", expected struct LoginRequest at line 1 column 3"),
-            FieldErrors::from([("body".to_owned(), vec![FieldError::Invalid])])
+            fields_of(serde_json::json!({"base_version": 1, "scores": [{"criterion_id": 4, "extra": 1}]})),
+            one("scores.4.extra", FieldError::UnknownField)
         );
+        assert_eq!(fields_of(serde_json::json!("x")), one("body", FieldError::Invalid));
     }
 
     #[tokio::test]

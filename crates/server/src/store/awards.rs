@@ -9,6 +9,7 @@ use thidua_domain::auth::UserId;
 use thidua_domain::award_rules::{Eligibility, Override, Tally, TallyEntry, VoteThreshold};
 use thidua_domain::awards::{AwardType, AwardTypeId, AwardTypeInput, Decision, DecisionEntry};
 use thidua_domain::model::Unit;
+use thidua_domain::publication::PublicationNote;
 use thidua_domain::{BlocId, UnitId, Year};
 use time::OffsetDateTime;
 
@@ -314,21 +315,26 @@ pub async fn delete_decision(
     delete_entry(conn, "award_decisions", year, bloc_id, unit_id, award_type_id).await
 }
 
-/// Publishes (`Some(time)`) or unpublishes (`None`) the bloc's results; `false` when they
-/// already were so (nothing written: publishing again keeps the first time).
+/// Publishes (`Some`: when, and what staff accepted in writing) or unpublishes (`None`, which
+/// clears the note too) the bloc's results; `false` when they already were so (nothing
+/// written: publishing again keeps the first time and note).
 pub async fn set_published(
     conn: &mut SqliteConnection,
     year: Year,
     bloc_id: BlocId,
-    at: Option<OffsetDateTime>,
+    at: Option<(OffsetDateTime, &PublicationNote)>,
 ) -> sqlx::Result<bool> {
     let done = match at {
-        Some(at) => sqlx::query(
-            "UPDATE bloc_years SET published_at = ? WHERE year = ? AND bloc_id = ? AND published_at IS NULL",
+        Some((at, note)) => sqlx::query(
+            "UPDATE bloc_years SET published_at = ?, publication_reason = ?, publication_acknowledged = ?
+             WHERE year = ? AND bloc_id = ? AND published_at IS NULL",
         )
-        .bind(timestamp(at)),
+        .bind(timestamp(at))
+        .bind(note.reason.clone())
+        .bind(serde_json::to_string(&note.acknowledged).map_err(|e| sqlx::Error::Encode(e.into()))?),
         None => sqlx::query(
-            "UPDATE bloc_years SET published_at = NULL WHERE year = ? AND bloc_id = ? AND published_at IS NOT NULL",
+            "UPDATE bloc_years SET published_at = NULL, publication_reason = '', publication_acknowledged = '[]'
+             WHERE year = ? AND bloc_id = ? AND published_at IS NOT NULL",
         ),
     }
     .bind(year)
