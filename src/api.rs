@@ -219,9 +219,10 @@ pub async fn transition(id: SheetId, which: Transition, input: TransitionInput) 
 #[cfg(feature = "staff")]
 pub mod awards {
     use gloo_net::http::Request;
-    use thidua_domain::award_rules::{Override, TallyUpdate};
-    use thidua_domain::awards::{AwardType, AwardTypeId, AwardTypeInput, Decision};
+    use thidua_domain::award_types::{AwardType, AwardTypeId, AwardTypeInput};
+    use thidua_domain::decisions::Decision;
     use thidua_domain::results::BlocResults;
+    use thidua_domain::tally::{Override, TallyUpdate};
     use thidua_domain::{BlocId, UnitId, Year};
 
     use super::{send, url, write_json, ApiError, ApiResult, WRITE_TIMEOUT};
@@ -279,10 +280,11 @@ pub mod awards {
 #[cfg(feature = "staff")]
 pub mod admin {
     use gloo_net::http::Request;
-    use thidua_domain::admin::{
-        BlocSetupInput, BlocSetupView, CriteriaDraft, CriteriaUpdate, NewBloc, NewUnit, NewUser, NewYear,
-        PasswordReset, UnitAdmin, UnitEnd, UserAdmin, UserUpdate, YearAdmin, YearUpdate,
-    };
+    use thidua_domain::admin::blocs::{BlocSetupInput, BlocSetupView, NewBloc};
+    use thidua_domain::admin::criteria::{CriteriaDraft, CriteriaUpdate};
+    use thidua_domain::admin::units::{NewUnit, UnitAdmin, UnitEnd};
+    use thidua_domain::admin::users::{NewUser, PasswordReset, UserAdmin, UserUpdate};
+    use thidua_domain::admin::years::{NewYear, YearAdmin, YearUpdate};
     use thidua_domain::auth::UserId;
     use thidua_domain::{BlocId, UnitId, Year};
 

@@ -5,12 +5,13 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use thidua_domain::award_rules::{
-    flagged, validate_override, validate_tally, AwardPermissions, Override, Tally, TallyEntry, TallyUpdate,
-};
-use thidua_domain::awards::{validate_decision, AwardTypeId, Decision};
+use thidua_domain::award_types::AwardTypeId;
+use thidua_domain::decisions::{validate_decision, Decision};
 use thidua_domain::error::{FieldError, FieldErrors};
 use thidua_domain::results::BlocResults;
+use thidua_domain::tally::{
+    flagged, validate_override, validate_tally, AwardPermissions, Override, Tally, TallyEntry, TallyUpdate,
+};
 use thidua_domain::{BlocId, UnitId, Year};
 
 use crate::api::{self, awards as awards_api, ApiError, ApiResult};

@@ -5,8 +5,8 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use thidua_domain::award_rules::{Eligibility, VoteThreshold};
-use thidua_domain::awards::{validate_award_type, AwardType, AwardTypeInput};
+use thidua_domain::award_types::{validate_award_type, AwardType, AwardTypeInput};
+use thidua_domain::award_types::{Eligibility, VoteThreshold};
 use thidua_domain::error::{FieldError, FieldErrors};
 use thidua_domain::Year;
 

@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use thidua_domain::admin::{name_in, validate_bloc_setup, BlocSetupInput, BlocSetupView, UnitAdmin};
+use thidua_domain::admin::blocs::{validate_bloc_setup, BlocSetupInput, BlocSetupView};
+use thidua_domain::admin::units::{name_in, UnitAdmin};
 use thidua_domain::error::FieldErrors;
 use thidua_domain::{BlocId, UnitId, Year};
 

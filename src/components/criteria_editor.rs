@@ -9,9 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use thidua_domain::admin::{
-    criteria_diff, validate_criteria, BlocSetupView, CriteriaDraft, CriteriaUpdate, CriterionDraft,
-};
+use thidua_domain::admin::blocs::BlocSetupView;
+use thidua_domain::admin::criteria::{criteria_diff, validate_criteria, CriteriaDraft, CriteriaUpdate, CriterionDraft};
 use thidua_domain::criteria::{CriterionId, MAX_DEPTH};
 use thidua_domain::error::FieldError;
 use thidua_domain::{BlocId, Points, Year};
@@ -350,7 +349,7 @@ pub fn CriteriaEditor(year: Year, bloc: BlocId, view: RwSignal<BlocSetupView>) -
                 class="button button--secondary"
                 data-testid="add-section"
                 on:click=move |_| {
-                    let node = Node::empty(thidua_domain::admin::DEFAULT_STEP, comma);
+                    let node = Node::empty(thidua_domain::admin::criteria::DEFAULT_STEP, comma);
                     tree.sections.update(|s| s.push(node));
                     focus_after_render_owned(format!("code-{}", node.key));
                 }
@@ -411,8 +410,9 @@ fn NodeItem(node: Node, nodes: RwSignal<Vec<Node>>, depth: usize, tree: Tree) ->
     let key = node.key;
     let confirming = RwSignal::new(false);
     let position = move || nodes.with(|n| n.iter().position(|x| x.key == key).unwrap_or(0));
-    let step_default =
-        move || parse_score(&node.step.get_untracked()).ok().flatten().unwrap_or(thidua_domain::admin::DEFAULT_STEP);
+    let step_default = move || {
+        parse_score(&node.step.get_untracked()).ok().flatten().unwrap_or(thidua_domain::admin::criteria::DEFAULT_STEP)
+    };
     let move_by = move |delta: isize, button: &'static str| {
         nodes.update(|n| {
             let i = n.iter().position(|x| x.key == key).unwrap_or(0) as isize;

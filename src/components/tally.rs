@@ -4,9 +4,10 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use thidua_domain::award_rules::{Broken, Candidate, Eligibility, VoteThreshold};
-use thidua_domain::awards::AwardType;
+use thidua_domain::award_types::AwardType;
+use thidua_domain::award_types::{Eligibility, VoteThreshold};
 use thidua_domain::results::BlocResults;
+use thidua_domain::tally::{Broken, Candidate};
 
 use crate::format;
 use crate::i18n::*;

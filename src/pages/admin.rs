@@ -2,7 +2,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use thidua_domain::admin::{validate_new_bloc, validate_new_year, NewBloc, NewYear, YearAdmin, YearUpdate};
+use thidua_domain::admin::blocs::{validate_new_bloc, NewBloc};
+use thidua_domain::admin::years::{validate_new_year, NewYear, YearAdmin, YearUpdate};
 use thidua_domain::error::{FieldError, FieldErrors};
 use thidua_domain::Year;
 

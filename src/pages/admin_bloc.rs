@@ -1,7 +1,8 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use thidua_domain::admin::{BlocSetupView, UnitAdmin};
+use thidua_domain::admin::blocs::BlocSetupView;
+use thidua_domain::admin::units::UnitAdmin;
 
 use crate::api::{admin as admin_api, ApiResult};
 use crate::components::bloc_setup_form::BlocSetupForm;

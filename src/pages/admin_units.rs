@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use thidua_domain::admin::{validate_unit_end, validate_unit_name, NewUnit, UnitAdmin, UnitEnd};
+use thidua_domain::admin::units::{validate_unit_end, validate_unit_name, NewUnit, UnitAdmin, UnitEnd};
 use thidua_domain::error::FieldErrors;
 use thidua_domain::{UnitId, Year};
 

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use thidua_domain::admin::{
-    validate_new_user, validate_password_reset, validate_user_update, NewUser, PasswordReset, UnitAdmin, UserAdmin,
-    UserUpdate,
+use thidua_domain::admin::units::UnitAdmin;
+use thidua_domain::admin::users::{
+    validate_new_user, validate_password_reset, validate_user_update, NewUser, PasswordReset, UserAdmin, UserUpdate,
 };
 use thidua_domain::auth::Role;
 use thidua_domain::error::FieldErrors;

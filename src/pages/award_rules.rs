@@ -2,7 +2,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use thidua_domain::awards::AwardType;
+use thidua_domain::award_types::AwardType;
 use thidua_domain::Year;
 
 use crate::api::awards as awards_api;

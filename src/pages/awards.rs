@@ -3,8 +3,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use thidua_domain::auth::Principal;
-use thidua_domain::award_rules::award_permissions;
 use thidua_domain::results::BlocResults;
+use thidua_domain::tally::award_permissions;
 
 use crate::api;
 use crate::components::award_admin::{Awards, Candidates, Decisions, Publication, TallyForm};

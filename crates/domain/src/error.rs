@@ -71,3 +71,12 @@ pub enum FieldError {
 pub fn push(errors: &mut FieldErrors, field: impl Into<String>, error: FieldError) {
     errors.entry(field.into()).or_default().push(error);
 }
+
+/// A required text of at most `max` characters (surrounding spaces do not count as text).
+pub fn check_text(errors: &mut FieldErrors, field: &str, text: &str, max: u32) {
+    if text.trim().is_empty() {
+        push(errors, field, FieldError::Required);
+    } else if text.chars().count() > max as usize {
+        push(errors, field, FieldError::TooLong { max });
+    }
+}

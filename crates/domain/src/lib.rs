@@ -4,9 +4,10 @@
 
 pub mod admin;
 pub mod auth;
-pub mod award_rules;
-pub mod awards;
+pub mod award_types;
 pub mod criteria;
+pub mod dates;
+pub mod decisions;
 pub mod error;
 pub mod history;
 pub mod model;
@@ -16,6 +17,7 @@ pub mod ranking;
 pub mod results;
 pub mod sheet;
 pub mod sheet_edit;
+pub mod tally;
 pub mod workflow;
 
 pub use points::Points;

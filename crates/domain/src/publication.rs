@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::award_rules::Broken;
-use crate::awards::AwardTypeId;
+use crate::tally::Broken;
+use crate::award_types::AwardTypeId;
 use crate::error::{push, FieldError, FieldErrors};
 use crate::results::{BlocResults, NotVerified};
 use crate::UnitId;

@@ -4,14 +4,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::award_rules::{derive_proposals, Candidate, Override, Standing, Tally, VoteTie};
-use crate::publication::{publication_problems, PublicationNote, PublishProblem};
-use crate::awards::{AwardType, Decision, DecisionEntry};
+use crate::award_types::AwardType;
 use crate::criteria::{CriteriaTable, Criterion, CriterionId};
+use crate::decisions::{Decision, DecisionEntry};
 use crate::model::Unit;
 use crate::points::Points;
 use crate::ranking::{rank, RankInput, TieBreak, TieOutcome};
 use crate::sheet::{sheet_totals, Adjustment, ScoreKind, ScoreSheet};
+use crate::publication::{publication_problems, PublicationNote, PublishProblem};
+use crate::tally::{derive_proposals, Candidate, Override, Standing, Tally, VoteTie};
 use crate::workflow::SheetState;
 use crate::{BlocId, UnitId, Year};
 
@@ -345,9 +346,10 @@ pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::award_rules::{Eligibility, TallyEntry, VoteThreshold};
+    use crate::award_types::{Eligibility, VoteThreshold};
     use crate::criteria::tests::small_table;
     use crate::sheet::CriterionScore;
+    use crate::tally::TallyEntry;
 
     fn verified(unit_id: i64, scores: &[(i64, i64)], bonus: i64) -> MemberSheet {
         sheet_in(SheetState::Approved, unit_id, scores, bonus)

@@ -1,10 +1,10 @@
 //! A bloc-year's criteria as a spreadsheet, so that staff can prepare them in Excel: one line
 //! per node of the tree in its order, `level,code,title,max_points,step`
-//! (`thidua_domain::admin::CriterionRow`; level 1 is a section). Reading tolerates what
+//! (`thidua_domain::admin::criteria::CriterionRow`; level 1 is a section). Reading tolerates what
 //! spreadsheets write: a byte-order mark, `;` as the separator (Excel in a Vietnamese locale
 //! writes that), a decimal comma, columns in another order, blank lines.
 
-use thidua_domain::admin::{rows_to_draft, CriteriaDraft, CriterionRow};
+use thidua_domain::admin::criteria::{rows_to_draft, CriteriaDraft, CriterionRow};
 use thidua_domain::error::{push, FieldError, FieldErrors};
 use thidua_domain::points::PointsParseError;
 use thidua_domain::Points;
@@ -118,7 +118,7 @@ fn points_error(e: PointsParseError) -> FieldError {
 
 #[cfg(test)]
 mod tests {
-    use thidua_domain::admin::draft_to_rows;
+    use thidua_domain::admin::criteria::draft_to_rows;
 
     use super::*;
 
@@ -155,7 +155,7 @@ mod tests {
         assert_eq!(draft.sections.len(), 1);
         let items = &draft.sections[0].children;
         assert_eq!((items[0].max_points, items[0].step), (p(1250), p(50)));
-        assert_eq!((items[1].code.as_str(), items[1].step), ("1.2", thidua_domain::admin::DEFAULT_STEP));
+        assert_eq!((items[1].code.as_str(), items[1].step), ("1.2", thidua_domain::admin::criteria::DEFAULT_STEP));
         assert_eq!(draft.max_total(), p(2000));
     }
 

@@ -11,9 +11,10 @@
 
 use sqlx::{Sqlite, Transaction};
 use thidua_domain::auth::Role;
-use thidua_domain::award_rules::{Eligibility, Tally, TallyEntry, VoteThreshold};
-use thidua_domain::awards::AwardTypeInput;
+use thidua_domain::award_types::AwardTypeInput;
+use thidua_domain::award_types::{Eligibility, VoteThreshold};
 use thidua_domain::ranking::TieBreak;
+use thidua_domain::tally::{Tally, TallyEntry};
 use thidua_domain::workflow::SheetState;
 
 use crate::accounts::{hash_password, now, PasswordError};

@@ -50,7 +50,7 @@ fn corrupt(message: String) -> sqlx::Error {
 }
 
 /// SQL for the name the unit row `unit` (an alias of `units`) carried in the year `year` (a
-/// column): `thidua_domain::admin::name_in` over `unit_names`, so that old years keep the
+/// column): `thidua_domain::admin::units::name_in` over `unit_names`, so that old years keep the
 /// name of their time; the latest name for a year before the unit's first.
 pub(crate) fn unit_name_in(unit: &str, year: &str) -> String {
     format!(

@@ -10,12 +10,13 @@ use common::{DemoBloc, TestServer, Who};
 use reqwest::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, VARY};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use thidua_domain::award_rules::{flagged, Broken, Eligibility};
-use thidua_domain::awards::AwardType;
+use thidua_domain::award_types::AwardType;
+use thidua_domain::award_types::Eligibility;
 use thidua_domain::error::FieldError;
 use thidua_domain::history::UnitHistory;
 use thidua_domain::model::BlocSummary;
 use thidua_domain::results::BlocResults;
+use thidua_domain::tally::{flagged, Broken};
 use thidua_domain::Points;
 
 const Y_TE: &str = "Sở Y tế";

@@ -1,7 +1,9 @@
 //! The demo data, loaded into a real SQLite file and ranked by `thidua_domain`.
 
-use thidua_domain::award_rules::{flagged, Broken, Eligibility, VoteThreshold};
+use thidua_domain::award_types::{Eligibility, VoteThreshold};
+
 use thidua_domain::ranking::TieOutcome;
+use thidua_domain::tally::{flagged, Broken};
 use thidua_server::{db, seed, store};
 
 #[tokio::test]

@@ -12,11 +12,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 use sqlx::{Sqlite, Transaction};
-use thidua_domain::award_rules::{award_permissions, validate_override, validate_tally, Override, TallyUpdate};
-use thidua_domain::awards::{validate_award_type, validate_decision, AwardType, AwardTypeId, AwardTypeInput, Decision};
+use thidua_domain::award_types::{validate_award_type, AwardType, AwardTypeId, AwardTypeInput};
+use thidua_domain::decisions::{validate_decision, Decision};
 use thidua_domain::error::{push, ApiErrorBody, FieldError};
 use thidua_domain::publication::{check_publication, PublicationNote, PublishRefusal, PublishRequest};
 use thidua_domain::results::BlocResults;
+use thidua_domain::tally::{award_permissions, validate_override, validate_tally, Override, TallyUpdate};
 use thidua_domain::{BlocId, UnitId, Year};
 
 use super::auth::{CurrentUser, Staff};

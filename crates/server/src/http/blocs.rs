@@ -5,10 +5,10 @@ use axum::http::header::{CACHE_CONTROL, VARY};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use thidua_domain::award_rules::award_permissions;
 use thidua_domain::error::ApiErrorBody;
 use thidua_domain::model::{BlocDetail, BlocSummary};
 use thidua_domain::results::BlocResults;
+use thidua_domain::tally::award_permissions;
 use thidua_domain::{BlocId, Year};
 
 use super::auth::CurrentUser;

@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use thidua_domain::auth::UserId;
-use thidua_domain::awards::AwardTypeId;
+use thidua_domain::award_types::AwardTypeId;
 use thidua_domain::criteria::CriterionId;
 use thidua_domain::error::{push, ApiErrorBody, FieldError, FieldErrors};
 use thidua_domain::publication::PublishProblem;

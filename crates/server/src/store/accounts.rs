@@ -1,7 +1,7 @@
 //! Users, sessions and the sign-in throttle.
 
 use sqlx::{FromRow, SqliteConnection};
-use thidua_domain::admin::{UserAdmin, UserUpdate};
+use thidua_domain::admin::users::{UserAdmin, UserUpdate};
 use thidua_domain::auth::{Me, Principal, Role, UserId};
 use thidua_domain::UnitId;
 use time::OffsetDateTime;

@@ -5,9 +5,10 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use sqlx::SqliteConnection;
-use thidua_domain::admin::{
-    BlocSetup, BlocSetupInput, BlocSetupView, CriteriaDraft, UnitAdmin, UnitEnd, UnitName, YearAdmin,
-};
+use thidua_domain::admin::blocs::{BlocSetupInput, BlocSetupView};
+use thidua_domain::admin::criteria::CriteriaDraft;
+use thidua_domain::admin::units::{UnitAdmin, UnitEnd, UnitName};
+use thidua_domain::admin::years::{BlocSetup, YearAdmin};
 use thidua_domain::auth::UserId;
 use thidua_domain::criteria::{CriteriaTable, CriterionId};
 use thidua_domain::sheet_edit::SheetId;
@@ -188,7 +189,7 @@ pub async fn insert_bloc_year(conn: &mut SqliteConnection, year: Year, b: &NewBl
     Ok(())
 }
 
-/// What of a bloc-year carries over to the next (`thidua_domain::admin::copy_setup`), and
+/// What of a bloc-year carries over to the next (`thidua_domain::admin::years::copy_setup`), and
 /// whether its leader, deputy and scores are sample data.
 pub async fn bloc_setup(
     conn: &mut SqliteConnection,
@@ -384,7 +385,7 @@ pub async fn bump_setup(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId
 
 /// Writes `draft` as the bloc-year's criteria over `old`, its criteria until now: a node
 /// loaded from `old` is updated in place (the first time its id appears, as
-/// `thidua_domain::admin::criteria_diff` reads it), any other node is inserted, and the
+/// `thidua_domain::admin::criteria::criteria_diff` reads it), any other node is inserted, and the
 /// criteria of `old` no longer in the tree are deleted. Their scores go, and so do those of
 /// `changed`; the sheets that lose scores move on a version (an open form reloads). A
 /// parent's maximum is the sum of its children's. Sets the bonus cap.

@@ -1,15 +1,17 @@
 //! The awards of a bloc and year: the rules of the year's award types, the acclaim-vote tally,
 //! staff overrides, decisions, publication and the awards version, and their audit trail.
-//! Proposals are not stored: `thidua_domain::award_rules::derive_proposals` derives them.
+//! Proposals are not stored: `thidua_domain::tally::derive_proposals` derives them.
 
 use sqlx::query::Query;
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{FromRow, Row, Sqlite, SqliteConnection};
 use thidua_domain::auth::UserId;
-use thidua_domain::award_rules::{Eligibility, Override, Tally, TallyEntry, VoteThreshold};
-use thidua_domain::awards::{AwardType, AwardTypeId, AwardTypeInput, Decision, DecisionEntry};
+use thidua_domain::award_types::{AwardType, AwardTypeId, AwardTypeInput};
+use thidua_domain::award_types::{Eligibility, VoteThreshold};
+use thidua_domain::decisions::{Decision, DecisionEntry};
 use thidua_domain::model::Unit;
 use thidua_domain::publication::PublicationNote;
+use thidua_domain::tally::{Override, Tally, TallyEntry};
 use thidua_domain::{BlocId, UnitId, Year};
 use time::OffsetDateTime;
 

@@ -4,9 +4,8 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::json;
-use thidua_domain::admin::{
-    name_in, successor, validate_bloc_setup, validate_new_bloc, BlocSetupInput, BlocSetupView, NewBloc, UnitEnd,
-};
+use thidua_domain::admin::blocs::{validate_bloc_setup, validate_new_bloc, BlocSetupInput, BlocSetupView, NewBloc};
+use thidua_domain::admin::units::{name_in, successor, UnitEnd};
 use thidua_domain::error::ApiErrorBody;
 use thidua_domain::{BlocId, Points, UnitId, Year};
 

@@ -8,9 +8,8 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::json;
-use thidua_domain::admin::{
-    criteria_diff, draft_to_rows, validate_criteria, BlocSetupView, CriteriaDraft, CriteriaUpdate,
-};
+use thidua_domain::admin::blocs::BlocSetupView;
+use thidua_domain::admin::criteria::{criteria_diff, draft_to_rows, validate_criteria, CriteriaDraft, CriteriaUpdate};
 use thidua_domain::error::{ApiErrorBody, FieldError};
 use thidua_domain::{BlocId, Points, Year};
 

@@ -17,7 +17,7 @@ pub mod years;
 
 use serde::Serialize;
 use sqlx::{Sqlite, SqliteConnection, Transaction};
-use thidua_domain::admin::BlocSetupView;
+use thidua_domain::admin::blocs::BlocSetupView;
 use thidua_domain::auth::UserId;
 use thidua_domain::error::{push, FieldError, FieldErrors};
 use thidua_domain::{BlocId, UnitId, Year};

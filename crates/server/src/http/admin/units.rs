@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use sqlx::SqliteConnection;
-use thidua_domain::admin::{validate_unit_end, validate_unit_name, NewUnit, UnitAdmin, UnitEnd};
+use thidua_domain::admin::units::{validate_unit_end, validate_unit_name, NewUnit, UnitAdmin, UnitEnd};
 use thidua_domain::error::{push, ApiErrorBody, FieldError};
 use thidua_domain::UnitId;
 
@@ -98,7 +98,7 @@ pub async fn rename_unit(
 
 /// Merges the unit into another (`merged_into`) or retires it (`null`) from a year on; a
 /// second end replaces the first. Years copied from then on follow it
-/// (`thidua_domain::admin::successor`); the years already set up are left as they are.
+/// (`thidua_domain::admin::units::successor`); the years already set up are left as they are.
 #[utoipa::path(
     post,
     path = "/api/admin/units/{id}/end",

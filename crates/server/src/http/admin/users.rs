@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::json;
 use sqlx::SqliteConnection;
-use thidua_domain::admin::{
+use thidua_domain::admin::users::{
     validate_new_user, validate_password_reset, validate_user_update, NewUser, PasswordReset, UserAdmin, UserUpdate,
 };
 use thidua_domain::auth::{Role, UserId};

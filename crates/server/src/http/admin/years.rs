@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::json;
 use sqlx::SqliteConnection;
-use thidua_domain::admin::{copy_setup, validate_new_year, NewYear, YearAdmin, YearUpdate};
+use thidua_domain::admin::years::{copy_setup, validate_new_year, NewYear, YearAdmin, YearUpdate};
 use thidua_domain::criteria::CriteriaTable;
 use thidua_domain::error::ApiErrorBody;
 use thidua_domain::{BlocId, Year};
@@ -37,7 +37,7 @@ pub async fn list_years(Staff(_): Staff, State(state): State<AppState>) -> Resul
 }
 
 /// Creates a year, open for scoring. With `copy_from`, it starts as a copy of that year
-/// (`thidua_domain::admin::copy_setup`): every bloc with its members in order (a merged unit
+/// (`thidua_domain::admin::years::copy_setup`): every bloc with its members in order (a merged unit
 /// replaced by the unit it joined, a retired one left out), leader and deputy (unless they
 /// left), criteria (as new criteria) and bonus cap; the award types with their rules; the
 /// tie-break rule; an empty draft sheet for every member. Never the pact, scores, tally,

@@ -1,13 +1,11 @@
-//! Award types and proposals. A proposal (đề nghị) and an award made by decision
-//! (được tặng theo QĐ số …) are different facts: an award is a proposal with a decision.
-//! An award type carries its own rules (quota, vote threshold, eligibility, precedence,
-//! legal basis) as data that staff edit per year: laws change, the code does not.
+//! Award types and their rules. An award type carries its own rules (quota, vote threshold,
+//! eligibility, precedence, legal basis) as data that staff edit per year: laws and
+//! provincial decisions change, the code does not.
 
 use serde::{Deserialize, Serialize};
 
-use crate::award_rules::{Eligibility, VoteThreshold};
-use crate::error::{push, FieldError, FieldErrors};
-use crate::UnitId;
+use crate::error::{check_text, push, FieldError, FieldErrors};
+use crate::points::Points;
 
 pub type AwardTypeId = i64;
 
@@ -81,12 +79,45 @@ impl AwardType {
 pub const MAX_NAME: u32 = 200;
 pub const MAX_LEGAL_BASIS: u32 = 2000;
 
-fn check_text(errors: &mut FieldErrors, field: &str, text: &str, max: u32) {
-    if text.trim().is_empty() {
-        push(errors, field, FieldError::Required);
-    } else if text.chars().count() > max as usize {
-        push(errors, field, FieldError::TooLong { max });
+/// "More than half of the votes cast" is `{numerator: 1, denominator: 2, strict: true}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VoteThreshold {
+    pub numerator: u32,
+    pub denominator: u32,
+    /// True: strictly more than the share; false: at least the share.
+    pub strict: bool,
+}
+
+impl VoteThreshold {
+    pub const MORE_THAN_HALF: VoteThreshold = VoteThreshold { numerator: 1, denominator: 2, strict: true };
+
+    /// Exact: compares `votes / voters` with the share in integers, never in floating point.
+    pub fn passes(self, votes: u32, voters: u32) -> bool {
+        if voters == 0 || self.denominator == 0 {
+            return false;
+        }
+        let (lhs, rhs) =
+            (u64::from(votes) * u64::from(self.denominator), u64::from(self.numerator) * u64::from(voters));
+        if self.strict {
+            lhs > rhs
+        } else {
+            lhs >= rhs
+        }
     }
+}
+
+/// A condition a unit must meet to be proposed for an award type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Eligibility {
+    /// Ranked at most this in its bloc (1: must lead the bloc).
+    MaxRank { rank: u32 },
+    /// Its score sheet for the year is approved.
+    ApprovedSheet,
+    /// Its verified total is at least this.
+    MinTotal { points: Points },
 }
 
 /// Every problem with an award type, by field; `others` are the year's other award types
@@ -135,62 +166,9 @@ pub fn validate_award_type(input: &AwardTypeInput, others: &[AwardType]) -> Fiel
     errors
 }
 
-/// The award decision of the issuing authority.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Decision {
-    /// "Số 123/QĐ-UBND".
-    pub number: String,
-    /// ISO date, `YYYY-MM-DD`.
-    pub date: String,
-    pub issuer: String,
-}
-
-/// True for a real calendar date written `YYYY-MM-DD`.
-pub fn is_iso_date(text: &str) -> bool {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num =
-        |r: std::ops::Range<usize>| text.get(r).filter(|s| s.bytes().all(|c| c.is_ascii_digit()))?.parse::<u32>().ok();
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else { return false };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    y >= 1900 && (1..=days).contains(&d)
-}
-
-pub fn validate_decision(d: &Decision) -> FieldErrors {
-    let mut errors = FieldErrors::new();
-    check_text(&mut errors, "number", &d.number, 100);
-    if d.date.trim().is_empty() {
-        push(&mut errors, "date", FieldError::Required);
-    } else if !is_iso_date(&d.date) {
-        push(&mut errors, "date", FieldError::Invalid);
-    }
-    check_text(&mut errors, "issuer", &d.issuer, MAX_NAME);
-    errors
-}
-
-/// A decision recorded for one proposed unit and award type.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct DecisionEntry {
-    pub unit_id: UnitId,
-    pub award_type_id: AwardTypeId,
-    pub decision: Decision,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::points::Points;
 
     pub fn input(code: &str, name: &str) -> AwardTypeInput {
         AwardTypeInput {
@@ -236,19 +214,15 @@ mod tests {
     }
 
     #[test]
-    fn decisions_need_a_number_a_real_date_and_an_issuer() {
-        let d =
-            Decision {
-                number: "12/QĐ-TTg".into(), date: "2020-02-29".into(), issuer: "Thủ tướng Chính phủ".into()
-            };
-        assert!(validate_decision(&d).is_empty());
-        for date in ["2019-02-29", "2019-13-01", "2019-1-01", "01/03/2019", "2019-04-31", "abcd-ef-gh"] {
-            let e = validate_decision(&Decision { date: date.into(), ..d.clone() });
-            assert_eq!(e["date"], [FieldError::Invalid], "{date}");
-        }
-        let e = validate_decision(&Decision { number: " ".into(), date: String::new(), issuer: String::new() });
-        assert_eq!(e["number"], [FieldError::Required]);
-        assert_eq!(e["date"], [FieldError::Required]);
-        assert_eq!(e["issuer"], [FieldError::Required]);
+    fn threshold_exactly_at_the_share_strict_and_not() {
+        let strict = VoteThreshold::MORE_THAN_HALF;
+        let at_least = VoteThreshold { strict: false, ..strict };
+        assert!(!strict.passes(7, 14));
+        assert!(at_least.passes(7, 14));
+        assert!(strict.passes(8, 14));
+        assert!(!at_least.passes(6, 14));
+        let two_thirds = VoteThreshold { numerator: 2, denominator: 3, strict: false };
+        assert!(two_thirds.passes(10, 15) && !two_thirds.passes(9, 15));
+        assert!(!strict.passes(0, 0), "no voters, no proposal");
     }
 }

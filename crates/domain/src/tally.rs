@@ -1,56 +1,14 @@
-//! The award rules of a year as data, the acclaim-vote tally (suy tôn), and the proposals
-//! they produce. Laws and provincial decisions change, so quotas, thresholds, eligibility and
-//! precedence are values staff edit, each with its legal basis; the derivation is one
-//! deterministic function that lists every rule a candidate breaks.
+//! The acclaim-vote tally (suy tôn) and the proposals it produces with a year's award types:
+//! candidates, the rules each one breaks, staff's overrides, and who may do what. The
+//! derivation is one deterministic function that lists every rule a candidate breaks.
 
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Principal, Role};
-use crate::awards::{AwardType, AwardTypeId};
+use crate::award_types::{AwardType, AwardTypeId, Eligibility, VoteThreshold};
 use crate::error::{push, FieldError, FieldErrors};
 use crate::points::Points;
 use crate::UnitId;
-
-/// "More than half of the votes cast" is `{numerator: 1, denominator: 2, strict: true}`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct VoteThreshold {
-    pub numerator: u32,
-    pub denominator: u32,
-    /// True: strictly more than the share; false: at least the share.
-    pub strict: bool,
-}
-
-impl VoteThreshold {
-    pub const MORE_THAN_HALF: VoteThreshold = VoteThreshold { numerator: 1, denominator: 2, strict: true };
-
-    /// Exact: compares `votes / voters` with the share in integers, never in floating point.
-    pub fn passes(self, votes: u32, voters: u32) -> bool {
-        if voters == 0 || self.denominator == 0 {
-            return false;
-        }
-        let (lhs, rhs) =
-            (u64::from(votes) * u64::from(self.denominator), u64::from(self.numerator) * u64::from(voters));
-        if self.strict {
-            lhs > rhs
-        } else {
-            lhs >= rhs
-        }
-    }
-}
-
-/// A condition a unit must meet to be proposed for an award type.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Eligibility {
-    /// Ranked at most this in its bloc (1: must lead the bloc).
-    MaxRank { rank: u32 },
-    /// Its score sheet for the year is approved.
-    ApprovedSheet,
-    /// Its verified total is at least this.
-    MinTotal { points: Points },
-}
 
 /// Where a unit stands in its bloc's ranking.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -407,20 +365,6 @@ mod tests {
         let basis = &c.iter().find(|c| c.unit_id == DAI && c.award_type_id == MERIT).unwrap().broken[0].legal_basis;
         assert_eq!(basis, "Quy chế khối, điều 3");
     }
-
-    #[test]
-    fn threshold_exactly_at_the_share_strict_and_not() {
-        let strict = VoteThreshold::MORE_THAN_HALF;
-        let at_least = VoteThreshold { strict: false, ..strict };
-        assert!(!strict.passes(7, 14));
-        assert!(at_least.passes(7, 14));
-        assert!(strict.passes(8, 14));
-        assert!(!at_least.passes(6, 14));
-        let two_thirds = VoteThreshold { numerator: 2, denominator: 3, strict: false };
-        assert!(two_thirds.passes(10, 15) && !two_thirds.passes(9, 15));
-        assert!(!strict.passes(0, 0), "no voters, no proposal");
-    }
-
     #[test]
     fn eligibility_rank_sheet_and_minimum_total() {
         let mut s = standings();

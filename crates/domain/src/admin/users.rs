@@ -1,0 +1,141 @@
+//! Accounts as staff manage them: a new account, its role and unit, a new password.
+
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{valid_username, Role, UserId, PASSWORD_MAX, PASSWORD_MIN};
+use crate::error::{push, FieldError, FieldErrors};
+use crate::UnitId;
+
+/// An account as staff see it. Passwords are never shown, only set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserAdmin {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: Option<UnitId>,
+    pub unit_name: Option<String>,
+    pub disabled: bool,
+    pub version: i64,
+}
+
+/// `POST /api/admin/users`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: Option<UnitId>,
+    pub password: String,
+}
+
+/// `PUT /api/admin/users/{id}`: everything but the username and the password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserUpdate {
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: Option<UnitId>,
+    pub disabled: bool,
+    pub version: i64,
+}
+
+/// `PUT /api/admin/users/{id}/password`: staff set a new one (the person changes it later).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordReset {
+    pub password: String,
+}
+
+fn check_binding(errors: &mut FieldErrors, role: Role, unit: Option<UnitId>, units: &[UnitId]) {
+    match (role.needs_unit(), unit) {
+        (true, None) => push(errors, "unit_id", FieldError::Required),
+        (true, Some(u)) if !units.contains(&u) => push(errors, "unit_id", FieldError::Invalid),
+        (false, Some(_)) => push(errors, "unit_id", FieldError::Invalid),
+        _ => {}
+    }
+}
+
+fn check_display_name(errors: &mut FieldErrors, name: &str) {
+    if name.trim().is_empty() {
+        push(errors, "display_name", FieldError::Required);
+    } else if name.chars().count() > 200 {
+        push(errors, "display_name", FieldError::TooLong { max: 200 });
+    }
+}
+
+/// `taken`: the usernames that exist (compared case-insensitively).
+pub fn validate_new_user(input: &NewUser, taken: &[String], units: &[UnitId]) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    if input.username.is_empty() {
+        push(&mut errors, "username", FieldError::Required);
+    } else if !valid_username(&input.username) {
+        push(&mut errors, "username", FieldError::Invalid);
+    } else if taken.iter().any(|t| t.eq_ignore_ascii_case(&input.username)) {
+        push(&mut errors, "username", FieldError::Duplicate);
+    }
+    check_display_name(&mut errors, &input.display_name);
+    check_binding(&mut errors, input.role, input.unit_id, units);
+    validate_password_into(&mut errors, &input.password);
+    errors
+}
+
+pub fn validate_user_update(input: &UserUpdate, units: &[UnitId]) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    check_display_name(&mut errors, &input.display_name);
+    check_binding(&mut errors, input.role, input.unit_id, units);
+    errors
+}
+
+pub fn validate_password_reset(input: &PasswordReset) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    validate_password_into(&mut errors, &input.password);
+    errors
+}
+
+fn validate_password_into(errors: &mut FieldErrors, password: &str) {
+    let n = password.chars().count();
+    if n == 0 {
+        push(errors, "password", FieldError::Required);
+    } else if n < PASSWORD_MIN {
+        push(errors, "password", FieldError::TooShort { min: PASSWORD_MIN as u32 });
+    } else if n > PASSWORD_MAX {
+        push(errors, "password", FieldError::TooLong { max: PASSWORD_MAX as u32 });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_are_bound_to_a_unit_unless_staff() {
+        let units = [1, 2];
+        let new = NewUser {
+            username: "vhttdl".into(),
+            display_name: "Cán bộ thi đua Sở Văn hóa".into(),
+            role: Role::UnitOfficer,
+            unit_id: Some(1),
+            password: "mot-mat-khau-dai".into(),
+        };
+        assert!(validate_new_user(&new, &["staff".into()], &units).is_empty());
+        let e = validate_new_user(
+            &NewUser { username: "staff".into(), unit_id: None, password: "ngan".into(), ..new.clone() },
+            &["staff".into()],
+            &units,
+        );
+        assert_eq!(e["username"], [FieldError::Duplicate]);
+        assert_eq!(e["unit_id"], [FieldError::Required]);
+        assert_eq!(e["password"], [FieldError::TooShort { min: 10 }]);
+        let staff = UserUpdate {
+            display_name: "Ban TĐKT".into(),
+            role: Role::Staff,
+            unit_id: Some(1),
+            disabled: false,
+            version: 0,
+        };
+        assert_eq!(validate_user_update(&staff, &units)["unit_id"], [FieldError::Invalid]);
+    }
+}

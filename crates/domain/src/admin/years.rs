@@ -1,0 +1,129 @@
+//! Preparing a year: a new year, opening and closing it, and copying the previous year's
+//! set-up into it.
+
+use serde::{Deserialize, Serialize};
+
+use super::criteria::CriteriaDraft;
+use super::units::{successor, UnitEnd};
+use crate::error::{push, FieldError, FieldErrors};
+use crate::{BlocId, UnitId, Year};
+
+/// `POST /api/admin/years`: a new year, copied from an earlier one or empty.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewYear {
+    pub year: Year,
+    /// Copy this year's blocs, members, leaders, deputies, criteria and award rules.
+    pub copy_from: Option<Year>,
+}
+
+/// A year as staff manage it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct YearAdmin {
+    pub year: Year,
+    /// Open for scoring: officers may write their sheets. A closed year is read-only to all
+    /// but staff.
+    pub open: bool,
+    pub bloc_count: u32,
+}
+
+/// `PUT /api/admin/years/{year}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct YearUpdate {
+    pub open: bool,
+}
+
+pub fn validate_new_year(input: &NewYear, existing: &[Year]) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    if !(2000..=2100).contains(&input.year) {
+        push(&mut errors, "year", FieldError::Invalid);
+    } else if existing.contains(&input.year) {
+        push(&mut errors, "year", FieldError::Duplicate);
+    }
+    if let Some(from) = input.copy_from {
+        if !existing.contains(&from) || from == input.year {
+            push(&mut errors, "copy_from", FieldError::Invalid);
+        }
+    }
+    errors
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BlocSetup {
+    pub bloc_id: BlocId,
+    pub members: Vec<UnitId>,
+    pub leader: Option<UnitId>,
+    pub deputy: Option<UnitId>,
+    pub criteria: CriteriaDraft,
+}
+
+/// The set-up of `year`, copied from the previous one: merged units are replaced by the unit
+/// they joined (once), retired units leave, a leader or deputy who left is not carried over;
+/// the criteria tree is copied whole (as new criteria). Sheets, votes, decisions and
+/// publication are never copied.
+pub fn copy_setup(previous: &[BlocSetup], year: Year, ends: &[UnitEnd]) -> Vec<BlocSetup> {
+    previous
+        .iter()
+        .map(|b| {
+            let mut members: Vec<UnitId> = Vec::new();
+            for m in &b.members {
+                if let Some(s) = successor(*m, year, ends) {
+                    if !members.contains(&s) {
+                        members.push(s);
+                    }
+                }
+            }
+            let keep =
+                |role: Option<UnitId>| role.and_then(|u| successor(u, year, ends)).filter(|u| members.contains(u));
+            let leader = keep(b.leader);
+            let deputy = keep(b.deputy).filter(|d| Some(*d) != leader);
+            BlocSetup { bloc_id: b.bloc_id, members, leader, deputy, criteria: b.criteria.without_ids() }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::criteria::tests::small_table;
+    use crate::points::Points;
+
+    fn setup(members: &[UnitId], leader: UnitId, deputy: UnitId) -> BlocSetup {
+        BlocSetup {
+            bloc_id: 1,
+            members: members.to_vec(),
+            leader: Some(leader),
+            deputy: Some(deputy),
+            criteria: CriteriaDraft::from_table(&small_table()),
+        }
+    }
+
+    #[test]
+    fn copying_a_year_carries_members_roles_and_criteria_but_follows_merges() {
+        // Units 3 and 4 merge into 4 (3 was the leader); 6 is retired (the deputy).
+        let ends = [
+            UnitEnd { unit_id: 3, from_year: 2019, merged_into: Some(4) },
+            UnitEnd { unit_id: 6, from_year: 2019, merged_into: None },
+        ];
+        let copied = copy_setup(&[setup(&[1, 3, 4, 6, 7], 3, 6)], 2019, &ends);
+        assert_eq!(copied[0].members, [1, 4, 7], "merged once, retired gone");
+        assert_eq!(copied[0].leader, Some(4), "the leader's successor leads");
+        assert_eq!(copied[0].deputy, None, "a retired deputy is not carried over");
+        assert_eq!(copied[0].criteria.max_total(), Points::whole(65));
+        assert!(copied[0].criteria.walk().iter().all(|(_, _, n)| n.id.is_none()), "new criteria");
+        // Nothing merged: the same bloc.
+        let same = copy_setup(&[setup(&[1, 2], 1, 2)], 2019, &[]);
+        assert_eq!((same[0].members.clone(), same[0].leader, same[0].deputy), (vec![1, 2], Some(1), Some(2)));
+    }
+
+    #[test]
+    fn a_new_year_is_new_and_copies_an_existing_one() {
+        assert!(validate_new_year(&NewYear { year: 2020, copy_from: Some(2019) }, &[2018, 2019]).is_empty());
+        let e = validate_new_year(&NewYear { year: 2019, copy_from: Some(2017) }, &[2018, 2019]);
+        assert_eq!(e["year"], [FieldError::Duplicate]);
+        assert_eq!(e["copy_from"], [FieldError::Invalid]);
+    }
+}
