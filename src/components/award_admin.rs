@@ -131,8 +131,8 @@ pub fn TallyForm(awards: Awards) -> impl IntoView {
                 )
             });
             for (path, errs) in validate_tally(&tally, &members, &award_ids) {
-                // `votes.{i}.votes` → that cell; `voters_present` → the voters field.
-                let key = match path.split('.').nth(1).and_then(|i| i.parse::<usize>().ok()) {
+                // `tally.votes.{i}.votes` → that cell; `tally.voters_present` → the voters field.
+                let key = match path.split('.').nth(2).and_then(|i| i.parse::<usize>().ok()) {
                     Some(i) => keys[i].clone(),
                     None => "voters".into(),
                 };

@@ -62,6 +62,9 @@ pub enum FieldError {
     Duplicate,
     #[error("invalid value")]
     Invalid,
+    /// A unit whose sheet is not approved cannot be proposed.
+    #[error("the unit's sheet is not approved")]
+    NotVerified,
     /// The input has no such field: nothing was saved under that name.
     #[error("not a field of this input")]
     UnknownField,

@@ -27,9 +27,14 @@ pub struct HistoryPoint {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum HistoryStanding {
-    Ranked { rank: u32, total: Points },
+    Ranked {
+        rank: u32,
+        total: Points,
+    },
     /// The sheet was not approved when the results were published: no rank, no total.
-    NotVerified { state: NotVerified },
+    NotVerified {
+        state: NotVerified,
+    },
 }
 
 impl HistoryPoint {
@@ -96,7 +101,10 @@ mod tests {
     fn results(year: Year, members: &[Unit]) -> BlocResults {
         let sheets: Vec<MemberSheet> = members
             .iter()
-            .map(|u| MemberSheet { state: SheetState::Approved, sheet: ScoreSheet { unit_id: u.id, ..Default::default() } })
+            .map(|u| MemberSheet {
+                state: SheetState::Approved,
+                sheet: ScoreSheet { unit_id: u.id, ..Default::default() },
+            })
             .collect();
         bloc_results(&ResultsInput {
             year,

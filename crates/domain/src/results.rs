@@ -9,9 +9,9 @@ use crate::criteria::{CriteriaTable, Criterion, CriterionId};
 use crate::decisions::{Decision, DecisionEntry};
 use crate::model::Unit;
 use crate::points::Points;
+use crate::publication::{publication_problems, PublicationNote, PublishProblem};
 use crate::ranking::{rank, RankInput, TieBreak, TieOutcome};
 use crate::sheet::{sheet_totals, Adjustment, ScoreKind, ScoreSheet};
-use crate::publication::{publication_problems, PublicationNote, PublishProblem};
 use crate::tally::{derive_proposals, Candidate, Override, Standing, Tally, VoteTie};
 use crate::workflow::SheetState;
 use crate::{BlocId, UnitId, Year};
@@ -265,12 +265,7 @@ pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
 
     let standings: Vec<Standing> = ranking
         .iter()
-        .map(|r: &RankingRow| Standing {
-            unit_id: r.unit.id,
-            rank: r.rank,
-            total: r.total,
-            approved: true,
-        })
+        .map(|r: &RankingRow| Standing { unit_id: r.unit.id, rank: r.rank, total: r.total, approved: true })
         .collect();
     let (candidates, vote_ties) = match input.tally {
         Some(tally) => {
@@ -346,7 +341,7 @@ pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::award_types::{Eligibility, VoteThreshold};
+    use crate::award_types::{Eligibility, VoteThreshold, VoteTieRule};
     use crate::criteria::tests::small_table;
     use crate::sheet::CriterionScore;
     use crate::tally::TallyEntry;
@@ -391,6 +386,7 @@ mod tests {
             threshold: VoteThreshold::MORE_THAN_HALF,
             eligibility: vec![Eligibility::ApprovedSheet],
             exclusive: true,
+            vote_tie: VoteTieRule::BlocRank,
             legal_basis: String::new(),
         }];
         let tally = Tally {
@@ -437,12 +433,50 @@ mod tests {
         assert_eq!(results.awards[0].units[0].decision.as_ref().map(|d| d.number.as_str()), Some("1/QĐ"));
         assert_eq!(results.candidates.len(), 2);
         assert!(!results.candidates[1].proposed);
+        // Level in votes for the one place: a tie, flagged with both units, settled by rank.
+        assert_eq!(results.vote_ties.len(), 1);
+        assert_eq!((results.vote_ties[0].unit_ids.clone(), results.vote_ties[0].settled), (vec![2, 1], true));
+        assert!(results.problems.is_empty(), "a tie the rule settles needs no acknowledgement");
         // The breakdown: every leaf, self against verified, and the bonus line as claimed.
         let b = &results.ranking[0];
         assert_eq!(b.scores.len(), 3);
         assert_eq!(b.scores[0].verified_score, Some(Points::whole(30)));
         assert_eq!(b.scores[0].self_score, None);
         assert_eq!(b.bonuses[0].points, Points::whole(9));
+    }
+
+    fn two_level_members(tie_break: TieBreak) -> Vec<(i64, u32)> {
+        let table = small_table();
+        let members = [Unit { id: 1, name: "A".into() }, Unit { id: 2, name: "B".into() }];
+        // 55 each; B has more in section I.
+        let sheets =
+            [verified(1, &[(2, 2500), (3, 2000), (4, 1000)], 0), verified(2, &[(2, 3000), (3, 2000), (4, 500)], 0)];
+        let r = bloc_results(&ResultsInput {
+            year: 2020,
+            bloc_id: 1,
+            bloc_name: "Khối",
+            leader_unit_id: None,
+            sample_scores: false,
+            tie_break,
+            members: &members,
+            table: &table,
+            sheets: &sheets,
+            published: false,
+            version: 0,
+            award_types: &[],
+            tally: None,
+            overrides: &[],
+            decisions: &[],
+            publication: None,
+        });
+        assert_eq!(r.tie_break, tie_break, "the results say which rule decided");
+        r.ranking.iter().map(|row| (row.unit.id, row.rank)).collect()
+    }
+
+    #[test]
+    fn the_year_tie_break_rule_switched_changes_the_ranking() {
+        assert_eq!(two_level_members(TieBreak::SharedRank), [(1, 1), (2, 1)]);
+        assert_eq!(two_level_members(TieBreak::SectionOrder), [(2, 1), (1, 2)]);
     }
 
     #[test]

@@ -397,6 +397,9 @@ pub fn xlsx(results: &BlocResults, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     if results.sample_scores {
         about.push(vec![text(l.sample), text("✓")]);
     }
+    if let Some(note) = results.publication.as_ref().filter(|n| !n.reason.is_empty()) {
+        about.push(vec![text(l.publication_reason), text(&note.reason)]);
+    }
     let mut sheet = Worksheet::new();
     sheet.set_name(l.sheet_about)?;
     for (i, row) in about.iter().enumerate() {

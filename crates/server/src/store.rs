@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use sqlx::{FromRow, SqliteConnection};
 use thidua_domain::criteria::{CriteriaTable, Criterion, CriterionId};
 use thidua_domain::model::{BlocDetail, BlocSummary, Pact, Unit, YearSummary};
-use thidua_domain::ranking::TieBreak;
 use thidua_domain::publication::PublicationNote;
+use thidua_domain::ranking::TieBreak;
 use thidua_domain::results::{bloc_results, BlocResults, ResultsInput};
 use thidua_domain::{BlocId, Points, Year};
 

@@ -23,6 +23,7 @@ pub struct UserAdmin {
 /// `POST /api/admin/users`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewUser {
     pub username: String,
     pub display_name: String,
@@ -34,6 +35,7 @@ pub struct NewUser {
 /// `PUT /api/admin/users/{id}`: everything but the username and the password.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct UserUpdate {
     pub display_name: String,
     pub role: Role,
@@ -45,6 +47,7 @@ pub struct UserUpdate {
 /// `PUT /api/admin/users/{id}/password`: staff set a new one (the person changes it later).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct PasswordReset {
     pub password: String,
 }

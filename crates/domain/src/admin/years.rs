@@ -11,6 +11,7 @@ use crate::{BlocId, UnitId, Year};
 /// `POST /api/admin/years`: a new year, copied from an earlier one or empty.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewYear {
     pub year: Year,
     /// Copy this year's blocs, members, leaders, deputies, criteria and award rules.
@@ -31,6 +32,7 @@ pub struct YearAdmin {
 /// `PUT /api/admin/years/{year}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct YearUpdate {
     pub open: bool,
 }

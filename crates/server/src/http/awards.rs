@@ -14,7 +14,7 @@ use serde::Serialize;
 use sqlx::{Sqlite, Transaction};
 use thidua_domain::award_types::{validate_award_type, AwardType, AwardTypeId, AwardTypeInput};
 use thidua_domain::decisions::{validate_decision, Decision};
-use thidua_domain::error::{push, ApiErrorBody, FieldError};
+use thidua_domain::error::ApiErrorBody;
 use thidua_domain::publication::{check_publication, PublicationNote, PublishRefusal, PublishRequest};
 use thidua_domain::results::BlocResults;
 use thidua_domain::tally::{award_permissions, validate_override, validate_tally, Override, TallyUpdate};
@@ -223,14 +223,9 @@ pub async fn put_override(
 ) -> Result<Json<BlocResults>> {
     let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
     unpublished(&bloc)?;
-    let mut errors = validate_override(&o);
-    let tally = awards::tally(&mut tx, year, bloc_id).await?.unwrap_or_default();
-    let candidate =
-        tally.votes.iter().any(|e| e.unit_id == o.unit_id && e.award_type_id == o.award_type_id && e.votes > 0);
-    if !candidate {
-        push(&mut errors, "unit_id", FieldError::Invalid);
-    }
-    valid(errors)?;
+    let results = store::results(&mut tx, year, bloc_id).await?;
+    let ranked: Vec<UnitId> = results.ranking.iter().map(|r| r.unit.id).collect();
+    valid(validate_override(&o, results.tally.as_ref(), &ranked))?;
     awards::upsert_override(&mut tx, year, bloc_id, &o).await?;
     finish(tx, &user, year, bloc_id, "put_override", audit_json(&o)?).await
 }

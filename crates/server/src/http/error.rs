@@ -327,7 +327,12 @@ pub fn field_path(body: &serde_json::Value, path: &[serde_path_to_error::Segment
 fn data_error_fields(body: &serde_json::Value, path: &[serde_path_to_error::Segment], message: &str) -> FieldErrors {
     let at = field_path(body, path);
     let named = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split_once('`')).map(|(f, _)| f);
-    let join = |field: &str| if at.is_empty() { field.to_owned() } else { format!("{at}.{field}") };
+    // serde_path_to_error's path of an unknown field already ends with its name.
+    let join = |field: &str| match path.last() {
+        Some(serde_path_to_error::Segment::Map { key }) if key == field => at.clone(),
+        _ if at.is_empty() => field.to_owned(),
+        _ => format!("{at}.{field}"),
+    };
     let mut fields = FieldErrors::new();
     if let Some(field) = named("missing field `") {
         push(&mut fields, join(field), FieldError::Required);

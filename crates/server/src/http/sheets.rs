@@ -17,8 +17,8 @@ use thidua_domain::criteria::CriteriaTable;
 use thidua_domain::error::ApiErrorBody;
 use thidua_domain::sheet::{sheet_totals, ScoreKind, ScoreSheet};
 use thidua_domain::sheet_edit::{
-    apply_self, apply_verification, changes, unscored, validate_self, validate_transition, validate_verification, Change,
-    SelfAssessmentInput, SheetId, SheetSummary, SheetView, TransitionInput, VerificationInput,
+    apply_self, apply_verification, changes, unscored, validate_self, validate_transition, validate_verification,
+    Change, SelfAssessmentInput, SheetId, SheetSummary, SheetView, TransitionInput, VerificationInput,
 };
 use thidua_domain::workflow::{authorize, next_state, permissions, SheetAction, SheetState};
 use thidua_domain::{BlocId, Year};

@@ -7,7 +7,7 @@ use sqlx::sqlite::SqliteArguments;
 use sqlx::{FromRow, Row, Sqlite, SqliteConnection};
 use thidua_domain::auth::UserId;
 use thidua_domain::award_types::{AwardType, AwardTypeId, AwardTypeInput};
-use thidua_domain::award_types::{Eligibility, VoteThreshold};
+use thidua_domain::award_types::{Eligibility, VoteThreshold, VoteTieRule};
 use thidua_domain::decisions::{Decision, DecisionEntry};
 use thidua_domain::model::Unit;
 use thidua_domain::publication::PublicationNote;
@@ -30,6 +30,7 @@ struct AwardTypeRow {
     threshold_strict: bool,
     exclusive: bool,
     eligibility: String,
+    vote_tie: String,
     legal_basis: String,
 }
 
@@ -51,13 +52,15 @@ impl TryFrom<AwardTypeRow> for AwardType {
             },
             eligibility,
             exclusive: r.exclusive,
+            vote_tie: VoteTieRule::parse(&r.vote_tie)
+                .ok_or_else(|| corrupt(format!("vote tie rule of award type {} is {:?}", r.id, r.vote_tie)))?,
             legal_basis: r.legal_basis,
         })
     }
 }
 
 const AWARD_TYPE_COLUMNS: &str = "id, code, name, precedence, quota_per_bloc, threshold_numerator,
-     threshold_denominator, threshold_strict, exclusive, eligibility, legal_basis";
+     threshold_denominator, threshold_strict, exclusive, eligibility, vote_tie, legal_basis";
 
 /// The award types of a year with their rules, highest first.
 pub async fn award_types(conn: &mut SqliteConnection, year: Year) -> sqlx::Result<Vec<AwardType>> {
@@ -86,6 +89,7 @@ fn bind_award_type<'q>(
         .bind(input.threshold.strict)
         .bind(input.exclusive)
         .bind(eligibility)
+        .bind(input.vote_tie.as_str())
         .bind(&input.legal_basis))
 }
 
@@ -97,8 +101,8 @@ pub async fn insert_award_type(
 ) -> sqlx::Result<AwardTypeId> {
     let query = sqlx::query(
         "INSERT INTO award_types (code, name, precedence, quota_per_bloc, threshold_numerator, threshold_denominator,
-                                  threshold_strict, exclusive, eligibility, legal_basis, year)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                  threshold_strict, exclusive, eligibility, vote_tie, legal_basis, year)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     );
     bind_award_type(query, input)?.bind(year).fetch_one(conn).await?.try_get("id")
 }
@@ -112,7 +116,8 @@ pub async fn update_award_type(
 ) -> sqlx::Result<()> {
     let query = sqlx::query(
         "UPDATE award_types SET code = ?, name = ?, precedence = ?, quota_per_bloc = ?, threshold_numerator = ?,
-                threshold_denominator = ?, threshold_strict = ?, exclusive = ?, eligibility = ?, legal_basis = ?
+                threshold_denominator = ?, threshold_strict = ?, exclusive = ?, eligibility = ?, vote_tie = ?,
+                legal_basis = ?
          WHERE year = ? AND id = ?",
     );
     bind_award_type(query, input)?.bind(year).bind(id).execute(conn).await?;

@@ -234,10 +234,7 @@ pub async fn of_bloc(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -
     let scope = Scope { year: Some(year), bloc: Some(bloc_id), state: None, sheet: None };
     let heads = heads(&mut *conn, scope).await?;
     let mut contents = contents(conn, scope).await?;
-    Ok(heads
-        .into_iter()
-        .filter_map(|h| Some(MemberSheet { state: h.state, sheet: contents.remove(&h.id)? }))
-        .collect())
+    Ok(heads.into_iter().filter_map(|h| Some(MemberSheet { state: h.state, sheet: contents.remove(&h.id)? })).collect())
 }
 
 /// Moves the sheet to its next version, with its state and return comment, if it is still
