@@ -1,4 +1,4 @@
-//! Passwords, session tokens and the clock: the parts of signing in that are not HTTP.
+//! Passwords and session tokens: the parts of signing in that are not HTTP.
 
 use std::sync::LazyLock;
 
@@ -8,9 +8,7 @@ use argon2::Argon2;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 /// How long a session lasts from sign-in: a working day.
 pub const SESSION_HOURS: i64 = 8;
@@ -66,24 +64,6 @@ pub fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Now, in UTC, to the second.
-pub fn now() -> OffsetDateTime {
-    let now = OffsetDateTime::now_utc();
-    now.replace_nanosecond(0).unwrap_or(now)
-}
-
-/// The one shape every stored time has (`2019-03-01T08:30:00Z`), so times also compare as text.
-pub fn timestamp(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    t.format(format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z"))
-        .unwrap_or_else(|_| t.unix_timestamp().to_string())
-}
-
-/// Reads any RFC 3339 time, e.g. one set by hand in the database.
-pub fn parse_timestamp(text: &str) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(text, &Rfc3339).ok()
-}
-
 pub fn session_lifetime() -> Duration {
     Duration::hours(SESSION_HOURS)
 }
@@ -117,14 +97,5 @@ mod tests {
         let h = token_hash(&a);
         assert_eq!(h.len(), 64);
         assert_eq!(token_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    }
-
-    #[test]
-    fn timestamps_have_one_shape() {
-        let t = OffsetDateTime::from_unix_timestamp(1_551_429_000).unwrap();
-        assert_eq!(timestamp(t), "2019-03-01T08:30:00Z");
-        assert_eq!(parse_timestamp("2019-03-01T08:30:00Z"), Some(t));
-        assert_eq!(parse_timestamp("2019-03-01T15:30:00+07:00"), Some(t));
-        assert_eq!(parse_timestamp("yesterday"), None);
     }
 }

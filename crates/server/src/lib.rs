@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod criteria_csv;
 pub mod db;

@@ -18,7 +18,8 @@ use thidua_domain::ranking::TieBreak;
 use thidua_domain::tally::{Tally, TallyEntry};
 use thidua_domain::workflow::SheetState;
 
-use crate::accounts::{hash_password, now, PasswordError};
+use crate::accounts::{hash_password, PasswordError};
+use crate::clock::now;
 use crate::db::Db;
 use crate::store::accounts::{create_user, CreateUserError, NewUser};
 use crate::store::{admin, awards, tie_break_to_db};
@@ -276,7 +277,7 @@ async fn insert_demo(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<Vec<i64>>
     // carries its name from the first demo year on, as staff would add it.
     let mut units: Vec<i64> = Vec::with_capacity(UNITS.len());
     for name in UNITS {
-        units.push(admin::insert_unit(tx, name, YEAR).await?);
+        units.push(admin::units::insert_unit(tx, name, YEAR).await?);
     }
 
     let bloc: i64 = sqlx::query_scalar("INSERT INTO blocs (name) VALUES (?) RETURNING id")

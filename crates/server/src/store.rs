@@ -76,6 +76,13 @@ pub async fn years(conn: &mut SqliteConnection) -> sqlx::Result<Vec<YearSummary>
     rows.into_iter().map(|(year, n)| Ok(YearSummary { year, bloc_count: to_u32(n, "bloc count")? })).collect()
 }
 
+/// `YearNotFound` unless the year exists.
+pub async fn ensure_year(conn: &mut SqliteConnection, year: Year) -> Result<(), LookupError> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM years WHERE year = ?").bind(year).fetch_optional(conn).await?;
+    found.map(|_| ()).ok_or(LookupError::YearNotFound(year))
+}
+
 /// The year's tie-break rule, or `YearNotFound`.
 pub async fn year_tie_break(conn: &mut SqliteConnection, year: Year) -> Result<TieBreak, LookupError> {
     let text: Option<String> =
@@ -95,7 +102,7 @@ struct BlocSummaryRow {
 
 /// The blocs of a year with their member count and leader.
 pub async fn blocs(conn: &mut SqliteConnection, year: Year) -> Result<Vec<BlocSummary>, LookupError> {
-    year_tie_break(&mut *conn, year).await?;
+    ensure_year(&mut *conn, year).await?;
     let rows: Vec<BlocSummaryRow> = sqlx::query_as(&format!(
         "SELECT b.id, b.name,
                 (SELECT COUNT(*) FROM memberships m WHERE m.bloc_id = y.bloc_id AND m.year = y.year) AS member_count,
@@ -163,7 +170,7 @@ impl BlocYear {
 /// The bloc in that year: `YearNotFound` first, then `BlocNotFound` (also for a bloc that
 /// exists but has no row for the year).
 pub async fn bloc_year(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -> Result<BlocYear, LookupError> {
-    year_tie_break(&mut *conn, year).await?;
+    ensure_year(&mut *conn, year).await?;
     sqlx::query_as(
         "SELECT y.bloc_id, b.name, y.leader_unit_id, y.deputy_unit_id,
                 y.pact_signed_on, y.pact_note, y.pact_document_url, y.bonus_cap, y.sample_data,

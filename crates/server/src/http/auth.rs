@@ -10,8 +10,10 @@ use thidua_domain::auth::{valid_username, LoginRequest, Me, Principal, Role};
 use thidua_domain::error::{push, ApiErrorBody, FieldError, FieldErrors};
 
 use super::error::{internal, Error, Result};
-use super::{AppState, Json};
-use crate::accounts::{self, now, session_lifetime, token_hash, verify_password};
+use crate::accounts::{self, session_lifetime, token_hash, verify_password};
+use crate::clock::now;
+use crate::http::extract::Json;
+use crate::http::state::AppState;
 use crate::store::accounts as store;
 
 /// The session cookie's name.

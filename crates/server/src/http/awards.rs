@@ -22,8 +22,10 @@ use thidua_domain::{BlocId, UnitId, Year};
 
 use super::auth::{CurrentUser, Staff};
 use super::error::{from_json, valid, Error, Result};
-use super::{audit_json, begin_write, AppState, Json, Path};
-use crate::accounts::now;
+use crate::clock::now;
+use crate::http::extract::{audit_json, Json, Path};
+use crate::http::params::{AwardTypePath, BlocPath, CandidatePath, YearPath};
+use crate::http::state::{begin_write, AppState};
 use crate::store::admin;
 use crate::store::awards::{self, AwardAudit};
 use crate::store::{self, BlocYear};
@@ -37,16 +39,19 @@ const PUBLISHED_BLOC: &str = "the results of this bloc are published";
     get,
     path = "/api/years/{year}/award-types",
     tag = "awards",
-    params(("year" = i32, Path, description = "The emulation year, e.g. 2018")),
+    params(YearPath),
     responses(
         (status = 200, description = "The award types of the year, by precedence", body = [AwardType]),
         (status = 400, description = "`bad_request`: the year is not a number", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`", body = ApiErrorBody),
     )
 )]
-pub async fn list_award_types(State(state): State<AppState>, Path(year): Path<Year>) -> Result<Json<Vec<AwardType>>> {
+pub async fn list_award_types(
+    State(state): State<AppState>,
+    Path(YearPath { year }): Path<YearPath>,
+) -> Result<Json<Vec<AwardType>>> {
     let mut tx = state.db.begin().await?;
-    store::year_tie_break(&mut tx, year).await?;
+    store::ensure_year(&mut tx, year).await?;
     Ok(Json(awards::award_types(&mut tx, year).await?))
 }
 
@@ -55,7 +60,7 @@ pub async fn list_award_types(State(state): State<AppState>, Path(year): Path<Ye
     post,
     path = "/api/years/{year}/award-types",
     tag = "awards",
-    params(("year" = i32, Path, description = "The emulation year")),
+    params(YearPath),
     request_body = AwardTypeInput,
     security(("session_cookie" = [])),
     responses(
@@ -70,11 +75,11 @@ pub async fn list_award_types(State(state): State<AppState>, Path(year): Path<Ye
 pub async fn create_award_type(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path(year): Path<Year>,
+    Path(YearPath { year }): Path<YearPath>,
     Json(input): Json<AwardTypeInput>,
 ) -> Result<(StatusCode, Json<AwardType>)> {
     let mut tx = begin_write(&state).await?;
-    store::year_tie_break(&mut tx, year).await?;
+    store::ensure_year(&mut tx, year).await?;
     rules_unpublished(&mut tx, year).await?;
     let others = awards::award_types(&mut tx, year).await?;
     valid(validate_award_type(&input, &others))?;
@@ -90,10 +95,7 @@ pub async fn create_award_type(
     put,
     path = "/api/years/{year}/award-types/{id}",
     tag = "awards",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("id" = i64, Path, description = "The award type's id"),
-    ),
+    params(AwardTypePath),
     request_body = AwardTypeInput,
     security(("session_cookie" = [])),
     responses(
@@ -108,11 +110,11 @@ pub async fn create_award_type(
 pub async fn update_award_type(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path((year, id)): Path<(Year, AwardTypeId)>,
+    Path(AwardTypePath { year, id }): Path<AwardTypePath>,
     Json(input): Json<AwardTypeInput>,
 ) -> Result<Json<AwardType>> {
     let mut tx = begin_write(&state).await?;
-    store::year_tie_break(&mut tx, year).await?;
+    store::ensure_year(&mut tx, year).await?;
     let (this, others): (Vec<AwardType>, Vec<AwardType>) =
         awards::award_types(&mut tx, year).await?.into_iter().partition(|t| t.id == id);
     if this.is_empty() {
@@ -153,10 +155,7 @@ async fn rules_changed(
     put,
     path = "/api/years/{year}/blocs/{bloc_id}/tally",
     tag = "awards",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     request_body = TallyUpdate,
     security(("session_cookie" = [])),
     responses(
@@ -171,7 +170,7 @@ async fn rules_changed(
 pub async fn put_tally(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
     Json(update): Json<TallyUpdate>,
 ) -> Result<Json<BlocResults>> {
     let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
@@ -180,7 +179,7 @@ pub async fn put_tally(
     }
     unpublished(&bloc)?;
     // A closed year is read-only to all but staff.
-    if !user.is_staff() && !admin::year(&mut tx, year).await?.open {
+    if !user.is_staff() && !admin::years::year(&mut tx, year).await?.open {
         return Err(Error::YearClosed(year));
     }
     let members: Vec<UnitId> = store::members(&mut tx, year, bloc_id).await?.into_iter().map(|u| u.id).collect();
@@ -200,10 +199,7 @@ pub async fn put_tally(
     put,
     path = "/api/years/{year}/blocs/{bloc_id}/overrides",
     tag = "awards",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     request_body = Override,
     security(("session_cookie" = [])),
     responses(
@@ -218,7 +214,7 @@ pub async fn put_tally(
 pub async fn put_override(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
     Json(o): Json<Override>,
 ) -> Result<Json<BlocResults>> {
     let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
@@ -235,12 +231,7 @@ pub async fn put_override(
     delete,
     path = "/api/years/{year}/blocs/{bloc_id}/overrides/{unit_id}/{award_type_id}",
     tag = "awards",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-        ("unit_id" = i64, Path, description = "The unit's id"),
-        ("award_type_id" = i64, Path, description = "The award type's id"),
-    ),
+    params(CandidatePath),
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "Removed; the results as they are now", body = BlocResults),
@@ -253,7 +244,7 @@ pub async fn put_override(
 pub async fn delete_override(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id, unit_id, award_type_id)): Path<(Year, BlocId, UnitId, AwardTypeId)>,
+    Path(CandidatePath { year, bloc_id, unit_id, award_type_id }): Path<CandidatePath>,
 ) -> Result<Json<BlocResults>> {
     let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
     let overrides = awards::overrides(&mut tx, year, bloc_id).await?;
@@ -278,10 +269,7 @@ pub async fn delete_override(
     post,
     path = "/api/years/{year}/blocs/{bloc_id}/publish",
     tag = "awards",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     request_body(content = Option<PublishRequest>, description = "The problems acknowledged and the reason; may be empty when there are none"),
     security(("session_cookie" = [])),
     responses(
@@ -296,7 +284,7 @@ pub async fn delete_override(
 pub async fn publish(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
     body: axum::body::Bytes,
 ) -> Result<Json<BlocResults>> {
     // An empty body is "nothing to acknowledge"; anything else must be the request.
@@ -328,10 +316,7 @@ pub async fn publish(
     post,
     path = "/api/years/{year}/blocs/{bloc_id}/unpublish",
     tag = "awards",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "Unpublished; the results with `published: false`", body = BlocResults),
@@ -343,7 +328,7 @@ pub async fn publish(
 pub async fn unpublish(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
 ) -> Result<Json<BlocResults>> {
     set_published(state, user, year, bloc_id, false).await
 }
@@ -370,12 +355,7 @@ async fn set_published(
     put,
     path = "/api/years/{year}/blocs/{bloc_id}/decisions/{unit_id}/{award_type_id}",
     tag = "awards",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-        ("unit_id" = i64, Path, description = "The unit's id"),
-        ("award_type_id" = i64, Path, description = "The award type's id"),
-    ),
+    params(CandidatePath),
     request_body = Decision,
     security(("session_cookie" = [])),
     responses(
@@ -390,7 +370,7 @@ async fn set_published(
 pub async fn put_decision(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id, unit_id, award_type_id)): Path<(Year, BlocId, UnitId, AwardTypeId)>,
+    Path(CandidatePath { year, bloc_id, unit_id, award_type_id }): Path<CandidatePath>,
     Json(decision): Json<Decision>,
 ) -> Result<Json<BlocResults>> {
     let (mut tx, _) = bloc_for_write(&state, year, bloc_id).await?;
@@ -411,12 +391,7 @@ pub async fn put_decision(
     delete,
     path = "/api/years/{year}/blocs/{bloc_id}/decisions/{unit_id}/{award_type_id}",
     tag = "awards",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-        ("unit_id" = i64, Path, description = "The unit's id"),
-        ("award_type_id" = i64, Path, description = "The award type's id"),
-    ),
+    params(CandidatePath),
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "Removed; the results as they are now", body = BlocResults),
@@ -428,7 +403,7 @@ pub async fn put_decision(
 pub async fn delete_decision(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id, unit_id, award_type_id)): Path<(Year, BlocId, UnitId, AwardTypeId)>,
+    Path(CandidatePath { year, bloc_id, unit_id, award_type_id }): Path<CandidatePath>,
 ) -> Result<Json<BlocResults>> {
     let (mut tx, _) = bloc_for_write(&state, year, bloc_id).await?;
     if !awards::delete_decision(&mut tx, year, bloc_id, unit_id, award_type_id).await? {

@@ -13,7 +13,9 @@ use thidua_domain::{BlocId, Year};
 
 use super::auth::CurrentUser;
 use super::error::{Error, Result};
-use super::{AppState, Path};
+use crate::http::extract::Path;
+use crate::http::params::{BlocPath, YearPath};
+use crate::http::state::AppState;
 use crate::store;
 
 /// The blocs of a year with their member count and leader.
@@ -21,14 +23,17 @@ use crate::store;
     get,
     path = "/api/years/{year}/blocs",
     tag = "blocs",
-    params(("year" = i32, Path, description = "The emulation year, e.g. 2018")),
+    params(YearPath),
     responses(
         (status = 200, description = "The blocs of the year", body = [BlocSummary]),
         (status = 400, description = "`bad_request`: the year is not a number", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`", body = ApiErrorBody),
     )
 )]
-pub async fn list_blocs(State(state): State<AppState>, Path(year): Path<Year>) -> Result<Json<Vec<BlocSummary>>> {
+pub async fn list_blocs(
+    State(state): State<AppState>,
+    Path(YearPath { year }): Path<YearPath>,
+) -> Result<Json<Vec<BlocSummary>>> {
     let mut conn = state.db.acquire().await?;
     Ok(Json(store::blocs(&mut conn, year).await?))
 }
@@ -38,10 +43,7 @@ pub async fn list_blocs(State(state): State<AppState>, Path(year): Path<Year>) -
     get,
     path = "/api/years/{year}/blocs/{bloc_id}",
     tag = "blocs",
-    params(
-        ("year" = i32, Path, description = "The emulation year, e.g. 2018"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     responses(
         (status = 200, description = "The bloc in that year", body = BlocDetail),
         (status = 400, description = "`bad_request`: a parameter is not a number", body = ApiErrorBody),
@@ -50,7 +52,7 @@ pub async fn list_blocs(State(state): State<AppState>, Path(year): Path<Year>) -
 )]
 pub async fn bloc_detail(
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
 ) -> Result<Json<BlocDetail>> {
     let mut tx = state.db.begin().await?;
     Ok(Json(store::bloc_detail(&mut tx, year, bloc_id).await?))
@@ -65,10 +67,7 @@ pub async fn bloc_detail(
     get,
     path = "/api/years/{year}/blocs/{bloc_id}/results",
     tag = "blocs",
-    params(
-        ("year" = i32, Path, description = "The emulation year, e.g. 2018"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     responses(
         (status = 200, description = "Ranking, totals, tally, candidates, proposals and decisions", body = BlocResults),
         (status = 400, description = "`bad_request`: a parameter is not a number", body = ApiErrorBody),
@@ -78,7 +77,7 @@ pub async fn bloc_detail(
 pub async fn bloc_results(
     user: Option<CurrentUser>,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
 ) -> Result<Response> {
     let results = visible_results(&state, user.as_ref(), year, bloc_id).await?;
     let preview = !results.published;

@@ -88,7 +88,7 @@ pub enum Error {
     #[error("saving would drop the scores that sheets hold for the criteria {}: confirm to go ahead", ids(.0))]
     ScoresWouldBeDropped(Vec<CriterionId>),
     /// 413: the body is over the limit.
-    #[error("the request body is too large (at most {} KiB)", super::BODY_LIMIT / 1024)]
+    #[error("the request body is too large (at most {} KiB)", crate::http::state::BODY_LIMIT / 1024)]
     PayloadTooLarge,
     /// 415: a body of another type than the endpoint reads (`application/json` but for the
     /// CSV import).

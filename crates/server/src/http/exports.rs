@@ -11,8 +11,10 @@ use utoipa::IntoParams;
 use super::auth::CurrentUser;
 use super::blocs::{gated, visible_results};
 use super::error::{internal, Result};
-use super::{attachment, AppState, Path, Query};
 use crate::export::{self, Lang};
+use crate::http::extract::{attachment, Path, Query};
+use crate::http::params::BlocPath;
+use crate::http::state::AppState;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -30,11 +32,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
     get,
     path = "/api/years/{year}/blocs/{bloc_id}/results.csv",
     tag = "blocs",
-    params(
-        ("year" = i32, Path, description = "The emulation year, e.g. 2018"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-        ExportQuery,
-    ),
+    params(BlocPath, ExportQuery),
     responses(
         (status = 200, description = "`Content-Disposition: attachment; filename=\"thidua-{year}-bloc-{bloc_id}.csv\"`", content_type = "text/csv", body = String),
         (status = 400, description = "`bad_request`: a parameter is not a number, or `lang` is not `vi` or `en`", body = ApiErrorBody),
@@ -44,7 +42,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 pub async fn results_csv(
     user: Option<CurrentUser>,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
     Query(query): Query<ExportQuery>,
 ) -> Result<Response> {
     let results = visible_results(&state, user.as_ref(), year, bloc_id).await?;
@@ -60,11 +58,7 @@ pub async fn results_csv(
     get,
     path = "/api/years/{year}/blocs/{bloc_id}/results.xlsx",
     tag = "blocs",
-    params(
-        ("year" = i32, Path, description = "The emulation year, e.g. 2018"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-        ExportQuery,
-    ),
+    params(BlocPath, ExportQuery),
     responses(
         (status = 200, description = "`Content-Disposition: attachment; filename=\"thidua-{year}-bloc-{bloc_id}.xlsx\"`", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
         (status = 400, description = "`bad_request`", body = ApiErrorBody),
@@ -74,7 +68,7 @@ pub async fn results_csv(
 pub async fn results_xlsx(
     user: Option<CurrentUser>,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
     Query(query): Query<ExportQuery>,
 ) -> Result<Response> {
     let results = visible_results(&state, user.as_ref(), year, bloc_id).await?;

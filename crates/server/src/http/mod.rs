@@ -7,23 +7,22 @@ mod awards;
 mod blocs;
 pub mod error;
 mod exports;
+mod extract;
+mod params;
 mod sheets;
 mod spa;
+mod state;
 mod units;
 mod years;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, State};
-use axum::http::header::{
-    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS,
-};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::{Extension, Router};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
@@ -35,76 +34,10 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::db::Db;
 pub use error::Error;
 use error::Result;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    /// The built SPA (Trunk's `dist`).
-    pub static_dir: PathBuf,
-}
-
-/// The largest request body accepted: a whole sheet with notes and links fits many times over.
-pub const BODY_LIMIT: usize = 256 * 1024;
-
-/// A write transaction that takes SQLite's write lock at once, so two writers queue (for the
-/// busy timeout) instead of one failing when it upgrades a read to a write.
-async fn begin_write(state: &AppState) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-    Ok(state.db.begin_with("BEGIN IMMEDIATE").await?)
-}
-
-/// A file to download: `body` with its content type and `Content-Disposition: attachment`.
-fn attachment(body: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    // Our file names are ASCII letters, digits, `-` and `.`: always a valid header value.
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        headers.insert(CONTENT_DISPOSITION, value);
-    }
-    response
-}
-
-/// What a write changed, as an audit trail keeps it: the JSON of `value`.
-fn audit_json(value: &impl Serialize) -> Result<String> {
-    serde_json::to_string(value).map_err(error::internal("cannot write the audit entry"))
-}
-
-/// `axum::extract::Path`, but a malformed parameter answers our JSON `bad_request`.
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Path), rejection(Error))]
-pub struct Path<T>(pub T);
-
-/// `axum::extract::Query`, but a malformed parameter answers our JSON `bad_request`.
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(Error))]
-pub struct Query<T>(pub T);
-
-/// `axum::Json`, but every rejection is our JSON error (see `Error: From<JsonRejection>`):
-/// 400 broken JSON, 415, 413, and 422 on the field whose data has the wrong type, is missing
-/// or is not known (every input refuses unknown fields), named in the one field-path scheme
-/// of `error::field_path`, the same as the domain's rule errors.
-pub struct Json<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
-    type Rejection = Error;
-
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self> {
-        // The body as JSON first (content type, size, syntax), then as `T`: the paths of
-        // its errors are read against the body itself.
-        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
-        Ok(Json(error::from_json(&value)?))
-    }
-}
-
-impl<T: Serialize> IntoResponse for Json<T> {
-    fn into_response(self) -> Response {
-        axum::Json(self.0).into_response()
-    }
-}
+use extract::Json;
+pub use state::{AppState, BODY_LIMIT};
 
 #[derive(OpenApi)]
 #[openapi(

@@ -26,8 +26,10 @@ use utoipa::IntoParams;
 
 use super::auth::CurrentUser;
 use super::error::{valid, Error, Result};
-use super::{begin_write, AppState, Json, Path, Query};
-use crate::accounts::now;
+use crate::clock::now;
+use crate::http::extract::{Json, Path, Query};
+use crate::http::params::SheetPath;
+use crate::http::state::{begin_write, AppState};
 use crate::store::sheets::{self, Scope, SheetHead};
 use crate::store::{self};
 
@@ -103,7 +105,7 @@ pub async fn list_sheets(
     get,
     path = "/api/sheets/{id}",
     tag = "sheets",
-    params(("id" = i64, Path, description = "The sheet's id")),
+    params(SheetPath),
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "The sheet", body = SheetView),
@@ -116,7 +118,7 @@ pub async fn list_sheets(
 pub async fn get_sheet(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<SheetId>,
+    Path(SheetPath { id }): Path<SheetPath>,
 ) -> Result<Json<SheetView>> {
     let mut tx = state.db.begin().await?;
     let head = checked_head(&mut tx, &user, id, SheetAction::Read).await?;
@@ -130,7 +132,7 @@ pub async fn get_sheet(
     put,
     path = "/api/sheets/{id}/self",
     tag = "sheets",
-    params(("id" = i64, Path, description = "The sheet's id")),
+    params(SheetPath),
     request_body = SelfAssessmentInput,
     security(("session_cookie" = [])),
     responses(
@@ -148,7 +150,7 @@ pub async fn get_sheet(
 pub async fn put_self(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<SheetId>,
+    Path(SheetPath { id }): Path<SheetPath>,
     Json(input): Json<SelfAssessmentInput>,
 ) -> Result<Json<SheetView>> {
     let mut tx = begin_write(&state).await?;
@@ -168,7 +170,7 @@ pub async fn put_self(
     put,
     path = "/api/sheets/{id}/verification",
     tag = "sheets",
-    params(("id" = i64, Path, description = "The sheet's id")),
+    params(SheetPath),
     request_body = VerificationInput,
     security(("session_cookie" = [])),
     responses(
@@ -186,7 +188,7 @@ pub async fn put_self(
 pub async fn put_verification(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<SheetId>,
+    Path(SheetPath { id }): Path<SheetPath>,
     Json(input): Json<VerificationInput>,
 ) -> Result<Json<SheetView>> {
     let mut tx = begin_write(&state).await?;
@@ -204,7 +206,7 @@ pub async fn put_verification(
     post,
     path = "/api/sheets/{id}/submit",
     tag = "sheets",
-    params(("id" = i64, Path, description = "The sheet's id")),
+    params(SheetPath),
     request_body = TransitionInput,
     security(("session_cookie" = [])),
     responses(
@@ -219,7 +221,7 @@ pub async fn put_verification(
 pub async fn submit(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<SheetId>,
+    Path(SheetPath { id }): Path<SheetPath>,
     Json(input): Json<TransitionInput>,
 ) -> Result<Json<SheetView>> {
     transition(state, user, id, SheetAction::Submit, input).await
@@ -231,7 +233,7 @@ pub async fn submit(
     post,
     path = "/api/sheets/{id}/return",
     tag = "sheets",
-    params(("id" = i64, Path, description = "The sheet's id")),
+    params(SheetPath),
     request_body = TransitionInput,
     security(("session_cookie" = [])),
     responses(
@@ -246,7 +248,7 @@ pub async fn submit(
 pub async fn return_sheet(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<SheetId>,
+    Path(SheetPath { id }): Path<SheetPath>,
     Json(input): Json<TransitionInput>,
 ) -> Result<Json<SheetView>> {
     transition(state, user, id, SheetAction::Return, input).await
@@ -258,7 +260,7 @@ pub async fn return_sheet(
     post,
     path = "/api/sheets/{id}/approve",
     tag = "sheets",
-    params(("id" = i64, Path, description = "The sheet's id")),
+    params(SheetPath),
     request_body = TransitionInput,
     security(("session_cookie" = [])),
     responses(
@@ -273,7 +275,7 @@ pub async fn return_sheet(
 pub async fn approve(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<SheetId>,
+    Path(SheetPath { id }): Path<SheetPath>,
     Json(input): Json<TransitionInput>,
 ) -> Result<Json<SheetView>> {
     transition(state, user, id, SheetAction::Approve, input).await

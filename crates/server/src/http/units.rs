@@ -3,10 +3,11 @@
 use axum::extract::State;
 use thidua_domain::error::ApiErrorBody;
 use thidua_domain::history::{unit_history, UnitHistory};
-use thidua_domain::UnitId;
 
 use super::error::{Error, Result};
-use super::{AppState, Json, Path};
+use crate::http::extract::{Json, Path};
+use crate::http::params::UnitHistoryPath;
+use crate::http::state::AppState;
 use crate::store::{self, awards};
 
 /// The unit's rank and total in every published bloc-year it was a member of, oldest first,
@@ -15,14 +16,17 @@ use crate::store::{self, awards};
     get,
     path = "/api/units/{unit_id}/history",
     tag = "units",
-    params(("unit_id" = i64, Path, description = "The unit's id")),
+    params(UnitHistoryPath),
     responses(
         (status = 200, description = "The unit (as named now) and its published years", body = UnitHistory),
         (status = 400, description = "`bad_request`: the id is not a number", body = ApiErrorBody),
         (status = 404, description = "`unit_not_found`", body = ApiErrorBody),
     )
 )]
-pub async fn history(State(state): State<AppState>, Path(unit_id): Path<UnitId>) -> Result<Json<UnitHistory>> {
+pub async fn history(
+    State(state): State<AppState>,
+    Path(UnitHistoryPath { unit_id }): Path<UnitHistoryPath>,
+) -> Result<Json<UnitHistory>> {
     let mut tx = state.db.begin().await?;
     let unit = awards::unit(&mut tx, unit_id).await?.ok_or(Error::UnitNotFound(unit_id))?;
     let mut results = Vec::new();

@@ -5,7 +5,7 @@ use axum::Json;
 use thidua_domain::model::YearSummary;
 
 use super::error::Result;
-use super::AppState;
+use crate::http::state::AppState;
 
 /// The years on record, newest first.
 #[utoipa::path(

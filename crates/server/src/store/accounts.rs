@@ -6,7 +6,8 @@ use thidua_domain::auth::{Me, Principal, Role, UserId};
 use thidua_domain::UnitId;
 use time::OffsetDateTime;
 
-use crate::accounts::{parse_timestamp, throttle_window, timestamp, MAX_FAILURES};
+use crate::accounts::{throttle_window, MAX_FAILURES};
+use crate::clock::{parse_timestamp, timestamp};
 
 use super::corrupt;
 
@@ -218,7 +219,7 @@ pub async fn create_user(conn: &mut SqliteConnection, user: &NewUser<'_>) -> Res
     .bind(user.password_hash)
     .bind(user.role.as_str())
     .bind(user.unit_id)
-    .bind(timestamp(crate::accounts::now()))
+    .bind(timestamp(crate::clock::now()))
     .fetch_one(conn)
     .await;
     match result {

@@ -16,7 +16,7 @@ use thidua_domain::{BlocId, UnitId, Year};
 use time::OffsetDateTime;
 
 use super::{corrupt, to_u32};
-use crate::accounts::timestamp;
+use crate::clock::timestamp;
 
 #[derive(FromRow)]
 struct AwardTypeRow {

@@ -15,7 +15,7 @@ use thidua_domain::{BlocId, Points, UnitId, Year};
 use time::OffsetDateTime;
 
 use super::{corrupt, unit_name_in};
-use crate::accounts::timestamp;
+use crate::clock::timestamp;
 
 /// A sheet without its contents: who it belongs to, where it stands, and its bloc's
 /// leader and bonus cap for that year.

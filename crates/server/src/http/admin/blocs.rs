@@ -7,13 +7,15 @@ use serde_json::json;
 use thidua_domain::admin::blocs::{validate_bloc_setup, validate_new_bloc, BlocSetupInput, BlocSetupView, NewBloc};
 use thidua_domain::admin::units::{name_in, successor, UnitEnd};
 use thidua_domain::error::ApiErrorBody;
-use thidua_domain::{BlocId, Points, UnitId, Year};
+use thidua_domain::{Points, UnitId};
 
 use super::{audit, bloc_target, setup_saved};
 use crate::http::auth::Staff;
 use crate::http::error::{valid, Error, Result};
-use crate::http::{begin_write, AppState, Json, Path};
-use crate::store::admin::{self, NewBlocYear};
+use crate::http::extract::{Json, Path};
+use crate::http::params::{BlocPath, YearPath};
+use crate::http::state::{begin_write, AppState};
+use crate::store::admin::{self, blocs::NewBlocYear};
 use crate::store::{self};
 
 const PUBLISHED: &str = "the results of this bloc are published and its members or leader would change";
@@ -25,7 +27,7 @@ const PUBLISHED: &str = "the results of this bloc are published and its members 
     post,
     path = "/api/admin/years/{year}/blocs",
     tag = "admin",
-    params(("year" = i32, Path, description = "The emulation year")),
+    params(YearPath),
     request_body = NewBloc,
     security(("session_cookie" = [])),
     responses(
@@ -39,7 +41,7 @@ const PUBLISHED: &str = "the results of this bloc are published and its members 
 pub async fn create_bloc(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path(year): Path<Year>,
+    Path(YearPath { year }): Path<YearPath>,
     Json(input): Json<NewBloc>,
 ) -> Result<(StatusCode, Json<BlocSetupView>)> {
     let mut tx = begin_write(&state).await?;
@@ -47,16 +49,16 @@ pub async fn create_bloc(
     valid(validate_new_bloc(&input, &in_year))?;
     let name = input.name.trim();
     let same_name = |other: &str| other.trim().to_lowercase() == name.to_lowercase();
-    let earlier = admin::all_blocs(&mut tx).await?.into_iter().find(|(_, n)| same_name(n)).map(|(id, _)| id);
+    let earlier = admin::blocs::all_blocs(&mut tx).await?.into_iter().find(|(_, n)| same_name(n)).map(|(id, _)| id);
     let bloc_id = match earlier {
         Some(id) => id,
-        None => admin::insert_bloc(&mut tx, name).await?,
+        None => admin::blocs::insert_bloc(&mut tx, name).await?,
     };
     let bloc = NewBlocYear { bloc_id, leader: None, deputy: None, bonus_cap: Points::ZERO, sample_data: false };
-    admin::insert_bloc_year(&mut tx, year, &bloc).await?;
+    admin::blocs::insert_bloc_year(&mut tx, year, &bloc).await?;
     let detail = json!({"input": input, "bloc_id": bloc_id, "taken_up_again": earlier.is_some()});
     audit(&mut tx, &user, "create_bloc", bloc_target(year, bloc_id), &detail).await?;
-    let view = admin::setup_view(&mut tx, year, bloc_id).await?;
+    let view = admin::blocs::setup_view(&mut tx, year, bloc_id).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -68,10 +70,7 @@ pub async fn create_bloc(
     get,
     path = "/api/admin/years/{year}/blocs/{bloc_id}",
     tag = "admin",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "The set-up", body = BlocSetupView),
@@ -83,10 +82,10 @@ pub async fn create_bloc(
 pub async fn get_bloc(
     Staff(_): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
 ) -> Result<Json<BlocSetupView>> {
     let mut tx = state.db.begin().await?;
-    Ok(Json(admin::setup_view(&mut tx, year, bloc_id).await?))
+    Ok(Json(admin::blocs::setup_view(&mut tx, year, bloc_id).await?))
 }
 
 /// Replaces the members (in this order), leader, deputy and pact. A unit that joins gets an
@@ -98,10 +97,7 @@ pub async fn get_bloc(
     put,
     path = "/api/admin/years/{year}/blocs/{bloc_id}",
     tag = "admin",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     request_body = BlocSetupInput,
     security(("session_cookie" = [])),
     responses(
@@ -116,14 +112,14 @@ pub async fn get_bloc(
 pub async fn put_bloc(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
     Json(input): Json<BlocSetupInput>,
 ) -> Result<Json<BlocSetupView>> {
     let mut tx = begin_write(&state).await?;
     let bloc = store::bloc_year(&mut tx, year, bloc_id).await?;
     let current: Vec<UnitId> = store::members(&mut tx, year, bloc_id).await?.into_iter().map(|u| u.id).collect();
     // The units that exist on their own that year, and the members the bloc has (who may stay).
-    let units = admin::units(&mut tx).await?;
+    let units = admin::units::units(&mut tx).await?;
     let ends: Vec<UnitEnd> = units.iter().filter_map(|u| u.end).collect();
     let known: Vec<UnitId> = units
         .iter()
@@ -142,16 +138,16 @@ pub async fn put_bloc(
         return Err(Error::Published(PUBLISHED));
     }
     for unit in &leaving {
-        if admin::member_has_record(&mut tx, year, bloc_id, *unit).await? {
+        if admin::blocs::member_has_record(&mut tx, year, bloc_id, *unit).await? {
             return Err(Error::MemberHasScores(*unit));
         }
     }
     let mut deleted_sheets = Vec::new();
     for unit in &leaving {
-        deleted_sheets.extend(admin::remove_member(&mut tx, year, bloc_id, *unit).await?);
+        deleted_sheets.extend(admin::blocs::remove_member(&mut tx, year, bloc_id, *unit).await?);
     }
-    admin::place_members(&mut tx, year, bloc_id, &input.members).await?;
-    admin::update_setup(&mut tx, year, bloc_id, &input).await?;
+    admin::blocs::place_members(&mut tx, year, bloc_id, &input.members).await?;
+    admin::blocs::update_setup(&mut tx, year, bloc_id, &input).await?;
     let detail = json!({"input": input, "left": leaving, "deleted_sheets": deleted_sheets});
     setup_saved(tx, &user, "update_bloc", year, bloc_id, &detail).await
 }

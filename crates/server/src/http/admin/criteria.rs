@@ -11,14 +11,16 @@ use serde_json::json;
 use thidua_domain::admin::blocs::BlocSetupView;
 use thidua_domain::admin::criteria::{criteria_diff, draft_to_rows, validate_criteria, CriteriaDraft, CriteriaUpdate};
 use thidua_domain::error::{ApiErrorBody, FieldError};
-use thidua_domain::{BlocId, Points, Year};
+use thidua_domain::Points;
 
 use super::{invalid, setup_saved};
 use crate::criteria_csv;
 use crate::http::auth::Staff;
 use crate::http::awards::unpublished;
 use crate::http::error::{internal, valid, Error, Result};
-use crate::http::{attachment, begin_write, AppState, Json, Path};
+use crate::http::extract::{attachment, Json, Path};
+use crate::http::params::BlocPath;
+use crate::http::state::{begin_write, AppState};
 use crate::store::{self, admin};
 
 /// Saves the bloc-year's criteria tree and bonus cap. Nodes with the `id` they were loaded
@@ -31,10 +33,7 @@ use crate::store::{self, admin};
     put,
     path = "/api/admin/years/{year}/blocs/{bloc_id}/criteria",
     tag = "admin",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     request_body = CriteriaUpdate,
     security(("session_cookie" = [])),
     responses(
@@ -49,7 +48,7 @@ use crate::store::{self, admin};
 pub async fn put_criteria(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
     Json(input): Json<CriteriaUpdate>,
 ) -> Result<Json<BlocSetupView>> {
     let mut tx = begin_write(&state).await?;
@@ -61,12 +60,12 @@ pub async fn put_criteria(
     }
     let old = store::criteria_table(&mut tx, year, bloc_id, Points::from_hundredths(bloc.bonus_cap)).await?;
     let diff = criteria_diff(&old, &input.criteria);
-    let scored = admin::scored_criteria(&mut tx, year, bloc_id).await?;
+    let scored = admin::criteria::scored_criteria(&mut tx, year, bloc_id).await?;
     let dropping: Vec<_> = diff.drops_scores().filter(|id| scored.contains(id)).collect();
     if !dropping.is_empty() && !input.confirm_dropping_scores {
         return Err(Error::ScoresWouldBeDropped(dropping));
     }
-    admin::write_criteria(&mut tx, year, bloc_id, &old, &input.criteria, &diff.changed).await?;
+    admin::criteria::write_criteria(&mut tx, year, bloc_id, &old, &input.criteria, &diff.changed).await?;
     let detail = json!({
         "criteria": input.criteria,
         "kept": diff.kept,
@@ -85,10 +84,7 @@ pub async fn put_criteria(
     get,
     path = "/api/admin/years/{year}/blocs/{bloc_id}/criteria.csv",
     tag = "admin",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "`Content-Disposition: attachment; filename=\"thidua-{year}-bloc-{bloc_id}-criteria.csv\"`", content_type = "text/csv", body = String),
@@ -100,10 +96,10 @@ pub async fn put_criteria(
 pub async fn criteria_csv(
     Staff(_): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
 ) -> Result<Response> {
     let mut tx = state.db.begin().await?;
-    let view = admin::setup_view(&mut tx, year, bloc_id).await?;
+    let view = admin::blocs::setup_view(&mut tx, year, bloc_id).await?;
     let body =
         criteria_csv::write(&draft_to_rows(&view.criteria)).map_err(internal("cannot write the criteria as CSV"))?;
     Ok(attachment(body, "text/csv; charset=utf-8", &format!("thidua-{year}-bloc-{bloc_id}-criteria.csv")))
@@ -118,10 +114,7 @@ pub async fn criteria_csv(
     post,
     path = "/api/admin/years/{year}/blocs/{bloc_id}/criteria/import",
     tag = "admin",
-    params(
-        ("year" = i32, Path, description = "The emulation year"),
-        ("bloc_id" = i64, Path, description = "The bloc's id"),
-    ),
+    params(BlocPath),
     request_body(content = String, content_type = "text/csv", description = "UTF-8; `text/plain` and `application/vnd.ms-excel` are read alike"),
     security(("session_cookie" = [])),
     responses(
@@ -137,7 +130,7 @@ pub async fn criteria_csv(
 pub async fn import_criteria(
     Staff(_): Staff,
     State(state): State<AppState>,
-    Path((year, bloc_id)): Path<(Year, BlocId)>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
     CsvBody(text): CsvBody,
 ) -> Result<Json<CriteriaDraft>> {
     let mut conn = state.db.acquire().await?;

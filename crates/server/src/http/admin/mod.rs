@@ -24,9 +24,9 @@ use thidua_domain::{BlocId, UnitId, Year};
 
 use super::auth::CurrentUser;
 use super::error::{Error, Result};
-use super::{audit_json, Json};
-use crate::accounts::now;
-use crate::store::admin::{self, AdminAudit};
+use crate::clock::now;
+use crate::http::extract::{audit_json, Json};
+use crate::store::admin::{self, audit::AdminAudit};
 
 /// Writes the audit row of an administrative write.
 async fn audit(
@@ -37,10 +37,10 @@ async fn audit(
     detail: &impl Serialize,
 ) -> Result<()> {
     let entry = AdminAudit { user: user.principal.user_id, at: now(), kind, target, detail: audit_json(detail)? };
-    Ok(admin::audit(conn, entry).await?)
+    Ok(admin::audit::audit(conn, entry).await?)
 }
 
-/// Ends a change to a bloc-year's set-up: moves its version on (see `admin::bump_setup`),
+/// Ends a change to a bloc-year's set-up: moves its version on (see `admin::blocs::bump_setup`),
 /// writes the audit row, commits, and answers the set-up as it is now.
 async fn setup_saved(
     mut tx: Transaction<'static, Sqlite>,
@@ -50,9 +50,9 @@ async fn setup_saved(
     bloc_id: BlocId,
     detail: &impl Serialize,
 ) -> Result<Json<BlocSetupView>> {
-    admin::bump_setup(&mut tx, year, bloc_id).await?;
+    admin::blocs::bump_setup(&mut tx, year, bloc_id).await?;
     audit(&mut tx, user, kind, bloc_target(year, bloc_id), detail).await?;
-    let view = admin::setup_view(&mut tx, year, bloc_id).await?;
+    let view = admin::blocs::setup_view(&mut tx, year, bloc_id).await?;
     tx.commit().await?;
     Ok(Json(view))
 }

@@ -11,7 +11,9 @@ use thidua_domain::UnitId;
 use super::{audit, unit_target};
 use crate::http::auth::Staff;
 use crate::http::error::{valid, Error, Result};
-use crate::http::{begin_write, AppState, Json, Path};
+use crate::http::extract::{Json, Path};
+use crate::http::params::UnitPath;
+use crate::http::state::{begin_write, AppState};
 use crate::store::admin;
 
 /// Every unit, by id: its latest name, every name with the year it took effect (oldest
@@ -29,7 +31,7 @@ use crate::store::admin;
 )]
 pub async fn list_units(Staff(_): Staff, State(state): State<AppState>) -> Result<Json<Vec<UnitAdmin>>> {
     let mut conn = state.db.acquire().await?;
-    Ok(Json(admin::units(&mut conn).await?))
+    Ok(Json(admin::units::units(&mut conn).await?))
 }
 
 /// A new unit, named from `from_year` on.
@@ -52,9 +54,9 @@ pub async fn create_unit(
     Json(input): Json<NewUnit>,
 ) -> Result<(StatusCode, Json<UnitAdmin>)> {
     let mut tx = begin_write(&state).await?;
-    let names: Vec<String> = admin::units(&mut tx).await?.into_iter().map(|u| u.name).collect();
+    let names: Vec<String> = admin::units::units(&mut tx).await?.into_iter().map(|u| u.name).collect();
     valid(validate_unit_name(&input, &names))?;
-    let id = admin::insert_unit(&mut tx, input.name.trim(), input.from_year).await?;
+    let id = admin::units::insert_unit(&mut tx, input.name.trim(), input.from_year).await?;
     audit(&mut tx, &user, "create_unit", unit_target(id), &input).await?;
     let created = unit(&mut tx, id).await?;
     tx.commit().await?;
@@ -68,7 +70,7 @@ pub async fn create_unit(
     post,
     path = "/api/admin/units/{id}/names",
     tag = "admin",
-    params(("id" = i64, Path, description = "The unit's id")),
+    params(UnitPath),
     request_body = NewUnit,
     security(("session_cookie" = [])),
     responses(
@@ -82,14 +84,14 @@ pub async fn create_unit(
 pub async fn rename_unit(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path(id): Path<UnitId>,
+    Path(UnitPath { id }): Path<UnitPath>,
     Json(input): Json<NewUnit>,
 ) -> Result<Json<UnitAdmin>> {
     let mut tx = begin_write(&state).await?;
     let units = units_with(&mut tx, id).await?;
     let others: Vec<String> = units.into_iter().filter(|u| u.id != id).map(|u| u.name).collect();
     valid(validate_unit_name(&input, &others))?;
-    admin::put_unit_name(&mut tx, id, input.from_year, input.name.trim()).await?;
+    admin::units::put_unit_name(&mut tx, id, input.from_year, input.name.trim()).await?;
     audit(&mut tx, &user, "rename_unit", unit_target(id), &input).await?;
     let renamed = unit(&mut tx, id).await?;
     tx.commit().await?;
@@ -103,7 +105,7 @@ pub async fn rename_unit(
     post,
     path = "/api/admin/units/{id}/end",
     tag = "admin",
-    params(("id" = i64, Path, description = "The unit's id")),
+    params(UnitPath),
     request_body = UnitEnd,
     security(("session_cookie" = [])),
     responses(
@@ -117,7 +119,7 @@ pub async fn rename_unit(
 pub async fn end_unit(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path(id): Path<UnitId>,
+    Path(UnitPath { id }): Path<UnitPath>,
     Json(end): Json<UnitEnd>,
 ) -> Result<Json<UnitAdmin>> {
     let mut tx = begin_write(&state).await?;
@@ -130,7 +132,7 @@ pub async fn end_unit(
         push(&mut errors, "unit_id", FieldError::Invalid);
     }
     valid(errors)?;
-    admin::put_unit_end(&mut tx, &end).await?;
+    admin::units::put_unit_end(&mut tx, &end).await?;
     audit(&mut tx, &user, "end_unit", unit_target(id), &end).await?;
     let ended = unit(&mut tx, id).await?;
     tx.commit().await?;
@@ -139,12 +141,12 @@ pub async fn end_unit(
 
 /// The unit, or 404 `unit_not_found`.
 async fn unit(conn: &mut SqliteConnection, id: UnitId) -> Result<UnitAdmin> {
-    admin::unit(conn, id).await?.ok_or(Error::UnitNotFound(id))
+    admin::units::unit(conn, id).await?.ok_or(Error::UnitNotFound(id))
 }
 
 /// Every unit, or 404 `unit_not_found` when `id` is not among them.
 async fn units_with(conn: &mut SqliteConnection, id: UnitId) -> Result<Vec<UnitAdmin>> {
-    let units = admin::units(conn).await?;
+    let units = admin::units::units(conn).await?;
     if !units.iter().any(|u| u.id == id) {
         return Err(Error::UnitNotFound(id));
     }

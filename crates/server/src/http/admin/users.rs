@@ -16,7 +16,9 @@ use super::{audit, invalid, user_target};
 use crate::accounts::hash_password;
 use crate::http::auth::Staff;
 use crate::http::error::{internal, valid, Error, Result};
-use crate::http::{begin_write, AppState, Json, Path};
+use crate::http::extract::{Json, Path};
+use crate::http::params::UserPath;
+use crate::http::state::{begin_write, AppState};
 use crate::store::accounts::{self as store, CreateUserError};
 use crate::store::admin;
 
@@ -99,7 +101,7 @@ pub async fn create_user(
     put,
     path = "/api/admin/users/{id}",
     tag = "admin",
-    params(("id" = i64, Path, description = "The user's id")),
+    params(UserPath),
     request_body = UserUpdate,
     security(("session_cookie" = [])),
     responses(
@@ -114,7 +116,7 @@ pub async fn create_user(
 pub async fn update_user(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path(id): Path<UserId>,
+    Path(UserPath { id }): Path<UserPath>,
     Json(input): Json<UserUpdate>,
 ) -> Result<Json<UserAdmin>> {
     let mut tx = begin_write(&state).await?;
@@ -148,7 +150,7 @@ pub async fn update_user(
     put,
     path = "/api/admin/users/{id}/password",
     tag = "admin",
-    params(("id" = i64, Path, description = "The user's id")),
+    params(UserPath),
     request_body = PasswordReset,
     security(("session_cookie" = [])),
     responses(
@@ -162,7 +164,7 @@ pub async fn update_user(
 pub async fn reset_password(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path(id): Path<UserId>,
+    Path(UserPath { id }): Path<UserPath>,
     Json(input): Json<PasswordReset>,
 ) -> Result<StatusCode> {
     {
@@ -182,7 +184,7 @@ pub async fn reset_password(
 }
 
 async fn unit_ids(conn: &mut SqliteConnection) -> Result<Vec<UnitId>> {
-    Ok(admin::units(conn).await?.into_iter().map(|u| u.id).collect())
+    Ok(admin::units::units(conn).await?.into_iter().map(|u| u.id).collect())
 }
 
 /// The account, or 404 `user_not_found`.

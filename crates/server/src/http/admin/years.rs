@@ -15,8 +15,10 @@ use thidua_domain::{BlocId, Year};
 use super::{audit, year_target};
 use crate::http::auth::Staff;
 use crate::http::error::{valid, Result};
-use crate::http::{begin_write, AppState, Json, Path};
-use crate::store::admin::{self, NewBlocYear};
+use crate::http::extract::{Json, Path};
+use crate::http::params::YearPath;
+use crate::http::state::{begin_write, AppState};
+use crate::store::admin::{self, blocs::NewBlocYear};
 use crate::store::awards;
 
 /// Every year, newest first: open for scoring or closed, and how many blocs it has.
@@ -33,7 +35,7 @@ use crate::store::awards;
 )]
 pub async fn list_years(Staff(_): Staff, State(state): State<AppState>) -> Result<Json<Vec<YearAdmin>>> {
     let mut conn = state.db.acquire().await?;
-    Ok(Json(admin::years(&mut conn).await?))
+    Ok(Json(admin::years::years(&mut conn).await?))
 }
 
 /// Creates a year, open for scoring. With `copy_from`, it starts as a copy of that year
@@ -64,16 +66,16 @@ pub async fn create_year(
     Json(input): Json<NewYear>,
 ) -> Result<(StatusCode, Json<YearAdmin>)> {
     let mut tx = begin_write(&state).await?;
-    let existing: Vec<Year> = admin::years(&mut tx).await?.into_iter().map(|y| y.year).collect();
+    let existing: Vec<Year> = admin::years::years(&mut tx).await?.into_iter().map(|y| y.year).collect();
     valid(validate_new_year(&input, &existing))?;
-    admin::insert_year(&mut tx, input.year, input.copy_from).await?;
+    admin::years::insert_year(&mut tx, input.year, input.copy_from).await?;
     let (blocs, award_types) = match input.copy_from {
         Some(from) => copy_year(&mut tx, from, input.year).await?,
         None => (Vec::new(), 0),
     };
     let detail = json!({"input": input, "blocs": blocs, "award_types": award_types});
     audit(&mut tx, &user, "create_year", year_target(input.year), &detail).await?;
-    let created = admin::year(&mut tx, input.year).await?;
+    let created = admin::years::year(&mut tx, input.year).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -83,12 +85,12 @@ pub async fn create_year(
 async fn copy_year(conn: &mut SqliteConnection, from: Year, year: Year) -> Result<(Vec<BlocId>, usize)> {
     let mut previous = Vec::new();
     let mut sample_data: HashMap<BlocId, bool> = HashMap::new();
-    for bloc_id in admin::bloc_ids(&mut *conn, from).await? {
-        let (setup, sample) = admin::bloc_setup(&mut *conn, from, bloc_id).await?;
+    for bloc_id in admin::blocs::bloc_ids(&mut *conn, from).await? {
+        let (setup, sample) = admin::blocs::bloc_setup(&mut *conn, from, bloc_id).await?;
         sample_data.insert(bloc_id, sample);
         previous.push(setup);
     }
-    let ends = admin::unit_ends(&mut *conn).await?;
+    let ends = admin::units::unit_ends(&mut *conn).await?;
     for setup in copy_setup(&previous, year, &ends) {
         let bloc = NewBlocYear {
             bloc_id: setup.bloc_id,
@@ -98,9 +100,17 @@ async fn copy_year(conn: &mut SqliteConnection, from: Year, year: Year) -> Resul
             // Leader and deputy carried over from sample data are as illustrative as they were.
             sample_data: sample_data.get(&setup.bloc_id).copied().unwrap_or(false),
         };
-        admin::insert_bloc_year(&mut *conn, year, &bloc).await?;
-        admin::place_members(&mut *conn, year, setup.bloc_id, &setup.members).await?;
-        admin::write_criteria(&mut *conn, year, setup.bloc_id, &CriteriaTable::default(), &setup.criteria, &[]).await?;
+        admin::blocs::insert_bloc_year(&mut *conn, year, &bloc).await?;
+        admin::blocs::place_members(&mut *conn, year, setup.bloc_id, &setup.members).await?;
+        admin::criteria::write_criteria(
+            &mut *conn,
+            year,
+            setup.bloc_id,
+            &CriteriaTable::default(),
+            &setup.criteria,
+            &[],
+        )
+        .await?;
     }
     let types = awards::award_types(&mut *conn, from).await?;
     for t in &types {
@@ -115,7 +125,7 @@ async fn copy_year(conn: &mut SqliteConnection, from: Year, year: Year) -> Resul
     put,
     path = "/api/admin/years/{year}",
     tag = "admin",
-    params(("year" = i32, Path, description = "The emulation year")),
+    params(YearPath),
     request_body = YearUpdate,
     security(("session_cookie" = [])),
     responses(
@@ -129,14 +139,14 @@ async fn copy_year(conn: &mut SqliteConnection, from: Year, year: Year) -> Resul
 pub async fn update_year(
     Staff(user): Staff,
     State(state): State<AppState>,
-    Path(year): Path<Year>,
+    Path(YearPath { year }): Path<YearPath>,
     Json(input): Json<YearUpdate>,
 ) -> Result<Json<YearAdmin>> {
     let mut tx = begin_write(&state).await?;
-    admin::year(&mut tx, year).await?;
-    admin::set_year_open(&mut tx, year, input.open).await?;
+    admin::years::year(&mut tx, year).await?;
+    admin::years::set_year_open(&mut tx, year, input.open).await?;
     audit(&mut tx, &user, "update_year", year_target(year), &input).await?;
-    let saved = admin::year(&mut tx, year).await?;
+    let saved = admin::years::year(&mut tx, year).await?;
     tx.commit().await?;
     Ok(Json(saved))
 }

@@ -1,0 +1,231 @@
+//! Blocs and their set-up per year: members in order, leader, deputy, pact, and what a
+//! bloc-year carries over to the next.
+
+use sqlx::SqliteConnection;
+use thidua_domain::admin::blocs::{BlocSetupInput, BlocSetupView};
+use thidua_domain::admin::criteria::CriteriaDraft;
+use thidua_domain::admin::years::BlocSetup;
+use thidua_domain::sheet_edit::SheetId;
+use thidua_domain::workflow::SheetState;
+use thidua_domain::{BlocId, Points, UnitId, Year};
+
+use super::criteria::scored_criteria;
+use crate::store::{bloc_year, criteria_table, members, LookupError};
+
+/// Every bloc that ever existed: (id, name).
+pub async fn all_blocs(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(BlocId, String)>> {
+    sqlx::query_as("SELECT id, name FROM blocs ORDER BY id").fetch_all(conn).await
+}
+
+/// The blocs of a year, by id.
+pub async fn bloc_ids(conn: &mut SqliteConnection, year: Year) -> sqlx::Result<Vec<BlocId>> {
+    sqlx::query_scalar("SELECT bloc_id FROM bloc_years WHERE year = ? ORDER BY bloc_id")
+        .bind(year)
+        .fetch_all(conn)
+        .await
+}
+
+pub async fn insert_bloc(conn: &mut SqliteConnection, name: &str) -> sqlx::Result<BlocId> {
+    sqlx::query_scalar("INSERT INTO blocs (name) VALUES (?) RETURNING id").bind(name).fetch_one(conn).await
+}
+
+/// A bloc's row for a new year: no pact, no members yet.
+pub struct NewBlocYear {
+    pub bloc_id: BlocId,
+    pub leader: Option<UnitId>,
+    pub deputy: Option<UnitId>,
+    pub bonus_cap: Points,
+    pub sample_data: bool,
+}
+
+pub async fn insert_bloc_year(conn: &mut SqliteConnection, year: Year, b: &NewBlocYear) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO bloc_years (bloc_id, year, leader_unit_id, deputy_unit_id, bonus_cap, sample_data)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(b.bloc_id)
+    .bind(year)
+    .bind(b.leader)
+    .bind(b.deputy)
+    .bind(b.bonus_cap.hundredths())
+    .bind(b.sample_data)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// What of a bloc-year carries over to the next (`thidua_domain::admin::years::copy_setup`), and
+/// whether its leader, deputy and scores are sample data.
+pub async fn bloc_setup(
+    conn: &mut SqliteConnection,
+    year: Year,
+    bloc_id: BlocId,
+) -> Result<(BlocSetup, bool), LookupError> {
+    let bloc = bloc_year(&mut *conn, year, bloc_id).await?;
+    let members = members(&mut *conn, year, bloc_id).await?.into_iter().map(|u| u.id).collect();
+    let table = criteria_table(conn, year, bloc_id, Points::from_hundredths(bloc.bonus_cap)).await?;
+    let setup = BlocSetup {
+        bloc_id,
+        members,
+        leader: bloc.leader_unit_id,
+        deputy: bloc.deputy_unit_id,
+        criteria: CriteriaDraft::from_table(&table),
+    };
+    Ok((setup, bloc.sample_data))
+}
+
+/// The bloc-year as staff set it up: `YearNotFound`, then `BlocNotFound`.
+pub async fn setup_view(
+    conn: &mut SqliteConnection,
+    year: Year,
+    bloc_id: BlocId,
+) -> Result<BlocSetupView, LookupError> {
+    let bloc = bloc_year(&mut *conn, year, bloc_id).await?;
+    let members = members(&mut *conn, year, bloc_id).await?;
+    let table = criteria_table(&mut *conn, year, bloc_id, Points::from_hundredths(bloc.bonus_cap)).await?;
+    let scored_criteria = scored_criteria(conn, year, bloc_id).await?;
+    Ok(BlocSetupView {
+        year,
+        bloc_id,
+        name: bloc.name,
+        members,
+        leader: bloc.leader_unit_id,
+        deputy: bloc.deputy_unit_id,
+        pact_signed_on: bloc.pact_signed_on,
+        pact_note: bloc.pact_note,
+        pact_document_url: bloc.pact_document_url,
+        criteria: CriteriaDraft::from_table(&table),
+        scored_criteria,
+        version: bloc.setup_version,
+    })
+}
+
+/// Puts the members in this order; a unit new to the bloc-year joins with an empty draft
+/// sheet. Units that leave are taken out first, with `remove_member`.
+pub async fn place_members(
+    conn: &mut SqliteConnection,
+    year: Year,
+    bloc_id: BlocId,
+    members: &[UnitId],
+) -> sqlx::Result<()> {
+    for (position, unit) in members.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO memberships (bloc_id, year, unit_id, position) VALUES (?, ?, ?, ?)
+             ON CONFLICT (bloc_id, year, unit_id) DO UPDATE SET position = excluded.position",
+        )
+        .bind(bloc_id)
+        .bind(year)
+        .bind(unit)
+        .bind(position as i64)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(
+            "INSERT INTO score_sheets (bloc_id, year, unit_id, state) VALUES (?, ?, ?, ?)
+             ON CONFLICT (bloc_id, year, unit_id) DO NOTHING",
+        )
+        .bind(bloc_id)
+        .bind(year)
+        .bind(unit)
+        .bind(SheetState::Draft.as_str())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Whether the unit has anything in the bloc-year that leaving it would lose: a self or
+/// verified score, a bonus or deduction line, votes, an override or a decision.
+pub async fn member_has_record(
+    conn: &mut SqliteConnection,
+    year: Year,
+    bloc_id: BlocId,
+    unit_id: UnitId,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM criterion_scores c JOIN score_sheets s ON s.id = c.sheet_id
+                        WHERE s.year = ?1 AND s.bloc_id = ?2 AND s.unit_id = ?3
+                          AND (c.self_score IS NOT NULL OR c.verified_score IS NOT NULL))
+             OR EXISTS (SELECT 1 FROM adjustments a JOIN score_sheets s ON s.id = a.sheet_id
+                        WHERE s.year = ?1 AND s.bloc_id = ?2 AND s.unit_id = ?3)
+             OR EXISTS (SELECT 1 FROM tally_votes WHERE year = ?1 AND bloc_id = ?2 AND unit_id = ?3)
+             OR EXISTS (SELECT 1 FROM award_overrides WHERE year = ?1 AND bloc_id = ?2 AND unit_id = ?3)
+             OR EXISTS (SELECT 1 FROM award_decisions WHERE year = ?1 AND bloc_id = ?2 AND unit_id = ?3)",
+    )
+    .bind(year)
+    .bind(bloc_id)
+    .bind(unit_id)
+    .fetch_one(conn)
+    .await
+}
+
+/// Takes a unit out of the bloc-year with its sheet, which `member_has_record` found without
+/// scores (its notes and audit trail go with it). Answers the sheet's id, if it had one.
+pub async fn remove_member(
+    conn: &mut SqliteConnection,
+    year: Year,
+    bloc_id: BlocId,
+    unit_id: UnitId,
+) -> sqlx::Result<Option<SheetId>> {
+    let sheet: Option<SheetId> =
+        sqlx::query_scalar("SELECT id FROM score_sheets WHERE year = ? AND bloc_id = ? AND unit_id = ?")
+            .bind(year)
+            .bind(bloc_id)
+            .bind(unit_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some(sheet) = sheet {
+        for sql in [
+            "DELETE FROM criterion_scores WHERE sheet_id = ?",
+            "DELETE FROM adjustments WHERE sheet_id = ?",
+            "DELETE FROM audit_log WHERE sheet_id = ?",
+            "DELETE FROM score_sheets WHERE id = ?",
+        ] {
+            sqlx::query(sql).bind(sheet).execute(&mut *conn).await?;
+        }
+    }
+    sqlx::query("DELETE FROM memberships WHERE year = ? AND bloc_id = ? AND unit_id = ?")
+        .bind(year)
+        .bind(bloc_id)
+        .bind(unit_id)
+        .execute(conn)
+        .await?;
+    Ok(sheet)
+}
+
+/// Leader, deputy and pact of the bloc-year.
+pub async fn update_setup(
+    conn: &mut SqliteConnection,
+    year: Year,
+    bloc_id: BlocId,
+    input: &BlocSetupInput,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE bloc_years SET leader_unit_id = ?, deputy_unit_id = ?, pact_signed_on = ?, pact_note = ?,
+                               pact_document_url = ?
+         WHERE year = ? AND bloc_id = ?",
+    )
+    .bind(input.leader)
+    .bind(input.deputy)
+    .bind(&input.pact_signed_on)
+    .bind(&input.pact_note)
+    .bind(input.pact_document_url.as_deref().map(str::trim))
+    .bind(year)
+    .bind(bloc_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Moves the set-up version on, and the awards version with it: members, leader and
+/// criteria feed the results.
+pub async fn bump_setup(conn: &mut SqliteConnection, year: Year, bloc_id: BlocId) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE bloc_years SET setup_version = setup_version + 1, awards_version = awards_version + 1
+         WHERE year = ? AND bloc_id = ?",
+    )
+    .bind(year)
+    .bind(bloc_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

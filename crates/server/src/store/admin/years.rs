@@ -1,0 +1,48 @@
+//! Years: listed with their bloc count, added (like an earlier one), opened and closed.
+
+use sqlx::SqliteConnection;
+use thidua_domain::admin::years::YearAdmin;
+use thidua_domain::Year;
+
+use crate::store::{to_u32, LookupError};
+
+/// Every year, newest first.
+pub async fn years(conn: &mut SqliteConnection) -> sqlx::Result<Vec<YearAdmin>> {
+    let rows: Vec<(Year, bool, i64)> = sqlx::query_as(
+        "SELECT y.year, y.open, (SELECT COUNT(*) FROM bloc_years b WHERE b.year = y.year)
+         FROM years y ORDER BY y.year DESC",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter().map(|(year, open, n)| Ok(YearAdmin { year, open, bloc_count: to_u32(n, "bloc count")? })).collect()
+}
+
+/// One year, or `YearNotFound`.
+pub async fn year(conn: &mut SqliteConnection, year: Year) -> Result<YearAdmin, LookupError> {
+    let row: Option<(bool, i64)> = sqlx::query_as(
+        "SELECT y.open, (SELECT COUNT(*) FROM bloc_years b WHERE b.year = y.year) FROM years y WHERE y.year = ?",
+    )
+    .bind(year)
+    .fetch_optional(conn)
+    .await?;
+    let (open, n) = row.ok_or(LookupError::YearNotFound(year))?;
+    Ok(YearAdmin { year, open, bloc_count: to_u32(n, "bloc count")? })
+}
+
+/// Adds a year, open for scoring, with the tie-break rule of `like` (the year it copies).
+pub async fn insert_year(conn: &mut SqliteConnection, year: Year, like: Option<Year>) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO years (year, open) VALUES (?, TRUE)").bind(year).execute(&mut *conn).await?;
+    if let Some(like) = like {
+        sqlx::query("UPDATE years SET tie_break = (SELECT tie_break FROM years WHERE year = ?) WHERE year = ?")
+            .bind(like)
+            .bind(year)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn set_year_open(conn: &mut SqliteConnection, year: Year, open: bool) -> sqlx::Result<()> {
+    sqlx::query("UPDATE years SET open = ? WHERE year = ?").bind(open).bind(year).execute(conn).await?;
+    Ok(())
+}
