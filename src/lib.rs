@@ -1,18 +1,24 @@
 //! The thidua single-page app: the public results of emulation blocs.
 //! `App` holds the router; one file per page under `pages/`; all HTTP in `api`.
 //!
-//! Built twice: without features it is the public app (`dist/`), which phones download to read
-//! results; with the `staff` feature it is the same app plus sign-in and the score-sheet forms
-//! (`dist/staff/`), so the public never downloads the forms.
+//! Built twice. Without features it is the public app (`dist/`), which phones download to
+//! read results. With the `staff` feature it is the same app plus the staff wing, `staff/`:
+//! sign-in, the score sheets, awards and administration (`dist/staff/`), so the public never
+//! downloads the forms. The two builds differ only in which `staff` module they have: the
+//! wing, or `without_staff.rs`, its stand-in with the same names and nothing behind them.
 
 pub mod api;
 pub mod components;
 pub mod config;
-pub mod draft;
 pub mod format;
 pub mod pages;
 pub mod prefs;
-pub mod session;
+#[cfg(feature = "staff")]
+pub mod staff;
+#[cfg(not(feature = "staff"))]
+#[path = "without_staff.rs"]
+pub mod staff;
+pub mod text;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
@@ -24,6 +30,8 @@ use leptos_router::path;
 use crate::components::layout::{Footer, Header};
 use crate::i18n::*;
 use crate::pages::{BlocPage, HomePage, NotFound, ResultsPage, UnitPage};
+use crate::staff::StaffRoutes;
+use crate::text::tr;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -42,8 +50,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Shell() -> impl IntoView {
     let i18n = use_i18n();
-    #[cfg(feature = "staff")]
-    session::provide_session();
+    staff::provide();
     // <html lang> follows the locale, for screen readers and for the browser's hyphenation.
     Effect::new(move || {
         let tag = prefs::locale_tag(i18n.get_locale());
@@ -67,8 +74,8 @@ fn Shell() -> impl IntoView {
     }
 }
 
-/// The public pages.
-#[cfg(not(feature = "staff"))]
+/// The public pages, then the staff's (none in the public build). The server sends the staff
+/// build for `STAFF_PATHS`; inside it, every page is a client-side navigation.
 #[component]
 fn AppRoutes() -> impl IntoView {
     view! {
@@ -77,42 +84,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/:year/blocs/:bloc") view=BlocPage />
             <Route path=path!("/:year/blocs/:bloc/results") view=ResultsPage />
             <Route path=path!("/units/:unit") view=UnitPage />
+            <StaffRoutes />
         </Routes>
     }
-}
-
-/// The public pages, and the staff's: sign-in and the score sheets. The server sends the
-/// staff build for `STAFF_PATHS`; inside it, every page is a client-side navigation.
-#[cfg(feature = "staff")]
-#[component]
-fn AppRoutes() -> impl IntoView {
-    use crate::pages::{
-        AdminBlocPage, AdminPage, AdminUnitsPage, AdminUsersPage, AwardRulesPage, AwardsPage, SheetPage, SheetsPage,
-        SignInPage,
-    };
-    view! {
-        <Routes fallback=NotFound>
-            <Route path=path!("/") view=HomePage />
-            <Route path=path!("/:year/blocs/:bloc") view=BlocPage />
-            <Route path=path!("/:year/blocs/:bloc/results") view=ResultsPage />
-            <Route path=path!("/sign-in") view=SignInPage />
-            <Route path=path!("/sheets") view=SheetsPage />
-            <Route path=path!("/sheets/:id") view=SheetPage />
-            <Route path=path!("/units/:unit") view=UnitPage />
-            <Route path=path!("/awards/:year") view=AwardRulesPage />
-            <Route path=path!("/admin") view=AdminPage />
-            <Route path=path!("/admin/users") view=AdminUsersPage />
-            <Route path=path!("/admin/units") view=AdminUnitsPage />
-            <Route path=path!("/admin/:year/blocs/:bloc") view=AdminBlocPage />
-            <Route path=path!("/awards/:year/:bloc") view=AwardsPage />
-        </Routes>
-    }
-}
-
-/// A translated text that follows the language switch. Every use is the same closure type,
-/// so the renderer for it is compiled once instead of once per string (this keeps the
-/// download small); use `t!` only where a text interpolates values.
-pub fn tr(text: fn(i18n::Locale) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
-    let i18n = i18n::use_i18n();
-    move || text(i18n.get_locale())
 }

@@ -4,7 +4,7 @@ use thidua_domain::results::AwardGroup;
 
 use crate::format;
 use crate::i18n::*;
-use crate::tr;
+use crate::text::tr;
 
 /// Proposals grouped by award type, highest award first. "Proposed" and "awarded by
 /// decision" look and read differently: they are different facts.

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::i18n::*;
-use crate::tr;
+use crate::text::tr;
 
 /// A trail of links; the last crumb is the current page and is not a link.
 #[component]

@@ -5,7 +5,8 @@ use leptos_router::components::A;
 
 use crate::i18n::*;
 use crate::prefs;
-use crate::tr;
+use crate::staff::AccountNav;
+use crate::text::tr;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -52,54 +53,6 @@ pub fn LanguageSwitch() -> impl IntoView {
         >
             {tr(|l| td_string!(l, app.switch_language))}
         </button>
-    }
-}
-
-/// The public app: a quiet way in for staff. `rel="external"` makes it a page load, which
-/// brings the staff build (the public one does not carry the forms).
-#[cfg(not(feature = "staff"))]
-#[component]
-fn AccountNav() -> impl IntoView {
-    view! {
-        <a href="/sign-in" rel="external" class="account__link">
-            {tr(|l| td_string!(l, auth.sign_in))}
-        </a>
-    }
-}
-
-/// Signed in: the person's sheets and sign-out. Otherwise a quiet way in for staff.
-#[cfg(feature = "staff")]
-#[component]
-fn AccountNav() -> impl IntoView {
-    use crate::api;
-    use crate::session::use_session;
-    let session = use_session();
-    let navigate = leptos_router::hooks::use_navigate();
-    let sign_out = move |_| {
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            // Forget the session here even if the server cannot be told now.
-            let _ = api::logout().await;
-            session.signed_out();
-            navigate("/", Default::default());
-        });
-    };
-    move || match session.me.get() {
-        Some(me) => leptos::either::Either::Left(view! {
-            <nav class="account" aria-label=tr(|l| td_string!(l, auth.account))>
-                <A href="/sheets" attr:class="account__link">{tr(|l| td_string!(l, sheets.title))}</A>
-                {(me.role == thidua_domain::auth::Role::Staff).then(|| view! {
-                    <A href="/admin" attr:class="account__link" attr:data-testid="admin-link">{tr(|l| td_string!(l, admin.title))}</A>
-                })}
-                <span class="account__name" data-testid="signed-in-as">{me.display_name}</span>
-                <button type="button" class="account__link" data-testid="sign-out" on:click=sign_out.clone()>
-                    {tr(|l| td_string!(l, auth.sign_out))}
-                </button>
-            </nav>
-        }),
-        None => leptos::either::Either::Right(view! {
-            <A href="/sign-in" attr:class="account__link">{tr(|l| td_string!(l, auth.sign_in))}</A>
-        }),
     }
 }
 

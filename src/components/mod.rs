@@ -1,33 +1,9 @@
-//! Building blocks the pages compose.
+//! Building blocks the pages compose (the staff's are in `staff::components`).
 
-#[cfg(feature = "staff")]
-pub mod audit_trail;
-#[cfg(feature = "staff")]
-pub mod award_admin;
-#[cfg(feature = "staff")]
-pub mod award_rules_form;
 pub mod awards;
-#[cfg(feature = "staff")]
-pub mod bloc_setup_form;
 pub mod breadcrumbs;
-#[cfg(feature = "staff")]
-pub mod criteria_editor;
-#[cfg(feature = "staff")]
-pub mod editor;
-#[cfg(feature = "staff")]
-pub mod field_error;
-#[cfg(feature = "staff")]
-pub mod form;
 pub mod layout;
 pub mod ranking_table;
 pub mod sample_notice;
-#[cfg(feature = "staff")]
-pub mod save_status;
-#[cfg(feature = "staff")]
-pub mod sheet_actions;
-#[cfg(feature = "staff")]
-pub mod sheet_form;
-#[cfg(feature = "staff")]
-pub mod sign_in_form;
 pub mod status;
 pub mod tally;

@@ -7,7 +7,7 @@ use thidua_domain::Points;
 
 use crate::format;
 use crate::i18n::*;
-use crate::tr;
+use crate::text::tr;
 
 /// The ranking: rank, unit, total and one column per section. On a narrow screen the table
 /// scrolls inside its own box (keyboard-focusable), never the page.

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::*;
-use crate::tr;
+use crate::text::tr;
 
 /// Says plainly that what follows is illustrative, so sample scores are never read as a record.
 #[component]

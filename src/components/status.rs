@@ -8,8 +8,7 @@ use leptos_router::components::A;
 
 use crate::api::{ApiError, ApiResult};
 use crate::i18n::*;
-use crate::session::sign_in_href;
-use crate::tr;
+use crate::text::tr;
 
 /// Renders `children` with the resource's data once it has loaded.
 #[component]
@@ -75,6 +74,7 @@ pub fn ErrorPanel(
             t_string!(i18n, errors.server, status).to_string()
         }
         ApiError::Decode => t_string!(i18n, errors.decode).to_string(),
+        ApiError::Encode => t_string!(i18n, errors.encode).to_string(),
         ApiError::Unauthenticated => t_string!(i18n, errors.unauthenticated).to_string(),
         ApiError::Forbidden => t_string!(i18n, errors.forbidden).to_string(),
         ApiError::Conflict { .. } | ApiError::Invalid | ApiError::TooManyAttempts => {
@@ -108,4 +108,11 @@ pub fn ErrorPanel(
             }}
         </div>
     }
+}
+
+/// The sign-in page, coming back to where the reader is now.
+pub fn sign_in_href() -> String {
+    let here = window().location();
+    let path = here.pathname().unwrap_or_default() + &here.search().unwrap_or_default();
+    format!("/sign-in?next={}", js_sys::encode_uri_component(&path))
 }

@@ -11,7 +11,7 @@ use thidua_domain::tally::{Broken, Candidate};
 
 use crate::format;
 use crate::i18n::*;
-use crate::tr;
+use crate::text::tr;
 
 /// "more than 1/2" / "at least 2/3" of the votes cast.
 pub fn threshold_text(t: VoteThreshold, locale: Locale) -> String {

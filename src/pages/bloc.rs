@@ -10,8 +10,9 @@ use crate::components::sample_notice::SampleNotice;
 use crate::components::status::Loaded;
 use crate::format;
 use crate::i18n::*;
-use crate::pages::{bloc_params, NotFound};
-use crate::tr;
+use crate::pages::not_found::NotFound;
+use crate::pages::params::bloc_params;
+use crate::text::tr;
 
 /// A bloc in a year: its members, leader, deputy and pact.
 #[component]

@@ -8,7 +8,7 @@ use thidua_domain::Year;
 use crate::api;
 use crate::components::status::Loaded;
 use crate::i18n::*;
-use crate::tr;
+use crate::text::tr;
 
 /// The years, newest first, each with its blocs.
 #[component]

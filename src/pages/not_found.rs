@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::i18n::*;
-use crate::tr;
+use crate::text::tr;
 
 #[component]
 pub fn NotFound() -> impl IntoView {

@@ -12,8 +12,10 @@ use crate::components::sample_notice::SampleNotice;
 use crate::components::status::Loaded;
 use crate::components::tally::TallyTable;
 use crate::i18n::*;
-use crate::pages::{bloc_params, NotFound};
-use crate::tr;
+use crate::pages::not_found::NotFound;
+use crate::pages::params::bloc_params;
+use crate::staff;
+use crate::text::tr;
 
 /// A bloc's results for a year: ranking and award proposals.
 #[component]
@@ -74,7 +76,7 @@ fn ResultsView(results: BlocResults) -> impl IntoView {
                 <button type="button" class="button button--secondary" on:click=|_| { let _ = window().print(); }>
                     {tr(|l| td_string!(l, results.print))}
                 </button>
-                {staff_link(year, bloc_id)}
+                {staff::manage_awards_link(year, bloc_id)}
             </div>
             <section aria-labelledby="ranking-title">
                 <h2 id="ranking-title">{tr(|l| td_string!(l, results.ranking))}</h2>
@@ -97,20 +99,3 @@ fn ResultsView(results: BlocResults) -> impl IntoView {
         </div>
     }
 }
-
-/// Staff open the awards page (tally, publication, decisions) from the results they preview.
-#[cfg(feature = "staff")]
-fn staff_link(year: thidua_domain::Year, bloc: thidua_domain::BlocId) -> impl IntoView {
-    let session = crate::session::use_session();
-    move || {
-        let staff = session.me.with(|me| me.as_ref().is_some_and(|me| me.role == thidua_domain::auth::Role::Staff));
-        staff.then(|| {
-            view! {
-                <A href=format!("/awards/{year}/{bloc}") attr:class="button">{tr(|l| td_string!(l, awards.manage))}</A>
-            }
-        })
-    }
-}
-
-#[cfg(not(feature = "staff"))]
-fn staff_link(_: thidua_domain::Year, _: thidua_domain::BlocId) {}

@@ -10,8 +10,8 @@ use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::status::Loaded;
 use crate::format;
 use crate::i18n::*;
-use crate::pages::NotFound;
-use crate::tr;
+use crate::pages::not_found::NotFound;
+use crate::text::tr;
 
 /// A unit's record across the published years: rank and total per year, as a table and as a
 /// chart drawn in SVG.

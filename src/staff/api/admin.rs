@@ -1,0 +1,100 @@
+//! Staff administration: years, blocs' set-up and criteria, units, accounts.
+
+use gloo_net::http::Method;
+use thidua_domain::admin::blocs::{BlocSetupInput, BlocSetupView, NewBloc};
+use thidua_domain::admin::criteria::{CriteriaDraft, CriteriaUpdate};
+use thidua_domain::admin::units::{NewUnit, UnitAdmin, UnitEnd};
+use thidua_domain::admin::users::{NewUser, PasswordReset, UserAdmin, UserUpdate};
+use thidua_domain::admin::years::{NewYear, YearAdmin, YearUpdate};
+use thidua_domain::auth::UserId;
+use thidua_domain::error::{ApiErrorBody, FieldErrors};
+use thidua_domain::{BlocId, UnitId, Year};
+
+use super::{json, write, write_json, WRITE_TIMEOUT};
+use crate::api::{checked, decode, get_json, request, url, ApiError, ApiResult};
+
+pub async fn years() -> ApiResult<Vec<YearAdmin>> {
+    get_json("/api/admin/years").await
+}
+
+pub async fn create_year(input: NewYear) -> ApiResult<YearAdmin> {
+    write_json(Method::POST, "/api/admin/years", &input).await
+}
+
+pub async fn update_year(year: Year, input: YearUpdate) -> ApiResult<YearAdmin> {
+    write_json(Method::PUT, &format!("/api/admin/years/{year}"), &input).await
+}
+
+pub async fn create_bloc(year: Year, input: NewBloc) -> ApiResult<BlocSetupView> {
+    write_json(Method::POST, &format!("/api/admin/years/{year}/blocs"), &input).await
+}
+
+pub async fn bloc(year: Year, bloc: BlocId) -> ApiResult<BlocSetupView> {
+    get_json(&format!("/api/admin/years/{year}/blocs/{bloc}")).await
+}
+
+pub async fn save_bloc(year: Year, bloc: BlocId, input: BlocSetupInput) -> ApiResult<BlocSetupView> {
+    write_json(Method::PUT, &format!("/api/admin/years/{year}/blocs/{bloc}"), &input).await
+}
+
+pub async fn save_criteria(year: Year, bloc: BlocId, input: CriteriaUpdate) -> ApiResult<BlocSetupView> {
+    write_json(Method::PUT, &format!("/api/admin/years/{year}/blocs/{bloc}/criteria"), &input).await
+}
+
+pub fn criteria_csv_url(year: Year, bloc: BlocId) -> String {
+    url(&format!("/api/admin/years/{year}/blocs/{bloc}/criteria.csv"))
+}
+
+/// Why an import did not give a tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportError {
+    /// The lines that are wrong (`rows.{i}.{field}`), to show with their line numbers.
+    Rows(FieldErrors),
+    Api(ApiError),
+}
+
+/// Parses a CSV on the server (the same rules as every backend); nothing is saved.
+pub async fn import_criteria(year: Year, bloc: BlocId, csv: String) -> Result<CriteriaDraft, ImportError> {
+    let path = format!("/api/admin/years/{year}/blocs/{bloc}/criteria/import");
+    let body = Some((csv, "text/csv; charset=utf-8"));
+    let response = request(Method::POST, &path, body, Some(WRITE_TIMEOUT)).await.map_err(ImportError::Api)?;
+    if response.status() == 422 {
+        let body: ApiErrorBody = decode(response).await.map_err(ImportError::Api)?;
+        return Err(ImportError::Rows(body.fields));
+    }
+    let response = checked(response).await.map_err(ImportError::Api)?;
+    decode(response).await.map_err(ImportError::Api)
+}
+
+pub async fn units() -> ApiResult<Vec<UnitAdmin>> {
+    get_json("/api/admin/units").await
+}
+
+pub async fn create_unit(input: NewUnit) -> ApiResult<UnitAdmin> {
+    write_json(Method::POST, "/api/admin/units", &input).await
+}
+
+pub async fn rename_unit(id: UnitId, input: NewUnit) -> ApiResult<UnitAdmin> {
+    write_json(Method::POST, &format!("/api/admin/units/{id}/names"), &input).await
+}
+
+pub async fn end_unit(id: UnitId, input: UnitEnd) -> ApiResult<UnitAdmin> {
+    write_json(Method::POST, &format!("/api/admin/units/{id}/end"), &input).await
+}
+
+pub async fn users() -> ApiResult<Vec<UserAdmin>> {
+    get_json("/api/admin/users").await
+}
+
+pub async fn create_user(input: NewUser) -> ApiResult<UserAdmin> {
+    write_json(Method::POST, "/api/admin/users", &input).await
+}
+
+pub async fn update_user(id: UserId, input: UserUpdate) -> ApiResult<UserAdmin> {
+    write_json(Method::PUT, &format!("/api/admin/users/{id}"), &input).await
+}
+
+/// Answers no body worth reading: success is all the form needs.
+pub async fn reset_password(id: UserId, input: PasswordReset) -> ApiResult<()> {
+    write(Method::PUT, &format!("/api/admin/users/{id}/password"), Some(json(&input)?)).await.map(|_| ())
+}

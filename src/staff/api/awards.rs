@@ -1,0 +1,54 @@
+//! Staff writes on a bloc's awards; each answers the fresh results (a staff preview).
+
+use gloo_net::http::Method;
+use thidua_domain::award_types::{AwardType, AwardTypeId, AwardTypeInput};
+use thidua_domain::decisions::Decision;
+use thidua_domain::results::BlocResults;
+use thidua_domain::tally::{Override, TallyUpdate};
+use thidua_domain::{BlocId, UnitId, Year};
+
+use super::{write, write_json};
+use crate::api::{decode, get_json, ApiResult};
+
+fn base(year: Year, bloc: BlocId) -> String {
+    format!("/api/years/{year}/blocs/{bloc}")
+}
+
+pub async fn save_tally(year: Year, bloc: BlocId, update: TallyUpdate) -> ApiResult<BlocResults> {
+    write_json(Method::PUT, &format!("{}/tally", base(year, bloc)), &update).await
+}
+
+pub async fn save_override(year: Year, bloc: BlocId, o: Override) -> ApiResult<BlocResults> {
+    write_json(Method::PUT, &format!("{}/overrides", base(year, bloc)), &o).await
+}
+
+pub async fn remove_override(year: Year, bloc: BlocId, unit: UnitId, award: AwardTypeId) -> ApiResult<BlocResults> {
+    decode(write(Method::DELETE, &format!("{}/overrides/{unit}/{award}", base(year, bloc)), None).await?).await
+}
+
+pub async fn set_published(year: Year, bloc: BlocId, published: bool) -> ApiResult<BlocResults> {
+    let verb = if published { "publish" } else { "unpublish" };
+    decode(write(Method::POST, &format!("{}/{verb}", base(year, bloc)), None).await?).await
+}
+
+pub async fn award_types(year: Year) -> ApiResult<Vec<AwardType>> {
+    get_json(&format!("/api/years/{year}/award-types")).await
+}
+
+pub async fn create_award_type(year: Year, input: AwardTypeInput) -> ApiResult<AwardType> {
+    write_json(Method::POST, &format!("/api/years/{year}/award-types"), &input).await
+}
+
+pub async fn update_award_type(year: Year, id: AwardTypeId, input: AwardTypeInput) -> ApiResult<AwardType> {
+    write_json(Method::PUT, &format!("/api/years/{year}/award-types/{id}"), &input).await
+}
+
+pub async fn save_decision(
+    year: Year,
+    bloc: BlocId,
+    unit: UnitId,
+    award: AwardTypeId,
+    decision: Decision,
+) -> ApiResult<BlocResults> {
+    write_json(Method::PUT, &format!("{}/decisions/{unit}/{award}", base(year, bloc)), &decision).await
+}

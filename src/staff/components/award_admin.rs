@@ -1,0 +1,464 @@
+//! The staff's side of a bloc's awards: entering the tally, overriding a derived proposal
+//! with a written reason, publishing, and recording decisions. Every write answers the fresh
+//! results, which replace the page's copy; forms keep what was typed until it is saved.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use thidua_domain::award_types::AwardTypeId;
+use thidua_domain::decisions::{validate_decision, Decision};
+use thidua_domain::error::{FieldError, FieldErrors};
+use thidua_domain::results::BlocResults;
+use thidua_domain::tally::{
+    flagged, validate_override, validate_tally, AwardPermissions, Override, Tally, TallyEntry, TallyUpdate,
+};
+use thidua_domain::{BlocId, UnitId, Year};
+
+use crate::api::{self, ApiError, ApiResult};
+use crate::components::tally::{broken_text, CandidateOutcome};
+use crate::i18n::*;
+use crate::staff::api::awards as awards_api;
+use crate::staff::components::field_error::FieldMessage;
+use crate::staff::components::form::{errors_of, SaveOutcome, TextField, Write};
+use crate::staff::focus::{focus, focus_after_render};
+use crate::staff::input::parse_count;
+use crate::text::tr;
+
+/// The page's copy of the results and where they belong.
+#[derive(Clone, Copy)]
+pub struct Awards {
+    pub results: RwSignal<BlocResults>,
+    pub year: Year,
+    pub bloc: BlocId,
+    /// What the signed-in person may do here; the server decides again on every write.
+    pub can: Memo<AwardPermissions>,
+}
+
+impl Awards {
+    /// A write whose answer, the fresh results, replaces the page's copy. On `stale_version`
+    /// the latest results are fetched so the next try starts from them.
+    fn write<I, Fu>(self, send: impl Fn(I) -> Fu + 'static) -> Write<I>
+    where
+        I: Clone + 'static,
+        Fu: std::future::Future<Output = ApiResult<BlocResults>> + 'static,
+    {
+        Action::new_local(move |input: &I| {
+            let request = send(input.clone());
+            async move {
+                match request.await {
+                    Ok(results) => {
+                        self.results.set(results);
+                        Ok(())
+                    }
+                    Err(error) => {
+                        if matches!(&error, ApiError::Conflict { code } if code == "stale_version") {
+                            if let Ok(latest) = api::results(self.year, self.bloc).await {
+                                self.results.set(latest);
+                            }
+                        }
+                        Err(error)
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// Voters present and the votes of every member for every award type, as on the ballots.
+#[component]
+pub fn TallyForm(awards: Awards) -> impl IntoView {
+    let start = awards.results.get_untracked();
+    let voters = RwSignal::new(start.tally.as_ref().map(|t| t.voters_present.to_string()).unwrap_or_default());
+    let units: Vec<(UnitId, String)> = start.ranking.iter().map(|r| (r.unit.id, r.unit.name.clone())).collect();
+    let types: Vec<(AwardTypeId, String)> = start.award_types.iter().map(|t| (t.id, t.name.clone())).collect();
+    let votes_of = |unit, award| {
+        start.tally.as_ref().and_then(|t| t.votes.iter().find(|v| v.unit_id == unit && v.award_type_id == award))
+    };
+    let cells: Vec<(UnitId, AwardTypeId, RwSignal<String>)> = units
+        .iter()
+        .flat_map(|(u, _)| types.iter().map(move |(a, _)| (*u, *a)))
+        .map(|(u, a)| (u, a, RwSignal::new(votes_of(u, a).map(|v| v.votes.to_string()).unwrap_or_default())))
+        .collect();
+    let cells = StoredValue::new(cells);
+    let errors = RwSignal::new(FieldErrors::new());
+    let save_tally = awards.write(move |update| awards_api::save_tally(awards.year, awards.bloc, update));
+    let cell_key = |u: UnitId, a: AwardTypeId| format!("votes-{u}-{a}");
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut found = FieldErrors::new();
+        let voters_present = match parse_count(&voters.get_untracked()) {
+            Ok(Some(n)) => n,
+            Ok(None) => {
+                found.insert("voters".into(), vec![FieldError::Required]);
+                0
+            }
+            Err(e) => {
+                found.insert("voters".into(), vec![e]);
+                0
+            }
+        };
+        let mut entries = Vec::new();
+        let mut keys = Vec::new();
+        cells.with_value(|cells| {
+            for (u, a, text) in cells {
+                match parse_count(&text.get_untracked()) {
+                    Ok(Some(votes)) => {
+                        entries.push(TallyEntry { unit_id: *u, award_type_id: *a, votes });
+                        keys.push(cell_key(*u, *a));
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        found.insert(cell_key(*u, *a), vec![e]);
+                    }
+                }
+            }
+        });
+        let tally = Tally { voters_present, votes: entries };
+        if found.is_empty() {
+            let (members, award_ids) = awards.results.with_untracked(|r| {
+                (
+                    r.ranking.iter().map(|r| r.unit.id).collect::<Vec<_>>(),
+                    r.award_types.iter().map(|t| t.id).collect::<Vec<_>>(),
+                )
+            });
+            for (path, errs) in validate_tally(&tally, &members, &award_ids) {
+                // `tally.votes.{i}.votes` → that cell; `tally.voters_present` → the voters field.
+                let key = match path.split('.').nth(2).and_then(|i| i.parse::<usize>().ok()) {
+                    Some(i) => keys[i].clone(),
+                    None => "voters".into(),
+                };
+                found.entry(key).or_default().extend(errs);
+            }
+        }
+        let first = found.keys().next().cloned();
+        errors.set(found);
+        if let Some(first) = first {
+            focus(&first);
+            return;
+        }
+        let version = awards.results.with_untracked(|r| r.version);
+        save_tally.dispatch(TallyUpdate { tally, version });
+    };
+
+    let head = types.iter().map(|(_, name)| view! { <th scope="col" class="num">{name.clone()}</th> }).collect_view();
+    let rows = units
+        .iter()
+        .map(|(u, name)| {
+            let u = *u;
+            let inputs = types
+                .iter()
+                .map(|(a, award)| {
+                    let a = *a;
+                    let id = cell_key(u, a);
+                    let err_id = format!("{id}-error");
+                    let label = format!("{name} · {award}");
+                    let text = cells
+                        .with_value(|c| c.iter().find(|(x, y, _)| *x == u && *y == a).map(|(_, _, t)| *t))
+                        .expect("the cells are every member times every award type");
+                    let errs = errors_of(errors, id.clone());
+                    view! {
+                        <td class="num">
+                            <input
+                                type="text"
+                                inputmode="numeric"
+                                class="input input--count"
+                                id=id.clone()
+                                aria-label=label
+                                aria-describedby=err_id.clone()
+                                aria-invalid=move || (!errs.get().is_empty()).to_string()
+                                prop:value=move || text.get()
+                                on:input=move |ev| text.set(event_target_value(&ev))
+                            />
+                            <FieldMessage id=err_id errors=errs />
+                        </td>
+                    }
+                })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row">{name.clone()}</th>
+                    {inputs}
+                </tr>
+            }
+        })
+        .collect_view();
+    let voter_errors = errors_of(errors, "voters");
+    view! {
+        <form class="form tally-form" novalidate on:submit=save data-testid="tally-form">
+            <div class="field">
+                <label for="voters">{tr(|l| td_string!(l, awards.voters_label))}</label>
+                <input
+                    type="text"
+                    inputmode="numeric"
+                    class="input input--count"
+                    id="voters"
+                    aria-describedby="voters-error"
+                    aria-invalid=move || (!voter_errors.get().is_empty()).to_string()
+                    prop:value=move || voters.get()
+                    on:input=move |ev| voters.set(event_target_value(&ev))
+                />
+                <FieldMessage id="voters-error".into() errors=voter_errors />
+            </div>
+            <div class="table-scroll" role="region" aria-labelledby="tally-grid-caption" tabindex="0">
+                <table class="tally-grid">
+                    <caption id="tally-grid-caption">{tr(|l| td_string!(l, awards.grid_caption))}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{tr(|l| td_string!(l, results.unit))}</th>
+                            {head}
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <button type="submit" class="button button--primary" data-testid="save-tally">
+                {tr(|l| td_string!(l, awards.save_tally))}
+            </button>
+            <SaveOutcome write=save_tally reloaded=true />
+        </form>
+    }
+}
+
+/// Every candidate with what the rules made of it, and a way to decide otherwise in writing.
+#[component]
+pub fn Candidates(awards: Awards) -> impl IntoView {
+    let types = StoredValue::new(awards.results.get_untracked().award_types);
+    let candidates = move || awards.results.with(|r| r.candidates.clone());
+    let name_of = move |unit: UnitId| {
+        awards.results.with_untracked(|r| r.ranking.iter().find(|x| x.unit.id == unit).map(|x| x.unit.name.clone()))
+    };
+    let award_name = move |award: AwardTypeId| {
+        types.with_value(|t| t.iter().find(|x| x.id == award).map(|x| x.name.clone()).unwrap_or_default())
+    };
+    view! {
+        {move || candidates().is_empty().then(|| view! { <p class="empty">{tr(|l| td_string!(l, awards.no_tally))}</p> })}
+        <ul class="candidates" data-testid="candidates">
+            <For
+                each=candidates
+                key=|c| (c.unit_id, c.award_type_id, c.proposed, c.override_reason.clone(), c.votes, c.broken.len())
+                let:c
+            >
+                <li class="candidate" data-testid="candidate">
+                    <p class="candidate__title">
+                        <strong>{name_of(c.unit_id).unwrap_or_default()}</strong>
+                        " · " {award_name(c.award_type_id)} " · "
+                        {c.votes} " " {tr(|l| td_string!(l, awards.votes_word))}
+                    </p>
+                    <CandidateOutcome candidate=c.clone() types />
+                    {move || awards.can.get().decide.then(|| view! {
+                        <OverrideForm awards unit=c.unit_id award=c.award_type_id proposed=c.proposed overridden=c.override_reason.is_some() />
+                    })}
+                </li>
+            </For>
+        </ul>
+    }
+}
+
+/// Propose or not against the rules, with a reason that the public page shows.
+#[component]
+fn OverrideForm(awards: Awards, unit: UnitId, award: AwardTypeId, proposed: bool, overridden: bool) -> impl IntoView {
+    let reason = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::new());
+    let save_override = awards.write(move |o| awards_api::save_override(awards.year, awards.bloc, o));
+    let remove_override = awards.write(move |()| awards_api::remove_override(awards.year, awards.bloc, unit, award));
+    let id = format!("reason-{unit}-{award}");
+    let reason_errors = errors_of(errors, "reason");
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let o = Override {
+            unit_id: unit,
+            award_type_id: award,
+            propose: !proposed,
+            reason: reason.get_untracked().trim().to_owned(),
+        };
+        let found = validate_override(&o);
+        let invalid = !found.is_empty();
+        errors.set(found);
+        if !invalid {
+            save_override.dispatch(o);
+        }
+    };
+    let remove = move |_| {
+        remove_override.dispatch(());
+    };
+    let published = move || awards.results.with(|r| r.published);
+    view! {
+        <Show when=move || !published()>
+            {if overridden {
+                Either::Left(view! {
+                    <button type="button" class="button button--secondary" on:click=remove>
+                        {tr(|l| td_string!(l, awards.remove_override))}
+                    </button>
+                })
+            } else {
+                let id = id.clone();
+                Either::Right(view! {
+                    <details class="override">
+                        <summary>
+                            {if proposed { tr(|l| td_string!(l, awards.override_drop)) } else { tr(|l| td_string!(l, awards.override_propose)) }}
+                        </summary>
+                        <form class="form" novalidate on:submit=save>
+                            <TextField id=id.clone() label=|l| td_string!(l, awards.override_reason) value=reason errors=reason_errors rows=2 />
+                            <button type="submit" class="button button--primary">{tr(|l| td_string!(l, awards.override_save))}</button>
+                        </form>
+                    </details>
+                })
+            }}
+        </Show>
+        <SaveOutcome write=save_override reloaded=true />
+        <SaveOutcome write=remove_override reloaded=true />
+    }
+}
+
+/// Publish (after a confirmation that lists what the rules flag) or unpublish.
+#[component]
+pub fn Publication(awards: Awards) -> impl IntoView {
+    let i18n = use_i18n();
+    let confirming = RwSignal::new(false);
+    let publish_write = awards.write(move |value| awards_api::set_published(awards.year, awards.bloc, value));
+    let published = move || awards.results.with(|r| r.published);
+    let flagged_lines = move || {
+        awards.results.with(|r| {
+            flagged(&r.candidates)
+                .map(|c| {
+                    let unit = r
+                        .ranking
+                        .iter()
+                        .find(|x| x.unit.id == c.unit_id)
+                        .map(|x| x.unit.name.clone())
+                        .unwrap_or_default();
+                    let award = r
+                        .award_types
+                        .iter()
+                        .find(|t| t.id == c.award_type_id)
+                        .map(|t| t.name.clone())
+                        .unwrap_or_default();
+                    let why: Vec<String> = c
+                        .broken
+                        .iter()
+                        .filter(|b| b.broken.needs_staff())
+                        .map(|b| broken_text(&b.broken, &r.award_types, i18n.get_locale()))
+                        .collect();
+                    format!("{unit} · {award}: {}", why.join("; "))
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let set = move |value: bool| {
+        confirming.set(false);
+        publish_write.dispatch(value);
+    };
+    let publish = move |_| {
+        if flagged_lines().is_empty() {
+            set(true);
+        } else {
+            confirming.set(true);
+            focus_after_render("publish-confirm-title");
+        }
+    };
+    view! {
+        <p data-testid="publication-state">
+            {move || if published() { t_string!(i18n, awards.is_published) } else { t_string!(i18n, awards.is_unpublished) }}
+        </p>
+        {move || {
+            if !awards.can.get().decide {
+                Either::Left(Either::Left(()))
+            } else if confirming.get() {
+                let lines = flagged_lines();
+                Either::Left(Either::Right(view! {
+                    <div class="confirm" role="group" aria-labelledby="publish-confirm-title" data-testid="publish-confirm">
+                        <h3 id="publish-confirm-title" tabindex="-1">{tr(|l| td_string!(l, awards.confirm_title))}</h3>
+                        <p>{tr(|l| td_string!(l, awards.confirm_body))}</p>
+                        <ul class="confirm__list" data-testid="flagged-list">
+                            {lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+                        </ul>
+                        <div class="actions">
+                            <button type="button" class="button button--primary" data-testid="confirm-publish" on:click=move |_| set(true)>
+                                {tr(|l| td_string!(l, awards.publish_anyway))}
+                            </button>
+                            <button type="button" class="button button--secondary" on:click=move |_| confirming.set(false)>
+                                {tr(|l| td_string!(l, sheet.cancel))}
+                            </button>
+                        </div>
+                    </div>
+                }))
+            } else if published() {
+                Either::Right(Either::Left(view! {
+                    <button type="button" class="button button--secondary" data-testid="unpublish" on:click=move |_| set(false)>
+                        {tr(|l| td_string!(l, awards.unpublish))}
+                    </button>
+                }))
+            } else {
+                Either::Right(Either::Right(view! {
+                    <button type="button" class="button button--primary" data-testid="publish" on:click=publish>
+                        {tr(|l| td_string!(l, awards.publish))}
+                    </button>
+                }))
+            }
+        }}
+        <SaveOutcome write=publish_write reloaded=true />
+    }
+}
+
+/// One decision form per proposed unit: number, date and issuer.
+#[component]
+pub fn Decisions(awards: Awards) -> impl IntoView {
+    let proposed = move || {
+        awards.results.with(|r| {
+            r.awards
+                .iter()
+                .flat_map(|g| {
+                    g.units.iter().map(move |u| {
+                        (u.unit.id, u.unit.name.clone(), g.award_type.id, g.award_type.name.clone(), u.decision.clone())
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        {move || proposed().is_empty().then(|| view! { <p class="empty">{tr(|l| td_string!(l, results.no_awards))}</p> })}
+        <For each=proposed key=|p| (p.0, p.2) let:p>
+            <DecisionForm awards unit=p.0 unit_name=p.1 award=p.2 award_name=p.3 decision=p.4 />
+        </For>
+    }
+}
+
+#[component]
+fn DecisionForm(
+    awards: Awards,
+    unit: UnitId,
+    unit_name: String,
+    award: AwardTypeId,
+    award_name: String,
+    decision: Option<Decision>,
+) -> impl IntoView {
+    let d = decision.clone().unwrap_or(Decision { number: String::new(), date: String::new(), issuer: String::new() });
+    let (number, date, issuer) = (RwSignal::new(d.number), RwSignal::new(d.date), RwSignal::new(d.issuer));
+    let errors = RwSignal::new(FieldErrors::new());
+    let save_decision = awards.write(move |d| awards_api::save_decision(awards.year, awards.bloc, unit, award, d));
+    let prefix = format!("decision-{unit}-{award}");
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let d = Decision {
+            number: number.get_untracked().trim().to_owned(),
+            date: date.get_untracked(),
+            issuer: issuer.get_untracked().trim().to_owned(),
+        };
+        let found = validate_decision(&d);
+        let invalid = !found.is_empty();
+        errors.set(found);
+        if !invalid {
+            save_decision.dispatch(d);
+        }
+    };
+    view! {
+        <form class="form decision-form" novalidate on:submit=save data-testid="decision-form">
+            <h3>{unit_name} " · " {award_name}</h3>
+            <TextField id=format!("{prefix}-number") label=|l| td_string!(l, awards.decision_number) value=number errors=errors_of(errors, "number") />
+            <TextField id=format!("{prefix}-date") label=|l| td_string!(l, awards.decision_date) value=date errors=errors_of(errors, "date") kind="date" />
+            <TextField id=format!("{prefix}-issuer") label=|l| td_string!(l, awards.decision_issuer) value=issuer errors=errors_of(errors, "issuer") />
+            <button type="submit" class="button button--primary">{tr(|l| td_string!(l, awards.save_decision))}</button>
+            <SaveOutcome write=save_decision reloaded=true />
+        </form>
+    }
+}

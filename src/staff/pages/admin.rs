@@ -1,0 +1,166 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use thidua_domain::admin::blocs::{validate_new_bloc, NewBloc};
+use thidua_domain::admin::years::{validate_new_year, NewYear, YearAdmin, YearUpdate};
+use thidua_domain::error::{FieldError, FieldErrors};
+use thidua_domain::Year;
+
+use crate::api;
+use crate::components::status::Loaded;
+use crate::i18n::*;
+use crate::staff::api::admin as admin_api;
+use crate::staff::components::form::{errors_of, write, SaveOutcome, TextField};
+use crate::text::tr;
+
+/// Staff administration: the years (new, copied from an earlier one; open or closed for
+/// scoring), each year's blocs, units and accounts.
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let years = LocalResource::new(admin_api::years);
+    view! {
+        <Title text=move || t_string!(i18n, admin.title).to_string() />
+        <div class="page">
+            <h1>{tr(|l| td_string!(l, admin.title))}</h1>
+            <ul class="link-list">
+                <li><A href="/admin/units">{tr(|l| td_string!(l, admin.units))}</A></li>
+                <li><A href="/admin/users">{tr(|l| td_string!(l, admin.users))}</A></li>
+            </ul>
+            <Loaded resource=years page=true let:list>
+                <YearsView list on_change=move || years.refetch() />
+            </Loaded>
+        </div>
+    }
+}
+
+#[component]
+fn YearsView(list: Vec<YearAdmin>, on_change: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let existing: Vec<Year> = list.iter().map(|y| y.year).collect();
+    let rows = list.into_iter().map(|y| view! { <YearItem year=y on_change /> }).collect_view();
+    view! {
+        <section aria-labelledby="years-title">
+            <h2 id="years-title">{tr(|l| td_string!(l, admin.years))}</h2>
+            <ul class="year-list" data-testid="year-list">{rows}</ul>
+        </section>
+        <NewYearForm existing on_change />
+    }
+}
+
+#[component]
+fn YearItem(year: YearAdmin, on_change: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let y = year.year;
+    let open = year.open;
+    let blocs = LocalResource::new(move || api::blocs(y));
+    let toggle_year = write(move |()| admin_api::update_year(y, YearUpdate { open: !open }), move |_| on_change());
+    let toggle = move |_| {
+        toggle_year.dispatch(());
+    };
+    view! {
+        <li class="year-item" data-testid="year-item">
+            <h3>
+                {y} " "
+                <span class="badge badge--muted">
+                    {move || if open { t_string!(i18n, admin.open) } else { t_string!(i18n, admin.closed) }}
+                </span>
+            </h3>
+            <button type="button" class="button button--secondary" on:click=toggle data-testid="toggle-year">
+                {move || if open { t_string!(i18n, admin.close_year) } else { t_string!(i18n, admin.open_year) }}
+            </button>
+            <p><A href=format!("/awards/{y}")>{tr(|l| td_string!(l, rules.title))}</A></p>
+            <Loaded resource=blocs let:list>
+                <ul class="link-list">
+                    {list
+                        .into_iter()
+                        .map(|b| view! { <li><A href=format!("/admin/{y}/blocs/{}", b.id)>{b.name}</A></li> })
+                        .collect_view()}
+                </ul>
+            </Loaded>
+            <NewBlocForm year=y />
+            <SaveOutcome write=toggle_year />
+        </li>
+    }
+}
+
+/// A new bloc in a year; its set-up page opens once it exists.
+#[component]
+fn NewBlocForm(year: Year) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::new());
+    let navigate = leptos_router::hooks::use_navigate();
+    let create_bloc = write(
+        move |input| admin_api::create_bloc(year, input),
+        move |created| navigate(&format!("/admin/{year}/blocs/{}", created.bloc_id), Default::default()),
+    );
+    let id = format!("new-bloc-{year}");
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = NewBloc { name: name.get_untracked().trim().to_owned() };
+        // Other blocs' names are checked by the server, which knows them all.
+        let found = validate_new_bloc(&input, &[]);
+        let invalid = !found.is_empty();
+        errors.set(found);
+        if invalid {
+            return;
+        }
+        create_bloc.dispatch(input);
+    };
+    let name_errors = errors_of(errors, "name");
+    view! {
+        <details class="override">
+            <summary>{tr(|l| td_string!(l, admin.new_bloc))}</summary>
+            <form class="form" novalidate on:submit=save>
+                <TextField id=id.clone() label=|l| td_string!(l, admin.bloc_name) value=name errors=name_errors />
+                <button type="submit" class="button button--secondary">{tr(|l| td_string!(l, admin.create_bloc))}</button>
+                <SaveOutcome write=create_bloc />
+            </form>
+        </details>
+    }
+}
+
+#[component]
+fn NewYearForm(existing: Vec<Year>, on_change: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let latest = existing.iter().max().copied();
+    let year = RwSignal::new(latest.map(|y| (y + 1).to_string()).unwrap_or_default());
+    let copy_from = RwSignal::new(latest.map(|y| y.to_string()).unwrap_or_default());
+    let errors = RwSignal::new(FieldErrors::new());
+    let create_year = write(admin_api::create_year, move |_| on_change());
+    let options = existing.clone();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut found = FieldErrors::new();
+        let parsed = year.get_untracked().trim().parse::<Year>();
+        if parsed.is_err() {
+            found.insert("year".into(), vec![FieldError::NotANumber]);
+        }
+        let input = NewYear { year: parsed.unwrap_or(0), copy_from: copy_from.get_untracked().parse().ok() };
+        if found.is_empty() {
+            found = validate_new_year(&input, &existing);
+        }
+        let invalid = !found.is_empty();
+        errors.set(found);
+        if invalid {
+            return;
+        }
+        create_year.dispatch(input);
+    };
+    let year_errors = errors_of(errors, "year");
+    view! {
+        <form class="form" novalidate on:submit=save data-testid="new-year">
+            <h2>{tr(|l| td_string!(l, admin.new_year))}</h2>
+            <div class="field-row">
+                <TextField id="new-year" label=|l| td_string!(l, admin.year) value=year errors=year_errors numeric=true />
+                <div class="field">
+                    <label for="copy-from">{tr(|l| td_string!(l, admin.copy_from))}</label>
+                    <select id="copy-from" class="input" prop:value=move || copy_from.get() on:change=move |ev| copy_from.set(event_target_value(&ev))>
+                        <option value="">{tr(|l| td_string!(l, admin.empty_year))}</option>
+                        {options.into_iter().map(|y| view! { <option value=y.to_string()>{y}</option> }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            <button type="submit" class="button button--primary">{tr(|l| td_string!(l, admin.create_year))}</button>
+            <SaveOutcome write=create_year />
+        </form>
+    }
+}

@@ -1,0 +1,21 @@
+//! The staff's pages, one file per route.
+
+mod admin;
+mod admin_bloc;
+mod admin_units;
+mod admin_users;
+mod award_rules;
+mod awards;
+mod sheet;
+mod sheets;
+mod sign_in;
+
+pub use admin::AdminPage;
+pub use admin_bloc::AdminBlocPage;
+pub use admin_units::AdminUnitsPage;
+pub use admin_users::AdminUsersPage;
+pub use award_rules::AwardRulesPage;
+pub use awards::AwardsPage;
+pub use sheet::SheetPage;
+pub use sheets::SheetsPage;
+pub use sign_in::SignInPage;
