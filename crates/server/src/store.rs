@@ -36,7 +36,7 @@ pub fn tie_break_to_db(rule: TieBreak) -> &'static str {
     }
 }
 
-fn tie_break_from_db(text: &str) -> sqlx::Result<TieBreak> {
+pub fn tie_break_from_db(text: &str) -> sqlx::Result<TieBreak> {
     match text {
         "shared_rank" => Ok(TieBreak::SharedRank),
         "section_order" => Ok(TieBreak::SectionOrder),
