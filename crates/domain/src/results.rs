@@ -1,6 +1,15 @@
 //! A bloc's results for a year: ranking with totals, section subtotals and every criterion,
 //! the acclaim vote, and the proposals the award rules derive from them, with decisions.
 //! Computed here so the server and any other backend agree.
+//!
+//! **Sheets that are not approved.** DOMAIN.md ("the edge cases every year brings") says a
+//! unit whose sheet is not approved by the conference is shown as not ranked, with its state
+//! and the reason, and cannot be proposed — never as "0 points". So `ranking` holds only the
+//! members with an approved sheet; the others are in `unranked` with their state and how many
+//! criteria the verifier has scored, and no total at all: a 0 would state a verified result
+//! nobody verified, and ranking it last would push every other unit's rank up by a place it
+//! did not earn. `tally::derive_proposals` never proposes them (`Broken::SheetNotApproved`),
+//! and `publication` lists each of them as a problem staff acknowledge in writing.
 
 use serde::{Deserialize, Serialize};
 
