@@ -134,7 +134,8 @@ async fn after_five_failures_the_next_attempt_waits_a_minute() {
     let db = s.db().await;
     // The time is written from here, in the stored shape, so the same statement runs on both engines.
     let back = "UPDATE sign_in_throttle SET last_failure_at = $1";
-    let ago = |secs| thidua_server::clock::timestamp(thidua_server::clock::now() - std::time::Duration::from_secs(secs));
+    let ago =
+        |secs| thidua_server::clock::timestamp(thidua_server::clock::now() - std::time::Duration::from_secs(secs));
     sqlx::query(back).bind(ago(61)).execute(&db).await.unwrap();
     assert_eq!(s.login_response("yte", "wrong password").await.status(), StatusCode::UNAUTHORIZED);
     let response = s.login_response("yte", PASSWORD).await;

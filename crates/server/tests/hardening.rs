@@ -334,7 +334,12 @@ async fn exported_cells_never_start_a_formula() {
     let ids: Vec<i64> =
         sqlx::query_scalar("SELECT DISTINCT unit_id FROM unit_names ORDER BY unit_id").fetch_all(&db).await.unwrap();
     for (id, name) in ids.iter().zip(hostile) {
-        sqlx::query("UPDATE unit_names SET name = $1 WHERE unit_id = $2").bind(name).bind(id).execute(&db).await.unwrap();
+        sqlx::query("UPDATE unit_names SET name = $1 WHERE unit_id = $2")
+            .bind(name)
+            .bind(id)
+            .execute(&db)
+            .await
+            .unwrap();
         sqlx::query("UPDATE units SET name = $1 WHERE id = $2").bind(name).bind(id).execute(&db).await.unwrap();
     }
 
