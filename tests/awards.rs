@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use serde_json::{json, Value};
-use support::{assert_accessible, maybe_screenshot, sign_in, sign_out, Browser, Driver, Server, WAIT};
+use support::{assert_accessible, maybe_screenshot, sign_in, sign_out, sql, Browser, Driver, Server, WAIT};
 use tempfile::TempDir;
 
 /// The merit certificate is the third award type (precedence order), the fourth cell of a
@@ -73,6 +73,13 @@ fn wait_for_file(path: &Path) -> Vec<u8> {
 async fn tally_publish_decide_print_export_unpublish() {
     let tmp = TempDir::new().unwrap();
     let server = Server::start_demo(&tmp);
+    // The first three members' 2019 sheets are approved (nothing verified yet: level at 0);
+    // the other four are still drafts, so they are not ranked and cannot be proposed.
+    sql(
+        &server.db,
+        "UPDATE score_sheets SET state = 'approved' WHERE year = 2019 AND unit_id IN \
+         (SELECT unit_id FROM memberships WHERE year = 2019 ORDER BY position LIMIT 3)",
+    );
     let driver = Driver::start();
     let staff = driver.browser(360).await;
     let public = driver.browser(360).await;
@@ -156,10 +163,16 @@ async fn tally_publish_decide_print_export_unpublish() {
     staff.click("[data-testid=lang-switch]").await;
     staff.wait_for_text("h1", "Suy tôn và khen thưởng").await;
 
-    // Publishing asks first, listing what the rules flag.
+    // Publishing lists the server's problems (the four sheets not approved) and needs a
+    // written reason, refused next to its field when left empty.
     staff.click("[data-testid=publish]").await;
-    staff.wait_for_text("[data-testid=flagged-list]", &units[2]).await;
+    staff.wait_for_text("[data-testid=flagged-list]", &units[3]).await;
+    assert_eq!(staff.texts("[data-testid=flagged-list] li").await.len(), 4);
     assert_accessible(&staff, "the publish confirmation").await;
+    maybe_screenshot(&staff, "publish-confirm-360").await;
+    staff.click("[data-testid=confirm-publish]").await;
+    staff.wait_for_text("[data-testid=publish-confirm] .field__error", "không được để trống").await;
+    type_into(&staff, "#publish-reason", "Hội nghị tổng kết thống nhất công bố; bốn phiếu chưa thẩm định").await;
     staff.click("[data-testid=confirm-publish]").await;
     staff.wait_for_text("[data-testid=publication-state]", "đã được công bố").await;
     // A reload keeps staff's controls (the session is asked for again meanwhile).
@@ -177,6 +190,13 @@ async fn tally_publish_decide_print_export_unpublish() {
     assert!(proposed[1].contains(&units[1]), "{proposed:?}");
     public.wait_for_text("[data-testid=tally-row]", "Vượt chỉ tiêu 2 đơn vị").await;
     public.wait_for_text("[data-testid=voters-present]", "10").await;
+    // The reason beside the results; the four unapproved members apart, in words, unranked.
+    public.wait_for_text("[data-testid=publication-reason]", "bốn phiếu chưa thẩm định").await;
+    let unranked = public.texts("[data-testid=unranked-row]").await;
+    assert_eq!(unranked.len(), 4, "{unranked:?}");
+    assert!(unranked.iter().all(|r| r.contains("Chưa thẩm định") && r.contains("đơn vị đang tự chấm")), "{unranked:?}");
+    assert!(unranked.iter().all(|r| r.contains("0/10 tiêu chí đã thẩm định")), "{unranked:?}");
+    assert_eq!(public.texts("[data-testid=ranking-row]").await.len(), 3, "only approved sheets are ranked");
 
     // Every unit's sheet opens down to each criterion, with the keyboard too.
     let expand = public.wait_for("[data-testid=ranking-row] .expand").await;
@@ -225,12 +245,19 @@ async fn tally_publish_decide_print_export_unpublish() {
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let api = api_json(&public, "/api/years/2019/blocs/1/results").await;
     let ranking = api["ranking"].as_array().expect("ranking");
-    assert_eq!(rows.len(), ranking.len());
+    let unranked = api["unranked"].as_array().expect("unranked");
+    assert_eq!(rows.len(), ranking.len() + unranked.len());
     for (row, expected) in rows.iter().zip(ranking) {
         assert_eq!(row[0].parse::<u64>().unwrap(), expected["rank"].as_u64().unwrap());
         assert_eq!(&row[1], expected["unit"]["name"].as_str().unwrap());
-        let total: f64 = row[2].parse().unwrap();
+        let total: f64 = row[3].parse().unwrap();
         assert_eq!(total, expected["total"].as_f64().unwrap(), "{}", &row[1]);
+    }
+    // A member whose sheet is not approved is said so, never a 0.
+    for (row, expected) in rows[ranking.len()..].iter().zip(unranked) {
+        assert_eq!((&row[0], &row[1]), ("Không xếp hạng", expected["unit"]["name"].as_str().unwrap()));
+        assert!(row[2].starts_with("Chưa thẩm định"), "{row:?}");
+        assert!(row.iter().skip(3).all(str::is_empty), "{row:?}");
     }
 
     // Staff record the decision for the first proposal; the public page then says "awarded
@@ -277,9 +304,14 @@ async fn tally_publish_decide_print_export_unpublish() {
     staff.click("[data-testid=candidate]:has([data-rule=quota]) button[type=submit]").await;
     staff.wait_for_text("[data-testid=override-reason]", "Hội nghị khối biểu quyết bổ sung").await;
     staff.click("[data-testid=publish]").await;
+    // Three proposed for a quota of two is one more problem to acknowledge.
+    staff.wait_for_text("[data-testid=flagged-list]", "vượt chỉ tiêu 2").await;
+    type_into(&staff, "#publish-reason", "Hội nghị khối biểu quyết bổ sung một đơn vị").await;
+    staff.click("[data-testid=confirm-publish]").await;
     staff.wait_for_text("[data-testid=publication-state]", "đã được công bố").await;
     public.goto(&server.url("/2019/blocs/1/results")).await;
     public.wait_for_text("[data-testid=award-unit]", "Hội nghị khối biểu quyết bổ sung").await;
+    public.wait_for_text("[data-testid=publication-reason]", "bổ sung một đơn vị").await;
     assert_eq!(public.texts("[data-testid=award-unit]").await.len(), 3);
     staff.client.close().await.unwrap();
     public.client.close().await.unwrap();

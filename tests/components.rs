@@ -72,12 +72,16 @@ fn results() -> BlocResults {
             row(2, 1, "Sở Văn hóa, Thể thao và Du lịch", 9000, [4600, 4400], by_first),
             row(3, 3, "Bảo hiểm xã hội tỉnh", 9000, [4500, 4500], by_first),
         ],
+        unranked: vec![],
         published: true,
         version: 0,
         award_types: vec![],
         tally: None,
         candidates: vec![],
+        vote_ties: vec![],
         awards: vec![],
+        problems: vec![],
+        publication: None,
     }
 }
 

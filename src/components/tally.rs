@@ -5,8 +5,8 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use thidua_domain::award_types::AwardType;
-use thidua_domain::award_types::{Eligibility, VoteThreshold};
-use thidua_domain::results::BlocResults;
+use thidua_domain::award_types::{Eligibility, VoteThreshold, VoteTieRule};
+use thidua_domain::results::{BlocResults, NotVerified};
 use thidua_domain::tally::{Broken, Candidate};
 
 use crate::format;
@@ -50,7 +50,19 @@ pub fn broken_text(b: &Broken, types: &[AwardType], locale: Locale) -> String {
         }
         Broken::Quota { quota } => td_string!(locale, awards.broken_quota, quota = *quota).to_string(),
         Broken::TieAtQuota { quota } => td_string!(locale, awards.broken_tie, quota = *quota).to_string(),
+        Broken::SheetNotApproved => td_string!(locale, awards.broken_not_verified).to_string(),
     }
+}
+
+/// Where an unapproved sheet stands, in words.
+pub fn state_text(state: NotVerified, locale: Locale) -> String {
+    match state {
+        NotVerified::NoSheet => td_string!(locale, results.state_no_sheet),
+        NotVerified::Draft => td_string!(locale, results.state_draft),
+        NotVerified::Submitted => td_string!(locale, results.state_submitted),
+        NotVerified::Returned => td_string!(locale, results.state_returned),
+    }
+    .to_string()
 }
 
 /// The outcome of one candidate: proposed, or the rules it failed; and the written reason if
@@ -98,6 +110,7 @@ fn rule_code(b: &Broken) -> &'static str {
         Broken::Precedence { .. } => "precedence",
         Broken::Quota { .. } => "quota",
         Broken::TieAtQuota { .. } => "tie_at_quota",
+        Broken::SheetNotApproved => "sheet_not_approved",
     }
 }
 
@@ -110,8 +123,14 @@ pub fn TallyTable(results: BlocResults) -> impl IntoView {
     };
     let voters = tally.voters_present;
     let types = StoredValue::new(results.award_types.clone());
-    let unit_name =
-        |id| results.ranking.iter().find(|r| r.unit.id == id).map(|r| r.unit.name.clone()).unwrap_or_default();
+    let unit_name = |id| {
+        let ranked = results.ranking.iter().map(|r| &r.unit);
+        ranked
+            .chain(results.unranked.iter().map(|r| &r.unit))
+            .find(|u| u.id == id)
+            .map(|u| u.name.clone())
+            .unwrap_or_default()
+    };
     let groups = results
         .award_types
         .iter()
@@ -134,9 +153,47 @@ pub fn TallyTable(results: BlocResults) -> impl IntoView {
                 })
                 .collect_view();
             let quota = t.quota_per_bloc;
+            // A tie in votes at the quota: flagged, every unit named, with the award type's
+            // rule (and its legal basis) next to the result.
+            let ties = results
+                .vote_ties
+                .iter()
+                .filter(|v| v.award_type_id == t.id)
+                .map(|v| {
+                    let units: Vec<String> = v.unit_ids.iter().map(|&u| unit_name(u)).collect();
+                    let (votes, places, rule, settled) = (v.votes, v.places, v.rule, v.settled);
+                    let basis = v.legal_basis.clone();
+                    let award = t.name.clone();
+                    view! {
+                        <p class="notice notice--warn vote-tie" role="note" data-testid="vote-tie">
+                            {move || {
+                                let locale = i18n.get_locale();
+                                let how = match rule {
+                                    VoteTieRule::BlocRank => td_string!(locale, results.tie_by_rank),
+                                    VoteTieRule::ConferenceDecides => td_string!(locale, results.tie_conference),
+                                };
+                                let open = if settled { "" } else { td_string!(locale, results.tie_open) };
+                                format!(
+                                    "{} {how} {open}",
+                                    td_string!(
+                                        locale,
+                                        results.vote_tie,
+                                        votes = votes,
+                                        places = places,
+                                        award = award.clone(),
+                                        units = units.join(", ")
+                                    )
+                                )
+                            }}
+                            {(!basis.is_empty()).then(|| view! { <span class="broken__basis">" (" {basis.clone()} ")"</span> })}
+                        </p>
+                    }
+                })
+                .collect_view();
             view! {
                 <section class="tally-group" data-testid="tally-group">
                     <h3>{t.name.clone()}</h3>
+                    {ties}
                     <p class="award-group__meta">
                         {move || {
                             let locale = i18n.get_locale();

@@ -2,7 +2,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use thidua_domain::results::BlocResults;
+use thidua_domain::results::{BlocResults, UnrankedRow};
 
 use crate::api;
 use crate::components::awards::AwardList;
@@ -10,7 +10,7 @@ use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::ranking_table::RankingTable;
 use crate::components::sample_notice::SampleNotice;
 use crate::components::status::Loaded;
-use crate::components::tally::TallyTable;
+use crate::components::tally::{state_text, TallyTable};
 use crate::i18n::*;
 use crate::pages::not_found::NotFound;
 use crate::pages::params::bloc_params;
@@ -42,7 +42,9 @@ fn ResultsView(results: BlocResults) -> impl IntoView {
         move || format!("{} {year} · {bloc_name}", t_string!(i18n, results.title))
     };
     let awards = results.awards.clone();
-    let empty = results.ranking.is_empty();
+    let empty = results.ranking.is_empty() && results.unranked.is_empty();
+    let unranked = results.unranked.clone();
+    let reason = results.publication.as_ref().map(|p| p.reason.clone()).filter(|r| !r.is_empty());
     let (bloc_id, published) = (results.bloc_id, results.published);
     let export = move |ext: &'static str| {
         move || {
@@ -66,6 +68,12 @@ fn ResultsView(results: BlocResults) -> impl IntoView {
                     {tr(|l| td_string!(l, awards.preview))}
                 </p>
             })}
+            {reason.map(|reason| view! {
+                <aside class="notice publication-note" aria-labelledby="publication-note-title" data-testid="publication-reason">
+                    <h2 id="publication-note-title" class="notice__title">{tr(|l| td_string!(l, results.publication_reason))}</h2>
+                    <p>{reason}</p>
+                </aside>
+            })}
             <div class="toolbar no-print">
                 <a class="button button--secondary" href=export("csv") download data-testid="export-csv">
                     {tr(|l| td_string!(l, results.export_csv))}
@@ -86,6 +94,7 @@ fn ResultsView(results: BlocResults) -> impl IntoView {
                     Either::Right(view! { <RankingTable results /> })
                 }}
             </section>
+            {(!unranked.is_empty()).then(|| view! { <UnrankedList rows=unranked /> })}
             <section aria-labelledby="tally-title" data-testid="tally" class="tally-section">
                 <h2 id="tally-title">{tr(|l| td_string!(l, awards.tally_title))}</h2>
                 <TallyTable results=tally_results />
@@ -97,5 +106,41 @@ fn ResultsView(results: BlocResults) -> impl IntoView {
             </section>
             <p class="no-print"><A href=bloc_href>{tr(|l| td_string!(l, results.members_link))}</A></p>
         </div>
+    }
+}
+
+/// The members whose sheet is not approved: apart from the ranking, their state and how far
+/// verification got, and no number standing for a total they do not have.
+#[component]
+fn UnrankedList(rows: Vec<UnrankedRow>) -> impl IntoView {
+    let i18n = use_i18n();
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let (state, verified, count) = (row.state, row.verified, row.criteria_count);
+            view! {
+                <li data-testid="unranked-row">
+                    <A href=format!("/units/{}", row.unit.id) attr:class="unit__name">{row.unit.name.clone()}</A>
+                    <span class="badge badge--muted">{tr(|l| td_string!(l, results.not_verified))}</span>
+                    <span class="unranked__state">
+                        {move || {
+                            let locale = i18n.get_locale();
+                            format!(
+                                "{} · {}",
+                                state_text(state, locale),
+                                td_string!(locale, results.verified_of, verified = verified, count = count)
+                            )
+                        }}
+                    </span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="unranked-title" data-testid="unranked" class="unranked">
+            <h2 id="unranked-title">{tr(|l| td_string!(l, results.unranked_title))}</h2>
+            <p class="lead">{tr(|l| td_string!(l, results.unranked_intro))}</p>
+            <ul class="unranked__list">{items}</ul>
+        </section>
     }
 }

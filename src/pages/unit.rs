@@ -3,11 +3,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use thidua_domain::history::{HistoryPoint, UnitHistory};
+use thidua_domain::history::{HistoryPoint, HistoryStanding, UnitHistory};
 
 use crate::api;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::status::Loaded;
+use crate::components::tally::state_text;
 use crate::format;
 use crate::i18n::*;
 use crate::pages::not_found::NotFound;
@@ -36,19 +37,34 @@ fn HistoryView(history: UnitHistory) -> impl IntoView {
     let rows = points
         .iter()
         .map(|p| {
-            let (rank, members, total) = (p.rank, p.members, p.total);
+            let members = p.members;
             let bloc_name = p.bloc_name.clone();
+            // A year whose sheet was not verified shows its state, never a total.
+            let cells = match p.standing {
+                HistoryStanding::Ranked { rank, total } => Either::Left(view! {
+                    <td class="num">{move || t_string!(i18n, history.rank_of, rank, members).to_string()}</td>
+                    <td class="num">{move || format::points(total, i18n.get_locale())}</td>
+                }),
+                HistoryStanding::NotVerified { state } => Either::Right(view! {
+                    <td colspan="2" data-testid="history-not-verified">
+                        {move || {
+                            let locale = i18n.get_locale();
+                            format!("{}: {}", td_string!(locale, results.not_verified), state_text(state, locale))
+                        }}
+                    </td>
+                }),
+            };
             view! {
                 <tr data-testid="history-row">
                     <th scope="row">{p.year}</th>
                     <td><A href=format!("/{}/blocs/{}/results", p.year, p.bloc_id)>{bloc_name}</A></td>
-                    <td class="num">{move || t_string!(i18n, history.rank_of, rank, members).to_string()}</td>
-                    <td class="num">{move || format::points(total, i18n.get_locale())}</td>
+                    {cells}
                 </tr>
             }
         })
         .collect_view();
     let empty = points.is_empty();
+    let verified: Vec<HistoryPoint> = points.iter().filter(|p| p.total().is_some()).cloned().collect();
     view! {
         <Title text=name.clone() />
         <div class="page">
@@ -59,7 +75,7 @@ fn HistoryView(history: UnitHistory) -> impl IntoView {
                 Either::Left(view! { <p class="empty">{tr(|l| td_string!(l, history.empty))}</p> })
             } else {
                 Either::Right(view! {
-                    <Chart points=points />
+                    {(!verified.is_empty()).then(|| view! { <Chart points=verified.clone() /> })}
                     <div class="table-scroll" role="region" aria-labelledby="history-caption" tabindex="0">
                         <table class="history" data-testid="history">
                             <caption id="history-caption">{tr(|l| td_string!(l, history.caption))}</caption>
@@ -89,7 +105,8 @@ const PAD: f64 = 36.0;
 #[component]
 fn Chart(points: Vec<HistoryPoint>) -> impl IntoView {
     let i18n = use_i18n();
-    let totals: Vec<f64> = points.iter().map(|p| p.total.to_f64()).collect();
+    // Only verified years are drawn: the table says why the others are missing.
+    let totals: Vec<f64> = points.iter().map(|p| p.total().unwrap_or_default().to_f64()).collect();
     let lo = totals.iter().cloned().fold(f64::INFINITY, f64::min).floor() - 2.0;
     let hi = totals.iter().cloned().fold(f64::NEG_INFINITY, f64::max).ceil() + 2.0;
     let n = points.len();
@@ -100,8 +117,8 @@ fn Chart(points: Vec<HistoryPoint>) -> impl IntoView {
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let (cx, cy) = (x(i), y(p.total.to_f64()));
-            let (rank, total) = (p.rank, p.total);
+            let (rank, total) = (p.rank().unwrap_or_default(), p.total().unwrap_or_default());
+            let (cx, cy) = (x(i), y(total.to_f64()));
             view! {
                 <g>
                     <circle cx=cx cy=cy r="5" class="chart__dot" />

@@ -64,6 +64,7 @@ pub struct Me {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub username: String,

@@ -9,9 +9,38 @@ use crate::points::Points;
 
 pub type AwardTypeId = i64;
 
+/// How candidates level in votes for the last places of the quota are settled: a rule of
+/// the award type, under its legal basis, shown next to the result.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VoteTieRule {
+    /// The unit ranked higher in the bloc takes the place; level in rank too, the conference
+    /// decides.
+    BlocRank,
+    /// The conference decides (a second vote, or the provincial council): staff record its
+    /// outcome in writing, as overrides. Nothing is decided for them meanwhile.
+    #[default]
+    ConferenceDecides,
+}
+
+impl VoteTieRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VoteTieRule::BlocRank => "bloc_rank",
+            VoteTieRule::ConferenceDecides => "conference_decides",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<VoteTieRule> {
+        [VoteTieRule::BlocRank, VoteTieRule::ConferenceDecides].into_iter().find(|r| r.as_str() == s)
+    }
+}
+
 /// What staff write when they add or change an award type of a year.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct AwardTypeInput {
     /// Stable machine name, e.g. `co_chinh_phu`: lowercase letters, digits and `_`.
     pub code: String,
@@ -29,6 +58,9 @@ pub struct AwardTypeInput {
     /// A unit proposed for an exclusive award is not proposed for a lower exclusive one in the
     /// same bloc ("at most one award type per unit unless configured otherwise").
     pub exclusive: bool,
+    /// How a tie in votes at the quota's boundary is settled (left out: the conference).
+    #[serde(default)]
+    pub vote_tie: VoteTieRule,
     /// The legal basis of these rules, as text, shown with every broken rule.
     pub legal_basis: String,
 }
@@ -44,6 +76,7 @@ pub struct AwardType {
     pub threshold: VoteThreshold,
     pub eligibility: Vec<Eligibility>,
     pub exclusive: bool,
+    pub vote_tie: VoteTieRule,
     pub legal_basis: String,
 }
 
@@ -58,6 +91,7 @@ impl AwardType {
             threshold: i.threshold,
             eligibility: i.eligibility,
             exclusive: i.exclusive,
+            vote_tie: i.vote_tie,
             legal_basis: i.legal_basis,
         }
     }
@@ -71,6 +105,7 @@ impl AwardType {
             threshold: self.threshold,
             eligibility: self.eligibility.clone(),
             exclusive: self.exclusive,
+            vote_tie: self.vote_tie,
             legal_basis: self.legal_basis.clone(),
         }
     }
@@ -82,6 +117,7 @@ pub const MAX_LEGAL_BASIS: u32 = 2000;
 /// "More than half of the votes cast" is `{numerator: 1, denominator: 2, strict: true}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct VoteThreshold {
     pub numerator: u32,
     pub denominator: u32,
@@ -110,7 +146,7 @@ impl VoteThreshold {
 /// A condition a unit must meet to be proposed for an award type.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Eligibility {
     /// Ranked at most this in its bloc (1: must lead the bloc).
     MaxRank { rank: u32 },
@@ -179,6 +215,7 @@ mod tests {
             threshold: VoteThreshold::MORE_THAN_HALF,
             eligibility: vec![Eligibility::MaxRank { rank: 1 }, Eligibility::ApprovedSheet],
             exclusive: true,
+            vote_tie: VoteTieRule::BlocRank,
             legal_basis: "Nghị định 91/2017/NĐ-CP".into(),
         }
     }

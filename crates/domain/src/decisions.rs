@@ -11,6 +11,7 @@ use crate::UnitId;
 /// The award decision of the issuing authority.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Decision {
     /// "Số 123/QĐ-UBND".
     pub number: String,

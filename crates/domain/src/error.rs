@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::points::Points;
+use crate::publication::PublishProblem;
 
 /// `{"code": "year_not_found", "message": "…"}`; on 422 `fields` maps each field to what is
 /// wrong with it, e.g. `{"scores.12.self_score": [{"code": "above_max", "max": 30}]}`.
@@ -17,10 +18,15 @@ pub struct ApiErrorBody {
     pub message: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: FieldErrors,
+    /// On 409 `publication_problems`: every problem to acknowledge before publishing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<PublishProblem>,
 }
 
-/// Field path → what is wrong with it. Paths: `scores.{criterion_id}.self_score`,
-/// `bonuses.{index}.reason`, `comment`, …
+/// Field path → what is wrong with it. One scheme for every 422, type and rule errors alike:
+/// the dotted JSON path from the body's root, an array item by its index, except the items
+/// of `scores`, by their criterion id: `scores.{criterion_id}.self_score`,
+/// `bonuses.{index}.reason`, `tally.votes.{index}.votes`, `comment`, …
 pub type FieldErrors = BTreeMap<String, Vec<FieldError>>;
 
 /// What is wrong with one field, as a code (with its numbers) that clients translate.
@@ -56,6 +62,12 @@ pub enum FieldError {
     Duplicate,
     #[error("invalid value")]
     Invalid,
+    /// A unit whose sheet is not approved cannot be proposed.
+    #[error("the unit's sheet is not approved")]
+    NotVerified,
+    /// The input has no such field: nothing was saved under that name.
+    #[error("not a field of this input")]
+    UnknownField,
 }
 
 /// Collects field errors as a form is checked.

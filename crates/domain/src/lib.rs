@@ -12,6 +12,7 @@ pub mod error;
 pub mod history;
 pub mod model;
 pub mod points;
+pub mod publication;
 pub mod ranking;
 pub mod results;
 pub mod sheet;

@@ -1,6 +1,15 @@
 //! A bloc's results for a year: ranking with totals, section subtotals and every criterion,
 //! the acclaim vote, and the proposals the award rules derive from them, with decisions.
 //! Computed here so the server and any other backend agree.
+//!
+//! **Sheets that are not approved.** DOMAIN.md ("the edge cases every year brings") says a
+//! unit whose sheet is not approved by the conference is shown as not ranked, with its state
+//! and the reason, and cannot be proposed — never as "0 points". So `ranking` holds only the
+//! members with an approved sheet; the others are in `unranked` with their state and how many
+//! criteria the verifier has scored, and no total at all: a 0 would state a verified result
+//! nobody verified, and ranking it last would push every other unit's rank up by a place it
+//! did not earn. `tally::derive_proposals` never proposes them (`Broken::SheetNotApproved`),
+//! and `publication` lists each of them as a problem staff acknowledge in writing.
 
 use serde::{Deserialize, Serialize};
 
@@ -9,9 +18,11 @@ use crate::criteria::{CriteriaTable, Criterion, CriterionId};
 use crate::decisions::{Decision, DecisionEntry};
 use crate::model::Unit;
 use crate::points::Points;
+use crate::publication::{publication_problems, PublicationNote, PublishProblem};
 use crate::ranking::{rank, RankInput, TieBreak, TieOutcome};
 use crate::sheet::{sheet_totals, Adjustment, ScoreKind, ScoreSheet};
-use crate::tally::{derive_proposals, Candidate, Override, Standing, Tally};
+use crate::tally::{derive_proposals, Candidate, Override, Standing, Tally, VoteTie};
+use crate::workflow::SheetState;
 use crate::{BlocId, UnitId, Year};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +56,65 @@ pub struct RankingRow {
     /// Bonus lines as claimed; `bonus_counted` is their sum up to the cap.
     pub bonuses: Vec<Adjustment>,
     pub deduction_lines: Vec<Adjustment>,
+}
+
+/// Where a member's sheet stands when it has not been approved. Such a member has no total
+/// and no rank: a sheet that nobody verified is not a result, and showing it as 0 points
+/// (ranked last) would tell the reader something false about the unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NotVerified {
+    /// No sheet at all for the year.
+    NoSheet,
+    /// The unit is still filling it in.
+    Draft,
+    /// Submitted, not yet verified.
+    Submitted,
+    /// Returned to the unit with a comment.
+    Returned,
+}
+
+impl NotVerified {
+    /// `None` for an approved sheet: that one is ranked.
+    pub fn of(state: Option<SheetState>) -> Option<NotVerified> {
+        match state {
+            None => Some(NotVerified::NoSheet),
+            Some(SheetState::Draft) => Some(NotVerified::Draft),
+            Some(SheetState::Submitted) => Some(NotVerified::Submitted),
+            Some(SheetState::Returned) => Some(NotVerified::Returned),
+            Some(SheetState::Approved) => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotVerified::NoSheet => "no_sheet",
+            NotVerified::Draft => "draft",
+            NotVerified::Submitted => "submitted",
+            NotVerified::Returned => "returned",
+        }
+    }
+}
+
+/// A member whose sheet is not approved: listed apart from the ranking, with its state and
+/// how far verification got, and never with a total (DOMAIN.md, "the edge cases every year
+/// brings": not ranked, with its state, and it cannot be proposed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnrankedRow {
+    pub unit: Unit,
+    pub state: NotVerified,
+    /// How many criteria carry a verified score so far, out of `criteria_count`.
+    pub verified: u32,
+    pub criteria_count: u32,
+}
+
+/// A member's sheet as the results read it: its state decides whether it is ranked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberSheet {
+    pub state: SheetState,
+    pub sheet: ScoreSheet,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,7 +158,10 @@ pub struct BlocResults {
     pub bonus_cap: Points,
     /// The whole criteria tree, sections before their items.
     pub criteria: Vec<Criterion>,
+    /// The members with an approved sheet, best first.
     pub ranking: Vec<RankingRow>,
+    /// The members without an approved sheet, in the bloc's order: not ranked, no total.
+    pub unranked: Vec<UnrankedRow>,
     /// False only in a staff preview: the public never receives unpublished results.
     pub published: bool,
     /// Changes with every write to the tally, overrides or decisions; a tally update names
@@ -100,8 +173,16 @@ pub struct BlocResults {
     pub tally: Option<Tally>,
     /// Every unit that received votes, per award type, and what the rules made of it.
     pub candidates: Vec<Candidate>,
+    /// Candidates level in votes for the last places of a quota, per award type: every unit
+    /// named, with the award type's rule for settling it and whether it is settled.
+    pub vote_ties: Vec<VoteTie>,
     /// The proposed units per award type (types without any left out).
     pub awards: Vec<AwardGroup>,
+    /// What staff would have to acknowledge in writing to publish now
+    /// (`publication::publication_problems`).
+    pub problems: Vec<PublishProblem>,
+    /// What staff acknowledged, and why they published: present once published.
+    pub publication: Option<PublicationNote>,
 }
 
 /// Everything needed to compute a bloc's results; the members in the bloc's order.
@@ -114,30 +195,44 @@ pub struct ResultsInput<'a> {
     pub tie_break: TieBreak,
     pub members: &'a [Unit],
     pub table: &'a CriteriaTable,
-    /// The approved sheets only: nothing else counts towards the ranking.
-    pub sheets: &'a [ScoreSheet],
+    /// Every sheet of the bloc-year with its state; only approved ones are ranked.
+    pub sheets: &'a [MemberSheet],
     pub published: bool,
     pub version: i64,
     pub award_types: &'a [AwardType],
     pub tally: Option<&'a Tally>,
     pub overrides: &'a [Override],
     pub decisions: &'a [DecisionEntry],
+    /// Staff's written reason and acknowledgement, once published.
+    pub publication: Option<&'a PublicationNote>,
 }
 
-/// Ranks the members on their verified totals, then derives the proposals from the ranking,
-/// the tally and the award rules. A member without a sheet ranks with 0 and shows 0 of n
-/// criteria scored; equals keep the members' order.
+/// Ranks the members with an approved sheet on their verified totals, lists the others apart
+/// (their state and how many criteria are verified, no total), then derives the proposals
+/// from the ranking, the tally and the award rules. Equals keep the members' order.
 pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
-    let empty = |unit_id| ScoreSheet { unit_id, ..Default::default() };
-    let totals: Vec<_> = input
-        .members
-        .iter()
-        .map(|u| {
-            let sheet = input.sheets.iter().find(|s| s.unit_id == u.id).cloned().unwrap_or_else(|| empty(u.id));
-            let t = sheet_totals(input.table, &sheet, ScoreKind::Verified);
-            (u, t, sheet)
-        })
-        .collect();
+    let sheet_of = |id| input.sheets.iter().find(|s| s.sheet.unit_id == id);
+    let mut unranked = Vec::new();
+    let mut totals = Vec::new();
+    for u in input.members {
+        let found = sheet_of(u.id);
+        match NotVerified::of(found.map(|s| s.state)) {
+            Some(state) => {
+                let verified = found.map(|s| sheet_totals(input.table, &s.sheet, ScoreKind::Verified));
+                unranked.push(UnrankedRow {
+                    unit: u.clone(),
+                    state,
+                    verified: verified.as_ref().map_or(0, |t| t.scored),
+                    criteria_count: input.table.leaves().count() as u32,
+                });
+            }
+            None => {
+                let sheet = found.map(|s| s.sheet.clone()).unwrap_or_default();
+                let t = sheet_totals(input.table, &sheet, ScoreKind::Verified);
+                totals.push((u, t, sheet));
+            }
+        }
+    }
     let rank_inputs: Vec<RankInput> = totals
         .iter()
         .map(|(u, t, _)| RankInput {
@@ -179,16 +274,14 @@ pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
 
     let standings: Vec<Standing> = ranking
         .iter()
-        .map(|r: &RankingRow| Standing {
-            unit_id: r.unit.id,
-            rank: r.rank,
-            total: r.total,
-            approved: input.sheets.iter().any(|s| s.unit_id == r.unit.id),
-        })
+        .map(|r: &RankingRow| Standing { unit_id: r.unit.id, rank: r.rank, total: r.total, approved: true })
         .collect();
-    let candidates = match input.tally {
-        Some(tally) => derive_proposals(input.award_types, &standings, tally, input.overrides),
-        None => Vec::new(),
+    let (candidates, vote_ties) = match input.tally {
+        Some(tally) => {
+            let p = derive_proposals(input.award_types, &standings, tally, input.overrides);
+            (p.candidates, p.vote_ties)
+        }
+        None => (Vec::new(), Vec::new()),
     };
     let mut award_types = input.award_types.to_vec();
     award_types.sort_by_key(|t| (t.precedence, t.id));
@@ -218,7 +311,7 @@ pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
         })
         .filter(|g| !g.units.is_empty())
         .collect();
-    BlocResults {
+    let mut results = BlocResults {
         year: input.year,
         bloc_id: input.bloc_id,
         bloc_name: input.bloc_name.to_owned(),
@@ -239,25 +332,35 @@ pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
         bonus_cap: input.table.bonus_cap,
         criteria: input.table.criteria.clone(),
         ranking,
+        unranked,
         published: input.published,
         version: input.version,
         award_types,
         tally: input.tally.cloned(),
         candidates,
+        vote_ties,
         awards,
-    }
+        problems: Vec::new(),
+        publication: input.published.then(|| input.publication.cloned().unwrap_or_default()),
+    };
+    results.problems = publication_problems(&results);
+    results
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::award_types::{Eligibility, VoteThreshold};
+    use crate::award_types::{Eligibility, VoteThreshold, VoteTieRule};
     use crate::criteria::tests::small_table;
     use crate::sheet::CriterionScore;
     use crate::tally::TallyEntry;
 
-    fn verified(unit_id: i64, scores: &[(i64, i64)], bonus: i64) -> ScoreSheet {
-        ScoreSheet {
+    fn verified(unit_id: i64, scores: &[(i64, i64)], bonus: i64) -> MemberSheet {
+        sheet_in(SheetState::Approved, unit_id, scores, bonus)
+    }
+
+    fn sheet_in(state: SheetState, unit_id: i64, scores: &[(i64, i64)], bonus: i64) -> MemberSheet {
+        let sheet = ScoreSheet {
             unit_id,
             scores: scores
                 .iter()
@@ -269,7 +372,8 @@ mod tests {
                 .collect(),
             bonuses: vec![Adjustment { reason: "Cờ thi đua".into(), points: Points::from_hundredths(bonus) }],
             deductions: vec![],
-        }
+        };
+        MemberSheet { state, sheet }
     }
 
     #[test]
@@ -291,6 +395,7 @@ mod tests {
             threshold: VoteThreshold::MORE_THAN_HALF,
             eligibility: vec![Eligibility::ApprovedSheet],
             exclusive: true,
+            vote_tie: VoteTieRule::BlocRank,
             legal_basis: String::new(),
         }];
         let tally = Tally {
@@ -321,6 +426,7 @@ mod tests {
             tally: Some(&tally),
             overrides: &[],
             decisions: &decisions,
+            publication: None,
         });
         let rows: Vec<(i64, u32, i64)> =
             results.ranking.iter().map(|r| (r.unit.id, r.rank, r.total.hundredths())).collect();
@@ -336,6 +442,10 @@ mod tests {
         assert_eq!(results.awards[0].units[0].decision.as_ref().map(|d| d.number.as_str()), Some("1/QĐ"));
         assert_eq!(results.candidates.len(), 2);
         assert!(!results.candidates[1].proposed);
+        // Level in votes for the one place: a tie, flagged with both units, settled by rank.
+        assert_eq!(results.vote_ties.len(), 1);
+        assert_eq!((results.vote_ties[0].unit_ids.clone(), results.vote_ties[0].settled), (vec![2, 1], true));
+        assert!(results.problems.is_empty(), "a tie the rule settles needs no acknowledgement");
         // The breakdown: every leaf, self against verified, and the bonus line as claimed.
         let b = &results.ranking[0];
         assert_eq!(b.scores.len(), 3);
@@ -344,11 +454,51 @@ mod tests {
         assert_eq!(b.bonuses[0].points, Points::whole(9));
     }
 
-    #[test]
-    fn a_member_without_a_sheet_ranks_last_with_nothing_scored() {
+    fn two_level_members(tie_break: TieBreak) -> Vec<(i64, u32)> {
         let table = small_table();
         let members = [Unit { id: 1, name: "A".into() }, Unit { id: 2, name: "B".into() }];
-        let sheets = [verified(2, &[(4, 100)], 0)];
+        // 55 each; B has more in section I.
+        let sheets =
+            [verified(1, &[(2, 2500), (3, 2000), (4, 1000)], 0), verified(2, &[(2, 3000), (3, 2000), (4, 500)], 0)];
+        let r = bloc_results(&ResultsInput {
+            year: 2020,
+            bloc_id: 1,
+            bloc_name: "Khối",
+            leader_unit_id: None,
+            sample_scores: false,
+            tie_break,
+            members: &members,
+            table: &table,
+            sheets: &sheets,
+            published: false,
+            version: 0,
+            award_types: &[],
+            tally: None,
+            overrides: &[],
+            decisions: &[],
+            publication: None,
+        });
+        assert_eq!(r.tie_break, tie_break, "the results say which rule decided");
+        r.ranking.iter().map(|row| (row.unit.id, row.rank)).collect()
+    }
+
+    #[test]
+    fn the_year_tie_break_rule_switched_changes_the_ranking() {
+        assert_eq!(two_level_members(TieBreak::SharedRank), [(1, 1), (2, 1)]);
+        assert_eq!(two_level_members(TieBreak::SectionOrder), [(2, 1), (1, 2)]);
+    }
+
+    #[test]
+    fn a_member_without_an_approved_sheet_is_listed_apart_without_a_total() {
+        let table = small_table();
+        let members =
+            [Unit { id: 1, name: "A".into() }, Unit { id: 2, name: "B".into() }, Unit { id: 3, name: "C".into() }];
+        // C self-assessed a full sheet, but the verifier scored only one criterion.
+        let mut c = sheet_in(SheetState::Submitted, 3, &[(2, 3000)], 0);
+        for s in &mut c.sheet.scores {
+            s.self_score = Some(Points::whole(30));
+        }
+        let sheets = [verified(2, &[(4, 100)], 0), c];
         let r = bloc_results(&ResultsInput {
             year: 2018,
             bloc_id: 1,
@@ -365,10 +515,22 @@ mod tests {
             tally: None,
             overrides: &[],
             decisions: &[],
+            publication: None,
         });
-        assert_eq!(r.ranking[1].unit.id, 1);
-        assert_eq!((r.ranking[1].scored, r.ranking[1].criteria_count), (0, 3));
+        assert_eq!(r.ranking.len(), 1, "only the approved sheet is ranked");
+        assert_eq!((r.ranking[0].unit.id, r.ranking[0].rank), (2, 1));
         assert_eq!(r.ranking[0].sections, [Points::ZERO, Points::whole(1)]);
+        assert_eq!(
+            r.unranked,
+            [
+                UnrankedRow { unit: members[0].clone(), state: NotVerified::NoSheet, verified: 0, criteria_count: 3 },
+                UnrankedRow { unit: members[2].clone(), state: NotVerified::Submitted, verified: 1, criteria_count: 3 },
+            ]
+        );
+        // The JSON says so in words: no number stands for "missing".
+        let json = serde_json::to_value(&r.unranked[1]).unwrap();
+        assert_eq!(json["state"], "submitted");
+        assert!(json.get("total").is_none() && json.get("rank").is_none());
         assert!(r.candidates.is_empty() && r.awards.is_empty(), "no tally, no proposals");
     }
 }

@@ -26,6 +26,7 @@ pub struct CriterionScore {
 /// A bonus or a deduction, always with its reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Adjustment {
     pub reason: String,
     pub points: Points,

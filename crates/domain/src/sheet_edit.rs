@@ -27,6 +27,7 @@ pub const ADJUSTMENTS_MAX: usize = 20;
 /// One criterion of the self-assessment.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SelfScoreInput {
     pub criterion_id: CriterionId,
     /// `null` is "not scored yet".
@@ -41,6 +42,7 @@ pub struct SelfScoreInput {
 /// not scored; `base_version` is the version the form started from.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SelfAssessmentInput {
     pub base_version: i64,
     pub scores: Vec<SelfScoreInput>,
@@ -52,6 +54,7 @@ pub struct SelfAssessmentInput {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct VerifiedScoreInput {
     pub criterion_id: CriterionId,
     pub verified_score: Option<Points>,
@@ -62,6 +65,7 @@ pub struct VerifiedScoreInput {
 /// `PUT /api/sheets/{id}/verification`: the verifier's whole part of the sheet.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct VerificationInput {
     pub base_version: i64,
     pub scores: Vec<VerifiedScoreInput>,
@@ -70,6 +74,7 @@ pub struct VerificationInput {
 /// `POST /api/sheets/{id}/submit|return|approve`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct TransitionInput {
     pub base_version: i64,
     /// Required when returning a sheet: what the unit must fix.

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Principal, Role};
-use crate::award_types::{AwardType, AwardTypeId, Eligibility, VoteThreshold};
+use crate::award_types::{AwardType, AwardTypeId, Eligibility, VoteThreshold, VoteTieRule};
 use crate::error::{push, FieldError, FieldErrors};
 use crate::points::Points;
 use crate::UnitId;
@@ -21,6 +21,7 @@ pub struct Standing {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct TallyEntry {
     pub unit_id: UnitId,
     pub award_type_id: AwardTypeId,
@@ -30,29 +31,32 @@ pub struct TallyEntry {
 /// The acclaim vote, entered by staff from the paper ballots.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Tally {
     pub voters_present: u32,
     pub votes: Vec<TallyEntry>,
 }
 
-/// Every problem with a tally, by field: `voters_present`, `votes.{i}.votes`, `votes.{i}`.
+/// Every problem with a tally, by field path from the root of the `TallyUpdate` it comes in
+/// (the one scheme of `error::FieldErrors`): `tally.voters_present`, `tally.votes.{i}.votes`,
+/// `tally.votes.{i}`.
 pub fn validate_tally(tally: &Tally, members: &[UnitId], award_types: &[AwardTypeId]) -> FieldErrors {
     let mut errors = FieldErrors::new();
     if tally.voters_present == 0 {
-        push(&mut errors, "voters_present", FieldError::NotPositive);
+        push(&mut errors, "tally.voters_present", FieldError::NotPositive);
     }
     for (i, entry) in tally.votes.iter().enumerate() {
         if entry.votes > tally.voters_present {
             let max = Points::whole(i64::from(tally.voters_present));
-            push(&mut errors, format!("votes.{i}.votes"), FieldError::AboveMax { max });
+            push(&mut errors, format!("tally.votes.{i}.votes"), FieldError::AboveMax { max });
         }
         if !members.contains(&entry.unit_id) || !award_types.contains(&entry.award_type_id) {
-            push(&mut errors, format!("votes.{i}"), FieldError::Invalid);
+            push(&mut errors, format!("tally.votes.{i}"), FieldError::Invalid);
         }
         let twice =
             tally.votes[..i].iter().any(|e| e.unit_id == entry.unit_id && e.award_type_id == entry.award_type_id);
         if twice {
-            push(&mut errors, format!("votes.{i}"), FieldError::Duplicate);
+            push(&mut errors, format!("tally.votes.{i}"), FieldError::Duplicate);
         }
     }
     errors
@@ -76,15 +80,45 @@ pub enum Broken {
     Precedence {
         higher: AwardTypeId,
     },
-    /// Eligible, but others ranked before it filled the quota.
+    /// Eligible, but others before it (more votes, or the award type's rule for a tie in
+    /// votes) filled the quota.
     Quota {
         quota: u32,
     },
-    /// Level with another candidate at the quota boundary (same votes, same rank): the rules
-    /// cannot choose, staff decide with a written reason.
+    /// Level in votes with others for the last places of the quota, and the award type's rule
+    /// does not settle it (the conference decides, or the units share their rank too): staff
+    /// record the outcome with a written reason.
     TieAtQuota {
         quota: u32,
     },
+    /// Its sheet is not approved: it has no verified total, so it cannot be proposed
+    /// (DOMAIN.md: eligibility needs an approved sheet), whatever the votes.
+    SheetNotApproved,
+}
+
+/// Candidates level in votes for the last places of a quota: flagged as a tie, every unit
+/// named, with the award type's rule and whether it is settled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VoteTie {
+    pub award_type_id: AwardTypeId,
+    pub votes: u32,
+    /// Every unit in the tie, by rank in the bloc.
+    pub unit_ids: Vec<UnitId>,
+    /// How many places of the quota were left for them.
+    pub places: u32,
+    pub rule: VoteTieRule,
+    /// The award type's legal basis, under which the rule applies.
+    pub legal_basis: String,
+    /// The rule told them apart, or staff decided each unit it left open, in writing.
+    pub settled: bool,
+}
+
+/// What the rules make of a tally: every candidate, and the ties in votes at a quota.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Proposals {
+    pub candidates: Vec<Candidate>,
+    pub vote_ties: Vec<VoteTie>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +131,7 @@ pub struct BrokenRule {
 /// Staff's decision against the rules, only with a written reason (shown publicly).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Override {
     pub unit_id: UnitId,
     pub award_type_id: AwardTypeId,
@@ -118,8 +153,7 @@ pub struct Candidate {
     pub override_reason: Option<String>,
 }
 
-fn eligibility_fails(condition: &Eligibility, standing: Option<&Standing>) -> bool {
-    let Some(s) = standing else { return true };
+fn eligibility_fails(condition: &Eligibility, s: &Standing) -> bool {
     match condition {
         Eligibility::MaxRank { rank } => s.rank > *rank,
         Eligibility::ApprovedSheet => !s.approved,
@@ -127,22 +161,23 @@ fn eligibility_fails(condition: &Eligibility, standing: Option<&Standing>) -> bo
     }
 }
 
-/// The proposals that a ranking, a tally and the rules produce, for one bloc. Candidates are
-/// listed by award precedence, then votes (most first), then rank. Deterministic: the same
-/// input always gives the same output.
+/// The proposals that a ranking, a tally and the rules produce, for one bloc. `standings` are
+/// the ranked members (approved sheets); a candidate without one is not proposed. Candidates
+/// are listed by award precedence, then votes (most first), then rank. Deterministic: the
+/// same input always gives the same output.
 pub fn derive_proposals(
     rules: &[AwardType],
     standings: &[Standing],
     tally: &Tally,
     overrides: &[Override],
-) -> Vec<Candidate> {
+) -> Proposals {
     let mut rules: Vec<&AwardType> = rules.iter().collect();
     rules.sort_by_key(|r| (r.precedence, r.id));
-    let standing = |unit: UnitId| standings.iter().find(|s| s.unit_id == unit);
+    let standing = |unit: UnitId| standings.iter().find(|s| s.unit_id == unit && s.approved);
     let rank_of = |unit: UnitId| standing(unit).map_or(u32::MAX, |s| s.rank);
     // (unit, exclusive award already proposed) as the rules go down in precedence.
     let mut holds: Vec<(UnitId, AwardTypeId)> = Vec::new();
-    let mut out = Vec::new();
+    let mut out = Proposals::default();
 
     for rule in rules {
         let broken_rule = |broken| BrokenRule { broken, legal_basis: rule.legal_basis.clone() };
@@ -159,9 +194,13 @@ pub fn derive_proposals(
                         threshold: rule.threshold,
                     }));
                 }
-                for condition in &rule.eligibility {
-                    if eligibility_fails(condition, standing(e.unit_id)) {
-                        broken.push(broken_rule(Broken::Eligibility { condition: condition.clone() }));
+                match standing(e.unit_id) {
+                    // Rank and total cannot be judged without a verified sheet.
+                    None => broken.push(broken_rule(Broken::SheetNotApproved)),
+                    Some(s) => {
+                        for condition in rule.eligibility.iter().filter(|c| eligibility_fails(c, s)) {
+                            broken.push(broken_rule(Broken::Eligibility { condition: condition.clone() }));
+                        }
                     }
                 }
                 if rule.exclusive {
@@ -181,33 +220,99 @@ pub fn derive_proposals(
             .collect();
         candidates.sort_by_key(|c| (std::cmp::Reverse(c.votes), rank_of(c.unit_id)));
 
-        // The quota goes to the eligible candidates in that order; a level pair across the
-        // boundary is left to staff.
+        // The quota goes to the eligible candidates, most votes first. Candidates level in
+        // votes across its boundary are a tie, settled by the award type's rule or left open.
         let quota = rule.quota_per_bloc as usize;
         let eligible: Vec<usize> = (0..candidates.len()).filter(|&i| candidates[i].broken.is_empty()).collect();
-        let keys: Vec<(u32, u32)> = candidates.iter().map(|c| (c.votes, rank_of(c.unit_id))).collect();
-        let boundary_tie = quota > 0 && eligible.len() > quota && keys[eligible[quota - 1]] == keys[eligible[quota]];
-        for (place, &i) in eligible.iter().enumerate() {
-            let level_at_boundary = boundary_tie && keys[i] == keys[eligible[quota - 1]];
-            if level_at_boundary {
-                candidates[i].broken.push(broken_rule(Broken::TieAtQuota { quota: rule.quota_per_bloc }));
-            } else if place >= quota {
-                candidates[i].broken.push(broken_rule(Broken::Quota { quota: rule.quota_per_bloc }));
-            } else {
-                candidates[i].proposed = true;
+        let votes_at = |place: usize| candidates[eligible[place]].votes;
+        let tie_votes =
+            (quota > 0 && eligible.len() > quota && votes_at(quota - 1) == votes_at(quota)).then(|| votes_at(quota));
+        let mut open: Vec<usize> = Vec::new();
+        let mut tie = None;
+        match tie_votes {
+            None => {
+                for (place, &i) in eligible.iter().enumerate() {
+                    if place < quota {
+                        candidates[i].proposed = true;
+                    } else {
+                        candidates[i].broken.push(broken_rule(Broken::Quota { quota: rule.quota_per_bloc }));
+                    }
+                }
             }
+            Some(v) => {
+                let group: Vec<usize> = eligible.iter().copied().filter(|&i| candidates[i].votes == v).collect();
+                let places = quota - eligible.iter().filter(|&&i| candidates[i].votes > v).count();
+                let rank_in = |k: usize| rank_of(candidates[group[k]].unit_id);
+                // How the group's places are filled: by bloc rank outright, by bloc rank with
+                // the units level on the boundary rank left open, or all left open.
+                enum Fill {
+                    ByRank,
+                    OpenAtRank(u32),
+                    AllOpen,
+                }
+                let fill = match rule.vote_tie {
+                    VoteTieRule::BlocRank if rank_in(places - 1) != rank_in(places) => Fill::ByRank,
+                    VoteTieRule::BlocRank => Fill::OpenAtRank(rank_in(places - 1)),
+                    VoteTieRule::ConferenceDecides => Fill::AllOpen,
+                };
+                for &i in &eligible {
+                    let (votes, rank) = (candidates[i].votes, rank_of(candidates[i].unit_id));
+                    let place = group.iter().position(|&g| g == i).unwrap_or(usize::MAX);
+                    let proposed = if votes != v {
+                        votes > v
+                    } else {
+                        match fill {
+                            Fill::ByRank => place < places,
+                            Fill::OpenAtRank(r) if rank < r => true,
+                            Fill::OpenAtRank(r) if rank == r => {
+                                open.push(i);
+                                false
+                            }
+                            Fill::OpenAtRank(_) => false,
+                            Fill::AllOpen => {
+                                open.push(i);
+                                false
+                            }
+                        }
+                    };
+                    if proposed {
+                        candidates[i].proposed = true;
+                    } else if open.contains(&i) {
+                        candidates[i].broken.push(broken_rule(Broken::TieAtQuota { quota: rule.quota_per_bloc }));
+                    } else {
+                        candidates[i].broken.push(broken_rule(Broken::Quota { quota: rule.quota_per_bloc }));
+                    }
+                }
+                tie = Some(VoteTie {
+                    award_type_id: rule.id,
+                    votes: v,
+                    unit_ids: group.iter().map(|&i| candidates[i].unit_id).collect(),
+                    places: places as u32,
+                    rule: rule.vote_tie,
+                    legal_basis: rule.legal_basis.clone(),
+                    settled: false,
+                });
+            }
+        }
+        let decided = |c: &Candidate| overrides.iter().any(|o| o.unit_id == c.unit_id && o.award_type_id == rule.id);
+        if let Some(mut tie) = tie {
+            tie.settled = open.iter().all(|&i| decided(&candidates[i]));
+            out.vote_ties.push(tie);
         }
 
         for c in &mut candidates {
             if let Some(o) = overrides.iter().find(|o| o.unit_id == c.unit_id && o.award_type_id == c.award_type_id) {
-                c.proposed = o.propose;
+                // Staff may not propose a unit whose sheet is not approved (`validate_override`
+                // refuses it; an override from before stays without effect).
+                let unverified = c.broken.iter().any(|b| b.broken == Broken::SheetNotApproved);
+                c.proposed = o.propose && !unverified;
                 c.override_reason = Some(o.reason.clone());
             }
             if c.proposed && rule.exclusive && !holds.iter().any(|(u, _)| *u == c.unit_id) {
                 holds.push((c.unit_id, c.award_type_id));
             }
         }
-        out.extend(candidates);
+        out.candidates.extend(candidates);
     }
     out
 }
@@ -216,6 +321,7 @@ pub fn derive_proposals(
 /// it was made from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct TallyUpdate {
     pub tally: Tally,
     pub version: i64,
@@ -259,11 +365,21 @@ pub fn award_permissions(who: Option<&Principal>, bloc_leader: Option<UnitId>) -
     }
 }
 
-/// An override needs its reason.
-pub fn validate_override(o: &Override) -> FieldErrors {
+/// An override needs its reason, is only for a candidate (a unit with votes for that award
+/// type in the tally), and cannot propose a unit whose sheet is not approved (`ranked`: the
+/// members with an approved sheet).
+pub fn validate_override(o: &Override, tally: Option<&Tally>, ranked: &[UnitId]) -> FieldErrors {
     let mut errors = FieldErrors::new();
     if o.reason.trim().is_empty() {
         push(&mut errors, "reason", FieldError::Required);
+    }
+    let candidate = tally.is_some_and(|t| {
+        t.votes.iter().any(|e| e.unit_id == o.unit_id && e.award_type_id == o.award_type_id && e.votes > 0)
+    });
+    if !candidate {
+        push(&mut errors, "unit_id", FieldError::Invalid);
+    } else if o.propose && !ranked.contains(&o.unit_id) {
+        push(&mut errors, "propose", FieldError::NotVerified);
     }
     errors
 }
@@ -309,6 +425,7 @@ mod tests {
             threshold: VoteThreshold::MORE_THAN_HALF,
             eligibility,
             exclusive: true,
+            vote_tie: VoteTieRule::BlocRank,
             legal_basis: format!("Quy chế khối, điều {award_type_id}"),
         }
     }
@@ -351,7 +468,7 @@ mod tests {
                 vote(DAI, MERIT, 7),
             ],
         };
-        let c = derive_proposals(&rules_2018(), &standings(), &tally, &[]);
+        let c = derive_proposals(&rules_2018(), &standings(), &tally, &[]).candidates;
         assert_eq!(proposed(&c, GOV_FLAG), [YTE]);
         assert_eq!(proposed(&c, PROVINCE_FLAG), [GDDT, LDTBXH]);
         assert_eq!(proposed(&c, MERIT), [VHTTDL, BHXH]);
@@ -368,7 +485,7 @@ mod tests {
     #[test]
     fn eligibility_rank_sheet_and_minimum_total() {
         let mut s = standings();
-        s[1].approved = false; // GD&ĐT's sheet not approved
+        s.remove(1); // GD&ĐT's sheet not approved: not ranked
         let rules = vec![rule(
             GOV_FLAG,
             1,
@@ -383,15 +500,10 @@ mod tests {
             voters_present: 10,
             votes: vec![vote(YTE, GOV_FLAG, 9), vote(GDDT, GOV_FLAG, 9), vote(LDTBXH, GOV_FLAG, 9)],
         };
-        let c = derive_proposals(&rules, &s, &tally, &[]);
+        let c = derive_proposals(&rules, &s, &tally, &[]).candidates;
         assert_eq!(proposed(&c, GOV_FLAG), [YTE]);
-        assert_eq!(
-            broken_of(&c, GDDT, GOV_FLAG),
-            [
-                Broken::Eligibility { condition: Eligibility::ApprovedSheet },
-                Broken::Eligibility { condition: Eligibility::MinTotal { points: Points::whole(96) } }
-            ]
-        );
+        // Not ranked, so rank and total cannot be judged: the sheet is what it lacks.
+        assert_eq!(broken_of(&c, GDDT, GOV_FLAG), [Broken::SheetNotApproved]);
         assert_eq!(
             broken_of(&c, LDTBXH, GOV_FLAG),
             [
@@ -401,8 +513,78 @@ mod tests {
         );
     }
 
+    fn ties(rules: &[AwardType], s: &[Standing], tally: &Tally, o: &[Override]) -> (Vec<Candidate>, Vec<VoteTie>) {
+        let p = derive_proposals(rules, s, tally, o);
+        (p.candidates, p.vote_ties)
+    }
+
     #[test]
-    fn a_tie_at_the_quota_boundary_is_left_to_staff_and_rank_breaks_vote_ties() {
+    fn a_vote_tie_at_the_last_place_settled_by_bloc_rank_is_still_flagged() {
+        let rules = vec![rule(MERIT, 1, 2, vec![])];
+        // Đài 9; VHTTDL (rank 4) and BHXH (rank 5) 8 each for the one place left.
+        let tally = Tally {
+            voters_present: 10,
+            votes: vec![vote(DAI, MERIT, 9), vote(BHXH, MERIT, 8), vote(VHTTDL, MERIT, 8), vote(TTHCC, MERIT, 6)],
+        };
+        let (c, t) = ties(&rules, &standings(), &tally, &[]);
+        assert_eq!(proposed(&c, MERIT), [DAI, VHTTDL]);
+        assert_eq!(broken_of(&c, BHXH, MERIT), [Broken::Quota { quota: 2 }]);
+        assert_eq!(
+            t,
+            [VoteTie {
+                award_type_id: MERIT,
+                votes: 8,
+                unit_ids: vec![VHTTDL, BHXH],
+                places: 1,
+                rule: VoteTieRule::BlocRank,
+                legal_basis: "Quy chế khối, điều 3".into(),
+                settled: true,
+            }]
+        );
+        // Equal votes that all fit in the quota are no tie.
+        let tally = Tally { voters_present: 10, votes: vec![vote(BHXH, MERIT, 8), vote(VHTTDL, MERIT, 8)] };
+        let (c, t) = ties(&rules, &standings(), &tally, &[]);
+        assert_eq!(proposed(&c, MERIT), [VHTTDL, BHXH]);
+        assert!(t.is_empty());
+    }
+
+    #[test]
+    fn a_vote_tie_the_conference_decides_is_left_open_until_staff_write_the_outcome() {
+        let mut rules = vec![rule(MERIT, 1, 2, vec![])];
+        rules[0].vote_tie = VoteTieRule::ConferenceDecides;
+        let tally = Tally {
+            voters_present: 10,
+            votes: vec![vote(DAI, MERIT, 9), vote(VHTTDL, MERIT, 8), vote(BHXH, MERIT, 8), vote(TTHCC, MERIT, 8)],
+        };
+        let (c, t) = ties(&rules, &standings(), &tally, &[]);
+        assert_eq!(proposed(&c, MERIT), [DAI], "nothing is decided for the conference");
+        for unit in [VHTTDL, BHXH, TTHCC] {
+            assert_eq!(broken_of(&c, unit, MERIT), [Broken::TieAtQuota { quota: 2 }]);
+        }
+        assert_eq!((t[0].unit_ids.clone(), t[0].places, t[0].settled), (vec![VHTTDL, BHXH, TTHCC], 1, false));
+
+        // The conference voted again: staff write the outcome for every unit of the tie.
+        let o = |unit_id, propose| Override {
+            unit_id,
+            award_type_id: MERIT,
+            propose,
+            reason: "Hội nghị khối biểu quyết lại".into(),
+        };
+        let ranked: Vec<UnitId> = standings().iter().map(|s| s.unit_id).collect();
+        assert!(validate_override(&o(BHXH, true), Some(&tally), &ranked).is_empty());
+        let (c, t) = ties(&rules, &standings(), &tally, &[o(BHXH, true), o(VHTTDL, false)]);
+        assert_eq!(proposed(&c, MERIT), [DAI, BHXH]);
+        assert!(!t[0].settled, "TT HCC is still open");
+        let all = [o(BHXH, true), o(VHTTDL, false), o(TTHCC, false)];
+        let (c, t) = ties(&rules, &standings(), &tally, &all);
+        assert!(t[0].settled);
+        let b = c.iter().find(|c| c.unit_id == BHXH).unwrap();
+        assert_eq!(b.override_reason.as_deref(), Some("Hội nghị khối biểu quyết lại"));
+        assert!(!b.broken.is_empty(), "the tie stays listed beside the override");
+    }
+
+    #[test]
+    fn bloc_rank_leaves_open_the_units_that_share_the_boundary_rank() {
         let mut s = standings();
         s[4].rank = 4; // BHXH level with VHTTDL (both 91 points, shared rank)
         let rules = vec![rule(MERIT, 1, 2, vec![])];
@@ -410,33 +592,59 @@ mod tests {
             voters_present: 10,
             votes: vec![vote(DAI, MERIT, 9), vote(VHTTDL, MERIT, 8), vote(BHXH, MERIT, 8), vote(TTHCC, MERIT, 9)],
         };
-        let c = derive_proposals(&rules, &s, &tally, &[]);
-        // 9 votes each: Đài (rank 6) before TT HCC (rank 7); then VHTTDL and BHXH are level.
+        // 9 votes each for the two places: Đài and TT HCC, no tie at the boundary.
+        let (c, t) = ties(&rules, &s, &tally, &[]);
         assert_eq!(proposed(&c, MERIT), [DAI, TTHCC]);
         assert_eq!(broken_of(&c, VHTTDL, MERIT), [Broken::Quota { quota: 2 }]);
+        assert!(t.is_empty());
 
         let tally = Tally {
             voters_present: 10,
             votes: vec![vote(DAI, MERIT, 9), vote(VHTTDL, MERIT, 8), vote(BHXH, MERIT, 8)],
         };
-        let c = derive_proposals(&rules, &s, &tally, &[]);
+        let (c, t) = ties(&rules, &s, &tally, &[]);
         assert_eq!(proposed(&c, MERIT), [DAI]);
         assert_eq!(broken_of(&c, VHTTDL, MERIT), [Broken::TieAtQuota { quota: 2 }]);
         assert_eq!(broken_of(&c, BHXH, MERIT), [Broken::TieAtQuota { quota: 2 }]);
+        assert!(!t[0].settled);
+    }
 
-        // Staff decide the tie, in writing.
-        let o = Override {
-            unit_id: VHTTDL,
-            award_type_id: MERIT,
-            propose: true,
-            reason: "Hội nghị khối biểu quyết lại".into(),
-        };
-        assert!(validate_override(&o).is_empty());
-        let c = derive_proposals(&rules, &s, &tally, &[o]);
-        assert_eq!(proposed(&c, MERIT), [DAI, VHTTDL]);
-        let v = c.iter().find(|c| c.unit_id == VHTTDL).unwrap();
-        assert_eq!(v.override_reason.as_deref(), Some("Hội nghị khối biểu quyết lại"));
-        assert!(!v.broken.is_empty(), "the broken rule stays listed beside the override");
+    #[test]
+    fn strict_and_non_strict_thresholds_decide_whether_a_tie_exists() {
+        // 5 of 10 each for one place: "more than half" passes neither, "at least half" both.
+        let mut rules = vec![rule(MERIT, 1, 1, vec![])];
+        let tally = Tally { voters_present: 10, votes: vec![vote(VHTTDL, MERIT, 5), vote(BHXH, MERIT, 5)] };
+        let (c, t) = ties(&rules, &standings(), &tally, &[]);
+        assert!(proposed(&c, MERIT).is_empty() && t.is_empty());
+        assert!(matches!(broken_of(&c, BHXH, MERIT)[..], [Broken::Threshold { votes: 5, .. }]));
+
+        rules[0].threshold = VoteThreshold { numerator: 1, denominator: 2, strict: false };
+        let (c, t) = ties(&rules, &standings(), &tally, &[]);
+        assert_eq!(proposed(&c, MERIT), [VHTTDL], "bloc rank: VHTTDL ranks 4th, BHXH 5th");
+        assert_eq!((t[0].unit_ids.clone(), t[0].votes, t[0].settled), (vec![VHTTDL, BHXH], 5, true));
+        rules[0].vote_tie = VoteTieRule::ConferenceDecides;
+        let (c, t) = ties(&rules, &standings(), &tally, &[]);
+        assert!(proposed(&c, MERIT).is_empty() && !t[0].settled);
+    }
+
+    #[test]
+    fn a_unit_without_an_approved_sheet_is_never_proposed() {
+        let mut s = standings();
+        s.retain(|s| s.unit_id != VHTTDL); // submitted, not verified: not ranked
+        let rules = vec![rule(MERIT, 1, 2, vec![])]; // no condition at all
+        let tally = Tally { voters_present: 10, votes: vec![vote(VHTTDL, MERIT, 10), vote(BHXH, MERIT, 6)] };
+        let (c, _) = ties(&rules, &s, &tally, &[]);
+        assert_eq!(proposed(&c, MERIT), [BHXH]);
+        assert_eq!(broken_of(&c, VHTTDL, MERIT), [Broken::SheetNotApproved]);
+        let ranked: Vec<UnitId> = s.iter().map(|s| s.unit_id).collect();
+        let o = Override { unit_id: VHTTDL, award_type_id: MERIT, propose: true, reason: "Đề nghị".into() };
+        assert_eq!(validate_override(&o, Some(&tally), &ranked)["propose"], [FieldError::NotVerified]);
+        let (c, _) = ties(&rules, &s, &tally, &[o]);
+        assert_eq!(proposed(&c, MERIT), [BHXH], "an override cannot propose it either");
+        // Only a candidate takes an override.
+        let o = Override { unit_id: DAI, award_type_id: MERIT, propose: true, reason: "Đề nghị".into() };
+        assert_eq!(validate_override(&o, Some(&tally), &ranked)["unit_id"], [FieldError::Invalid]);
+        assert_eq!(validate_override(&o, None, &ranked)["unit_id"], [FieldError::Invalid]);
     }
 
     #[test]
@@ -444,7 +652,7 @@ mod tests {
         let mut rules = rules_2018();
         rules[2].exclusive = false;
         let tally = Tally { voters_present: 10, votes: vec![vote(YTE, GOV_FLAG, 9), vote(YTE, MERIT, 9)] };
-        let c = derive_proposals(&rules, &standings(), &tally, &[]);
+        let c = derive_proposals(&rules, &standings(), &tally, &[]).candidates;
         assert_eq!(proposed(&c, MERIT), [YTE]);
     }
 
@@ -476,13 +684,13 @@ mod tests {
             votes: vec![vote(YTE, GOV_FLAG, 11), vote(99, GOV_FLAG, 1), vote(GDDT, 42, 1), vote(YTE, GOV_FLAG, 2)],
         };
         let e = validate_tally(&tally, &members, &[GOV_FLAG]);
-        assert_eq!(e["votes.0.votes"], [FieldError::AboveMax { max: Points::whole(10) }]);
-        assert_eq!(e["votes.1"], [FieldError::Invalid]);
-        assert_eq!(e["votes.2"], [FieldError::Invalid]);
-        assert_eq!(e["votes.3"], [FieldError::Duplicate]);
+        assert_eq!(e["tally.votes.0.votes"], [FieldError::AboveMax { max: Points::whole(10) }]);
+        assert_eq!(e["tally.votes.1"], [FieldError::Invalid]);
+        assert_eq!(e["tally.votes.2"], [FieldError::Invalid]);
+        assert_eq!(e["tally.votes.3"], [FieldError::Duplicate]);
         let e = validate_tally(&Tally::default(), &members, &[GOV_FLAG]);
-        assert_eq!(e["voters_present"], [FieldError::NotPositive]);
+        assert_eq!(e["tally.voters_present"], [FieldError::NotPositive]);
         let o = Override { unit_id: YTE, award_type_id: GOV_FLAG, propose: false, reason: "  ".into() };
-        assert_eq!(validate_override(&o)["reason"], [FieldError::Required]);
+        assert_eq!(validate_override(&o, Some(&tally), &members)["reason"], [FieldError::Required]);
     }
 }

@@ -73,6 +73,10 @@ pub enum Refusal {
     Forbidden,
     #[error("the sheet is {}: that cannot be done now", .0.as_str())]
     WrongState(SheetState),
+    /// A year closed for scoring is read-only to all but staff (the server answers 409
+    /// `year_closed`).
+    #[error("the year is closed for scoring")]
+    YearClosed,
 }
 
 /// The facts about a sheet that permissions depend on.
@@ -82,6 +86,10 @@ pub struct SheetFacts {
     /// The leader unit of the sheet's bloc in the sheet's year.
     pub leader_unit_id: Option<UnitId>,
     pub state: SheetState,
+    /// The sheet's year is open for scoring.
+    pub year_open: bool,
+    /// Every criterion carries a verified score: only such a sheet can be approved.
+    pub all_verified: bool,
 }
 
 /// How a user stands to a sheet, before its state is considered.
@@ -116,6 +124,8 @@ pub fn authorize(who: &Principal, sheet: &SheetFacts, action: SheetAction) -> Re
         Err(Refusal::Forbidden)
     } else if !state_ok {
         Err(Refusal::WrongState(sheet.state))
+    } else if action != SheetAction::Read && !sheet.year_open && who.role != Role::Staff {
+        Err(Refusal::YearClosed)
     } else {
         Ok(())
     }
@@ -131,7 +141,9 @@ pub fn next_state(state: SheetState, action: SheetAction) -> SheetState {
     }
 }
 
-/// What the SPA may offer; each flag is `authorize(..).is_ok()` for one action.
+/// What the SPA may offer; each flag is `authorize(..).is_ok()` for one action, and `approve`
+/// also needs every criterion verified, as the server's approval does (an unscored criterion
+/// there is a 422 naming it), so nobody is offered a button that can only fail.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SheetPermissions {
@@ -150,7 +162,7 @@ pub fn permissions(who: &Principal, sheet: &SheetFacts) -> SheetPermissions {
         submit: ok(SheetAction::Submit),
         edit_verification: ok(SheetAction::EditVerification),
         return_sheet: ok(SheetAction::Return),
-        approve: ok(SheetAction::Approve),
+        approve: ok(SheetAction::Approve) && sheet.all_verified,
     }
 }
 
@@ -169,7 +181,7 @@ mod tests {
     }
 
     fn sheet(unit: UnitId, state: SheetState) -> SheetFacts {
-        SheetFacts { unit_id: unit, leader_unit_id: Some(LEADER), state }
+        SheetFacts { unit_id: unit, leader_unit_id: Some(LEADER), state, year_open: true, all_verified: true }
     }
 
     #[test]
@@ -204,7 +216,7 @@ mod tests {
         assert_eq!(authorize(&leader, &sheet(A, Draft), EditSelf), Err(Refusal::Forbidden));
         assert_eq!(authorize(&leader, &sheet(LEADER, Draft), EditSelf), Ok(()));
         // Another bloc (led by someone else) is out of reach.
-        let elsewhere = SheetFacts { unit_id: A, leader_unit_id: Some(B), state: Submitted };
+        let elsewhere = SheetFacts { leader_unit_id: Some(B), ..sheet(A, Submitted) };
         assert_eq!(authorize(&leader, &elsewhere, Read), Err(Refusal::Forbidden));
         assert_eq!(authorize(&leader, &elsewhere, Approve), Err(Refusal::Forbidden));
     }
@@ -230,6 +242,30 @@ mod tests {
                 assert_eq!(authorize(&staff, &sheet(A, state), action), expected, "{state:?} {action:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_sheet_with_an_unverified_criterion_offers_no_approval() {
+        let leader = who(Role::LeaderOfficer, Some(LEADER));
+        let incomplete = SheetFacts { all_verified: false, ..sheet(A, Submitted) };
+        let p = permissions(&leader, &incomplete);
+        assert!(!p.approve, "approving would be refused");
+        assert!(p.return_sheet && p.edit_verification);
+        assert!(permissions(&leader, &sheet(A, Submitted)).approve);
+    }
+
+    #[test]
+    fn a_closed_year_is_read_only_to_all_but_staff() {
+        let closed = |unit, state| SheetFacts { year_open: false, ..sheet(unit, state) };
+        let officer = who(Role::UnitOfficer, Some(A));
+        assert_eq!(authorize(&officer, &closed(A, Draft), EditSelf), Err(Refusal::YearClosed));
+        assert_eq!(authorize(&officer, &closed(A, Draft), Read), Ok(()));
+        // Who and which state come first: a stranger is still forbidden.
+        assert_eq!(authorize(&officer, &closed(B, Draft), EditSelf), Err(Refusal::Forbidden));
+        assert_eq!(permissions(&officer, &closed(A, Draft)), SheetPermissions::default());
+        let leader = who(Role::LeaderOfficer, Some(LEADER));
+        assert_eq!(authorize(&leader, &closed(A, Submitted), Approve), Err(Refusal::YearClosed));
+        assert_eq!(authorize(&who(Role::Staff, None), &closed(A, Submitted), Approve), Ok(()));
     }
 
     #[test]

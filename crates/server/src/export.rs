@@ -8,7 +8,7 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use serde::Deserialize;
 use thidua_domain::criteria::{CriteriaTable, Criterion};
 use thidua_domain::ranking::TieBreak;
-use thidua_domain::results::{BlocResults, RankingRow};
+use thidua_domain::results::{BlocResults, NotVerified, RankingRow, UnrankedRow};
 use thidua_domain::Points;
 
 /// The language of the headers.
@@ -57,6 +57,17 @@ struct Labels {
     tie_break: &'static str,
     shared_rank: &'static str,
     section_order: &'static str,
+    sheet_state: &'static str,
+    verified: &'static str,
+    not_ranked: &'static str,
+    /// "not verified: {state}, {n} of {m} criteria verified" in pieces.
+    not_verified: &'static str,
+    criteria_verified: &'static str,
+    no_sheet: &'static str,
+    draft: &'static str,
+    submitted: &'static str,
+    returned: &'static str,
+    publication_reason: &'static str,
 }
 
 const VI: Labels = Labels {
@@ -94,6 +105,16 @@ const VI: Labels = Labels {
     tie_break: "Quy tắc khi bằng điểm",
     shared_rank: "Đồng hạng",
     section_order: "Ưu tiên điểm mục I, rồi các mục tiếp theo",
+    sheet_state: "Phiếu chấm",
+    verified: "Đã thẩm định",
+    not_ranked: "Không xếp hạng",
+    not_verified: "Chưa thẩm định",
+    criteria_verified: "tiêu chí đã thẩm định",
+    no_sheet: "không có phiếu",
+    draft: "đơn vị đang chấm",
+    submitted: "đã nộp, chờ thẩm định",
+    returned: "đã trả lại đơn vị",
+    publication_reason: "Lý do công bố",
 };
 
 const EN: Labels = Labels {
@@ -131,7 +152,29 @@ const EN: Labels = Labels {
     tie_break: "Tie-break rule",
     shared_rank: "Shared rank",
     section_order: "Higher score in section I first, then the next sections",
+    sheet_state: "Sheet",
+    verified: "Verified",
+    not_ranked: "Not ranked",
+    not_verified: "Not verified",
+    criteria_verified: "criteria verified",
+    no_sheet: "no sheet",
+    draft: "the unit is scoring",
+    submitted: "submitted, awaiting verification",
+    returned: "returned to the unit",
+    publication_reason: "Reason for publishing",
 };
+
+/// "Chưa thẩm định: đã nộp, chờ thẩm định; 3/10 tiêu chí đã thẩm định": never a number
+/// where there is no verified total.
+fn not_verified_text(row: &UnrankedRow, l: &Labels) -> String {
+    let state = match row.state {
+        NotVerified::NoSheet => l.no_sheet,
+        NotVerified::Draft => l.draft,
+        NotVerified::Submitted => l.submitted,
+        NotVerified::Returned => l.returned,
+    };
+    format!("{}: {state}; {}/{} {}", l.not_verified, row.verified, row.criteria_count, l.criteria_verified)
+}
 
 fn labels(lang: Lang) -> &'static Labels {
     match lang {
@@ -160,14 +203,15 @@ fn leaves(results: &BlocResults) -> Vec<Criterion> {
     table.leaves().cloned().collect()
 }
 
-/// The ranking table, one row per unit in rank order: rank, unit, verified total, self total,
-/// each section's subtotal, bonus counted, deductions, then each leaf criterion self and
-/// verified.
+/// The ranking table, one row per unit in rank order: rank, unit, the sheet's state, verified
+/// total, self total, each section's subtotal, bonus counted, deductions, then each leaf
+/// criterion self and verified. The members without an approved sheet follow, "not ranked",
+/// their state in words and every number cell empty.
 fn ranking_table(results: &BlocResults, lang: Lang) -> (Vec<String>, Vec<Vec<Cell>>) {
     let l = labels(lang);
     let leaves = leaves(results);
     let mut header: Vec<String> =
-        [l.rank, l.unit, l.verified_total, l.self_total].into_iter().map(str::to_owned).collect();
+        [l.rank, l.unit, l.sheet_state, l.verified_total, l.self_total].into_iter().map(str::to_owned).collect();
     header.extend(results.sections.iter().map(|s| format!("{}. {}", s.code, s.title)));
     header.push(l.bonus_counted.to_owned());
     header.push(l.deductions.to_owned());
@@ -175,13 +219,15 @@ fn ranking_table(results: &BlocResults, lang: Lang) -> (Vec<String>, Vec<Vec<Cel
         header.push(format!("{} {}", c.code, l.self_score));
         header.push(format!("{} {}", c.code, l.verified_score));
     }
-    let rows = results
+    let width = header.len();
+    let mut rows: Vec<Vec<Cell>> = results
         .ranking
         .iter()
         .map(|row| {
             let mut cells = vec![
                 Cell::Number(Points::whole(i64::from(row.rank))),
                 Cell::Text(row.unit.name.clone()),
+                Cell::Text(l.verified.to_owned()),
                 Cell::Number(row.total),
                 Cell::Number(row.self_total),
             ];
@@ -196,6 +242,11 @@ fn ranking_table(results: &BlocResults, lang: Lang) -> (Vec<String>, Vec<Vec<Cel
             cells
         })
         .collect();
+    for row in &results.unranked {
+        let mut cells = vec![text(l.not_ranked), text(&row.unit.name), text(not_verified_text(row, l))];
+        cells.resize(width, Cell::Empty);
+        rows.push(cells);
+    }
     (header, rows)
 }
 
@@ -338,7 +389,7 @@ pub fn xlsx(results: &BlocResults, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
 
     let (header, rows) = ranking_table(results, lang);
-    let mut widths = vec![7.0, 40.0, 12.0, 12.0];
+    let mut widths = vec![12.0, 40.0, 30.0, 12.0, 12.0];
     widths.resize(header.len(), 12.0);
     book.push_worksheet(table_sheet(l.sheet_ranking, &header, &rows, &widths)?);
 
@@ -371,6 +422,9 @@ pub fn xlsx(results: &BlocResults, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     ];
     if results.sample_scores {
         about.push(vec![text(l.sample), text("✓")]);
+    }
+    if let Some(note) = results.publication.as_ref().filter(|n| !n.reason.is_empty()) {
+        about.push(vec![text(l.publication_reason), text(&note.reason)]);
     }
     let mut sheet = Worksheet::new();
     sheet.set_name(l.sheet_about)?;

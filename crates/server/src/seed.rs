@@ -12,7 +12,8 @@
 use sqlx::{Any, Transaction};
 use thidua_domain::auth::Role;
 use thidua_domain::award_types::AwardTypeInput;
-use thidua_domain::award_types::{Eligibility, VoteThreshold};
+use thidua_domain::award_types::{Eligibility, VoteThreshold, VoteTieRule};
+use thidua_domain::publication::PublicationNote;
 use thidua_domain::ranking::TieBreak;
 use thidua_domain::tally::{Tally, TallyEntry};
 use thidua_domain::workflow::SheetState;
@@ -375,7 +376,8 @@ async fn insert_demo(tx: &mut Transaction<'_, Any>) -> sqlx::Result<Vec<i64>> {
     };
     awards::replace_tally(tx, YEAR, bloc, &tally).await?;
     // 2018's results are out; 2019's are not.
-    awards::set_published(tx, YEAR, bloc, Some(now())).await?;
+    // Every sheet approved, no tie, no override: nothing to acknowledge, no reason to give.
+    awards::set_published(tx, YEAR, bloc, Some((now(), &PublicationNote::default()))).await?;
     Ok(units)
 }
 
@@ -391,6 +393,8 @@ async fn insert_award_types(tx: &mut Transaction<'_, Any>, year: i32) -> sqlx::R
             threshold: VoteThreshold::MORE_THAN_HALF,
             eligibility: eligibility.to_vec(),
             exclusive: true,
+            // A tie in votes is for the conference to settle (DOMAIN.md: staff record it).
+            vote_tie: VoteTieRule::ConferenceDecides,
             legal_basis: LEGAL_BASIS.to_owned(),
         };
         award_ids.push((code, awards::insert_award_type(tx, year, &input).await?));

@@ -45,6 +45,7 @@ use sqlx::FromRow;
 use crate::db::{Conn, Flag};
 use thidua_domain::criteria::{CriteriaTable, Criterion, CriterionId};
 use thidua_domain::model::{BlocDetail, BlocSummary, Pact, Unit, YearSummary};
+use thidua_domain::publication::PublicationNote;
 use thidua_domain::ranking::TieBreak;
 use thidua_domain::results::{bloc_results, BlocResults, ResultsInput};
 use thidua_domain::{BlocId, Points, Year};
@@ -68,7 +69,7 @@ pub fn tie_break_to_db(rule: TieBreak) -> &'static str {
     }
 }
 
-fn tie_break_from_db(text: &str) -> sqlx::Result<TieBreak> {
+pub fn tie_break_from_db(text: &str) -> sqlx::Result<TieBreak> {
     match text {
         "shared_rank" => Ok(TieBreak::SharedRank),
         "section_order" => Ok(TieBreak::SectionOrder),
@@ -178,6 +179,9 @@ pub struct BlocYear {
     pub sample_data: bool,
     /// `None` until staff publish the results.
     pub published_at: Option<String>,
+    /// What staff accepted in writing when they published (empty, `[]` otherwise).
+    pub publication_reason: String,
+    pub publication_acknowledged: String,
     pub awards_version: i64,
     /// Moves on with every change to the members, leader, deputy, pact or criteria.
     pub setup_version: i64,
@@ -204,7 +208,8 @@ pub async fn bloc_year(conn: &mut Conn, year: Year, bloc_id: BlocId) -> Result<B
     sqlx::query_as(
         "SELECT y.bloc_id, b.name, y.leader_unit_id, y.deputy_unit_id,
                 y.pact_signed_on, y.pact_note, y.pact_document_url, y.bonus_cap, CAST(y.sample_data AS BOOLEAN) AS sample_data,
-                y.published_at, y.awards_version, y.setup_version
+                y.published_at, y.publication_reason, y.publication_acknowledged, y.awards_version,
+                y.setup_version
          FROM bloc_years y JOIN blocs b ON b.id = y.bloc_id
          WHERE y.year = $1 AND y.bloc_id = $2",
     )
@@ -308,12 +313,16 @@ pub async fn results(conn: &mut Conn, year: Year, bloc_id: BlocId) -> Result<Blo
     let bloc = bloc_year(&mut *conn, year, bloc_id).await?;
     let members = members(&mut *conn, year, bloc_id).await?;
     let table = criteria_table(&mut *conn, year, bloc_id, Points::from_hundredths(bloc.bonus_cap)).await?;
-    // Only approved sheets count: a sheet still being scored or verified is not a result.
-    let sheets = sheets::approved(&mut *conn, year, bloc_id).await?;
+    // Only approved sheets are ranked: a sheet still being scored or verified is not a result.
+    let sheets = sheets::of_bloc(&mut *conn, year, bloc_id).await?;
     let award_types = awards::award_types(&mut *conn, year).await?;
     let tally = awards::tally(&mut *conn, year, bloc_id).await?;
     let overrides = awards::overrides(&mut *conn, year, bloc_id).await?;
     let decisions = awards::decisions(conn, year, bloc_id).await?;
+    let acknowledged = serde_json::from_str(&bloc.publication_acknowledged).map_err(|e| {
+        corrupt(format!("the acknowledged problems of bloc {bloc_id} in {year} are not a list of problems: {e}"))
+    })?;
+    let publication = PublicationNote { reason: bloc.publication_reason.clone(), acknowledged };
     Ok(bloc_results(&ResultsInput {
         year,
         bloc_id,
@@ -330,5 +339,6 @@ pub async fn results(conn: &mut Conn, year: Year, bloc_id: BlocId) -> Result<Blo
         tally: tally.as_ref(),
         overrides: &overrides,
         decisions: &decisions,
+        publication: Some(&publication),
     }))
 }

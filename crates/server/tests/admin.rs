@@ -18,6 +18,7 @@ use thidua_domain::award_types::AwardType;
 use thidua_domain::error::{ApiErrorBody, FieldError};
 use thidua_domain::history::UnitHistory;
 use thidua_domain::model::BlocDetail;
+use thidua_domain::ranking::TieBreak;
 use thidua_domain::results::BlocResults;
 use thidua_domain::sheet_edit::{SheetSummary, SheetView};
 use thidua_domain::workflow::{SheetPermissions, SheetState};
@@ -160,7 +161,10 @@ async fn a_new_year_is_a_copy_of_the_last_without_its_scores_votes_or_publicatio
     let years: Vec<YearAdmin> = s.ok(&a.staff, Method::GET, "/api/admin/years", None).await;
     assert_eq!(
         years,
-        [YearAdmin { year: 2019, open: true, bloc_count: 1 }, YearAdmin { year: 2018, open: false, bloc_count: 1 }],
+        [
+            YearAdmin { year: 2019, open: true, bloc_count: 1, tie_break: TieBreak::SectionOrder },
+            YearAdmin { year: 2018, open: false, bloc_count: 1, tie_break: TieBreak::SectionOrder }
+        ],
         "the demo's 2018 is closed, 2019 open"
     );
     let e = a.invalid(Method::POST, "/api/admin/years", json!({"year": 2019, "copy_from": 2017})).await;
@@ -170,7 +174,7 @@ async fn a_new_year_is_a_copy_of_the_last_without_its_scores_votes_or_publicatio
 
     let created = a.post("/api/admin/years", json!({"year": 2020, "copy_from": 2019}), StatusCode::CREATED).await;
     let created: YearAdmin = serde_json::from_value(created).unwrap();
-    assert_eq!(created, YearAdmin { year: 2020, open: true, bloc_count: 1 });
+    assert_eq!(created, YearAdmin { year: 2020, open: true, bloc_count: 1, tie_break: TieBreak::SectionOrder });
 
     // The same bloc, members in the same order, leader and deputy; no pact.
     let anon = Who::anonymous();
@@ -747,4 +751,36 @@ async fn a_closed_year_is_read_only_to_officers_but_not_to_staff() {
         targets,
         [("update_year", "year:2019"), ("update_year", "year:2019")].map(|(k, t)| (k.to_owned(), t.to_owned()))
     );
+}
+
+#[tokio::test]
+async fn the_tie_break_rule_of_a_year_is_set_by_staff_and_the_ranking_follows() {
+    let a = Admin::start().await;
+    let s = &a.s;
+    let results = |year: i32| format!("/api/years/{year}/blocs/{}/results", a.bloc.id);
+    let saved: YearAdmin =
+        s.ok(&a.staff, Method::PUT, "/api/admin/years/2019", Some(&json!({"tie_break": "shared_rank"}))).await;
+    assert_eq!((saved.tie_break, saved.open), (TieBreak::SharedRank, true), "what is left out stays");
+    let r: BlocResults = s.ok(&a.staff, Method::GET, &results(2019), None).await;
+    assert_eq!(r.tie_break, TieBreak::SharedRank, "really saved: the results follow it");
+    // A published year's rankings are not reordered behind the reader's back.
+    a.refused(
+        Method::PUT,
+        "/api/admin/years/2018",
+        json!({"tie_break": "shared_rank"}),
+        StatusCode::CONFLICT,
+        "published",
+    )
+    .await;
+    let r: BlocResults = s.ok(&a.staff, Method::GET, &results(2018), None).await;
+    assert_eq!(r.tie_break, TieBreak::SectionOrder);
+    // Closing the published year is still allowed; an unknown field is refused by name.
+    let closed: YearAdmin = s
+        .ok(&a.staff, Method::PUT, "/api/admin/years/2018", Some(&json!({"open": false, "tie_break": "section_order"})))
+        .await;
+    assert!(!closed.open);
+    let e = a.invalid(Method::PUT, "/api/admin/years/2019", json!({"tiebreak": "shared_rank"})).await;
+    assert_eq!(field(&e, "tiebreak"), [FieldError::UnknownField]);
+    let e = a.invalid(Method::PUT, "/api/admin/years/2019", json!({"tie_break": "coin_toss"})).await;
+    assert_eq!(field(&e, "tie_break"), [FieldError::Invalid]);
 }

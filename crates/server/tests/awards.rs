@@ -13,16 +13,20 @@ use serde_json::{json, Value};
 use thidua_domain::award_types::AwardType;
 use thidua_domain::award_types::Eligibility;
 use thidua_domain::error::FieldError;
+use thidua_domain::history::HistoryStanding;
 use thidua_domain::history::UnitHistory;
 use thidua_domain::model::BlocSummary;
+use thidua_domain::publication::PublishProblem;
 use thidua_domain::results::BlocResults;
-use thidua_domain::tally::{flagged, Broken};
+use thidua_domain::results::NotVerified;
+use thidua_domain::tally::Broken;
 use thidua_domain::Points;
 
 const Y_TE: &str = "Sở Y tế";
 const GIAO_DUC: &str = "Sở Giáo dục và Đào tạo";
 const VAN_HOA: &str = "Sở Văn hóa, Thể thao và Du lịch";
 const HANH_CHINH: &str = "Trung tâm Hành chính công tỉnh";
+const DAI: &str = "Đài Phát thanh và Truyền hình tỉnh";
 
 /// The demo bloc in 2019 (unpublished, no tally) and the year's award types.
 struct Bloc2019 {
@@ -47,6 +51,19 @@ impl Bloc2019 {
 
     fn path(&self, rest: &str) -> String {
         format!("/api/years/2019/blocs/{}{rest}", self.bloc.id)
+    }
+
+    /// Publishes as staff must when the results have problems: refused with the list first,
+    /// then accepted with exactly that list and a reason.
+    async fn publish_acknowledged(&self, s: &TestServer, staff: &Who, reason: &str) -> BlocResults {
+        let e = s
+            .refused(staff, Method::POST, &self.path("/publish"), None, StatusCode::CONFLICT, "publication_problems")
+            .await;
+        assert!(!e.problems.is_empty());
+        let body = json!({"acknowledge": e.problems, "reason": reason});
+        let r: BlocResults = s.ok(staff, Method::POST, &self.path("/publish"), Some(&body)).await;
+        assert_eq!(r.publication.as_ref().map(|p| p.reason.as_str()), Some(reason));
+        r
     }
 }
 
@@ -115,10 +132,53 @@ async fn unpublished_results_are_for_staff_only_until_published() {
     let h: UnitHistory = s.ok(&staff, Method::GET, &history_path, None).await;
     assert_eq!(h.points.len(), 1);
 
+    // Publishing is the server's decision: with no tally and no sheet approved, it refuses
+    // with the complete list, whatever the client.
+    let e =
+        s.refused(&staff, Method::POST, &b.path("/publish"), None, StatusCode::CONFLICT, "publication_problems").await;
+    assert_eq!(e.problems.len(), 8, "{:?}", e.problems);
+    assert_eq!(e.problems[0], PublishProblem::NoTally);
+    let not_verified = PublishProblem::SheetNotApproved { unit_id: b.unit(Y_TE), state: NotVerified::Draft };
+    assert!(e.problems.contains(&not_verified));
+    // Acknowledging part of the list, or no reason, is not enough.
+    let part = json!({"acknowledge": e.problems[..3], "reason": "Công bố theo kết luận hội nghị"});
+    let again = s
+        .refused(&staff, Method::POST, &b.path("/publish"), Some(&part), StatusCode::CONFLICT, "publication_problems")
+        .await;
+    assert_eq!(again.problems, e.problems);
+    let mute = json!({"acknowledge": e.problems, "reason": " "});
+    let invalid = s
+        .refused(
+            &staff,
+            Method::POST,
+            &b.path("/publish"),
+            Some(&mute),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+        )
+        .await;
+    assert_eq!(invalid.fields["reason"], [FieldError::Required]);
+    let extra = json!({"acknowledge": e.problems, "reason": "x", "force": true});
+    let invalid = s
+        .refused(
+            &staff,
+            Method::POST,
+            &b.path("/publish"),
+            Some(&extra),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+        )
+        .await;
+    assert_eq!(invalid.fields["force"], [FieldError::UnknownField]);
+    let still: BlocResults = s.ok(&staff, Method::GET, &b.path("/results"), None).await;
+    assert!(!still.published && still.version == 0, "nothing refused was written");
+
     // Published: everyone sees it, and it may be cached (revalidated) again.
-    let published: BlocResults = s.ok(&staff, Method::POST, &b.path("/publish"), None).await;
+    let reason = "Công bố theo kết luận hội nghị tổng kết";
+    let published = b.publish_acknowledged(&s, &staff, reason).await;
     assert!(published.published);
     assert_eq!(published.version, 1);
+    assert_eq!(published.publication.as_ref().unwrap().acknowledged, e.problems);
     let again: BlocResults = s.ok(&staff, Method::POST, &b.path("/publish"), None).await;
     assert_eq!(again.version, 1, "publishing again changes nothing");
     for who in [&anon, &yte] {
@@ -129,10 +189,17 @@ async fn unpublished_results_are_for_staff_only_until_published() {
         }
         let r: BlocResults = s.ok(who, Method::GET, &b.path("/results"), None).await;
         assert!(r.published);
+        // The reason is public, beside the results; no member is ranked, none shows a 0.
+        assert_eq!(r.publication.as_ref().unwrap().reason, reason);
+        assert!(r.ranking.is_empty() && r.unranked.len() == 7);
         let h: UnitHistory = s.ok(who, Method::GET, &history_path, None).await;
         assert_eq!(h.points.iter().map(|p| (p.year, p.members)).collect::<Vec<_>>(), [(2018, 7), (2019, 7)]);
-        assert_eq!(h.points[0].total, Points::from_hundredths(9750));
-        assert_eq!((h.points[0].rank, h.unit.name.as_str()), (1, Y_TE));
+        assert_eq!(h.points[0].total(), Some(Points::from_hundredths(9750)));
+        assert_eq!((h.points[0].rank(), h.unit.name.as_str()), (Some(1), Y_TE));
+        // 2019 was never verified: the history shows no total for it.
+        assert_eq!(h.points[1].standing, HistoryStanding::NotVerified { state: NotVerified::Draft });
+        let json: Value = s.ok(who, Method::GET, &history_path, None).await;
+        assert!(json["points"][1]["standing"].get("total").is_none());
     }
 
     // Unpublished again: gone from the public, and from the history.
@@ -182,10 +249,10 @@ async fn the_tally_is_checked_field_by_field_and_against_its_version() {
 
     let bad = tally(10, vec![vote(yte, merit, 11), vote(999, merit, 1), vote(yte, 999, 1), vote(yte, merit, 2)], 0);
     let e = s.refused(&staff, Method::PUT, &path, Some(&bad), StatusCode::UNPROCESSABLE_ENTITY, "invalid_input").await;
-    assert_eq!(e.fields["votes.0.votes"], [FieldError::AboveMax { max: Points::whole(10) }]);
-    assert_eq!(e.fields["votes.1"], [FieldError::Invalid], "not a member");
-    assert_eq!(e.fields["votes.2"], [FieldError::Invalid], "not an award type of the year");
-    assert_eq!(e.fields["votes.3"], [FieldError::Duplicate]);
+    assert_eq!(e.fields["tally.votes.0.votes"], [FieldError::AboveMax { max: Points::whole(10) }]);
+    assert_eq!(e.fields["tally.votes.1"], [FieldError::Invalid], "not a member");
+    assert_eq!(e.fields["tally.votes.2"], [FieldError::Invalid], "not an award type of the year");
+    assert_eq!(e.fields["tally.votes.3"], [FieldError::Duplicate]);
     let e = s
         .refused(
             &staff,
@@ -196,12 +263,17 @@ async fn the_tally_is_checked_field_by_field_and_against_its_version() {
             "invalid_input",
         )
         .await;
-    assert_eq!(e.fields["voters_present"], [FieldError::NotPositive]);
+    assert_eq!(e.fields["tally.voters_present"], [FieldError::NotPositive]);
     // Negative votes do not even parse: 422 on that field, never a 500.
     let negative = tally(10, vec![vote(yte, merit, -1)], 0);
     let e =
         s.refused(&staff, Method::PUT, &path, Some(&negative), StatusCode::UNPROCESSABLE_ENTITY, "invalid_input").await;
-    assert!(e.fields.keys().any(|k| k.starts_with("tally.votes")), "{:?}", e.fields);
+    // The type error and the rule errors share one scheme: `tally.votes.{i}.votes`.
+    assert_eq!(e.fields["tally.votes.0.votes"], [FieldError::Invalid]);
+    let unknown = json!({"tally": {"voters_present": 10, "votes": [], "absent": 2}, "version": 0});
+    let e =
+        s.refused(&staff, Method::PUT, &path, Some(&unknown), StatusCode::UNPROCESSABLE_ENTITY, "invalid_input").await;
+    assert_eq!(e.fields["tally.absent"], [FieldError::UnknownField]);
     // A 2018 unit type id is not one of 2019's.
     let types_2018: Vec<AwardType> = s.ok(&staff, Method::GET, "/api/years/2018/award-types", None).await;
     let e = s
@@ -214,7 +286,7 @@ async fn the_tally_is_checked_field_by_field_and_against_its_version() {
             "invalid_input",
         )
         .await;
-    assert_eq!(e.fields["votes.0"], [FieldError::Invalid]);
+    assert_eq!(e.fields["tally.votes.0"], [FieldError::Invalid]);
     // Validation comes before the version.
     s.refused(
         &staff,
@@ -236,7 +308,9 @@ async fn the_tally_is_checked_field_by_field_and_against_its_version() {
     let saved = r.tally.as_ref().unwrap();
     assert_eq!((saved.voters_present, saved.votes.len()), (10, 2), "a 0 entered is kept");
     assert_eq!(r.candidates.len(), 1, "0 votes make no candidate");
-    assert!(r.candidates[0].proposed);
+    // Y tế's 2019 sheet is a draft: voted for, but not proposed.
+    assert!(!r.candidates[0].proposed);
+    assert_eq!(r.candidates[0].broken[0].broken, Broken::SheetNotApproved);
     s.refused(&staff, Method::PUT, &path, Some(&good), StatusCode::CONFLICT, "stale_version").await;
     // The whole tally is replaced.
     let r: BlocResults = s.ok(&staff, Method::PUT, &path, Some(&tally(12, vec![], 1))).await;
@@ -273,11 +347,23 @@ async fn the_2019_conference_from_tally_to_decision() {
     let b = Bloc2019::load(&s).await;
     let staff = s.login("staff").await;
     let (gd, yte, vh, hc) = (b.unit(GIAO_DUC), b.unit(Y_TE), b.unit(VAN_HOA), b.unit(HANH_CHINH));
+    let dai = b.unit(DAI);
     let (gov, merit) = (b.award(GOV_FLAG), b.award(MERIT));
+    // Giáo dục, Văn hóa and Hành chính công have their sheets approved (nothing verified: 0
+    // each, level); the others have not.
+    let db = s.db().await;
+    for unit in [gd, vh, hc] {
+        sqlx::query("UPDATE score_sheets SET state = 'approved' WHERE year = 2019 AND unit_id = $1")
+            .bind(unit)
+            .execute(&db)
+            .await
+            .unwrap();
+    }
 
-    // Nothing approved in 2019. Three units pass the vote for a certificate of merit (quota 2);
-    // Y tế's Government flag votes meet no approved sheet.
-    let votes = vec![vote(gd, merit, 9), vote(yte, merit, 8), vote(vh, merit, 7), vote(yte, gov, 9)];
+    // Three approved units pass the vote for a certificate of merit (quota 2); Y tế has the
+    // most votes for it and for the Government flag, but no approved sheet.
+    let votes =
+        vec![vote(gd, merit, 9), vote(yte, merit, 9), vote(vh, merit, 8), vote(hc, merit, 7), vote(yte, gov, 9)];
     let r: BlocResults = s.ok(&staff, Method::PUT, &b.path("/tally"), Some(&tally(10, votes, 0))).await;
     let candidate = |r: &BlocResults, unit: i64, award: i64| {
         r.candidates.iter().find(|c| c.unit_id == unit && c.award_type_id == award).cloned().unwrap()
@@ -285,19 +371,21 @@ async fn the_2019_conference_from_tally_to_decision() {
     let proposed = |r: &BlocResults, award: i64| -> Vec<i64> {
         r.awards.iter().filter(|g| g.award_type.id == award).flat_map(|g| g.units.iter().map(|u| u.unit.id)).collect()
     };
-    assert_eq!(proposed(&r, merit), [gd, yte]);
-    let third = candidate(&r, vh, merit);
+    assert_eq!(proposed(&r, merit), [gd, vh]);
+    let third = candidate(&r, hc, merit);
     assert!(!third.proposed);
     assert_eq!(third.broken.iter().map(|b| b.broken.clone()).collect::<Vec<_>>(), [Broken::Quota { quota: 2 }]);
     assert!(third.broken[0].legal_basis.contains("91/2017/NĐ-CP"));
-    let flag = candidate(&r, yte, gov);
-    assert!(!flag.proposed);
-    assert!(flag.broken.iter().any(|b| b.broken == Broken::Eligibility { condition: Eligibility::ApprovedSheet }));
-    assert_eq!(flagged(&r.candidates).map(|c| c.unit_id).collect::<Vec<_>>(), [vh], "the quota needs a person");
+    for award in [gov, merit] {
+        let c = candidate(&r, yte, award);
+        assert!(!c.proposed);
+        assert_eq!(c.broken.iter().map(|b| b.broken.clone()).collect::<Vec<_>>(), [Broken::SheetNotApproved]);
+    }
+    assert!(r.ranking.iter().all(|row| row.unit.id != yte), "not ranked");
     assert!(proposed(&r, gov).is_empty());
 
     // An override needs a reason, and a candidate.
-    let no_reason = json!({"unit_id": vh, "award_type_id": merit, "propose": true, "reason": "  "});
+    let no_reason = json!({"unit_id": hc, "award_type_id": merit, "propose": true, "reason": "  "});
     let e = s
         .refused(
             &staff,
@@ -309,7 +397,7 @@ async fn the_2019_conference_from_tally_to_decision() {
         )
         .await;
     assert_eq!(e.fields["reason"], [FieldError::Required]);
-    let not_voted = json!({"unit_id": hc, "award_type_id": merit, "propose": true, "reason": "Không có phiếu"});
+    let not_voted = json!({"unit_id": dai, "award_type_id": merit, "propose": true, "reason": "Không có phiếu"});
     let e = s
         .refused(
             &staff,
@@ -321,15 +409,28 @@ async fn the_2019_conference_from_tally_to_decision() {
         )
         .await;
     assert_eq!(e.fields["unit_id"], [FieldError::Invalid]);
+    // Nor can staff propose a unit whose sheet is not approved.
+    let unverified = json!({"unit_id": yte, "award_type_id": merit, "propose": true, "reason": "Nhiều phiếu nhất"});
+    let e = s
+        .refused(
+            &staff,
+            Method::PUT,
+            &b.path("/overrides"),
+            Some(&unverified),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+        )
+        .await;
+    assert_eq!(e.fields["propose"], [FieldError::NotVerified]);
     let reason = "Hội nghị khối biểu quyết bổ sung";
-    let o = json!({"unit_id": vh, "award_type_id": merit, "propose": true, "reason": reason});
+    let o = json!({"unit_id": hc, "award_type_id": merit, "propose": true, "reason": reason});
     let r: BlocResults = s.ok(&staff, Method::PUT, &b.path("/overrides"), Some(&o)).await;
-    assert_eq!(proposed(&r, merit), [gd, yte, vh]);
+    assert_eq!(proposed(&r, merit), [gd, vh, hc]);
     let group = r.awards.iter().find(|g| g.award_type.id == merit).unwrap();
     assert_eq!(group.units[2].override_reason.as_deref(), Some(reason));
-    assert_eq!(candidate(&r, vh, merit).override_reason.as_deref(), Some(reason));
-    assert!(!candidate(&r, vh, merit).broken.is_empty(), "the broken rule stays listed");
-    assert_eq!(flagged(&r.candidates).count(), 0);
+    assert_eq!(candidate(&r, hc, merit).override_reason.as_deref(), Some(reason));
+    assert!(!candidate(&r, hc, merit).broken.is_empty(), "the broken rule stays listed");
+    assert!(r.problems.contains(&PublishProblem::OverQuota { award_type_id: merit, quota: 2, proposed: 3 }));
 
     // Decisions: a real date, and only for a proposed unit (409 before 422).
     let decision = json!({"number": "1234/QĐ-UBND", "date": "2020-01-15", "issuer": "Chủ tịch UBND tỉnh Bắc Ninh"});
@@ -346,7 +447,7 @@ async fn the_2019_conference_from_tally_to_decision() {
         )
         .await;
     assert_eq!(e.fields["date"], [FieldError::Invalid]);
-    s.refused(&staff, Method::PUT, &at(hc, merit), Some(&bad_date), StatusCode::CONFLICT, "not_proposed").await;
+    s.refused(&staff, Method::PUT, &at(dai, merit), Some(&bad_date), StatusCode::CONFLICT, "not_proposed").await;
     s.refused(&staff, Method::PUT, &at(yte, gov), Some(&decision), StatusCode::CONFLICT, "not_proposed").await;
     let r: BlocResults = s.ok(&staff, Method::PUT, &at(gd, merit), Some(&decision)).await;
     let group = r.awards.iter().find(|g| g.award_type.id == merit).unwrap();
@@ -354,14 +455,14 @@ async fn the_2019_conference_from_tally_to_decision() {
     assert_eq!((d.number.as_str(), d.date.as_str()), ("1234/QĐ-UBND", "2020-01-15"));
     assert!(group.units[1].decision.is_none(), "proposed, not awarded");
 
-    // Removing the override: the rules alone decide Văn hóa again.
-    let o_path = b.path(&format!("/overrides/{vh}/{merit}"));
+    // Removing the override: the rules alone decide Hành chính công again.
+    let o_path = b.path(&format!("/overrides/{hc}/{merit}"));
     let r: BlocResults = s.ok(&staff, Method::DELETE, &o_path, None).await;
-    assert_eq!(proposed(&r, merit), [gd, yte]);
+    assert_eq!(proposed(&r, merit), [gd, vh]);
     s.refused(&staff, Method::DELETE, &o_path, None, StatusCode::NOT_FOUND, "override_not_found").await;
 
     // Published: the tally and overrides are closed; decisions still come.
-    let r: BlocResults = s.ok(&staff, Method::POST, &b.path("/publish"), None).await;
+    let r = b.publish_acknowledged(&s, &staff, "Hội nghị tổng kết đã thống nhất").await;
     let version = r.version;
     s.refused(
         &staff,
@@ -373,17 +474,16 @@ async fn the_2019_conference_from_tally_to_decision() {
     )
     .await;
     s.refused(&staff, Method::PUT, &b.path("/overrides"), Some(&o), StatusCode::CONFLICT, "published").await;
-    let r: BlocResults = s.ok(&staff, Method::PUT, &at(yte, merit), Some(&decision)).await;
+    let r: BlocResults = s.ok(&staff, Method::PUT, &at(vh, merit), Some(&decision)).await;
     assert!(r.published && r.version == version + 1);
     let public: BlocResults = s.ok(&Who::anonymous(), Method::GET, &b.path("/results"), None).await;
     let group = public.awards.iter().find(|g| g.award_type.id == merit).unwrap();
     assert!(group.units.iter().all(|u| u.decision.is_some()));
-    let r: BlocResults = s.ok(&staff, Method::DELETE, &at(yte, merit), None).await;
+    let r: BlocResults = s.ok(&staff, Method::DELETE, &at(vh, merit), None).await;
     assert!(r.awards.iter().find(|g| g.award_type.id == merit).unwrap().units[1].decision.is_none());
-    s.refused(&staff, Method::DELETE, &at(yte, merit), None, StatusCode::NOT_FOUND, "decision_not_found").await;
+    s.refused(&staff, Method::DELETE, &at(vh, merit), None, StatusCode::NOT_FOUND, "decision_not_found").await;
 
     // Every write is in the awards' audit trail, with who did it.
-    let db = s.db().await;
     let rows: Vec<(String, String, Option<i64>)> = sqlx::query_as(
         "SELECT a.action, u.username, a.bloc_id FROM award_audit a JOIN users u ON u.id = a.user_id ORDER BY a.id",
     )
@@ -516,7 +616,7 @@ async fn award_types_are_public_rules_that_staff_edit_while_unpublished() {
     s.refused(&staff, Method::POST, "/api/years/2018/award-types", Some(&change), StatusCode::CONFLICT, "published")
         .await;
     // And 2019 once one of its blocs is published.
-    s.ok::<BlocResults>(&staff, Method::POST, &b.path("/publish"), None).await;
+    b.publish_acknowledged(&s, &staff, "Công bố").await;
     s.refused(&staff, Method::POST, "/api/years/2019/award-types", Some(&change), StatusCode::CONFLICT, "published")
         .await;
 }
@@ -623,28 +723,29 @@ async fn exports_say_what_the_results_say() {
     let text = bytes.strip_prefix("\u{feff}".as_bytes()).expect("a UTF-8 BOM");
     let mut reader = csv::Reader::from_reader(text);
     let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
-    assert_eq!(header[..4], ["Hạng", "Đơn vị", "Tổng điểm thẩm định", "Tổng điểm tự chấm"]);
-    assert_eq!(header[4], "I. Thực hiện nhiệm vụ chính trị, chuyên môn được giao");
-    assert_eq!(header[9..13], ["Điểm thưởng được tính", "Điểm trừ", "1.1 tự chấm", "1.1 thẩm định"]);
-    assert_eq!(header.len(), 4 + 5 + 2 + 2 * 10);
+    assert_eq!(header[..5], ["Hạng", "Đơn vị", "Phiếu chấm", "Tổng điểm thẩm định", "Tổng điểm tự chấm"]);
+    assert_eq!(header[5], "I. Thực hiện nhiệm vụ chính trị, chuyên môn được giao");
+    assert_eq!(header[10..14], ["Điểm thưởng được tính", "Điểm trừ", "1.1 tự chấm", "1.1 thẩm định"]);
+    assert_eq!(header.len(), 5 + 5 + 2 + 2 * 10);
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), r.ranking.len());
     for (row, json) in rows.iter().zip(&r.ranking) {
         assert_eq!(row[0], json.rank.to_string());
         assert_eq!(&row[1], json.unit.name.as_str());
-        assert_eq!(row[2], json.total.to_string());
-        assert_eq!(row[3], json.self_total.to_string());
-        assert_eq!(row[9], json.bonus_counted.to_string());
+        assert_eq!(&row[2], "Đã thẩm định");
+        assert_eq!(row[3], json.total.to_string());
+        assert_eq!(row[4], json.self_total.to_string());
+        assert_eq!(row[10], json.bonus_counted.to_string());
     }
-    assert_eq!((&rows[0][1], &rows[0][2]), ("Sở Y tế", "97.5"));
-    assert_eq!(&rows[0][9], "5");
+    assert_eq!((&rows[0][1], &rows[0][3]), ("Sở Y tế", "97.5"));
+    assert_eq!(&rows[0][10], "5");
 
     // English headers on request.
     let (_, _, bytes) = body_of(&s, &anon, &format!("{base}/results.csv?lang=en")).await;
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
     let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
-    assert_eq!(header[..4], ["Rank", "Unit", "Verified total", "Self total"]);
-    assert_eq!(header[9..13], ["Bonus counted", "Deductions", "1.1 self", "1.1 verified"]);
+    assert_eq!(header[..5], ["Rank", "Unit", "Sheet", "Verified total", "Self total"]);
+    assert_eq!(header[10..14], ["Bonus counted", "Deductions", "1.1 self", "1.1 verified"]);
 
     // XLSX: the same table with numeric cells, the breakdown, the awards.
     let (status, headers, bytes) = body_of(&s, &anon, &format!("{base}/results.xlsx")).await;
@@ -660,8 +761,8 @@ async fn exports_say_what_the_results_say() {
     for (row, json) in rows[1..].iter().zip(&r.ranking) {
         assert_eq!(row[0], Data::Float(f64::from(json.rank)));
         assert_eq!(row[1], Data::String(json.unit.name.clone()));
-        assert_eq!(row[2], Data::Float(json.total.to_f64()));
-        assert_eq!(row[3], Data::Float(json.self_total.to_f64()));
+        assert_eq!(row[3], Data::Float(json.total.to_f64()));
+        assert_eq!(row[4], Data::Float(json.self_total.to_f64()));
     }
     let breakdown = book.worksheet_range("Chi tiết").unwrap();
     let lines: Vec<Vec<String>> = breakdown.rows().map(|r| r.iter().map(cell_text).collect()).collect();
@@ -690,11 +791,27 @@ async fn exports_say_what_the_results_say() {
     let book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
     assert_eq!(book.sheet_names(), ["Ranking", "Breakdown", "Awards", "About"]);
 
-    // Not scored is an empty cell, not 0: the 2019 preview before anyone scored.
+    // A sheet not approved is said so, never a 0: the 2019 preview, every sheet a draft.
     let staff = s.login("staff").await;
     let (status, _, bytes) = body_of(&s, &staff, &format!("/api/years/2019/blocs/{id}/results.csv")).await;
     assert_eq!(status, StatusCode::OK);
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 7);
+    for row in &rows {
+        assert_eq!(&row[0], "Không xếp hạng");
+        assert_eq!(&row[2], "Chưa thẩm định: đơn vị đang chấm; 0/10 tiêu chí đã thẩm định");
+        assert!(row.iter().skip(3).all(str::is_empty), "no number where nothing was verified: {row:?}");
+    }
+    let (_, _, bytes) = body_of(&s, &staff, &format!("/api/years/2019/blocs/{id}/results.csv?lang=en")).await;
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
     let first = reader.records().next().unwrap().unwrap();
-    assert_eq!((&first[2], &first[11], &first[12]), ("0", "", ""));
+    assert_eq!((&first[0], &first[2]), ("Not ranked", "Not verified: the unit is scoring; 0/10 criteria verified"));
+    let (_, _, bytes) = body_of(&s, &staff, &format!("/api/years/2019/blocs/{id}/results.xlsx")).await;
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let ranking = book.worksheet_range("Xếp hạng").unwrap();
+    for row in ranking.rows().skip(1) {
+        assert_eq!(row[0], Data::String("Không xếp hạng".into()));
+        assert!(row.iter().all(|c| !matches!(c, Data::Float(_) | Data::Int(_))), "{row:?}");
+    }
 }

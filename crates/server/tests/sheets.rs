@@ -11,7 +11,7 @@ use thidua_domain::auth::{Me, Role};
 use thidua_domain::criteria::Criterion;
 use thidua_domain::error::{ApiErrorBody, FieldError};
 use thidua_domain::model::BlocSummary;
-use thidua_domain::results::BlocResults;
+use thidua_domain::results::{BlocResults, NotVerified};
 use thidua_domain::sheet_edit::{SheetSummary, SheetView, LINKS_MAX, NOTE_MAX};
 use thidua_domain::workflow::{SheetPermissions, SheetState};
 use thidua_domain::Points;
@@ -350,7 +350,14 @@ async fn bad_input_is_422_413_415_or_400_never_500() {
     let f = invalid(put_self(json!([{"criterion_id": c2.id, "self_score": 7.25}]))).await;
     assert_eq!(f[&format!("scores.{}.self_score", c2.id)], [FieldError::OffStep { step: Points::from_hundredths(50) }]);
     let f = invalid(put_self(json!([{"criterion_id": c1.id, "self_score": "mười"}]))).await;
-    assert_eq!(f["scores[0].self_score"], [FieldError::Invalid], "the JSON path of the wrong type");
+    // The wrong type is named like a rule error: the one field-path scheme.
+    assert_eq!(f[&format!("scores.{}.self_score", c1.id)], [FieldError::Invalid], "the path of the wrong type");
+    let f = invalid(put_self(json!([{"criterion_id": c1.id, "self_score": 10, "verified_score": 10}]))).await;
+    assert_eq!(f[&format!("scores.{}.verified_score", c1.id)], [FieldError::UnknownField], "an unknown field");
+    let f = invalid(json!({"base_version": view.version, "scores": [], "state": "approved"})).await;
+    assert_eq!(f["state"], [FieldError::UnknownField]);
+    let f = invalid(json!({"base_version": view.version, "scores": [], "bonuses": [{"reason": "x"}]})).await;
+    assert_eq!(f["bonuses.0.points"], [FieldError::Required]);
     let f =
         invalid(put_self(json!([{"criterion_id": c1.id, "self_score": 10, "note": "x".repeat(NOTE_MAX + 1)}]))).await;
     assert_eq!(f[&format!("scores.{}.note", c1.id)], [FieldError::TooLong { max: NOTE_MAX as u32 }]);
@@ -396,6 +403,8 @@ async fn bad_input_is_422_413_415_or_400_never_500() {
     assert_eq!(e.fields["comment"], [FieldError::Required]);
     let one = json!({"base_version": submitted.version, "scores": [{"criterion_id": c1.id, "verified_score": 15}]});
     let partly: SheetView = s.ok(&p.leader, Method::PUT, &path(a, "verification"), Some(&one)).await;
+    // The view offers no approval it would refuse: nine criteria are still unverified.
+    assert!(!partly.permissions.approve && partly.permissions.return_sheet);
     let e = s
         .refused(
             &p.leader,
@@ -495,11 +504,13 @@ async fn the_2019_year_from_first_score_to_the_public_ranking() {
 
     // 2019 is not published: the public sees nothing, staff a preview.
     s.refused(&p.anon, Method::GET, &results_path, None, StatusCode::NOT_FOUND, "not_published").await;
-    // Before anything is scored: every member 0 of 10, no proposals.
+    // Before anything is scored: no member ranked, each listed apart as a draft with 0 of 10
+    // criteria verified, no proposals.
     let before: BlocResults = s.ok(&p.staff, Method::GET, &results_path, None).await;
     assert!(!before.published);
-    assert_eq!(before.ranking.len(), 7);
-    assert!(before.ranking.iter().all(|r| r.total == Points::ZERO && r.scored == 0 && r.criteria_count == 10));
+    assert!(before.ranking.is_empty());
+    assert_eq!(before.unranked.len(), 7);
+    assert!(before.unranked.iter().all(|r| r.state == NotVerified::Draft && r.verified == 0 && r.criteria_count == 10));
     assert!(before.awards.is_empty(), "no proposals before the conference");
 
     let a = s.sheet_of(&p.staff, 2019, Y_TE).await;
@@ -523,9 +534,11 @@ async fn the_2019_year_from_first_score_to_the_public_ranking() {
     // The leader verifies (half a point below the maximum on each of the ten) and approves.
     let body = verify_by(&v, |c| max(c) - 0.5);
     let v: SheetView = s.ok(&p.leader, Method::PUT, &path(a, "verification"), Some(&body)).await;
-    // Not yet approved: not yet a result.
+    // Not yet approved: not yet a result, but how far verification got is said.
     let pending: BlocResults = s.ok(&p.staff, Method::GET, &results_path, None).await;
-    assert!(pending.ranking.iter().all(|r| r.total == Points::ZERO));
+    assert!(pending.ranking.is_empty());
+    let yte = pending.unranked.iter().find(|r| r.unit.name == Y_TE).unwrap();
+    assert_eq!((yte.state, yte.verified), (NotVerified::Submitted, 10));
     let v: SheetView = s.ok(&p.leader, Method::POST, &path(a, "approve"), Some(&transition(&v, ""))).await;
     assert_eq!(v.state, SheetState::Approved);
     assert!(v.sheet.scores.iter().all(|c| c.self_score.is_some_and(|p| p > c.verified_score.unwrap_or_default())));
@@ -534,7 +547,7 @@ async fn the_2019_year_from_first_score_to_the_public_ranking() {
     assert_eq!(after.ranking[0].unit.name, Y_TE);
     assert_eq!((after.ranking[0].rank, after.ranking[0].total), (1, Points::whole(95)), "the verified total");
     assert_eq!(after.ranking[0].scored, 10);
-    assert!(after.ranking[1..].iter().all(|r| r.total == Points::ZERO && r.scored == 0));
+    assert_eq!((after.ranking.len(), after.unranked.len()), (1, 6), "the others are not ranked, not 0");
 
     // 2018 is as published.
     let bloc = blocs[0].id;

@@ -3,6 +3,7 @@
 use gloo_net::http::Method;
 use thidua_domain::award_types::{AwardType, AwardTypeId, AwardTypeInput};
 use thidua_domain::decisions::Decision;
+use thidua_domain::publication::PublishRequest;
 use thidua_domain::results::BlocResults;
 use thidua_domain::tally::{Override, TallyUpdate};
 use thidua_domain::{BlocId, UnitId, Year};
@@ -26,9 +27,13 @@ pub async fn remove_override(year: Year, bloc: BlocId, unit: UnitId, award: Awar
     decode(write(Method::DELETE, &format!("{}/overrides/{unit}/{award}", base(year, bloc)), None).await?).await
 }
 
-pub async fn set_published(year: Year, bloc: BlocId, published: bool) -> ApiResult<BlocResults> {
-    let verb = if published { "publish" } else { "unpublish" };
-    decode(write(Method::POST, &format!("{}/{verb}", base(year, bloc)), None).await?).await
+/// `Some`: publish, acknowledging exactly the results' problems with a reason (the server
+/// refuses anything else with 409 and the list); `None`: unpublish.
+pub async fn set_published(year: Year, bloc: BlocId, publish: Option<PublishRequest>) -> ApiResult<BlocResults> {
+    match publish {
+        Some(request) => write_json(Method::POST, &format!("{}/publish", base(year, bloc)), &request).await,
+        None => decode(write(Method::POST, &format!("{}/unpublish", base(year, bloc)), None).await?).await,
+    }
 }
 
 pub async fn award_types(year: Year) -> ApiResult<Vec<AwardType>> {

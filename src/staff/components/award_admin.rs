@@ -7,14 +7,15 @@ use leptos::prelude::*;
 use thidua_domain::award_types::AwardTypeId;
 use thidua_domain::decisions::{validate_decision, Decision};
 use thidua_domain::error::{FieldError, FieldErrors};
+use thidua_domain::publication::{check_publication, PublishProblem, PublishRefusal, PublishRequest};
 use thidua_domain::results::BlocResults;
 use thidua_domain::tally::{
-    flagged, validate_override, validate_tally, AwardPermissions, Override, Tally, TallyEntry, TallyUpdate,
+    validate_override, validate_tally, AwardPermissions, Override, Tally, TallyEntry, TallyUpdate,
 };
 use thidua_domain::{BlocId, UnitId, Year};
 
 use crate::api::{self, ApiError, ApiResult};
-use crate::components::tally::{broken_text, CandidateOutcome};
+use crate::components::tally::{state_text, CandidateOutcome};
 use crate::i18n::*;
 use crate::staff::api::awards as awards_api;
 use crate::staff::components::field_error::FieldMessage;
@@ -68,7 +69,15 @@ impl Awards {
 pub fn TallyForm(awards: Awards) -> impl IntoView {
     let start = awards.results.get_untracked();
     let voters = RwSignal::new(start.tally.as_ref().map(|t| t.voters_present.to_string()).unwrap_or_default());
-    let units: Vec<(UnitId, String)> = start.ranking.iter().map(|r| (r.unit.id, r.unit.name.clone())).collect();
+    // Every member takes votes, ranked or not (a unit without an approved sheet can be voted
+    // for; the rules then say why it is not proposed).
+    let units: Vec<(UnitId, String)> = start
+        .ranking
+        .iter()
+        .map(|r| &r.unit)
+        .chain(start.unranked.iter().map(|r| &r.unit))
+        .map(|u| (u.id, u.name.clone()))
+        .collect();
     let types: Vec<(AwardTypeId, String)> = start.award_types.iter().map(|t| (t.id, t.name.clone())).collect();
     let votes_of = |unit, award| {
         start.tally.as_ref().and_then(|t| t.votes.iter().find(|v| v.unit_id == unit && v.award_type_id == award))
@@ -117,13 +126,13 @@ pub fn TallyForm(awards: Awards) -> impl IntoView {
         if found.is_empty() {
             let (members, award_ids) = awards.results.with_untracked(|r| {
                 (
-                    r.ranking.iter().map(|r| r.unit.id).collect::<Vec<_>>(),
+                    r.ranking.iter().map(|r| r.unit.id).chain(r.unranked.iter().map(|r| r.unit.id)).collect::<Vec<_>>(),
                     r.award_types.iter().map(|t| t.id).collect::<Vec<_>>(),
                 )
             });
             for (path, errs) in validate_tally(&tally, &members, &award_ids) {
-                // `votes.{i}.votes` → that cell; `voters_present` → the voters field.
-                let key = match path.split('.').nth(1).and_then(|i| i.parse::<usize>().ok()) {
+                // `tally.votes.{i}.votes` → that cell; `tally.voters_present` → the voters field.
+                let key = match path.split('.').nth(2).and_then(|i| i.parse::<usize>().ok()) {
                     Some(i) => keys[i].clone(),
                     None => "voters".into(),
                 };
@@ -262,7 +271,13 @@ fn OverrideForm(awards: Awards, unit: UnitId, award: AwardTypeId, proposed: bool
     let save_override = awards.write(move |o| awards_api::save_override(awards.year, awards.bloc, o));
     let remove_override = awards.write(move |()| awards_api::remove_override(awards.year, awards.bloc, unit, award));
     let id = format!("reason-{unit}-{award}");
-    let reason_errors = errors_of(errors, "reason");
+    // The reason's own errors, and the domain's refusal of the override itself (not a
+    // candidate, a sheet not approved), beside the one field the form has.
+    let reason_errors = Signal::derive(move || {
+        errors.with(|e| {
+            ["reason", "propose", "unit_id"].iter().flat_map(|k| e.get(*k).cloned().unwrap_or_default()).collect()
+        })
+    });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let o = Override {
@@ -271,7 +286,10 @@ fn OverrideForm(awards: Awards, unit: UnitId, award: AwardTypeId, proposed: bool
             propose: !proposed,
             reason: reason.get_untracked().trim().to_owned(),
         };
-        let found = validate_override(&o);
+        let found = awards.results.with_untracked(|r| {
+            let ranked: Vec<UnitId> = r.ranking.iter().map(|x| x.unit.id).collect();
+            validate_override(&o, r.tally.as_ref(), &ranked)
+        });
         let invalid = !found.is_empty();
         errors.set(found);
         if !invalid {
@@ -310,50 +328,46 @@ fn OverrideForm(awards: Awards, unit: UnitId, award: AwardTypeId, proposed: bool
     }
 }
 
-/// Publish (after a confirmation that lists what the rules flag) or unpublish.
+/// Publish or unpublish. The server decides: while the results have problems (the domain's
+/// `publication_problems`, the same list the server checks), publishing lists them all and
+/// needs a written reason, which the public page shows beside the results.
 #[component]
 pub fn Publication(awards: Awards) -> impl IntoView {
     let i18n = use_i18n();
     let confirming = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let reason_errors = RwSignal::new(Vec::<FieldError>::new());
     let publish_write = awards.write(move |value| awards_api::set_published(awards.year, awards.bloc, value));
     let published = move || awards.results.with(|r| r.published);
-    let flagged_lines = move || {
-        awards.results.with(|r| {
-            flagged(&r.candidates)
-                .map(|c| {
-                    let unit = r
-                        .ranking
-                        .iter()
-                        .find(|x| x.unit.id == c.unit_id)
-                        .map(|x| x.unit.name.clone())
-                        .unwrap_or_default();
-                    let award = r
-                        .award_types
-                        .iter()
-                        .find(|t| t.id == c.award_type_id)
-                        .map(|t| t.name.clone())
-                        .unwrap_or_default();
-                    let why: Vec<String> = c
-                        .broken
-                        .iter()
-                        .filter(|b| b.broken.needs_staff())
-                        .map(|b| broken_text(&b.broken, &r.award_types, i18n.get_locale()))
-                        .collect();
-                    format!("{unit} · {award}: {}", why.join("; "))
-                })
-                .collect::<Vec<_>>()
-        })
-    };
-    let set = move |value: bool| {
-        confirming.set(false);
-        publish_write.dispatch(value);
+    let problem_lines = move || {
+        awards.results.with(|r| r.problems.iter().map(|p| problem_text(p, r, i18n.get_locale())).collect::<Vec<_>>())
     };
     let publish = move |_| {
-        if flagged_lines().is_empty() {
-            set(true);
+        let problems = awards.results.with_untracked(|r| r.problems.clone());
+        if problems.is_empty() {
+            publish_write.dispatch(Some(PublishRequest::default()));
         } else {
             confirming.set(true);
             focus_after_render("publish-confirm-title");
+        }
+    };
+    let confirm = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = PublishRequest {
+            acknowledge: awards.results.with_untracked(|r| r.problems.clone()),
+            reason: reason.get_untracked(),
+        };
+        // The same check as the server's, before sending.
+        match check_publication(&request.acknowledge, &request) {
+            Err(PublishRefusal::Invalid(fields)) => {
+                reason_errors.set(fields.get("reason").cloned().unwrap_or_default());
+                focus_after_render("publish-reason");
+            }
+            _ => {
+                reason_errors.set(Vec::new());
+                confirming.set(false);
+                publish_write.dispatch(Some(request));
+            }
         }
     };
     view! {
@@ -364,27 +378,28 @@ pub fn Publication(awards: Awards) -> impl IntoView {
             if !awards.can.get().decide {
                 Either::Left(Either::Left(()))
             } else if confirming.get() {
-                let lines = flagged_lines();
+                let lines = problem_lines();
                 Either::Left(Either::Right(view! {
-                    <div class="confirm" role="group" aria-labelledby="publish-confirm-title" data-testid="publish-confirm">
+                    <form class="confirm" novalidate on:submit=confirm aria-labelledby="publish-confirm-title" data-testid="publish-confirm">
                         <h3 id="publish-confirm-title" tabindex="-1">{tr(|l| td_string!(l, awards.confirm_title))}</h3>
                         <p>{tr(|l| td_string!(l, awards.confirm_body))}</p>
                         <ul class="confirm__list" data-testid="flagged-list">
                             {lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
                         </ul>
+                        <TextField id="publish-reason" label=|l| td_string!(l, awards.reason_label) value=reason errors=reason_errors rows=3 />
                         <div class="actions">
-                            <button type="button" class="button button--primary" data-testid="confirm-publish" on:click=move |_| set(true)>
+                            <button type="submit" class="button button--primary" data-testid="confirm-publish">
                                 {tr(|l| td_string!(l, awards.publish_anyway))}
                             </button>
                             <button type="button" class="button button--secondary" on:click=move |_| confirming.set(false)>
                                 {tr(|l| td_string!(l, sheet.cancel))}
                             </button>
                         </div>
-                    </div>
+                    </form>
                 }))
             } else if published() {
                 Either::Right(Either::Left(view! {
-                    <button type="button" class="button button--secondary" data-testid="unpublish" on:click=move |_| set(false)>
+                    <button type="button" class="button button--secondary" data-testid="unpublish" on:click=move |_| { publish_write.dispatch(None); }>
                         {tr(|l| td_string!(l, awards.unpublish))}
                     </button>
                 }))
@@ -460,5 +475,46 @@ fn DecisionForm(
             <button type="submit" class="button button--primary">{tr(|l| td_string!(l, awards.save_decision))}</button>
             <SaveOutcome write=save_decision reloaded=true />
         </form>
+    }
+}
+
+/// One publication problem in words, in the reader's language.
+fn problem_text(p: &PublishProblem, r: &BlocResults, locale: Locale) -> String {
+    let unit = |id: UnitId| {
+        r.ranking
+            .iter()
+            .map(|x| &x.unit)
+            .chain(r.unranked.iter().map(|x| &x.unit))
+            .find(|u| u.id == id)
+            .map(|u| u.name.clone())
+            .unwrap_or_default()
+    };
+    let award = |id: AwardTypeId| r.award_types.iter().find(|t| t.id == id).map(|t| t.name.clone()).unwrap_or_default();
+    match p {
+        PublishProblem::NoTally => td_string!(locale, awards.problem_no_tally).to_string(),
+        PublishProblem::SheetNotApproved { unit_id, state } => {
+            td_string!(locale, awards.problem_unapproved, unit = unit(*unit_id), state = state_text(*state, locale))
+                .to_string()
+        }
+        PublishProblem::VoteTie { award_type_id, unit_ids } => {
+            let units: Vec<String> = unit_ids.iter().map(|u| unit(*u)).collect();
+            td_string!(locale, awards.problem_tie, award = award(*award_type_id), units = units.join(", ")).to_string()
+        }
+        PublishProblem::OverQuota { award_type_id, quota, proposed } => td_string!(
+            locale,
+            awards.problem_over_quota,
+            award = award(*award_type_id),
+            proposed = *proposed,
+            quota = *quota
+        )
+        .to_string(),
+        PublishProblem::BelowThreshold { award_type_id, unit_id } => {
+            td_string!(locale, awards.problem_below_threshold, award = award(*award_type_id), unit = unit(*unit_id))
+                .to_string()
+        }
+        PublishProblem::NotEligible { award_type_id, unit_id } => {
+            td_string!(locale, awards.problem_not_eligible, award = award(*award_type_id), unit = unit(*unit_id))
+                .to_string()
+        }
     }
 }

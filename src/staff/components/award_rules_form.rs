@@ -4,7 +4,7 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use thidua_domain::award_types::{validate_award_type, AwardType, AwardTypeInput};
+use thidua_domain::award_types::{validate_award_type, AwardType, AwardTypeInput, VoteTieRule};
 use thidua_domain::award_types::{Eligibility, VoteThreshold};
 use thidua_domain::error::{FieldError, FieldErrors};
 use thidua_domain::Year;
@@ -26,6 +26,9 @@ struct Fields {
     denominator: RwSignal<String>,
     strict: RwSignal<bool>,
     exclusive: RwSignal<bool>,
+    /// Checked: a tie in votes at the quota goes to the unit ranked higher in the bloc;
+    /// unchecked: the conference decides.
+    tie_by_rank: RwSignal<bool>,
     max_rank: RwSignal<String>,
     approved: RwSignal<bool>,
     min_total: RwSignal<String>,
@@ -57,6 +60,7 @@ impl Fields {
             denominator: s(threshold.denominator.to_string()),
             strict: RwSignal::new(threshold.strict),
             exclusive: RwSignal::new(t.is_none_or(|t| t.exclusive)),
+            tie_by_rank: RwSignal::new(t.is_some_and(|t| t.vote_tie == VoteTieRule::BlocRank)),
             max_rank: s(rank.unwrap_or_default()),
             approved: RwSignal::new(t.is_some_and(|t| t.eligibility.contains(&Eligibility::ApprovedSheet))),
             min_total: s(min.unwrap_or_default()),
@@ -119,6 +123,11 @@ impl Fields {
             },
             eligibility,
             exclusive: self.exclusive.get_untracked(),
+            vote_tie: if self.tie_by_rank.get_untracked() {
+                VoteTieRule::BlocRank
+            } else {
+                VoteTieRule::ConferenceDecides
+            },
             legal_basis: self.legal_basis.get_untracked().trim().to_owned(),
         };
         for (path, errs) in validate_award_type(&input, others) {
@@ -231,6 +240,7 @@ pub fn AwardTypeForm(
                 {text("min_total", |l| td_string!(l, rules.min_total), fields.min_total, true)}
             </fieldset>
             {check("exclusive", |l| td_string!(l, rules.exclusive), fields.exclusive)}
+            {check("tie_by_rank", |l| td_string!(l, rules.tie_by_rank), fields.tie_by_rank)}
             <TextField id=basis_id label=|l| td_string!(l, rules.legal_basis) value=fields.legal_basis errors=basis_errors rows=3 />
             <button type="submit" class="button button--primary">{tr(|l| td_string!(l, rules.save))}</button>
             <SaveOutcome write=save_type />

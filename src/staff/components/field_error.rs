@@ -35,6 +35,8 @@ pub fn message(i18n: leptos_i18n::I18nContext<Locale>, error: &FieldError) -> St
             t_string!(i18n, field.too_many, max).to_string()
         }
         FieldError::NotALink => t_string!(i18n, field.not_a_link).to_string(),
+        FieldError::NotVerified => t_string!(i18n, field.not_verified).to_string(),
+        FieldError::UnknownField => t_string!(i18n, field.unknown_field).to_string(),
         FieldError::UnknownCriterion | FieldError::Duplicate | FieldError::Invalid => {
             t_string!(i18n, field.invalid).to_string()
         }

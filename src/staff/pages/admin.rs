@@ -53,7 +53,10 @@ fn YearItem(year: YearAdmin, on_change: impl Fn() + Copy + Send + Sync + 'static
     let y = year.year;
     let open = year.open;
     let blocs = LocalResource::new(move || api::blocs(y));
-    let toggle_year = write(move |()| admin_api::update_year(y, YearUpdate { open: !open }), move |_| on_change());
+    let toggle_year = write(
+        move |()| admin_api::update_year(y, YearUpdate { open: Some(!open), tie_break: None }),
+        move |_| on_change(),
+    );
     let toggle = move |_| {
         toggle_year.dispatch(());
     };

@@ -32,6 +32,7 @@ pub struct BlocSetupView {
 /// `POST /api/admin/years/{year}/blocs`: a new bloc in a year.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewBloc {
     pub name: String,
 }
@@ -54,6 +55,7 @@ pub fn validate_new_bloc(input: &NewBloc, others: &[String]) -> FieldErrors {
 /// `PUT /api/admin/years/{year}/blocs/{bloc_id}`: members in order, leader, deputy, pact.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct BlocSetupInput {
     pub members: Vec<UnitId>,
     pub leader: Option<UnitId>,

@@ -16,6 +16,7 @@ pub const MAX_CRITERIA: u32 = 400;
 /// children's, so only leaves carry their own.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct CriterionDraft {
     /// The criterion this node was loaded from; `None` for a new one.
     pub id: Option<CriterionId>,
@@ -46,6 +47,7 @@ impl CriterionDraft {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct CriteriaDraft {
     pub sections: Vec<CriterionDraft>,
     pub bonus_cap: Points,
@@ -128,6 +130,7 @@ impl CriteriaDraft {
 /// `PUT /api/admin/years/{year}/blocs/{bloc_id}/criteria`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct CriteriaUpdate {
     pub criteria: CriteriaDraft,
     /// The bloc-year's `version` this was made from.

@@ -9,6 +9,7 @@ use crate::{UnitId, Year};
 /// retired (dissolved).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct UnitEnd {
     pub unit_id: UnitId,
     pub from_year: Year,
@@ -53,6 +54,7 @@ pub struct UnitAdmin {
 /// `POST /api/admin/units`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewUnit {
     pub name: String,
     pub from_year: Year,

@@ -23,6 +23,7 @@ pub struct UserAdmin {
 /// `POST /api/admin/users`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewUser {
     /// `valid_username`, which the schema spells out for generated clients.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64, pattern = "^[a-z0-9._-]+$"))]
@@ -38,6 +39,7 @@ pub struct NewUser {
 /// `PUT /api/admin/users/{id}`: everything but the username and the password.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct UserUpdate {
     #[cfg_attr(feature = "openapi", schema(pattern = "\\S"))]
     pub display_name: String,
@@ -50,6 +52,7 @@ pub struct UserUpdate {
 /// `PUT /api/admin/users/{id}/password`: staff set a new one (the person changes it later).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct PasswordReset {
     #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 256))]
     pub password: String,

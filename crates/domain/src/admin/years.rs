@@ -6,11 +6,13 @@ use serde::{Deserialize, Serialize};
 use super::criteria::CriteriaDraft;
 use super::units::{successor, UnitEnd};
 use crate::error::{push, FieldError, FieldErrors};
+use crate::ranking::TieBreak;
 use crate::{BlocId, UnitId, Year};
 
 /// `POST /api/admin/years`: a new year, copied from an earlier one or empty.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewYear {
     pub year: Year,
     /// Copy this year's blocs, members, leaders, deputies, criteria and award rules.
@@ -26,13 +28,37 @@ pub struct YearAdmin {
     /// but staff.
     pub open: bool,
     pub bloc_count: u32,
+    /// How units with the same total are ordered in every bloc of the year.
+    pub tie_break: TieBreak,
 }
 
-/// `PUT /api/admin/years/{year}`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// `PUT /api/admin/years/{year}`: what is given changes, what is left out stays.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct YearUpdate {
-    pub open: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tie_break: Option<TieBreak>,
+}
+
+/// Why a year update is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum YearUpdateRefusal {
+    /// The tie-break rule orders published rankings: unpublish the year's blocs first (409
+    /// `published`), as for the award rules.
+    Published,
+}
+
+/// May `update` be made to a year whose blocs are published (`published`) and whose rule is
+/// `current`? Opening or closing is always allowed; changing the tie-break rule is not once a
+/// bloc of the year is published (setting the same rule again changes nothing).
+pub fn check_year_update(update: &YearUpdate, current: TieBreak, published: bool) -> Result<(), YearUpdateRefusal> {
+    match update.tie_break {
+        Some(rule) if rule != current && published => Err(YearUpdateRefusal::Published),
+        _ => Ok(()),
+    }
 }
 
 pub fn validate_new_year(input: &NewYear, existing: &[Year]) -> FieldErrors {
@@ -125,5 +151,20 @@ mod tests {
         let e = validate_new_year(&NewYear { year: 2019, copy_from: Some(2017) }, &[2018, 2019]);
         assert_eq!(e["year"], [FieldError::Duplicate]);
         assert_eq!(e["copy_from"], [FieldError::Invalid]);
+    }
+
+    #[test]
+    fn the_tie_break_rule_changes_only_while_nothing_of_the_year_is_published() {
+        let to = |rule| YearUpdate { open: None, tie_break: Some(rule) };
+        assert_eq!(check_year_update(&to(TieBreak::SectionOrder), TieBreak::SharedRank, false), Ok(()));
+        assert_eq!(
+            check_year_update(&to(TieBreak::SectionOrder), TieBreak::SharedRank, true),
+            Err(YearUpdateRefusal::Published)
+        );
+        assert_eq!(check_year_update(&to(TieBreak::SharedRank), TieBreak::SharedRank, true), Ok(()), "no change");
+        let close = YearUpdate { open: Some(false), tie_break: None };
+        assert_eq!(check_year_update(&close, TieBreak::SharedRank, true), Ok(()));
+        let json: YearUpdate = serde_json::from_value(serde_json::json!({"tie_break": "section_order"})).unwrap();
+        assert_eq!(json, to(TieBreak::SectionOrder));
     }
 }

@@ -14,13 +14,14 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use thidua_domain::award_types::{validate_award_type, AwardType, AwardTypeId, AwardTypeInput};
 use thidua_domain::decisions::{validate_decision, Decision};
-use thidua_domain::error::{push, ApiErrorBody, FieldError};
+use thidua_domain::error::ApiErrorBody;
+use thidua_domain::publication::{check_publication, PublicationNote, PublishRefusal, PublishRequest};
 use thidua_domain::results::BlocResults;
 use thidua_domain::tally::{award_permissions, validate_override, validate_tally, Override, TallyUpdate};
 use thidua_domain::{BlocId, UnitId, Year};
 
 use super::auth::{CurrentUser, Staff};
-use super::error::{valid, Error, Result};
+use super::error::{from_json, valid, Error, Result};
 use crate::clock::now;
 use crate::http::extract::{audit_json, Json, Path};
 use crate::http::params::{AwardTypePath, BlocPath, CandidatePath, YearPath};
@@ -218,14 +219,9 @@ pub async fn put_override(
 ) -> Result<Json<BlocResults>> {
     let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
     unpublished(&bloc)?;
-    let mut errors = validate_override(&o);
-    let tally = awards::tally(&mut tx, year, bloc_id).await?.unwrap_or_default();
-    let candidate =
-        tally.votes.iter().any(|e| e.unit_id == o.unit_id && e.award_type_id == o.award_type_id && e.votes > 0);
-    if !candidate {
-        push(&mut errors, "unit_id", FieldError::Invalid);
-    }
-    valid(errors)?;
+    let results = store::results(&mut tx, year, bloc_id).await?;
+    let ranked: Vec<UnitId> = results.ranking.iter().map(|r| r.unit.id).collect();
+    valid(validate_override(&o, results.tally.as_ref(), &ranked))?;
     awards::upsert_override(&mut tx, year, bloc_id, &o).await?;
     finish(tx, &user, year, bloc_id, "put_override", audit_json(&o)?).await
 }
@@ -261,27 +257,57 @@ pub async fn delete_override(
     finish(tx, &user, year, bloc_id, "delete_override", detail).await
 }
 
-/// Publishes the bloc's results for the year: from now on anyone can read them. Publishing
-/// published results changes nothing.
+/// Publishes the bloc's results for the year: from now on anyone can read them. The server
+/// decides, not the page: while the results have problems (`thidua_domain::publication`:
+/// no tally, sheets not approved, ties in votes at a quota's boundary left open, more
+/// proposed than the quota, proposals below the threshold or failing a condition) it refuses
+/// with 409 `publication_problems` and their complete list, unless the request acknowledges
+/// exactly those problems and gives a written reason, which is stored and shown to the
+/// public beside the results. Without problems the body may be empty. Publishing published
+/// results changes nothing.
 #[utoipa::path(
     post,
     path = "/api/years/{year}/blocs/{bloc_id}/publish",
     tag = "awards",
     params(BlocPath),
+    request_body(content = Option<PublishRequest>, description = "The problems acknowledged and the reason; may be empty when there are none"),
     security(("session_cookie" = [])),
     responses(
-        (status = 200, description = "Published; the results with `published: true`", body = BlocResults),
+        (status = 200, description = "Published; the results with `published: true` and the `publication` note", body = BlocResults),
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
         (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
+        (status = 409, description = "`publication_problems`: `problems` lists every problem; acknowledge exactly those", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `reason` `required` (problems acknowledged without one) or `too_long`; `acknowledge…` or unknown fields", body = ApiErrorBody),
     )
 )]
 pub async fn publish(
     Staff(user): Staff,
     State(state): State<AppState>,
     Path(BlocPath { year, bloc_id }): Path<BlocPath>,
+    body: axum::body::Bytes,
 ) -> Result<Json<BlocResults>> {
-    set_published(state, user, year, bloc_id, true).await
+    // An empty body is "nothing to acknowledge"; anything else must be the request.
+    let request: PublishRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        PublishRequest::default()
+    } else {
+        let value: serde_json::Value =
+            serde_json::from_slice(&body).map_err(|e| Error::BadRequest(format!("the body is not JSON: {e}")))?;
+        from_json(&value)?
+    };
+    let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
+    if bloc.published_at.is_some() {
+        return results_now(tx, year, bloc_id).await;
+    }
+    let results = store::results(&mut tx, year, bloc_id).await?;
+    match check_publication(&results.problems, &request) {
+        Ok(()) => {}
+        Err(PublishRefusal::Unacknowledged(problems)) => return Err(Error::PublicationProblems(problems)),
+        Err(PublishRefusal::Invalid(fields)) => return Err(Error::Invalid(fields)),
+    }
+    let note = PublicationNote { reason: request.reason.trim().to_owned(), acknowledged: results.problems.clone() };
+    awards::set_published(&mut tx, year, bloc_id, Some((now(), &note))).await?;
+    finish(tx, &user, year, bloc_id, "publish", audit_json(&note)?).await
 }
 
 /// Takes the bloc's results back from the public (to correct the tally, say). Unpublishing
@@ -314,14 +340,13 @@ async fn set_published(
     bloc_id: BlocId,
     publish: bool,
 ) -> Result<Json<BlocResults>> {
+    debug_assert!(!publish, "publishing goes through `publish`, which checks the problems");
     let (mut tx, _) = bloc_for_write(&state, year, bloc_id).await?;
-    let at = publish.then(now);
-    if !awards::set_published(&mut tx, year, bloc_id, at).await? {
+    if !awards::set_published(&mut tx, year, bloc_id, None).await? {
         // Already so: nothing to record.
         return results_now(tx, year, bloc_id).await;
     }
-    let action = if publish { "publish" } else { "unpublish" };
-    finish(tx, &user, year, bloc_id, action, String::new()).await
+    finish(tx, &user, year, bloc_id, "unpublish", String::new()).await
 }
 
 /// Records the award decision for a unit the results propose for that award type (a

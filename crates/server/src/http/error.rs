@@ -1,7 +1,7 @@
 //! The one error type of the API. Every failure answers JSON in the shape of
 //! `thidua_domain::error::ApiErrorBody`, whose `code` clients may rely on.
 
-use axum::extract::rejection::{JsonDataError, JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -10,6 +10,7 @@ use thidua_domain::auth::UserId;
 use thidua_domain::award_types::AwardTypeId;
 use thidua_domain::criteria::CriterionId;
 use thidua_domain::error::{push, ApiErrorBody, FieldError, FieldErrors};
+use thidua_domain::publication::PublishProblem;
 use thidua_domain::sheet_edit::SheetId;
 use thidua_domain::workflow::{Refusal, SheetState};
 use thidua_domain::{BlocId, UnitId, Year};
@@ -68,6 +69,10 @@ pub enum Error {
     /// 409: published results would change; staff unpublish them first.
     #[error("{0}: unpublish the results first")]
     Published(&'static str),
+    /// 409: the results have problems that the publication did not acknowledge exactly;
+    /// the body lists them all (`problems`).
+    #[error("the results have {} problem(s) to acknowledge in writing before publishing", .0.len())]
+    PublicationProblems(Vec<PublishProblem>),
     /// 409: a decision needs a unit that the results propose for that award type.
     #[error("unit {unit_id} is not proposed for award type {award_type_id}")]
     NotProposed { unit_id: UnitId, award_type_id: AwardTypeId },
@@ -129,6 +134,7 @@ impl Error {
             | Error::StaleVersion
             | Error::Published(_)
             | Error::NotProposed { .. }
+            | Error::PublicationProblems(_)
             | Error::YearClosed(_)
             | Error::MemberHasScores(_)
             | Error::ScoresWouldBeDropped(_) => StatusCode::CONFLICT,
@@ -166,6 +172,7 @@ impl Error {
             Error::StaleVersion => "stale_version",
             Error::Published(_) => "published",
             Error::NotProposed { .. } => "not_proposed",
+            Error::PublicationProblems(_) => "publication_problems",
             Error::YearClosed(_) => "year_closed",
             Error::MemberHasScores(_) => "member_has_scores",
             Error::ScoresWouldBeDropped(_) => "scores_would_be_dropped",
@@ -197,7 +204,11 @@ impl IntoResponse for Error {
             Error::Invalid(ref fields) => fields.clone(),
             _ => FieldErrors::new(),
         };
-        let body = ApiErrorBody { code: self.code().to_owned(), message, fields };
+        let problems = match self {
+            Error::PublicationProblems(ref problems) => problems.clone(),
+            _ => Vec::new(),
+        };
+        let body = ApiErrorBody { code: self.code().to_owned(), message, fields, problems };
         let mut response = (self.status(), Json(body)).into_response();
         if let Error::TooManyAttempts { retry_after } = self {
             response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(retry_after));
@@ -206,11 +217,13 @@ impl IntoResponse for Error {
     }
 }
 
-impl From<Refusal> for Error {
-    fn from(refusal: Refusal) -> Self {
+impl Error {
+    /// The workflow's refusal of an action on a sheet of `year`.
+    pub fn refused(refusal: Refusal, year: Year) -> Self {
         match refusal {
             Refusal::Forbidden => Error::Forbidden,
             Refusal::WrongState(state) => Error::WrongState(state),
+            Refusal::YearClosed => Error::YearClosed(year),
         }
     }
 }
@@ -290,12 +303,13 @@ impl From<QueryRejection> for Error {
     }
 }
 
-/// Every way a JSON body can fail, as our JSON error: data of the wrong shape is a 422 on the
-/// field it names, broken syntax a 400, a missing content type a 415, too much a 413.
+/// Every way a JSON body can fail before its shape is read, as our JSON error: broken syntax
+/// a 400, a missing content type a 415, too much a 413 (the shape: `from_json`).
 impl From<JsonRejection> for Error {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
-            JsonRejection::JsonDataError(e) => Error::Invalid(data_error_fields(&e)),
+            // Any JSON is a `Value`: the data errors come from `from_json`.
+            JsonRejection::JsonDataError(e) => Error::BadRequest(e.body_text()),
             JsonRejection::JsonSyntaxError(e) => Error::BadRequest(e.body_text()),
             JsonRejection::MissingJsonContentType(_) => Error::UnsupportedMediaType(JSON),
             JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge,
@@ -304,41 +318,65 @@ impl From<JsonRejection> for Error {
     }
 }
 
-/// What serde reports when a JSON body has data of the wrong shape: the JSON path it
-/// stopped at (with array indexes, e.g. `scores[0].self_score`) and the error itself.
-type DataError = serde_path_to_error::Error<serde_json::Error>;
-
-/// The field a JSON data error is about. axum deserializes through `serde_path_to_error`, so
-/// the rejection carries the path as data (its source's source). A missing field is
-/// `required` under the path of the object that lacks it; without a path the whole `body` is
-/// invalid.
-fn data_error_fields(rejection: &JsonDataError) -> FieldErrors {
-    let error = std::error::Error::source(rejection).and_then(std::error::Error::source);
-    match error.and_then(|e| e.downcast_ref::<DataError>()) {
-        Some(e) => path_error_fields(e),
-        None => FieldErrors::from([("body".to_owned(), vec![FieldError::Invalid])]),
-    }
+/// `T` from a JSON body, or 422 naming the field: its type is wrong (`invalid`), it is
+/// missing (`required`), or the input has no such field (`unknown_field`).
+pub fn from_json<T: serde::de::DeserializeOwned>(body: &serde_json::Value) -> Result<T> {
+    serde_path_to_error::deserialize(body).map_err(|e| {
+        let path: Vec<serde_path_to_error::Segment> = e.path().iter().cloned().collect();
+        Error::Invalid(data_error_fields(body, &path, &e.inner().to_string()))
+    })
 }
 
-fn path_error_fields(e: &DataError) -> FieldErrors {
-    let path = (e.path().iter().next().is_some()).then(|| e.path().to_string());
-    let missing = missing_field(e.inner());
+/// The one scheme of field paths, for serde's errors and the domain's rule errors alike: the
+/// JSON path from the body's root, dotted; an array item by its index (`bonuses.0.reason`,
+/// `tally.votes.2.votes`), except the items of `scores`, by their `criterion_id`
+/// (`scores.28.self_score`), which is what a criterion is known by on every side.
+pub fn field_path(body: &serde_json::Value, path: &[serde_path_to_error::Segment]) -> String {
+    use serde_path_to_error::Segment;
+    let mut parts: Vec<String> = Vec::new();
+    let mut node = Some(body);
+    for segment in path {
+        match segment {
+            Segment::Map { key } => {
+                node = node.and_then(|n| n.get(key));
+                parts.push(key.clone());
+            }
+            Segment::Seq { index } => {
+                let item = node.and_then(|n| n.get(index));
+                let id = (parts.last().map(String::as_str) == Some("scores"))
+                    .then(|| item.and_then(|i| i.get("criterion_id")).and_then(serde_json::Value::as_i64))
+                    .flatten();
+                parts.push(id.map_or_else(|| index.to_string(), |id| id.to_string()));
+                node = item;
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    parts.join(".")
+}
+
+/// What serde's `message` says about the field at `path`: a missing or unknown field is named
+/// itself (`{path}.{field}`); any other error is about `path` (`body` at the root).
+fn data_error_fields(body: &serde_json::Value, path: &[serde_path_to_error::Segment], message: &str) -> FieldErrors {
+    let at = field_path(body, path);
+    let named = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split_once('`')).map(|(f, _)| f);
+    // serde_path_to_error's path of an unknown field already ends with its name.
+    let join = |field: &str| match path.last() {
+        Some(serde_path_to_error::Segment::Map { key }) if key == field => at.clone(),
+        _ if at.is_empty() => field.to_owned(),
+        _ => format!("{at}.{field}"),
+    };
     let mut fields = FieldErrors::new();
-    match (path, missing) {
-        (Some(path), Some(field)) => push(&mut fields, format!("{path}.{field}"), FieldError::Required),
-        (None, Some(field)) => push(&mut fields, field, FieldError::Required),
-        (Some(path), None) => push(&mut fields, path, FieldError::Invalid),
-        (None, None) => push(&mut fields, "body", FieldError::Invalid),
+    if let Some(field) = named("missing field `") {
+        push(&mut fields, join(field), FieldError::Required);
+    } else if let Some(field) = named("unknown field `") {
+        push(&mut fields, join(field), FieldError::UnknownField);
+    } else if at.is_empty() {
+        push(&mut fields, "body", FieldError::Invalid);
+    } else {
+        push(&mut fields, at, FieldError::Invalid);
     }
     fields
-}
-
-/// The field serde found missing: serde_json reports it only in its message, the fixed
-/// wording of `serde::de::Error::missing_field` (`` missing field `name` ``).
-fn missing_field(e: &serde_json::Error) -> Option<String> {
-    let text = e.to_string();
-    let rest = text.strip_prefix("missing field `")?;
-    rest.split_once('`').map(|(field, _)| field.to_owned())
 }
 
 #[cfg(test)]
@@ -363,38 +401,58 @@ mod tests {
         assert_eq!(b.message, "invalid input: scores.12.self_score (must be a multiple of 0.5)");
     }
 
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Score {
+        criterion_id: i64,
+        self_score: Option<f64>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        base_version: i64,
+        scores: Vec<Score>,
+        #[serde(default)]
+        votes: Vec<Score>,
+    }
+
+    fn fields_of(json: serde_json::Value) -> FieldErrors {
+        match from_json::<Body>(&json) {
+            Err(Error::Invalid(fields)) => fields,
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
-    fn json_data_errors_name_their_field() {
-        #[derive(Debug, serde::Deserialize)]
-        #[allow(dead_code)]
-        struct Score {
-            criterion_id: i64,
-            self_score: f64,
-        }
-        #[derive(Debug, serde::Deserialize)]
-        #[allow(dead_code)]
-        struct Input {
-            base_version: i64,
-            scores: Vec<Score>,
-        }
-        let f = |json: &str| {
-            let e = serde_path_to_error::deserialize::<_, Input>(&mut serde_json::Deserializer::from_str(json))
-                .unwrap_err();
-            path_error_fields(&e)
-        };
+    fn json_data_errors_name_their_field_in_the_one_scheme() {
+        let one = |field: &str, e| FieldErrors::from([(field.to_owned(), vec![e])]);
+        let score = serde_json::json!({"criterion_id": 28, "self_score": "abc"});
+        // A score by its criterion, like the domain's rule errors; other lists by index.
         assert_eq!(
-            f(r#"{"base_version": 1, "scores": [{"criterion_id": 1, "self_score": "abc"}]}"#),
-            FieldErrors::from([("scores[0].self_score".to_owned(), vec![FieldError::Invalid])])
+            fields_of(serde_json::json!({"base_version": 1, "scores": [score]})),
+            one("scores.28.self_score", FieldError::Invalid)
         );
         assert_eq!(
-            f(r#"{"scores": []}"#),
-            FieldErrors::from([("base_version".to_owned(), vec![FieldError::Required])])
+            fields_of(serde_json::json!({"base_version": 1, "scores": [], "votes": [{"criterion_id": 3}, score]})),
+            one("votes.1.self_score", FieldError::Invalid)
+        );
+        assert_eq!(fields_of(serde_json::json!({"scores": []})), one("base_version", FieldError::Required));
+        assert_eq!(
+            fields_of(serde_json::json!({"base_version": 1, "scores": [{"self_score": 1.0}]})),
+            one("scores.0.criterion_id", FieldError::Required)
         );
         assert_eq!(
-            f(r#"{"base_version": 1, "scores": [{"criterion_id": 1, "self_score": 1}, {"self_score": 2}]}"#),
-            FieldErrors::from([("scores[1].criterion_id".to_owned(), vec![FieldError::Required])])
+            fields_of(serde_json::json!({"base_version": 1, "scores": [], "tie_break": "x"})),
+            one("tie_break", FieldError::UnknownField)
         );
-        assert_eq!(f(r#""x""#), FieldErrors::from([("body".to_owned(), vec![FieldError::Invalid])]));
+        assert_eq!(
+            fields_of(serde_json::json!({"base_version": 1, "scores": [{"criterion_id": 4, "extra": 1}]})),
+            one("scores.4.extra", FieldError::UnknownField)
+        );
+        assert_eq!(fields_of(serde_json::json!("x")), one("body", FieldError::Invalid));
     }
 
     #[tokio::test]

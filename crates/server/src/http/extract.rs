@@ -5,6 +5,7 @@ use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::http::error::{self, Error, Result};
@@ -37,10 +38,21 @@ pub struct Path<T>(pub T);
 pub struct Query<T>(pub T);
 
 /// `axum::Json`, but every rejection is our JSON error (see `Error: From<JsonRejection>`):
-/// 422 on the field whose data has the wrong type, 400 broken JSON, 415, 413.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(Error))]
+/// 400 broken JSON, 415, 413, and 422 on the field whose data has the wrong type, is missing
+/// or is not known (every input refuses unknown fields), named in the one field-path scheme
+/// of `error::field_path`, the same as the domain's rule errors.
 pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self> {
+        // The body as JSON first (content type, size, syntax), then as `T`: the paths of
+        // its errors are read against the body itself.
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        Ok(Json(error::from_json(&value)?))
+    }
+}
 
 impl<T: Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {

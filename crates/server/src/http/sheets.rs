@@ -17,10 +17,10 @@ use thidua_domain::criteria::CriteriaTable;
 use thidua_domain::error::ApiErrorBody;
 use thidua_domain::sheet::{sheet_totals, ScoreKind, ScoreSheet};
 use thidua_domain::sheet_edit::{
-    apply_self, apply_verification, changes, validate_self, validate_transition, validate_verification, Change,
-    SelfAssessmentInput, SheetId, SheetSummary, SheetView, TransitionInput, VerificationInput,
+    apply_self, apply_verification, changes, unscored, validate_self, validate_transition, validate_verification,
+    Change, SelfAssessmentInput, SheetId, SheetSummary, SheetView, TransitionInput, VerificationInput,
 };
-use thidua_domain::workflow::{authorize, next_state, permissions, SheetAction, SheetPermissions, SheetState};
+use thidua_domain::workflow::{authorize, next_state, permissions, SheetAction, SheetState};
 use thidua_domain::{BlocId, Year};
 use utoipa::IntoParams;
 
@@ -67,7 +67,7 @@ pub async fn list_sheets(
     let heads: Vec<SheetHead> = sheets::heads(&mut tx, scope)
         .await?
         .into_iter()
-        .filter(|h| authorize(&user.principal, &h.facts(), SheetAction::Read).is_ok())
+        .filter(|h| authorize(&user.principal, &h.facts(false), SheetAction::Read).is_ok())
         .collect();
     if heads.is_empty() {
         return Ok(Json(Vec::new()));
@@ -304,20 +304,13 @@ async fn transition(
 }
 
 /// The sheet, if it exists and `user` may do `action` to it now: 404, then the domain's
-/// `authorize` (403, 409 `wrong_state`), then 409 `year_closed` for an officer's write in a
-/// year closed for scoring.
+/// `authorize` (403, 409 `wrong_state`, 409 `year_closed` for an officer's write in a year
+/// closed for scoring).
 async fn checked_head(conn: &mut Conn, user: &CurrentUser, id: SheetId, action: SheetAction) -> Result<SheetHead> {
     let head = sheets::head(conn, id).await?.ok_or(Error::SheetNotFound(id))?;
-    authorize(&user.principal, &head.facts(), action)?;
-    if action != SheetAction::Read && read_only(user, &head) {
-        return Err(Error::YearClosed(head.year));
-    }
+    // Approval's completeness is `validate_transition`'s 422, which names the criteria.
+    authorize(&user.principal, &head.facts(true), action).map_err(|r| Error::refused(r, head.year))?;
     Ok(head)
-}
-
-/// A closed year is read-only to all but staff.
-fn read_only(user: &CurrentUser, head: &SheetHead) -> bool {
-    !head.year_open && !user.is_staff()
 }
 
 async fn table_of(conn: &mut Conn, head: &SheetHead) -> Result<CriteriaTable> {
@@ -373,9 +366,10 @@ async fn view(conn: &mut Conn, user: &CurrentUser, head: SheetHead) -> Result<Sh
     let criteria = table_of(conn, &head).await?;
     let sheet = sheets::sheet(conn, &head).await?;
     let audit = sheets::audit_trail(conn, head.id).await?;
-    // What the SPA offers follows what the server allows: nothing to write in a closed year.
-    let permissions =
-        if read_only(user, &head) { SheetPermissions::default() } else { permissions(&user.principal, &head.facts()) };
+    // What the SPA offers follows what the server allows: nothing to write in a closed year,
+    // no approval while a criterion is unverified.
+    let all_verified = unscored(&criteria, &sheet, |s| s.verified_score).is_empty();
+    let permissions = permissions(&user.principal, &head.facts(all_verified));
     Ok(SheetView {
         permissions,
         id: head.id,

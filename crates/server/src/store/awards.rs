@@ -9,9 +9,10 @@ use sqlx::{Any, FromRow, Row};
 use crate::db::{Conn, Flag};
 use thidua_domain::auth::UserId;
 use thidua_domain::award_types::{AwardType, AwardTypeId, AwardTypeInput};
-use thidua_domain::award_types::{Eligibility, VoteThreshold};
+use thidua_domain::award_types::{Eligibility, VoteThreshold, VoteTieRule};
 use thidua_domain::decisions::{Decision, DecisionEntry};
 use thidua_domain::model::Unit;
+use thidua_domain::publication::PublicationNote;
 use thidua_domain::tally::{Override, Tally, TallyEntry};
 use thidua_domain::{BlocId, UnitId, Year};
 use time::OffsetDateTime;
@@ -33,6 +34,7 @@ struct AwardTypeRow {
     #[sqlx(try_from = "Flag")]
     exclusive: bool,
     eligibility: String,
+    vote_tie: String,
     legal_basis: String,
 }
 
@@ -54,14 +56,16 @@ impl TryFrom<AwardTypeRow> for AwardType {
             },
             eligibility,
             exclusive: r.exclusive,
+            vote_tie: VoteTieRule::parse(&r.vote_tie)
+                .ok_or_else(|| corrupt(format!("vote tie rule of award type {} is {:?}", r.id, r.vote_tie)))?,
             legal_basis: r.legal_basis,
         })
     }
 }
 
 const AWARD_TYPE_COLUMNS: &str = "id, code, name, precedence, quota_per_bloc, threshold_numerator,
-     threshold_denominator, CAST(threshold_strict AS BOOLEAN) AS threshold_strict, CAST(exclusive AS BOOLEAN) AS exclusive,
-     eligibility, legal_basis";
+     threshold_denominator, CAST(threshold_strict AS BOOLEAN) AS threshold_strict,
+     CAST(exclusive AS BOOLEAN) AS exclusive, eligibility, vote_tie, legal_basis";
 
 /// The award types of a year with their rules, highest first.
 pub async fn award_types(conn: &mut Conn, year: Year) -> sqlx::Result<Vec<AwardType>> {
@@ -91,6 +95,7 @@ fn bind_award_type<'q>(
         .bind(input.threshold.strict)
         .bind(input.exclusive)
         .bind(eligibility)
+        .bind(input.vote_tie.as_str())
         .bind(&input.legal_basis))
 }
 
@@ -98,8 +103,8 @@ fn bind_award_type<'q>(
 pub async fn insert_award_type(conn: &mut Conn, year: Year, input: &AwardTypeInput) -> sqlx::Result<AwardTypeId> {
     let query = sqlx::query(
         "INSERT INTO award_types (code, name, precedence, quota_per_bloc, threshold_numerator, threshold_denominator,
-                                  threshold_strict, exclusive, eligibility, legal_basis, year)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                                  threshold_strict, exclusive, eligibility, vote_tie, legal_basis, year)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     );
     bind_award_type(query, input)?.bind(year).fetch_one(conn).await?.try_get("id")
 }
@@ -113,8 +118,9 @@ pub async fn update_award_type(
 ) -> sqlx::Result<()> {
     let query = sqlx::query(
         "UPDATE award_types SET code = $1, name = $2, precedence = $3, quota_per_bloc = $4, threshold_numerator = $5,
-                threshold_denominator = $6, threshold_strict = $7, exclusive = $8, eligibility = $9, legal_basis = $10
-         WHERE year = $11 AND id = $12",
+                threshold_denominator = $6, threshold_strict = $7, exclusive = $8, eligibility = $9, vote_tie = $10,
+                legal_basis = $11
+         WHERE year = $12 AND id = $13",
     );
     bind_award_type(query, input)?.bind(year).bind(id).execute(conn).await?;
     Ok(())
@@ -312,21 +318,26 @@ pub async fn delete_decision(
     delete_entry(conn, "award_decisions", year, bloc_id, unit_id, award_type_id).await
 }
 
-/// Publishes (`Some(time)`) or unpublishes (`None`) the bloc's results; `false` when they
-/// already were so (nothing written: publishing again keeps the first time).
+/// Publishes (`Some`: when, and what staff accepted in writing) or unpublishes (`None`, which
+/// clears the note too) the bloc's results; `false` when they already were so (nothing
+/// written: publishing again keeps the first time and note).
 pub async fn set_published(
     conn: &mut Conn,
     year: Year,
     bloc_id: BlocId,
-    at: Option<OffsetDateTime>,
+    at: Option<(OffsetDateTime, &PublicationNote)>,
 ) -> sqlx::Result<bool> {
     let done = match at {
-        Some(at) => sqlx::query(
-            "UPDATE bloc_years SET published_at = $1 WHERE year = $2 AND bloc_id = $3 AND published_at IS NULL",
+        Some((at, note)) => sqlx::query(
+            "UPDATE bloc_years SET published_at = $1, publication_reason = $2, publication_acknowledged = $3
+             WHERE year = $4 AND bloc_id = $5 AND published_at IS NULL",
         )
-        .bind(timestamp(at)),
+        .bind(timestamp(at))
+        .bind(note.reason.clone())
+        .bind(serde_json::to_string(&note.acknowledged).map_err(|e| sqlx::Error::Encode(e.into()))?),
         None => sqlx::query(
-            "UPDATE bloc_years SET published_at = NULL WHERE year = $1 AND bloc_id = $2 AND published_at IS NOT NULL",
+            "UPDATE bloc_years SET published_at = NULL, publication_reason = '', publication_acknowledged = '[]'
+             WHERE year = $1 AND bloc_id = $2 AND published_at IS NOT NULL",
         ),
     }
     .bind(year)

@@ -9,6 +9,7 @@ use crate::db::{Conn, Flag};
 use thidua_domain::auth::UserId;
 use thidua_domain::criteria::CriterionId;
 use thidua_domain::model::Unit;
+use thidua_domain::results::MemberSheet;
 use thidua_domain::sheet::{Adjustment, CriterionScore, ScoreSheet};
 use thidua_domain::sheet_edit::{AuditEntry, Change, SheetId};
 use thidua_domain::workflow::{SheetAction, SheetFacts, SheetState};
@@ -38,8 +39,16 @@ pub struct SheetHead {
 
 impl SheetHead {
     /// What the domain's permission rules look at.
-    pub fn facts(&self) -> SheetFacts {
-        SheetFacts { unit_id: self.unit.id, leader_unit_id: self.leader_unit_id, state: self.state }
+    /// What the domain's workflow decides on; `all_verified` needs the sheet's contents, so
+    /// the caller says (it matters only to the `approve` permission).
+    pub fn facts(&self, all_verified: bool) -> SheetFacts {
+        SheetFacts {
+            unit_id: self.unit.id,
+            leader_unit_id: self.leader_unit_id,
+            state: self.state,
+            year_open: self.year_open,
+            all_verified,
+        }
     }
 }
 
@@ -222,13 +231,13 @@ pub async fn sheet(conn: &mut Conn, head: &SheetHead) -> sqlx::Result<ScoreSheet
     Ok(all.remove(&head.id).unwrap_or_else(|| ScoreSheet { unit_id: head.unit.id, ..Default::default() }))
 }
 
-/// The approved sheets of a bloc and year: the only ones whose verified scores count in the
-/// public ranking. A member whose sheet is not approved ranks as having no sheet.
-pub async fn approved(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result<Vec<ScoreSheet>> {
-    let scope = Scope { year: Some(year), bloc: Some(bloc_id), state: Some(SheetState::Approved), sheet: None };
-    let mut sheets: Vec<(SheetId, ScoreSheet)> = contents(conn, scope).await?.into_iter().collect();
-    sheets.sort_by_key(|(id, _)| *id);
-    Ok(sheets.into_iter().map(|(_, sheet)| sheet).collect())
+/// Every sheet of a bloc and year with its state: the results rank the approved ones and
+/// list the others apart.
+pub async fn of_bloc(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result<Vec<MemberSheet>> {
+    let scope = Scope { year: Some(year), bloc: Some(bloc_id), state: None, sheet: None };
+    let heads = heads(&mut *conn, scope).await?;
+    let mut contents = contents(conn, scope).await?;
+    Ok(heads.into_iter().filter_map(|h| Some(MemberSheet { state: h.state, sheet: contents.remove(&h.id)? })).collect())
 }
 
 /// Moves the sheet to its next version, with its state and return comment, if it is still

@@ -7,14 +7,16 @@ use crate::db::Conn;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::json;
-use thidua_domain::admin::years::{copy_setup, validate_new_year, NewYear, YearAdmin, YearUpdate};
+use thidua_domain::admin::years::{
+    check_year_update, copy_setup, validate_new_year, NewYear, YearAdmin, YearUpdate, YearUpdateRefusal,
+};
 use thidua_domain::criteria::CriteriaTable;
 use thidua_domain::error::ApiErrorBody;
 use thidua_domain::{BlocId, Year};
 
 use super::{audit, year_target};
 use crate::http::auth::Staff;
-use crate::http::error::{valid, Result};
+use crate::http::error::{valid, Error, Result};
 use crate::http::extract::{Json, Path};
 use crate::http::params::YearPath;
 use crate::http::state::{begin_write, AppState};
@@ -133,7 +135,8 @@ async fn copy_year(conn: &mut Conn, from: Year, year: Year) -> Result<(Vec<BlocI
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`", body = ApiErrorBody),
-        (status = 422, description = "`invalid_input`: `open` missing or not a boolean", body = ApiErrorBody),
+        (status = 409, description = "`published`: a new `tie_break` while a bloc of the year is published", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `open` not a boolean, `tie_break` not `shared_rank` or `section_order`, or an unknown field (`unknown_field`)", body = ApiErrorBody),
     )
 )]
 pub async fn update_year(
@@ -143,8 +146,19 @@ pub async fn update_year(
     Json(input): Json<YearUpdate>,
 ) -> Result<Json<YearAdmin>> {
     let mut tx = begin_write(&state).await?;
-    admin::years::year(&mut tx, year).await?;
-    admin::years::set_year_open(&mut tx, year, input.open).await?;
+    let current = admin::years::year(&mut tx, year).await?;
+    let published = awards::year_has_published(&mut tx, year).await?;
+    check_year_update(&input, current.tie_break, published).map_err(|refusal| match refusal {
+        YearUpdateRefusal::Published => {
+            Error::Published("a bloc of this year has published results ranked by this rule")
+        }
+    })?;
+    if let Some(open) = input.open {
+        admin::years::set_year_open(&mut tx, year, open).await?;
+    }
+    if let Some(rule) = input.tie_break {
+        admin::years::set_tie_break(&mut tx, year, rule).await?;
+    }
     audit(&mut tx, &user, "update_year", year_target(year), &input).await?;
     let saved = admin::years::year(&mut tx, year).await?;
     tx.commit().await?;
