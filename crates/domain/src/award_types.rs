@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{check_text, push, FieldError, FieldErrors};
+use crate::error::{check_text, push, Duplicated, FieldError, FieldErrors};
 use crate::points::Points;
 
 pub type AwardTypeId = i64;
@@ -168,11 +168,11 @@ pub fn validate_award_type(input: &AwardTypeInput, others: &[AwardType]) -> Fiel
     } else if !code_ok {
         push(&mut errors, "code", FieldError::Invalid);
     } else if others.iter().any(|o| o.code == input.code) {
-        push(&mut errors, "code", FieldError::Duplicate);
+        push(&mut errors, "code", FieldError::Duplicate { of: Duplicated::AwardTypeCode });
     }
     check_text(&mut errors, "name", &input.name, MAX_NAME);
     if others.iter().any(|o| o.name.trim() == input.name.trim()) {
-        push(&mut errors, "name", FieldError::Duplicate);
+        push(&mut errors, "name", FieldError::Duplicate { of: Duplicated::AwardTypeName });
     }
     if input.precedence == 0 {
         push(&mut errors, "precedence", FieldError::NotPositive);
@@ -193,7 +193,7 @@ pub fn validate_award_type(input: &AwardTypeInput, others: &[AwardType]) -> Fiel
             _ => {}
         }
         if input.eligibility[..i].iter().any(|c| std::mem::discriminant(c) == std::mem::discriminant(condition)) {
-            push(&mut errors, format!("eligibility.{i}"), FieldError::Duplicate);
+            push(&mut errors, format!("eligibility.{i}"), FieldError::Duplicate { of: Duplicated::Eligibility });
         }
     }
     if input.legal_basis.chars().count() > MAX_LEGAL_BASIS as usize {
@@ -233,12 +233,12 @@ mod tests {
         bad.threshold = VoteThreshold { numerator: 3, denominator: 2, strict: false };
         bad.eligibility = vec![Eligibility::MaxRank { rank: 0 }, Eligibility::MaxRank { rank: 2 }];
         let e = validate_award_type(&bad, &[flag]);
-        assert_eq!(e["code"], [FieldError::Duplicate]);
-        assert_eq!(e["name"], [FieldError::Duplicate]);
+        assert_eq!(e["code"], [FieldError::Duplicate { of: Duplicated::AwardTypeCode }]);
+        assert_eq!(e["name"], [FieldError::Duplicate { of: Duplicated::AwardTypeName }]);
         assert_eq!(e["precedence"], [FieldError::NotPositive]);
         assert_eq!(e["threshold.numerator"], [FieldError::Invalid]);
         assert_eq!(e["eligibility.0"], [FieldError::NotPositive]);
-        assert_eq!(e["eligibility.1"], [FieldError::Duplicate]);
+        assert_eq!(e["eligibility.1"], [FieldError::Duplicate { of: Duplicated::Eligibility }]);
 
         let mut bad = input("Cờ", "");
         bad.threshold.denominator = 0;

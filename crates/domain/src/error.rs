@@ -58,8 +58,9 @@ pub enum FieldError {
     NotALink,
     #[error("no such criterion on this sheet")]
     UnknownCriterion,
-    #[error("a criterion is listed twice")]
-    Duplicate,
+    /// `of` says what is repeated, so the message can name it.
+    #[error("{of}")]
+    Duplicate { of: Duplicated },
     #[error("invalid value")]
     Invalid,
     /// A unit whose sheet is not approved cannot be proposed.
@@ -68,6 +69,44 @@ pub enum FieldError {
     /// The input has no such field: nothing was saved under that name.
     #[error("not a field of this input")]
     UnknownField,
+}
+
+/// What a `duplicate` repeats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Duplicated {
+    /// A criterion scored twice on one sheet.
+    #[error("this criterion is listed twice")]
+    Criterion,
+    /// Two criteria of a table with one code.
+    #[error("another criterion has this code")]
+    CriterionCode,
+    #[error("this username is taken")]
+    Username,
+    #[error("another unit has this name")]
+    UnitName,
+    /// Two blocs of a year with one name.
+    #[error("the year has a bloc of this name")]
+    BlocName,
+    #[error("this year exists already")]
+    Year,
+    #[error("another award type of the year has this code")]
+    AwardTypeCode,
+    #[error("another award type of the year has this name")]
+    AwardTypeName,
+    /// An award type's eligibility listing one required award twice.
+    #[error("this requirement is listed twice")]
+    Eligibility,
+    /// One unit's votes for one award type entered twice.
+    #[error("this unit's votes for this award are entered twice")]
+    TallyEntry,
+    /// A unit listed twice among a bloc's members.
+    #[error("this unit is listed twice")]
+    Member,
+    /// The deputy named as the leader too.
+    #[error("the leader cannot also be the deputy")]
+    Leader,
 }
 
 /// Collects field errors as a form is checked.

@@ -59,17 +59,20 @@ pub enum ScoreError {
     OffStep { step: Points },
 }
 
-/// 0 ≤ score ≤ max, on the criterion's step.
-pub fn validate_score(criterion: &Criterion, score: Points) -> Result<(), ScoreError> {
+/// 0 ≤ score ≤ max, on the criterion's step: every rule the score breaks (30.25 on a
+/// 30-point criterion with step 0.5 is both above the maximum and off the step), so the
+/// person fixes it once.
+pub fn validate_score(criterion: &Criterion, score: Points) -> Vec<ScoreError> {
+    let mut problems = Vec::new();
     if score.is_negative() {
-        Err(ScoreError::Negative)
+        problems.push(ScoreError::Negative);
     } else if score > criterion.max_points {
-        Err(ScoreError::AboveMax { max: criterion.max_points })
-    } else if !score.is_multiple_of(criterion.step) {
-        Err(ScoreError::OffStep { step: criterion.step })
-    } else {
-        Ok(())
+        problems.push(ScoreError::AboveMax { max: criterion.max_points });
     }
+    if !score.is_multiple_of(criterion.step) {
+        problems.push(ScoreError::OffStep { step: criterion.step });
+    }
+    problems
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,17 +210,16 @@ mod tests {
     fn score_validation_range_and_step() {
         let table = small_table();
         let c = table.get(2).unwrap(); // max 30, step 0.5
-        assert_eq!(validate_score(c, Points::whole(30)), Ok(()));
-        assert_eq!(validate_score(c, Points::ZERO), Ok(()));
-        assert_eq!(validate_score(c, Points::from_hundredths(1250)), Ok(()));
-        assert_eq!(validate_score(c, Points::from_hundredths(-50)), Err(ScoreError::Negative));
-        assert_eq!(
-            validate_score(c, Points::from_hundredths(3050)),
-            Err(ScoreError::AboveMax { max: Points::whole(30) })
-        );
-        assert_eq!(
-            validate_score(c, Points::from_hundredths(1225)),
-            Err(ScoreError::OffStep { step: Points::from_hundredths(50) })
-        );
+        let step = ScoreError::OffStep { step: Points::from_hundredths(50) };
+        let above = ScoreError::AboveMax { max: Points::whole(30) };
+        assert_eq!(validate_score(c, Points::whole(30)), []);
+        assert_eq!(validate_score(c, Points::ZERO), []);
+        assert_eq!(validate_score(c, Points::from_hundredths(1250)), []);
+        assert_eq!(validate_score(c, Points::from_hundredths(-50)), [ScoreError::Negative]);
+        assert_eq!(validate_score(c, Points::from_hundredths(3050)), [above.clone()]);
+        assert_eq!(validate_score(c, Points::from_hundredths(1225)), [step.clone()]);
+        // Every rule a score breaks, not only the first.
+        assert_eq!(validate_score(c, Points::from_hundredths(3025)), [above, step.clone()]);
+        assert_eq!(validate_score(c, Points::from_hundredths(-25)), [ScoreError::Negative, step]);
     }
 }

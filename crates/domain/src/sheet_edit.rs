@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::criteria::{CriteriaTable, CriterionId};
-use crate::error::{push, FieldError, FieldErrors};
+use crate::error::{push, Duplicated, FieldError, FieldErrors};
 use crate::model::Unit;
 use crate::points::Points;
 use crate::sheet::{validate_score, Adjustment, CriterionScore, ScoreError, ScoreSheet};
@@ -110,14 +110,14 @@ fn check_criteria(errors: &mut FieldErrors, table: &CriteriaTable, ids: impl Ite
         if table.get(id).is_none() || !table.is_leaf(id) {
             push(errors, field, FieldError::UnknownCriterion);
         } else if !seen.insert(id) {
-            push(errors, field, FieldError::Duplicate);
+            push(errors, field, FieldError::Duplicate { of: Duplicated::Criterion });
         }
     }
 }
 
 fn check_score(errors: &mut FieldErrors, table: &CriteriaTable, id: CriterionId, column: &str, score: Option<Points>) {
     if let (Some(criterion), Some(score)) = (table.get(id), score) {
-        if let Err(e) = validate_score(criterion, score) {
+        for e in validate_score(criterion, score) {
             push(errors, score_field(id, column), e.into());
         }
     }
@@ -451,7 +451,7 @@ mod tests {
         assert_eq!(e["scores.4.self_score"], [FieldError::OffStep { step: p(50) }]);
         assert_eq!(e["scores.1"], [FieldError::UnknownCriterion]);
         assert_eq!(e["scores.99"], [FieldError::UnknownCriterion]);
-        assert_eq!(e["scores.2"], [FieldError::Duplicate]);
+        assert_eq!(e["scores.2"], [FieldError::Duplicate { of: Duplicated::Criterion }]);
         assert_eq!(e["bonuses.0.reason"], [FieldError::Required]);
         assert_eq!(e["bonuses.0.points"], [FieldError::NotPositive]);
         assert_eq!(e["deductions.0.reason"], [FieldError::TooLong { max: REASON_MAX as u32 }]);

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{Principal, Role};
 use crate::award_types::{AwardType, AwardTypeId, Eligibility, VoteThreshold, VoteTieRule};
-use crate::error::{push, FieldError, FieldErrors};
+use crate::error::{push, Duplicated, FieldError, FieldErrors};
 use crate::points::Points;
 use crate::UnitId;
 
@@ -56,7 +56,7 @@ pub fn validate_tally(tally: &Tally, members: &[UnitId], award_types: &[AwardTyp
         let twice =
             tally.votes[..i].iter().any(|e| e.unit_id == entry.unit_id && e.award_type_id == entry.award_type_id);
         if twice {
-            push(&mut errors, format!("tally.votes.{i}"), FieldError::Duplicate);
+            push(&mut errors, format!("tally.votes.{i}"), FieldError::Duplicate { of: Duplicated::TallyEntry });
         }
     }
     errors
@@ -687,7 +687,7 @@ mod tests {
         assert_eq!(e["tally.votes.0.votes"], [FieldError::AboveMax { max: Points::whole(10) }]);
         assert_eq!(e["tally.votes.1"], [FieldError::Invalid]);
         assert_eq!(e["tally.votes.2"], [FieldError::Invalid]);
-        assert_eq!(e["tally.votes.3"], [FieldError::Duplicate]);
+        assert_eq!(e["tally.votes.3"], [FieldError::Duplicate { of: Duplicated::TallyEntry }]);
         let e = validate_tally(&Tally::default(), &members, &[GOV_FLAG]);
         assert_eq!(e["tally.voters_present"], [FieldError::NotPositive]);
         let o = Override { unit_id: YTE, award_type_id: GOV_FLAG, propose: false, reason: "  ".into() };

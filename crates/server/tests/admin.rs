@@ -15,7 +15,7 @@ use thidua_domain::admin::users::UserAdmin;
 use thidua_domain::admin::years::YearAdmin;
 use thidua_domain::auth::Me;
 use thidua_domain::award_types::AwardType;
-use thidua_domain::error::{ApiErrorBody, FieldError};
+use thidua_domain::error::{ApiErrorBody, Duplicated, FieldError};
 use thidua_domain::history::UnitHistory;
 use thidua_domain::model::BlocDetail;
 use thidua_domain::ranking::TieBreak;
@@ -168,7 +168,10 @@ async fn a_new_year_is_a_copy_of_the_last_without_its_scores_votes_or_publicatio
         "the demo's 2018 is closed, 2019 open"
     );
     let e = a.invalid(Method::POST, "/api/admin/years", json!({"year": 2019, "copy_from": 2017})).await;
-    assert_eq!((field(&e, "year"), field(&e, "copy_from")), (vec![FieldError::Duplicate], vec![FieldError::Invalid]));
+    assert_eq!(
+        (field(&e, "year"), field(&e, "copy_from")),
+        (vec![FieldError::Duplicate { of: Duplicated::Year }], vec![FieldError::Invalid])
+    );
     let e = a.invalid(Method::POST, "/api/admin/years", json!({"year": 1999, "copy_from": null})).await;
     assert_eq!(field(&e, "year"), [FieldError::Invalid]);
 
@@ -238,7 +241,7 @@ async fn a_rename_keeps_the_old_name_in_the_years_before_it() {
     let vh = a.unit(VAN_HOA);
     let names = format!("/api/admin/units/{vh}/names");
     let e = a.invalid(Method::POST, &names, json!({"name": " sở y tế ", "from_year": 2020})).await;
-    assert_eq!(field(&e, "name"), [FieldError::Duplicate]);
+    assert_eq!(field(&e, "name"), [FieldError::Duplicate { of: Duplicated::UnitName }]);
     s.refused(
         &a.staff,
         Method::POST,
@@ -277,7 +280,7 @@ async fn a_rename_keeps_the_old_name_in_the_years_before_it() {
 
     // A new unit with a name of its own.
     let e = a.invalid(Method::POST, "/api/admin/units", json!({"name": VAN_HOA_2020, "from_year": 2020})).await;
-    assert_eq!(field(&e, "name"), [FieldError::Duplicate]);
+    assert_eq!(field(&e, "name"), [FieldError::Duplicate { of: Duplicated::UnitName }]);
     let created =
         a.post("/api/admin/units", json!({"name": " Sở Nội vụ ", "from_year": 2020}), StatusCode::CREATED).await;
     assert_eq!(created["name"], "Sở Nội vụ");
@@ -341,12 +344,12 @@ async fn a_blocs_setup_is_checked_and_keeps_what_sheets_hold() {
         b["pact_document_url"] = json!("giao-uoc.pdf");
     });
     let e = a.invalid(Method::PUT, &path, body).await;
-    assert_eq!(field(&e, "members.2"), [FieldError::Duplicate]);
+    assert_eq!(field(&e, "members.2"), [FieldError::Duplicate { of: Duplicated::Member }]);
     assert_eq!(field(&e, "leader"), [FieldError::Invalid]);
     assert_eq!(field(&e, "pact_signed_on"), [FieldError::Invalid]);
     assert_eq!(field(&e, "pact_document_url"), [FieldError::NotALink]);
     let e = a.invalid(Method::PUT, &path, Admin::setup_input(&v, |b| b["deputy"] = b["leader"].clone())).await;
-    assert_eq!(field(&e, "deputy"), [FieldError::Duplicate]);
+    assert_eq!(field(&e, "deputy"), [FieldError::Duplicate { of: Duplicated::Leader }]);
 
     // A new leader and the pact.
     let body = Admin::setup_input(&v, |b| {
@@ -422,7 +425,7 @@ async fn a_blocs_setup_is_checked_and_keeps_what_sheets_hold() {
             .unwrap();
     assert!(created.members.is_empty() && created.criteria.sections.is_empty() && created.version == 0);
     let e = a.invalid(Method::POST, blocs, json!({"name": " khối các sở KINH TẾ "})).await;
-    assert_eq!(field(&e, "name"), [FieldError::Duplicate]);
+    assert_eq!(field(&e, "name"), [FieldError::Duplicate { of: Duplicated::BlocName }]);
     s.refused(
         &a.staff,
         Method::POST,
@@ -621,7 +624,7 @@ async fn staff_manage_accounts() {
                "unit_id": unit, "password": password})
     };
     let e = a.invalid(Method::POST, "/api/admin/users", new("yte", None, "ngan")).await;
-    assert_eq!(field(&e, "username"), [FieldError::Duplicate]);
+    assert_eq!(field(&e, "username"), [FieldError::Duplicate { of: Duplicated::Username }]);
     assert_eq!(field(&e, "unit_id"), [FieldError::Required]);
     assert_eq!(field(&e, "password"), [FieldError::TooShort { min: 10 }]);
     let e = a.invalid(Method::POST, "/api/admin/users", new("Văn Hóa", Some(999), "mot-mat-khau-dai")).await;

@@ -12,7 +12,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use thidua_domain::award_types::AwardType;
 use thidua_domain::award_types::Eligibility;
-use thidua_domain::error::FieldError;
+use thidua_domain::error::{Duplicated, FieldError};
 use thidua_domain::history::HistoryStanding;
 use thidua_domain::history::UnitHistory;
 use thidua_domain::model::BlocSummary;
@@ -252,7 +252,7 @@ async fn the_tally_is_checked_field_by_field_and_against_its_version() {
     assert_eq!(e.fields["tally.votes.0.votes"], [FieldError::AboveMax { max: Points::whole(10) }]);
     assert_eq!(e.fields["tally.votes.1"], [FieldError::Invalid], "not a member");
     assert_eq!(e.fields["tally.votes.2"], [FieldError::Invalid], "not an award type of the year");
-    assert_eq!(e.fields["tally.votes.3"], [FieldError::Duplicate]);
+    assert_eq!(e.fields["tally.votes.3"], [FieldError::Duplicate { of: Duplicated::TallyEntry }]);
     let e = s
         .refused(
             &staff,
@@ -546,7 +546,13 @@ async fn award_types_are_public_rules_that_staff_edit_while_unpublished() {
             "invalid_input",
         )
         .await;
-    assert_eq!((&e.fields["code"], &e.fields["name"]), (&vec![FieldError::Duplicate], &vec![FieldError::Duplicate]));
+    assert_eq!(
+        (&e.fields["code"], &e.fields["name"]),
+        (
+            &vec![FieldError::Duplicate { of: Duplicated::AwardTypeCode }],
+            &vec![FieldError::Duplicate { of: Duplicated::AwardTypeName }]
+        )
+    );
     let mut no_type = award_type_input("giay_khen", "Giấy khen");
     no_type["eligibility"] = json!([{"kind": "nonsense"}]);
     s.refused(
@@ -587,7 +593,7 @@ async fn award_types_are_public_rules_that_staff_edit_while_unpublished() {
             "invalid_input",
         )
         .await;
-    assert_eq!(e.fields["code"], [FieldError::Duplicate]);
+    assert_eq!(e.fields["code"], [FieldError::Duplicate { of: Duplicated::AwardTypeCode }]);
     s.refused(
         &staff,
         Method::PUT,

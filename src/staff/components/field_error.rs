@@ -1,7 +1,7 @@
 //! A field's problem, in the reader's language, next to the field.
 
 use leptos::prelude::*;
-use thidua_domain::error::FieldError;
+use thidua_domain::error::{Duplicated, FieldError};
 
 use crate::format;
 use crate::i18n::*;
@@ -37,9 +37,27 @@ pub fn message(i18n: leptos_i18n::I18nContext<Locale>, error: &FieldError) -> St
         FieldError::NotALink => t_string!(i18n, field.not_a_link).to_string(),
         FieldError::NotVerified => t_string!(i18n, field.not_verified).to_string(),
         FieldError::UnknownField => t_string!(i18n, field.unknown_field).to_string(),
-        FieldError::UnknownCriterion | FieldError::Duplicate | FieldError::Invalid => {
-            t_string!(i18n, field.invalid).to_string()
-        }
+        FieldError::UnknownCriterion => t_string!(i18n, field.unknown_criterion).to_string(),
+        FieldError::Duplicate { of } => duplicate(i18n, *of).to_owned(),
+        FieldError::Invalid => t_string!(i18n, field.invalid).to_string(),
+    }
+}
+
+/// What is repeated, said as such.
+fn duplicate(i18n: leptos_i18n::I18nContext<Locale>, of: Duplicated) -> &'static str {
+    match of {
+        Duplicated::Criterion => t_string!(i18n, field.duplicate_criterion),
+        Duplicated::CriterionCode => t_string!(i18n, field.duplicate_criterion_code),
+        Duplicated::Username => t_string!(i18n, field.duplicate_username),
+        Duplicated::UnitName => t_string!(i18n, field.duplicate_unit_name),
+        Duplicated::BlocName => t_string!(i18n, field.duplicate_bloc_name),
+        Duplicated::Year => t_string!(i18n, field.duplicate_year),
+        Duplicated::AwardTypeCode => t_string!(i18n, field.duplicate_award_type_code),
+        Duplicated::AwardTypeName => t_string!(i18n, field.duplicate_award_type_name),
+        Duplicated::Eligibility => t_string!(i18n, field.duplicate_eligibility),
+        Duplicated::TallyEntry => t_string!(i18n, field.duplicate_tally_entry),
+        Duplicated::Member => t_string!(i18n, field.duplicate_member),
+        Duplicated::Leader => t_string!(i18n, field.duplicate_leader),
     }
 }
 

@@ -22,7 +22,7 @@ use crate::text::tr;
 fn score_errors(criterion: &Criterion, text: &str) -> Vec<FieldError> {
     match parse_score(text) {
         Err(e) => vec![e],
-        Ok(Some(p)) => validate_score(criterion, p).err().map(|e| vec![e.into()]).unwrap_or_default(),
+        Ok(Some(p)) => validate_score(criterion, p).into_iter().map(FieldError::from).collect(),
         Ok(None) => Vec::new(),
     }
 }

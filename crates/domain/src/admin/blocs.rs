@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::criteria::{CriteriaDraft, MAX_TITLE};
 use crate::criteria::CriterionId;
 use crate::dates::is_iso_date;
-use crate::error::{push, FieldError, FieldErrors};
+use crate::error::{push, Duplicated, FieldError, FieldErrors};
 use crate::{BlocId, UnitId, Year};
 
 /// `GET /api/admin/years/{year}/blocs/{bloc_id}`: a bloc-year as staff set it up.
@@ -47,7 +47,7 @@ pub fn validate_new_bloc(input: &NewBloc, others: &[String]) -> FieldErrors {
     } else if name.chars().count() > MAX_TITLE as usize {
         push(&mut errors, "name", FieldError::TooLong { max: MAX_TITLE });
     } else if others.iter().any(|o| o.trim().to_lowercase() == name.to_lowercase()) {
-        push(&mut errors, "name", FieldError::Duplicate);
+        push(&mut errors, "name", FieldError::Duplicate { of: Duplicated::BlocName });
     }
     errors
 }
@@ -80,7 +80,7 @@ pub fn validate_bloc_setup(input: &BlocSetupInput, known_units: &[UnitId]) -> Fi
         if !known_units.contains(m) {
             push(&mut errors, format!("members.{i}"), FieldError::Invalid);
         } else if input.members[..i].contains(m) {
-            push(&mut errors, format!("members.{i}"), FieldError::Duplicate);
+            push(&mut errors, format!("members.{i}"), FieldError::Duplicate { of: Duplicated::Member });
         }
     }
     if input.leader.is_some_and(|l| !input.members.contains(&l)) {
@@ -89,7 +89,7 @@ pub fn validate_bloc_setup(input: &BlocSetupInput, known_units: &[UnitId]) -> Fi
     if input.deputy.is_some_and(|d| !input.members.contains(&d)) {
         push(&mut errors, "deputy", FieldError::Invalid);
     } else if input.deputy.is_some() && input.deputy == input.leader {
-        push(&mut errors, "deputy", FieldError::Duplicate);
+        push(&mut errors, "deputy", FieldError::Duplicate { of: Duplicated::Leader });
     }
     if let Some(date) = &input.pact_signed_on {
         if !is_iso_date(date) {
@@ -133,14 +133,17 @@ mod tests {
             ..ok.clone()
         };
         let e = validate_bloc_setup(&bad, &[1, 2, 3, 4]);
-        assert_eq!(e["members.2"], [FieldError::Duplicate]);
+        assert_eq!(e["members.2"], [FieldError::Duplicate { of: Duplicated::Member }]);
         assert_eq!(e["members.3"], [FieldError::Invalid]);
         assert_eq!(e["leader"], [FieldError::Invalid]);
         assert_eq!(e["deputy"], [FieldError::Invalid]);
         assert_eq!(e["pact_signed_on"], [FieldError::Invalid]);
         assert_eq!(e["pact_document_url"], [FieldError::NotALink]);
         let same = BlocSetupInput { deputy: Some(1), ..ok };
-        assert_eq!(validate_bloc_setup(&same, &[1, 2, 3])["deputy"], [FieldError::Duplicate]);
+        assert_eq!(
+            validate_bloc_setup(&same, &[1, 2, 3])["deputy"],
+            [FieldError::Duplicate { of: Duplicated::Leader }]
+        );
     }
 
     #[test]
@@ -148,7 +151,7 @@ mod tests {
         let others = ["Khối văn hóa, xã hội".to_owned()];
         assert!(validate_new_bloc(&NewBloc { name: "Khối kinh tế".into() }, &others).is_empty());
         let e = validate_new_bloc(&NewBloc { name: " khối VĂN HÓA, xã hội ".into() }, &others);
-        assert_eq!(e["name"], [FieldError::Duplicate]);
+        assert_eq!(e["name"], [FieldError::Duplicate { of: Duplicated::BlocName }]);
         assert_eq!(validate_new_bloc(&NewBloc { name: "  ".into() }, &others)["name"], [FieldError::Required]);
     }
 }

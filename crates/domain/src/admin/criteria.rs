@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::criteria::{CriteriaTable, Criterion, CriterionId, MAX_DEPTH};
-use crate::error::{push, FieldError, FieldErrors};
+use crate::error::{push, Duplicated, FieldError, FieldErrors};
 use crate::points::Points;
 
 pub const MAX_TITLE: u32 = 500;
@@ -169,7 +169,7 @@ pub fn validate_criteria(draft: &CriteriaDraft) -> FieldErrors {
                 other < path && other.rsplit_once('.').map(|(p, _)| p) == parent && o.code.trim() == n.code.trim()
             });
             if twin {
-                push(&mut errors, field("code"), FieldError::Duplicate);
+                push(&mut errors, field("code"), FieldError::Duplicate { of: Duplicated::CriterionCode });
             }
         }
         if n.title.trim().is_empty() {
@@ -339,7 +339,7 @@ mod tests {
         deep.children = vec![CriterionDraft { children: vec![leaf("c", 1)], ..leaf("b", 1) }];
         d.sections[0].children[1].children = vec![deep];
         let e = validate_criteria(&d);
-        assert_eq!(e["criteria.0.1.code"], [FieldError::Duplicate]);
+        assert_eq!(e["criteria.0.1.code"], [FieldError::Duplicate { of: Duplicated::CriterionCode }]);
         assert_eq!(e["criteria.0.0.max_points"], [FieldError::OffStep { step: DEFAULT_STEP }]);
         assert_eq!(e["criteria.1.title"], [FieldError::Required]);
         assert_eq!(e["criteria.1.step"], [FieldError::NotPositive]);

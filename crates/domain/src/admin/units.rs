@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{push, FieldError, FieldErrors};
+use crate::error::{push, Duplicated, FieldError, FieldErrors};
 use crate::{UnitId, Year};
 
 /// A unit that no longer takes part on its own from a year on: merged into another, or
@@ -75,7 +75,7 @@ pub fn validate_unit_name(input: &NewUnit, others: &[String]) -> FieldErrors {
     } else if name.chars().count() > 200 {
         push(&mut errors, "name", FieldError::TooLong { max: 200 });
     } else if others.iter().any(|o| o.trim().to_lowercase() == name.to_lowercase()) {
-        push(&mut errors, "name", FieldError::Duplicate);
+        push(&mut errors, "name", FieldError::Duplicate { of: Duplicated::UnitName });
     }
     if !(2000..=2100).contains(&input.from_year) {
         push(&mut errors, "from_year", FieldError::Invalid);
@@ -135,7 +135,7 @@ mod tests {
         let e = validate_unit_name(&NewUnit { name: " sở y tế ".into(), from_year: 1999 }, &others);
         assert_eq!(
             (e["name"].clone(), e["from_year"].clone()),
-            (vec![FieldError::Duplicate], vec![FieldError::Invalid])
+            (vec![FieldError::Duplicate { of: Duplicated::UnitName }], vec![FieldError::Invalid])
         );
         let ends = [UnitEnd { unit_id: 2, from_year: 2019, merged_into: Some(1) }];
         let back = UnitEnd { unit_id: 1, from_year: 2019, merged_into: Some(2) };

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{valid_username, Role, UserId, PASSWORD_MAX, PASSWORD_MIN};
-use crate::error::{push, FieldError, FieldErrors};
+use crate::error::{push, Duplicated, FieldError, FieldErrors};
 use crate::UnitId;
 
 /// An account as staff see it. Passwords are never shown, only set.
@@ -83,7 +83,7 @@ pub fn validate_new_user(input: &NewUser, taken: &[String], units: &[UnitId]) ->
     } else if !valid_username(&input.username) {
         push(&mut errors, "username", FieldError::Invalid);
     } else if taken.iter().any(|t| t.eq_ignore_ascii_case(&input.username)) {
-        push(&mut errors, "username", FieldError::Duplicate);
+        push(&mut errors, "username", FieldError::Duplicate { of: Duplicated::Username });
     }
     check_display_name(&mut errors, &input.display_name);
     check_binding(&mut errors, input.role, input.unit_id, units);
@@ -135,7 +135,7 @@ mod tests {
             &["staff".into()],
             &units,
         );
-        assert_eq!(e["username"], [FieldError::Duplicate]);
+        assert_eq!(e["username"], [FieldError::Duplicate { of: Duplicated::Username }]);
         assert_eq!(e["unit_id"], [FieldError::Required]);
         assert_eq!(e["password"], [FieldError::TooShort { min: 10 }]);
         let staff = UserUpdate {

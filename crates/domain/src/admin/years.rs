@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::criteria::CriteriaDraft;
 use super::units::{successor, UnitEnd};
-use crate::error::{push, FieldError, FieldErrors};
+use crate::error::{push, Duplicated, FieldError, FieldErrors};
 use crate::ranking::TieBreak;
 use crate::{BlocId, UnitId, Year};
 
@@ -66,7 +66,7 @@ pub fn validate_new_year(input: &NewYear, existing: &[Year]) -> FieldErrors {
     if !(2000..=2100).contains(&input.year) {
         push(&mut errors, "year", FieldError::Invalid);
     } else if existing.contains(&input.year) {
-        push(&mut errors, "year", FieldError::Duplicate);
+        push(&mut errors, "year", FieldError::Duplicate { of: Duplicated::Year });
     }
     if let Some(from) = input.copy_from {
         if !existing.contains(&from) || from == input.year {
@@ -149,7 +149,7 @@ mod tests {
     fn a_new_year_is_new_and_copies_an_existing_one() {
         assert!(validate_new_year(&NewYear { year: 2020, copy_from: Some(2019) }, &[2018, 2019]).is_empty());
         let e = validate_new_year(&NewYear { year: 2019, copy_from: Some(2017) }, &[2018, 2019]);
-        assert_eq!(e["year"], [FieldError::Duplicate]);
+        assert_eq!(e["year"], [FieldError::Duplicate { of: Duplicated::Year }]);
         assert_eq!(e["copy_from"], [FieldError::Invalid]);
     }
 

@@ -9,7 +9,7 @@ use thidua_domain::admin::users::{
     validate_new_user, validate_password_reset, validate_user_update, NewUser, PasswordReset, UserAdmin, UserUpdate,
 };
 use thidua_domain::auth::{Role, UserId};
-use thidua_domain::error::{push, ApiErrorBody, FieldError};
+use thidua_domain::error::{push, ApiErrorBody, Duplicated, FieldError};
 use thidua_domain::UnitId;
 
 use super::{audit, invalid, user_target};
@@ -77,7 +77,9 @@ pub async fn create_user(
     };
     let id = match store::create_user(&mut tx, &new).await {
         Ok(id) => id,
-        Err(CreateUserError::UsernameTaken(_)) => return Err(invalid("username", FieldError::Duplicate)),
+        Err(CreateUserError::UsernameTaken(_)) => {
+            return Err(invalid("username", FieldError::Duplicate { of: Duplicated::Username }))
+        }
         Err(CreateUserError::NoSuchUnit(_)) => return Err(invalid("unit_id", FieldError::Invalid)),
         Err(CreateUserError::Database(e)) => return Err(e.into()),
     };
