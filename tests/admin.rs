@@ -64,7 +64,7 @@ async fn staff_set_up_a_new_year_and_an_officer_scores_on_its_form() {
     staff.wait_for_text("h1", "Quản trị").await;
     type_into(&staff, "#new-year", "2019").await;
     staff.click("[data-testid=new-year] button[type=submit]").await;
-    staff.wait_for_text("#new-year-error", "Giá trị không hợp lệ").await;
+    staff.wait_for_text("#new-year-error", "Năm này đã có").await;
     type_into(&staff, "#new-year", "2020").await;
     staff.click("[data-testid=new-year] button[type=submit]").await;
     staff.wait_for_text("[data-testid=year-item] h3", "2020").await;
@@ -82,15 +82,29 @@ async fn staff_set_up_a_new_year_and_an_officer_scores_on_its_form() {
     staff.wait_for_text("[data-testid=member-list]", "Sở Y tế").await;
     staff.click("[data-testid=save-bloc]").await;
     staff.wait_for_text("[data-testid=bloc-setup] [role=status]", "Đã lưu").await;
-    staff.goto(&server.url("/admin")).await;
+    // Set up by mistake, with nothing recorded: it leaves the year again.
+    staff.click("[data-testid=remove-bloc]").await;
+    staff.click("[data-testid=confirm-remove-bloc]").await;
+    staff.wait_for("[data-testid=new-year]").await;
+    staff.wait_for("a[href='/admin/2020/blocs/1']").await;
+    assert!(staff.texts("a[href='/admin/2020/blocs/2']").await.is_empty(), "the bloc left 2020");
 
     staff.click("a[href='/admin/2020/blocs/1']").await;
     staff.wait_for("[data-testid=bloc-setup]").await;
     assert_eq!(staff.texts("[data-testid=member-list] li").await.len(), 7);
+    // Renamed from 2020 on (the published 2018 keeps its name).
+    type_into(&staff, "#bloc-name", "Khối văn hóa - xã hội").await;
+    staff.click("[data-testid=save-bloc]").await;
+    staff.wait_for_text("[data-testid=bloc-setup] [role=status]", "Đã lưu").await;
+    staff.goto(&server.url("/admin")).await;
+    staff.wait_for_text("a[href='/admin/2020/blocs/1']", "Khối văn hóa - xã hội").await;
+    assert!(!staff.texts("a[href='/admin/2018/blocs/1']").await[0].contains("Khối văn hóa - xã hội"));
+    staff.click("a[href='/admin/2020/blocs/1']").await;
+    staff.wait_for("[data-testid=bloc-setup]").await;
     choose(&staff, "#leader", "Sở Y tế").await;
     choose(&staff, "#deputy", "Sở Y tế").await;
     staff.click("[data-testid=save-bloc]").await;
-    staff.wait_for_text("#deputy-error", "Giá trị không hợp lệ").await;
+    staff.wait_for_text("#deputy-error", "không thể đồng thời là phó khối").await;
     choose(&staff, "#deputy", "Sở Giáo dục").await;
     staff.click("[data-testid=save-bloc]").await;
     staff.wait_for_text("[data-testid=bloc-setup] [role=status]", "Đã lưu").await;
@@ -164,7 +178,7 @@ async fn staff_set_up_a_new_year_and_an_officer_scores_on_its_form() {
     type_into(&staff, "#new-username", "yte").await;
     type_into(&staff, "#new-password", "ngan").await;
     staff.click("[data-testid=new-user] button[type=submit]").await;
-    staff.wait_for_text("#new-username-error", "Giá trị không hợp lệ").await;
+    staff.wait_for_text("#new-username-error", "Tên đăng nhập này đã có người dùng").await;
     staff.wait_for_text("#new-password-error", "Cần ít nhất 10 ký tự").await;
     staff.wait_for_text("#new-unit-error", "không được để trống").await;
     type_into(&staff, "#new-username", "yte2020").await;

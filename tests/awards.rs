@@ -316,3 +316,72 @@ async fn tally_publish_decide_print_export_unpublish() {
     staff.client.close().await.unwrap();
     public.client.close().await.unwrap();
 }
+
+/// Staff choose the year's tie-break rule on the administration page: fixed while 2018 is
+/// published (the page says why), chosen once it is not, and the ranking follows — the two
+/// members level at 91 points, ordered by section I, then sharing fourth place.
+#[tokio::test]
+async fn staff_choose_the_tie_break_rule_and_the_ranking_follows() {
+    let tmp = TempDir::new().unwrap();
+    let server = Server::start_demo(&tmp);
+    let driver = Driver::start();
+    let staff = driver.browser(360).await;
+    sign_in(&staff, &server, "staff").await;
+    staff.goto(&server.url("/2018/blocs/1/results")).await;
+    staff.wait_for("[data-testid=ranking-row]").await;
+    assert_eq!(
+        staff.texts("[data-testid=ranking-row] .rank__number").await,
+        ["1", "2", "3", "4", "5", "6", "7"],
+        "section I decides"
+    );
+
+    staff.goto(&server.url("/admin")).await;
+    staff.wait_for_text("#tie-break-2018-hint", "thu hồi công bố").await;
+    assert_eq!(staff.js("return document.getElementById('tie-break-2018').disabled").await, json!(true));
+    assert!(staff.texts("#tie-break-2018 ~ [data-testid=save-tie-break]").await.is_empty());
+
+    // Unpublished, the rule may change.
+    staff.goto(&server.url("/awards/2018/1")).await;
+    staff.click("[data-testid=unpublish]").await;
+    staff.wait_for_text("[data-testid=publication-state]", "chưa được công bố").await;
+    staff.goto(&server.url("/admin")).await;
+    staff.wait_for_text("#tie-break-2018-hint", "xét lần lượt các mục").await;
+    let script = "const s = document.getElementById('tie-break-2018'); s.value = 'shared_rank';\
+                  s.dispatchEvent(new Event('change', {bubbles: true})); return s.disabled";
+    assert_eq!(staff.js(script).await, json!(false));
+    staff.wait_for_text("#tie-break-2018-hint", "đồng hạng").await;
+    assert_accessible(&staff, "the administration page with the tie-break rule at 360 px").await;
+    maybe_screenshot(&staff, "admin-tie-break-360").await;
+    let form = "[data-testid=year-item]:has(#tie-break-2018) [data-testid=tie-break]";
+    staff.click(&format!("{form} [data-testid=save-tie-break]")).await;
+    // Saved, the year list reloads with the rule as the server has it.
+    // Saved, the year list reloads with the rule as the server has it; so does a new visit.
+    let api = "const done = arguments[arguments.length - 1];\
+               fetch('/api/admin/years').then(r => r.json()).then(ys => done(ys.find(y => y.year === 2018).tie_break))";
+    let deadline = Instant::now() + WAIT;
+    while staff.client.execute_async(api, vec![]).await.unwrap() != json!("shared_rank") {
+        assert!(Instant::now() < deadline, "the rule was not saved");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    staff.client.refresh().await.unwrap();
+    staff.wait_for_text("#tie-break-2018-hint", "đồng hạng").await;
+
+    // The staff preview ranks the two level members fourth together.
+    staff.goto(&server.url("/2018/blocs/1/results")).await;
+    staff.wait_for("[data-testid=ranking-row]").await;
+    assert_eq!(
+        staff.texts("[data-testid=ranking-row] .rank__number").await,
+        ["1", "2", "3", "4", "4", "6", "7"],
+        "equal totals share a rank"
+    );
+    staff.wait_for_text("main", "đồng hạng").await;
+    staff.set_width(1280).await;
+    staff.goto(&server.url("/admin")).await;
+    staff.wait_for("#tie-break-2018").await;
+    assert_accessible(&staff, "the administration page with the tie-break rule at 1280 px").await;
+    maybe_screenshot(&staff, "admin-tie-break-1280").await;
+    staff.click("[data-testid=lang-switch]").await;
+    staff.wait_for_text("#tie-break-2018-hint", "share a rank").await;
+    maybe_screenshot(&staff, "admin-tie-break-en-1280").await;
+    staff.client.close().await.unwrap();
+}

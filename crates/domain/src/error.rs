@@ -101,6 +101,9 @@ pub enum Duplicated {
     /// One unit's votes for one award type entered twice.
     #[error("this unit's votes for this award are entered twice")]
     TallyEntry,
+    /// A bloc chosen twice.
+    #[error("this bloc is listed twice")]
+    Bloc,
     /// A unit listed twice among a bloc's members.
     #[error("this unit is listed twice")]
     Member,

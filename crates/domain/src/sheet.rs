@@ -49,7 +49,7 @@ pub enum ScoreKind {
 }
 
 /// What is wrong with one score.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ScoreError {
     #[error("a score cannot be negative")]
     Negative,
@@ -216,10 +216,10 @@ mod tests {
         assert_eq!(validate_score(c, Points::ZERO), []);
         assert_eq!(validate_score(c, Points::from_hundredths(1250)), []);
         assert_eq!(validate_score(c, Points::from_hundredths(-50)), [ScoreError::Negative]);
-        assert_eq!(validate_score(c, Points::from_hundredths(3050)), [above.clone()]);
-        assert_eq!(validate_score(c, Points::from_hundredths(1225)), [step.clone()]);
+        assert_eq!(validate_score(c, Points::from_hundredths(3050)), [above]);
+        assert_eq!(validate_score(c, Points::from_hundredths(1225)), [step]);
         // Every rule a score breaks, not only the first.
-        assert_eq!(validate_score(c, Points::from_hundredths(3025)), [above, step.clone()]);
+        assert_eq!(validate_score(c, Points::from_hundredths(3025)), [above, step]);
         assert_eq!(validate_score(c, Points::from_hundredths(-25)), [ScoreError::Negative, step]);
     }
 }

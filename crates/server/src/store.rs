@@ -137,7 +137,7 @@ struct BlocSummaryRow {
 pub async fn blocs(conn: &mut Conn, year: Year) -> Result<Vec<BlocSummary>, LookupError> {
     ensure_year(&mut *conn, year).await?;
     let rows: Vec<BlocSummaryRow> = sqlx::query_as(&format!(
-        "SELECT b.id, b.name,
+        "SELECT b.id, COALESCE(y.name, b.name) AS name,
                 (SELECT COUNT(*) FROM memberships m WHERE m.bloc_id = y.bloc_id AND m.year = y.year) AS member_count,
                 u.id AS leader_id, {} AS leader_name
          FROM bloc_years y
@@ -206,7 +206,7 @@ impl BlocYear {
 pub async fn bloc_year(conn: &mut Conn, year: Year, bloc_id: BlocId) -> Result<BlocYear, LookupError> {
     ensure_year(&mut *conn, year).await?;
     sqlx::query_as(
-        "SELECT y.bloc_id, b.name, y.leader_unit_id, y.deputy_unit_id,
+        "SELECT y.bloc_id, COALESCE(y.name, b.name) AS name, y.leader_unit_id, y.deputy_unit_id,
                 y.pact_signed_on, y.pact_note, y.pact_document_url, y.bonus_cap, CAST(y.sample_data AS BOOLEAN) AS sample_data,
                 y.published_at, y.publication_reason, y.publication_acknowledged, y.awards_version,
                 y.setup_version

@@ -162,8 +162,8 @@ async fn a_new_year_is_a_copy_of_the_last_without_its_scores_votes_or_publicatio
     assert_eq!(
         years,
         [
-            YearAdmin { year: 2019, open: true, bloc_count: 1, tie_break: TieBreak::SectionOrder },
-            YearAdmin { year: 2018, open: false, bloc_count: 1, tie_break: TieBreak::SectionOrder }
+            YearAdmin { year: 2019, open: true, bloc_count: 1, published_blocs: 0, tie_break: TieBreak::SectionOrder },
+            YearAdmin { year: 2018, open: false, bloc_count: 1, published_blocs: 1, tie_break: TieBreak::SectionOrder }
         ],
         "the demo's 2018 is closed, 2019 open"
     );
@@ -177,7 +177,10 @@ async fn a_new_year_is_a_copy_of_the_last_without_its_scores_votes_or_publicatio
 
     let created = a.post("/api/admin/years", json!({"year": 2020, "copy_from": 2019}), StatusCode::CREATED).await;
     let created: YearAdmin = serde_json::from_value(created).unwrap();
-    assert_eq!(created, YearAdmin { year: 2020, open: true, bloc_count: 1, tie_break: TieBreak::SectionOrder });
+    assert_eq!(
+        created,
+        YearAdmin { year: 2020, open: true, bloc_count: 1, published_blocs: 0, tie_break: TieBreak::SectionOrder }
+    );
 
     // The same bloc, members in the same order, leader and deputy; no pact.
     let anon = Who::anonymous();
@@ -786,4 +789,101 @@ async fn the_tie_break_rule_of_a_year_is_set_by_staff_and_the_ranking_follows() 
     assert_eq!(field(&e, "tiebreak"), [FieldError::UnknownField]);
     let e = a.invalid(Method::PUT, "/api/admin/years/2019", json!({"tie_break": "coin_toss"})).await;
     assert_eq!(field(&e, "tie_break"), [FieldError::Invalid]);
+}
+
+#[tokio::test]
+async fn a_bloc_is_renamed_from_a_year_on_and_an_empty_one_leaves_the_year() {
+    let a = Admin::start().await;
+    let s = &a.s;
+    let anon = Who::anonymous();
+    let names = |year: i32| async move {
+        let blocs: Vec<thidua_domain::model::BlocSummary> =
+            s.ok(&Who::anonymous(), Method::GET, &format!("/api/years/{year}/blocs"), None).await;
+        blocs.into_iter().map(|b| b.name).collect::<Vec<_>>()
+    };
+    const NEW_NAME: &str = "Khối văn hóa - xã hội";
+
+    // Published 2018 keeps the name it was published under.
+    let v2018 = a.setup(2018).await;
+    assert!(v2018.published && v2018.has_records && !v2018.removable());
+    let rename2018 = Admin::setup_input(&v2018, |b| b["name"] = json!(NEW_NAME));
+    a.refused(Method::PUT, &a.bloc_path(2018, ""), rename2018, StatusCode::CONFLICT, "published").await;
+
+    // 2019 takes the new name; 2018 keeps the old one.
+    let v2019 = a.setup(2019).await;
+    assert!(!v2019.published && !v2019.has_records && v2019.removable());
+    let e =
+        a.invalid(Method::PUT, &a.bloc_path(2019, ""), Admin::setup_input(&v2019, |b| b["name"] = json!(" "))).await;
+    assert_eq!(field(&e, "name"), [FieldError::Required]);
+    let body = Admin::setup_input(&v2019, |b| b["name"] = json!(format!(" {NEW_NAME} ")));
+    let renamed: BlocSetupView =
+        serde_json::from_value(a.put(&a.bloc_path(2019, ""), body, StatusCode::OK).await).unwrap();
+    assert_eq!(renamed.name, NEW_NAME);
+    assert_eq!(names(2019).await, [NEW_NAME]);
+    assert_eq!(names(2018).await, [v2018.name.as_str()]);
+    let sheets: Vec<SheetSummary> = s.ok(&a.staff, Method::GET, "/api/sheets?year=2019", None).await;
+    assert!(sheets.iter().all(|x| x.bloc_name == NEW_NAME), "the sheets say the new name");
+    // Another bloc of 2019 cannot take it.
+    let second: BlocSetupView = serde_json::from_value(
+        a.post("/api/admin/years/2019/blocs", json!({"name": "Khối các sở kinh tế"}), StatusCode::CREATED).await,
+    )
+    .unwrap();
+    let path2 = format!("/api/admin/years/2019/blocs/{}", second.bloc_id);
+    let taken = json!({"name": NEW_NAME.to_uppercase(), "members": [], "leader": null, "deputy": null,
+                       "pact_signed_on": null, "pact_note": "", "pact_document_url": null, "version": 0});
+    let e = a.invalid(Method::PUT, &path2, taken).await;
+    assert_eq!(field(&e, "name"), [FieldError::Duplicate { of: Duplicated::BlocName }]);
+
+    // A year copied from 2019 with only the chosen bloc, under its new name.
+    let e = a.invalid(Method::POST, "/api/admin/years", json!({"year": 2020, "copy_from": 2019, "blocs": [999]})).await;
+    assert_eq!(field(&e, "blocs.0"), [FieldError::Invalid]);
+    let e = a.invalid(Method::POST, "/api/admin/years", json!({"year": 2020, "copy_from": null, "blocs": [1]})).await;
+    assert_eq!(field(&e, "blocs"), [FieldError::Invalid]);
+    let created: YearAdmin = serde_json::from_value(
+        a.post("/api/admin/years", json!({"year": 2020, "copy_from": 2019, "blocs": [a.bloc.id]}), StatusCode::CREATED)
+            .await,
+    )
+    .unwrap();
+    assert_eq!(created.bloc_count, 1);
+    assert_eq!(names(2020).await, [NEW_NAME]);
+    // A year from nothing starts with an earlier year's award types when asked.
+    let types2019: Vec<Value> = s.ok(&anon, Method::GET, "/api/years/2019/award-types", None).await;
+    assert!(!types2019.is_empty());
+    let e = a
+        .invalid(Method::POST, "/api/admin/years", json!({"year": 2021, "copy_from": 2019, "award_types_from": 2019}))
+        .await;
+    assert_eq!(field(&e, "award_types_from"), [FieldError::Invalid]);
+    let body = json!({"year": 2021, "copy_from": null, "award_types_from": 2019});
+    let empty: YearAdmin = serde_json::from_value(a.post("/api/admin/years", body, StatusCode::CREATED).await).unwrap();
+    assert_eq!(empty.bloc_count, 0);
+    let types2021: Vec<Value> = s.ok(&anon, Method::GET, "/api/years/2021/award-types", None).await;
+    let without_ids = |t: &[Value]| {
+        t.iter().map(|t| (t["code"].clone(), t["quota_per_bloc"].clone(), t["legal_basis"].clone())).collect::<Vec<_>>()
+    };
+    assert_eq!(without_ids(&types2021), without_ids(&types2019));
+
+    // The second bloc, with a member and its empty draft, leaves 2019; anything recorded
+    // (here a tally) keeps a bloc in its year; a published one stays too.
+    let body = json!({"members": [a.unit(HANH_CHINH)], "leader": null, "deputy": null, "pact_signed_on": null,
+                      "pact_note": "", "pact_document_url": null, "version": 0});
+    a.put(&path2, body, StatusCode::OK).await;
+    let db = s.db().await;
+    sqlx::query("INSERT INTO tallies (bloc_id, year, voters_present) VALUES ($1, 2019, 9)")
+        .bind(second.bloc_id)
+        .execute(&db)
+        .await
+        .unwrap();
+    let view: BlocSetupView = s.ok(&a.staff, Method::GET, &path2, None).await;
+    assert!(view.has_records && !view.removable());
+    s.refused(&a.staff, Method::DELETE, &path2, None, StatusCode::CONFLICT, "bloc_has_records").await;
+    sqlx::query("DELETE FROM tallies WHERE bloc_id = $1").bind(second.bloc_id).execute(&db).await.unwrap();
+    s.refused(&anon, Method::DELETE, &path2, None, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    let response = s.send(&a.staff, Method::DELETE, &path2, None).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    s.refused(&a.staff, Method::GET, &path2, None, StatusCode::NOT_FOUND, "bloc_not_found").await;
+    let sheets: Vec<SheetSummary> = s.ok(&a.staff, Method::GET, "/api/sheets?year=2019", None).await;
+    assert!(sheets.iter().all(|x| x.bloc_id != second.bloc_id), "its sheet went with it");
+    s.refused(&a.staff, Method::DELETE, &a.bloc_path(2018, ""), None, StatusCode::CONFLICT, "published").await;
+    let kinds: Vec<String> = a.audit_kinds().await.into_iter().map(|(k, _)| k).collect();
+    assert_eq!(kinds.last().map(String::as_str), Some("delete_bloc"));
 }

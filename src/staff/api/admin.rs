@@ -37,6 +37,11 @@ pub async fn save_bloc(year: Year, bloc: BlocId, input: BlocSetupInput) -> ApiRe
     write_json(Method::PUT, &format!("/api/admin/years/{year}/blocs/{bloc}"), &input).await
 }
 
+/// Takes a bloc set up by mistake out of the year (204).
+pub async fn delete_bloc(year: Year, bloc: BlocId) -> ApiResult<()> {
+    write(Method::DELETE, &format!("/api/admin/years/{year}/blocs/{bloc}"), None).await.map(|_| ())
+}
+
 pub async fn save_criteria(year: Year, bloc: BlocId, input: CriteriaUpdate) -> ApiResult<BlocSetupView> {
     write_json(Method::PUT, &format!("/api/admin/years/{year}/blocs/{bloc}/criteria"), &input).await
 }

@@ -2,7 +2,9 @@
 //! emulation pact. Checked with the domain's rules before sending; the server checks again.
 
 use leptos::prelude::*;
-use thidua_domain::admin::blocs::{validate_bloc_setup, BlocSetupInput, BlocSetupView};
+use thidua_domain::admin::blocs::{
+    check_bloc_setup, validate_bloc_setup, BlocSetupInput, BlocSetupView, CurrentSetup, SetupRefusal,
+};
 use thidua_domain::admin::units::{name_in, UnitAdmin};
 use thidua_domain::error::FieldErrors;
 use thidua_domain::{BlocId, UnitId, Year};
@@ -28,6 +30,9 @@ pub fn BlocSetupForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let start = view.get_untracked();
+    let name = RwSignal::new(start.name.clone());
+    // What the domain refuses as a whole (a published bloc keeps its name, members, leader).
+    let refusal = RwSignal::new(None::<SetupRefusal>);
     let members = RwSignal::new(start.members.iter().map(|u| (u.id, u.name.clone())).collect::<Vec<_>>());
     let leader = RwSignal::new(start.leader.map(|l| l.to_string()).unwrap_or_default());
     let deputy = RwSignal::new(start.deputy.map(|l| l.to_string()).unwrap_or_default());
@@ -60,7 +65,20 @@ pub fn BlocSetupForm(
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let optional = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let (published, current) = view.with_untracked(|v| {
+            let current = CurrentSetup {
+                name: v.name.clone(),
+                members: v.members.iter().map(|u| u.id).collect(),
+                leader: v.leader,
+                published: v.published,
+                // The server knows which members have records; it refuses those itself.
+                members_with_records: Vec::new(),
+            };
+            (v.published, current)
+        });
         let input = BlocSetupInput {
+            // A published bloc's name is not offered for change.
+            name: (!published).then(|| name.get_untracked().trim().to_owned()),
             members: members.with_untracked(|m| m.iter().map(|(id, _)| *id).collect()),
             leader: parse_id(&leader.get_untracked()),
             deputy: parse_id(&deputy.get_untracked()),
@@ -70,10 +88,13 @@ pub fn BlocSetupForm(
             version: view.with_untracked(|v| v.version),
         };
         let known: Vec<UnitId> = units.with_value(|u| u.iter().map(|u| u.id).collect());
-        let found = validate_bloc_setup(&input, &known);
+        // The year's other blocs' names are checked by the server, which knows them all.
+        let found = validate_bloc_setup(&input, &known, &[]);
         let invalid = !found.is_empty();
         errors.set(found);
-        if invalid {
+        let refused = check_bloc_setup(&input, &current).err();
+        refusal.set(refused.clone());
+        if invalid || refused.is_some() {
             save_bloc.clear();
             return;
         }
@@ -111,6 +132,9 @@ pub fn BlocSetupForm(
     let member_errors = errors_of(errors, "members");
     view! {
         <form class="form bloc-setup" novalidate on:submit=save data-testid="bloc-setup">
+            <Show when=move || !view.with(|v| v.published)>
+                <TextField id="bloc-name" label=|l| td_string!(l, admin.bloc_name) value=name errors=errors_of(errors, "name") />
+            </Show>
             <h2>{tr(|l| td_string!(l, admin.members))}</h2>
             <ol class="member-list" data-testid="member-list">
                 {move || {
@@ -156,6 +180,9 @@ pub fn BlocSetupForm(
                 <TextField id="pact-note" label=|l| td_string!(l, admin.pact_note) value=note errors=errors_of(errors, "pact_note") kind="text" />
                 <TextField id="pact-link" label=|l| td_string!(l, admin.pact_link) value=link errors=errors_of(errors, "pact_document_url") kind="url" />
             </fieldset>
+            <p class="form__error" role="alert">
+                {move || refusal.get().map(|_| t_string!(i18n, admin.published_setup_fixed))}
+            </p>
             <button type="submit" class="button button--primary" data-testid="save-bloc">{tr(|l| td_string!(l, admin.save_bloc))}</button>
             <SaveOutcome write=save_bloc />
         </form>

@@ -56,6 +56,7 @@ fn duplicate(i18n: leptos_i18n::I18nContext<Locale>, of: Duplicated) -> &'static
         Duplicated::AwardTypeName => t_string!(i18n, field.duplicate_award_type_name),
         Duplicated::Eligibility => t_string!(i18n, field.duplicate_eligibility),
         Duplicated::TallyEntry => t_string!(i18n, field.duplicate_tally_entry),
+        Duplicated::Bloc => t_string!(i18n, field.duplicate_bloc),
         Duplicated::Member => t_string!(i18n, field.duplicate_member),
         Duplicated::Leader => t_string!(i18n, field.duplicate_leader),
     }

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use thidua_domain::admin::blocs::BlocSetupView;
 use thidua_domain::admin::units::UnitAdmin;
+use thidua_domain::{BlocId, Year};
 
 use crate::api::ApiResult;
 use crate::components::breadcrumbs::Breadcrumbs;
@@ -13,6 +14,8 @@ use crate::pages::params::bloc_params;
 use crate::staff::api::admin as admin_api;
 use crate::staff::components::bloc_setup_form::BlocSetupForm;
 use crate::staff::components::criteria_editor::CriteriaEditor;
+use crate::staff::components::form::{write, SaveOutcome};
+use crate::text::tr;
 
 /// Staff: one bloc in one year — members, leader, deputy, pact, and the criteria.
 #[component]
@@ -47,6 +50,31 @@ fn SetupView(data: (BlocSetupView, Vec<UnitAdmin>)) -> impl IntoView {
             <h1>{name}</h1>
             <BlocSetupForm year bloc view units />
             <CriteriaEditor year bloc view />
+            <Show when=move || view.with(BlocSetupView::removable)>
+                <RemoveBloc year bloc />
+            </Show>
         </div>
+    }
+}
+
+/// Takes a bloc set up by mistake out of the year, after a second click; offered only while
+/// nothing is published or recorded for it (the domain's rule; the server checks again).
+#[component]
+fn RemoveBloc(year: Year, bloc: BlocId) -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
+    let remove = write(move |()| admin_api::delete_bloc(year, bloc), move |()| navigate("/admin", Default::default()));
+    view! {
+        <section class="danger-zone" aria-labelledby="remove-bloc-title">
+            <h2 id="remove-bloc-title">{tr(|l| td_string!(l, admin.remove_bloc))}</h2>
+            <details class="override">
+                <summary data-testid="remove-bloc">{tr(|l| td_string!(l, admin.remove_bloc))}</summary>
+                <p>{tr(|l| td_string!(l, admin.remove_bloc_note))}</p>
+                <button type="button" class="button button--primary" data-testid="confirm-remove-bloc"
+                    on:click=move |_| { remove.dispatch(()); }>
+                    {tr(|l| td_string!(l, admin.remove_bloc_confirm))}
+                </button>
+                <SaveOutcome write=remove />
+            </details>
+        </section>
     }
 }

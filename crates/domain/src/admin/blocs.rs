@@ -26,7 +26,19 @@ pub struct BlocSetupView {
     pub criteria: CriteriaDraft,
     /// Criteria that some sheet of this bloc-year holds a score for (self or verified).
     pub scored_criteria: Vec<CriterionId>,
+    /// The bloc-year's results are published: its name, members and leader are fixed.
+    pub published: bool,
+    /// Something is recorded for the bloc-year (a score, a bonus or deduction line, a vote,
+    /// an override, a decision): it cannot leave the year.
+    pub has_records: bool,
     pub version: i64,
+}
+
+impl BlocSetupView {
+    /// May the bloc be taken out of this year? The staff page asks before it offers.
+    pub fn removable(&self) -> bool {
+        check_bloc_removal(self.published, self.has_records).is_ok()
+    }
 }
 
 /// `POST /api/admin/years/{year}/blocs`: a new bloc in a year.
@@ -41,15 +53,85 @@ pub struct NewBloc {
 /// case or surrounding spaces.
 pub fn validate_new_bloc(input: &NewBloc, others: &[String]) -> FieldErrors {
     let mut errors = FieldErrors::new();
-    let name = input.name.trim();
-    if name.is_empty() {
-        push(&mut errors, "name", FieldError::Required);
-    } else if name.chars().count() > MAX_TITLE as usize {
-        push(&mut errors, "name", FieldError::TooLong { max: MAX_TITLE });
-    } else if others.iter().any(|o| o.trim().to_lowercase() == name.to_lowercase()) {
-        push(&mut errors, "name", FieldError::Duplicate { of: Duplicated::BlocName });
-    }
+    check_bloc_name(&mut errors, &input.name, others);
     errors
+}
+
+/// Blocs' names are the same when they differ only in case or surrounding spaces.
+pub fn same_bloc_name(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+fn check_bloc_name(errors: &mut FieldErrors, name: &str, others: &[String]) {
+    let name = name.trim();
+    if name.is_empty() {
+        push(errors, "name", FieldError::Required);
+    } else if name.chars().count() > MAX_TITLE as usize {
+        push(errors, "name", FieldError::TooLong { max: MAX_TITLE });
+    } else if others.iter().any(|o| same_bloc_name(o, name)) {
+        push(errors, "name", FieldError::Duplicate { of: Duplicated::BlocName });
+    }
+}
+
+/// Why a set-up is refused though each field is valid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SetupRefusal {
+    /// The results are published: the name, the members and the leader they show stay (409
+    /// `published`); order, deputy and pact may still change.
+    Published,
+    /// These leaving members have something recorded in the bloc-year (409
+    /// `member_has_scores`): they cannot leave it.
+    MembersHaveRecords(Vec<UnitId>),
+}
+
+/// The bloc-year as it is, for `check_bloc_setup`.
+#[derive(Clone, Debug, Default)]
+pub struct CurrentSetup {
+    pub name: String,
+    pub members: Vec<UnitId>,
+    pub leader: Option<UnitId>,
+    pub published: bool,
+    /// The current members that have something recorded in the bloc-year.
+    pub members_with_records: Vec<UnitId>,
+}
+
+/// May `input` replace the set-up `current`? (Each field's own validity is
+/// `validate_bloc_setup`'s.)
+pub fn check_bloc_setup(input: &BlocSetupInput, current: &CurrentSetup) -> Result<(), SetupRefusal> {
+    let leaving: Vec<UnitId> = current.members.iter().copied().filter(|u| !input.members.contains(u)).collect();
+    let joining = input.members.iter().any(|u| !current.members.contains(u));
+    let renamed = input.name.as_deref().is_some_and(|n| n.trim() != current.name);
+    if current.published && (!leaving.is_empty() || joining || input.leader != current.leader || renamed) {
+        return Err(SetupRefusal::Published);
+    }
+    let stuck: Vec<UnitId> = leaving.into_iter().filter(|u| current.members_with_records.contains(u)).collect();
+    if stuck.is_empty() {
+        Ok(())
+    } else {
+        Err(SetupRefusal::MembersHaveRecords(stuck))
+    }
+}
+
+/// Why a bloc cannot be taken out of a year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlocRemovalRefusal {
+    /// Its results are published (409 `published`).
+    Published,
+    /// Something is recorded for it (409 `bloc_has_records`): a score, a line, a vote, an
+    /// override or a decision. Set up by mistake and still empty, it may go.
+    HasRecords,
+}
+
+/// A bloc leaves a year (its members, empty sheets and criteria with it) only while nothing
+/// is published or recorded for it there.
+pub fn check_bloc_removal(published: bool, has_records: bool) -> Result<(), BlocRemovalRefusal> {
+    if published {
+        Err(BlocRemovalRefusal::Published)
+    } else if has_records {
+        Err(BlocRemovalRefusal::HasRecords)
+    } else {
+        Ok(())
+    }
 }
 
 /// `PUT /api/admin/years/{year}/blocs/{bloc_id}`: members in order, leader, deputy, pact.
@@ -57,6 +139,10 @@ pub fn validate_new_bloc(input: &NewBloc, others: &[String]) -> FieldErrors {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BlocSetupInput {
+    /// A new name for the bloc from this year on (earlier years keep theirs); left out, the
+    /// name stays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     pub members: Vec<UnitId>,
     pub leader: Option<UnitId>,
     pub deputy: Option<UnitId>,
@@ -69,10 +155,14 @@ pub struct BlocSetupInput {
     pub version: i64,
 }
 
-/// Field paths: `members`, `members.{i}`, `leader`, `deputy`, `pact_signed_on`,
+/// `other_names`: the names of the year's other blocs. Field paths: `name`, `members`,
+/// `members.{i}`, `leader`, `deputy`, `pact_signed_on`,
 /// `pact_note`, `pact_document_url`.
-pub fn validate_bloc_setup(input: &BlocSetupInput, known_units: &[UnitId]) -> FieldErrors {
+pub fn validate_bloc_setup(input: &BlocSetupInput, known_units: &[UnitId], other_names: &[String]) -> FieldErrors {
     let mut errors = FieldErrors::new();
+    if let Some(name) = &input.name {
+        check_bloc_name(&mut errors, name, other_names);
+    }
     if input.members.is_empty() {
         push(&mut errors, "members", FieldError::Required);
     }
@@ -115,6 +205,7 @@ mod tests {
     #[test]
     fn a_bloc_setup_keeps_leader_and_deputy_among_the_members() {
         let ok = BlocSetupInput {
+            name: None,
             members: vec![1, 2, 3],
             leader: Some(1),
             deputy: Some(2),
@@ -123,7 +214,7 @@ mod tests {
             pact_document_url: Some("https://example.vn/giao-uoc.pdf".into()),
             version: 0,
         };
-        assert!(validate_bloc_setup(&ok, &[1, 2, 3, 4]).is_empty());
+        assert!(validate_bloc_setup(&ok, &[1, 2, 3, 4], &[]).is_empty());
         let bad = BlocSetupInput {
             members: vec![1, 2, 2, 9],
             leader: Some(4),
@@ -132,7 +223,7 @@ mod tests {
             pact_document_url: Some("giao-uoc.pdf".into()),
             ..ok.clone()
         };
-        let e = validate_bloc_setup(&bad, &[1, 2, 3, 4]);
+        let e = validate_bloc_setup(&bad, &[1, 2, 3, 4], &[]);
         assert_eq!(e["members.2"], [FieldError::Duplicate { of: Duplicated::Member }]);
         assert_eq!(e["members.3"], [FieldError::Invalid]);
         assert_eq!(e["leader"], [FieldError::Invalid]);
@@ -141,9 +232,66 @@ mod tests {
         assert_eq!(e["pact_document_url"], [FieldError::NotALink]);
         let same = BlocSetupInput { deputy: Some(1), ..ok };
         assert_eq!(
-            validate_bloc_setup(&same, &[1, 2, 3])["deputy"],
+            validate_bloc_setup(&same, &[1, 2, 3], &[])["deputy"],
             [FieldError::Duplicate { of: Duplicated::Leader }]
         );
+        // A new name: not empty, and not another bloc's of the year.
+        let others = ["Khối các sở kinh tế".to_owned()];
+        let renamed = |name: &str| BlocSetupInput { name: Some(name.into()), ..same.clone() };
+        assert_eq!(validate_bloc_setup(&renamed("  "), &[1, 2, 3], &others)["name"], [FieldError::Required]);
+        assert_eq!(
+            validate_bloc_setup(&renamed(" khối các sở KINH TẾ"), &[1, 2, 3], &others)["name"],
+            [FieldError::Duplicate { of: Duplicated::BlocName }]
+        );
+        assert!(!validate_bloc_setup(&renamed("Khối văn hóa - xã hội"), &[1, 2, 3], &others).contains_key("name"));
+    }
+
+    #[test]
+    fn a_published_bloc_keeps_its_name_members_and_leader_and_members_with_records_stay() {
+        let input = BlocSetupInput {
+            name: None,
+            members: vec![1, 2, 3],
+            leader: Some(1),
+            deputy: Some(2),
+            pact_signed_on: None,
+            pact_note: String::new(),
+            pact_document_url: None,
+            version: 0,
+        };
+        let current = CurrentSetup {
+            name: "Khối A".into(),
+            members: vec![1, 2, 3],
+            leader: Some(1),
+            published: true,
+            members_with_records: vec![3],
+        };
+        // Order, deputy and pact may change while published.
+        let reordered = BlocSetupInput { members: vec![3, 2, 1], deputy: Some(3), ..input.clone() };
+        assert_eq!(check_bloc_setup(&reordered, &current), Ok(()));
+        assert_eq!(
+            check_bloc_setup(&BlocSetupInput { name: Some("Khối A ".into()), ..input.clone() }, &current),
+            Ok(())
+        );
+        for changed in [
+            BlocSetupInput { name: Some("Khối B".into()), ..input.clone() },
+            BlocSetupInput { members: vec![1, 2], ..input.clone() },
+            BlocSetupInput { members: vec![1, 2, 3, 4], ..input.clone() },
+            BlocSetupInput { leader: Some(2), deputy: None, ..input.clone() },
+        ] {
+            assert_eq!(check_bloc_setup(&changed, &current), Err(SetupRefusal::Published), "{changed:?}");
+        }
+        let open = CurrentSetup { published: false, ..current };
+        let without = |m: Vec<UnitId>| BlocSetupInput { members: m, ..input.clone() };
+        assert_eq!(check_bloc_setup(&without(vec![1, 3]), &open), Ok(()), "2 has nothing recorded");
+        assert_eq!(check_bloc_setup(&without(vec![1]), &open), Err(SetupRefusal::MembersHaveRecords(vec![3])));
+    }
+
+    #[test]
+    fn a_bloc_leaves_a_year_only_with_nothing_published_or_recorded() {
+        assert_eq!(check_bloc_removal(false, false), Ok(()));
+        assert_eq!(check_bloc_removal(true, false), Err(BlocRemovalRefusal::Published));
+        assert_eq!(check_bloc_removal(false, true), Err(BlocRemovalRefusal::HasRecords));
+        assert_eq!(check_bloc_removal(true, true), Err(BlocRemovalRefusal::Published));
     }
 
     #[test]

@@ -17,6 +17,13 @@ pub struct NewYear {
     pub year: Year,
     /// Copy this year's blocs, members, leaders, deputies, criteria and award rules.
     pub copy_from: Option<Year>,
+    /// With `copy_from`: copy only these of its blocs (left out: all of them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocs: Option<Vec<BlocId>>,
+    /// Without `copy_from`: start with this earlier year's award types and rules (left out:
+    /// none), so a year set up from nothing need not enter them again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub award_types_from: Option<Year>,
 }
 
 /// A year as staff manage it.
@@ -28,8 +35,23 @@ pub struct YearAdmin {
     /// but staff.
     pub open: bool,
     pub bloc_count: u32,
+    /// How many of its blocs have published results: while any has, the tie-break rule is
+    /// fixed (`check_year_update`).
+    pub published_blocs: u32,
     /// How units with the same total are ordered in every bloc of the year.
     pub tie_break: TieBreak,
+}
+
+impl YearAdmin {
+    /// May the year's tie-break rule be changed now? The staff page asks before it offers.
+    pub fn tie_break_changeable(&self) -> bool {
+        let other = match self.tie_break {
+            TieBreak::SharedRank => TieBreak::SectionOrder,
+            TieBreak::SectionOrder => TieBreak::SharedRank,
+        };
+        check_year_update(&YearUpdate { open: None, tie_break: Some(other) }, self.tie_break, self.published_blocs > 0)
+            .is_ok()
+    }
 }
 
 /// `PUT /api/admin/years/{year}`: what is given changes, what is left out stays.
@@ -61,7 +83,9 @@ pub fn check_year_update(update: &YearUpdate, current: TieBreak, published: bool
     }
 }
 
-pub fn validate_new_year(input: &NewYear, existing: &[Year]) -> FieldErrors {
+/// `existing`: the years there are; `source_blocs`: the blocs of `copy_from` (empty without
+/// it). Field paths: `year`, `copy_from`, `blocs`, `blocs.{i}`, `award_types_from`.
+pub fn validate_new_year(input: &NewYear, existing: &[Year], source_blocs: &[BlocId]) -> FieldErrors {
     let mut errors = FieldErrors::new();
     if !(2000..=2100).contains(&input.year) {
         push(&mut errors, "year", FieldError::Invalid);
@@ -73,7 +97,37 @@ pub fn validate_new_year(input: &NewYear, existing: &[Year]) -> FieldErrors {
             push(&mut errors, "copy_from", FieldError::Invalid);
         }
     }
+    match (&input.blocs, input.copy_from) {
+        (Some(_), None) => push(&mut errors, "blocs", FieldError::Invalid),
+        (Some(blocs), Some(_)) => {
+            if blocs.is_empty() {
+                push(&mut errors, "blocs", FieldError::Required);
+            }
+            for (i, b) in blocs.iter().enumerate() {
+                if !source_blocs.contains(b) {
+                    push(&mut errors, format!("blocs.{i}"), FieldError::Invalid);
+                } else if blocs[..i].contains(b) {
+                    push(&mut errors, format!("blocs.{i}"), FieldError::Duplicate { of: Duplicated::Bloc });
+                }
+            }
+        }
+        (None, _) => {}
+    }
+    if let Some(from) = input.award_types_from {
+        // A copied year brings its own award types.
+        if input.copy_from.is_some() || !existing.contains(&from) {
+            push(&mut errors, "award_types_from", FieldError::Invalid);
+        }
+    }
     errors
+}
+
+/// The blocs of `copy_from` that a new year copies.
+pub fn blocs_to_copy(input: &NewYear, source_blocs: &[BlocId]) -> Vec<BlocId> {
+    match &input.blocs {
+        Some(chosen) => source_blocs.iter().copied().filter(|b| chosen.contains(b)).collect(),
+        None => source_blocs.to_vec(),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,10 +201,37 @@ mod tests {
 
     #[test]
     fn a_new_year_is_new_and_copies_an_existing_one() {
-        assert!(validate_new_year(&NewYear { year: 2020, copy_from: Some(2019) }, &[2018, 2019]).is_empty());
-        let e = validate_new_year(&NewYear { year: 2019, copy_from: Some(2017) }, &[2018, 2019]);
+        let new = |year, copy_from| NewYear { year, copy_from, blocs: None, award_types_from: None };
+        assert!(validate_new_year(&new(2020, Some(2019)), &[2018, 2019], &[1, 2]).is_empty());
+        let e = validate_new_year(&new(2019, Some(2017)), &[2018, 2019], &[]);
         assert_eq!(e["year"], [FieldError::Duplicate { of: Duplicated::Year }]);
         assert_eq!(e["copy_from"], [FieldError::Invalid]);
+    }
+
+    #[test]
+    fn a_new_year_copies_the_chosen_blocs_or_starts_with_an_earlier_years_award_types() {
+        let chosen = NewYear { year: 2020, copy_from: Some(2019), blocs: Some(vec![3, 1]), award_types_from: None };
+        assert!(validate_new_year(&chosen, &[2019], &[1, 2, 3]).is_empty());
+        assert_eq!(blocs_to_copy(&chosen, &[1, 2, 3]), [1, 3], "in the source's order");
+        let all = NewYear { blocs: None, ..chosen.clone() };
+        assert_eq!(blocs_to_copy(&all, &[1, 2, 3]), [1, 2, 3]);
+        let bad = NewYear { blocs: Some(vec![1, 9, 1]), ..chosen.clone() };
+        let e = validate_new_year(&bad, &[2019], &[1, 2, 3]);
+        assert_eq!(
+            (&e["blocs.1"], &e["blocs.2"]),
+            (&vec![FieldError::Invalid], &vec![FieldError::Duplicate { of: Duplicated::Bloc }])
+        );
+        let none = NewYear { blocs: Some(vec![]), ..chosen.clone() };
+        assert_eq!(validate_new_year(&none, &[2019], &[1, 2, 3])["blocs"], [FieldError::Required]);
+        let without_source = NewYear { copy_from: None, ..chosen.clone() };
+        assert_eq!(validate_new_year(&without_source, &[2019], &[])["blocs"], [FieldError::Invalid]);
+
+        let empty = NewYear { year: 2020, copy_from: None, blocs: None, award_types_from: Some(2019) };
+        assert!(validate_new_year(&empty, &[2018, 2019], &[]).is_empty());
+        let both = NewYear { copy_from: Some(2019), ..empty.clone() };
+        assert_eq!(validate_new_year(&both, &[2019], &[1])["award_types_from"], [FieldError::Invalid]);
+        let unknown = NewYear { award_types_from: Some(2017), ..empty };
+        assert_eq!(validate_new_year(&unknown, &[2019], &[])["award_types_from"], [FieldError::Invalid]);
     }
 
     #[test]
@@ -164,6 +245,15 @@ mod tests {
         assert_eq!(check_year_update(&to(TieBreak::SharedRank), TieBreak::SharedRank, true), Ok(()), "no change");
         let close = YearUpdate { open: Some(false), tie_break: None };
         assert_eq!(check_year_update(&close, TieBreak::SharedRank, true), Ok(()));
+        let year = |published_blocs| YearAdmin {
+            year: 2019,
+            open: true,
+            bloc_count: 2,
+            published_blocs,
+            tie_break: TieBreak::SharedRank,
+        };
+        assert!(year(0).tie_break_changeable());
+        assert!(!year(1).tie_break_changeable(), "fixed while a bloc is published");
         let json: YearUpdate = serde_json::from_value(serde_json::json!({"tie_break": "section_order"})).unwrap();
         assert_eq!(json, to(TieBreak::SectionOrder));
     }

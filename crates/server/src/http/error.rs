@@ -83,6 +83,9 @@ pub enum Error {
     /// decision there.
     #[error("unit {0} has scores, votes or decisions in this bloc and year: it cannot leave the bloc")]
     MemberHasScores(UnitId),
+    /// 409: a bloc taken out of a year has something recorded there.
+    #[error("this bloc has scores, votes or decisions in this year: it cannot be taken out of it")]
+    BlocHasRecords,
     /// 409: saving the criteria would drop scores that sheets hold; send it again with
     /// `confirm_dropping_scores: true`.
     #[error("saving would drop the scores that sheets hold for the criteria {}: confirm to go ahead", ids(.0))]
@@ -137,6 +140,7 @@ impl Error {
             | Error::PublicationProblems(_)
             | Error::YearClosed(_)
             | Error::MemberHasScores(_)
+            | Error::BlocHasRecords
             | Error::ScoresWouldBeDropped(_) => StatusCode::CONFLICT,
             Error::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -175,6 +179,7 @@ impl Error {
             Error::PublicationProblems(_) => "publication_problems",
             Error::YearClosed(_) => "year_closed",
             Error::MemberHasScores(_) => "member_has_scores",
+            Error::BlocHasRecords => "bloc_has_records",
             Error::ScoresWouldBeDropped(_) => "scores_would_be_dropped",
             Error::RequestTimeout => "request_timeout",
             Error::PayloadTooLarge => "payload_too_large",

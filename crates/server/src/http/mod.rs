@@ -125,7 +125,7 @@ pub fn router(state: AppState) -> Router {
                 .routes(routes!(admin::years::list_years, admin::years::create_year))
                 .routes(routes!(admin::years::update_year))
                 .routes(routes!(admin::blocs::create_bloc))
-                .routes(routes!(admin::blocs::get_bloc, admin::blocs::put_bloc))
+                .routes(routes!(admin::blocs::get_bloc, admin::blocs::put_bloc, admin::blocs::delete_bloc))
                 .routes(routes!(admin::criteria::put_criteria))
                 .routes(routes!(admin::criteria::criteria_csv))
                 .routes(routes!(admin::criteria::import_criteria))

@@ -133,7 +133,7 @@ macro_rules! bind_scope {
 /// The sheets in scope, newest year first, then by bloc and by the unit's place in the bloc.
 pub async fn heads(conn: &mut Conn, scope: Scope) -> sqlx::Result<Vec<SheetHead>> {
     let sql = format!(
-        "SELECT s.id, s.year, s.bloc_id, b.name AS bloc_name, s.unit_id, {unit_name} AS unit_name,
+        "SELECT s.id, s.year, s.bloc_id, COALESCE(y.name, b.name) AS bloc_name, s.unit_id, {unit_name} AS unit_name,
                 s.state, s.version, s.return_comment, y.leader_unit_id, y.bonus_cap, CAST(yr.open AS BOOLEAN) AS year_open
          FROM score_sheets s
          JOIN blocs b ON b.id = s.bloc_id

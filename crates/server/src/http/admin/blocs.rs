@@ -4,7 +4,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::json;
-use thidua_domain::admin::blocs::{validate_bloc_setup, validate_new_bloc, BlocSetupInput, BlocSetupView, NewBloc};
+use thidua_domain::admin::blocs::{
+    check_bloc_removal, check_bloc_setup, same_bloc_name, validate_bloc_setup, validate_new_bloc, BlocRemovalRefusal,
+    BlocSetupInput, BlocSetupView, CurrentSetup, NewBloc, SetupRefusal,
+};
 use thidua_domain::admin::units::{name_in, successor, UnitEnd};
 use thidua_domain::error::ApiErrorBody;
 use thidua_domain::{Points, UnitId};
@@ -48,8 +51,8 @@ pub async fn create_bloc(
     let in_year: Vec<String> = store::blocs(&mut tx, year).await?.into_iter().map(|b| b.name).collect();
     valid(validate_new_bloc(&input, &in_year))?;
     let name = input.name.trim();
-    let same_name = |other: &str| other.trim().to_lowercase() == name.to_lowercase();
-    let earlier = admin::blocs::all_blocs(&mut tx).await?.into_iter().find(|(_, n)| same_name(n)).map(|(id, _)| id);
+    let earlier =
+        admin::blocs::all_blocs(&mut tx).await?.into_iter().find(|(_, n)| same_bloc_name(n, name)).map(|(id, _)| id);
     let bloc_id = match earlier {
         Some(id) => id,
         None => admin::blocs::insert_bloc(&mut tx, name).await?,
@@ -88,11 +91,12 @@ pub async fn get_bloc(
     Ok(Json(admin::blocs::setup_view(&mut tx, year, bloc_id).await?))
 }
 
-/// Replaces the members (in this order), leader, deputy and pact. A unit that joins gets an
+/// Replaces the members (in this order), leader, deputy and pact, and renames the bloc from
+/// this year on when `name` is given (earlier years keep their name). A unit that joins gets an
 /// empty draft sheet; a unit that leaves takes its sheet with it, which it may only do while
 /// nothing is recorded for it there. Checks, after 404: 422 → 409 `stale_version` → 409
-/// `published` (a published bloc-year keeps its members and leader; order, deputy and pact may
-/// change) → 409 `member_has_scores`.
+/// `published` (a published bloc-year keeps its name, members and leader; order, deputy and
+/// pact may change) → 409 `member_has_scores`.
 #[utoipa::path(
     put,
     path = "/api/admin/years/{year}/blocs/{bloc_id}",
@@ -106,7 +110,7 @@ pub async fn get_bloc(
         (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
         (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
         (status = 409, description = "`stale_version` (reload); `published`; `member_has_scores`: a unit that would leave has scores, bonus or deduction lines, votes or a decision in this bloc-year", body = ApiErrorBody),
-        (status = 422, description = "`invalid_input`: `members` `required`; `members.{i}` `invalid` (no such unit in that year: not yet named, merged or retired) or `duplicate`; `leader`, `deputy` `invalid` (not a member); `deputy` `duplicate` (the leader); `pact_signed_on` `invalid`; `pact_note` `too_long`; `pact_document_url` `not_a_link`", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `name` `required`, `too_long` or `duplicate` (another bloc of the year has it); `members` `required`; `members.{i}` `invalid` (no such unit in that year: not yet named, merged or retired) or `duplicate`; `leader`, `deputy` `invalid` (not a member); `deputy` `duplicate` (the leader); `pact_signed_on` `invalid`; `pact_note` `too_long`; `pact_document_url` `not_a_link`", body = ApiErrorBody),
     )
 )]
 pub async fn put_bloc(
@@ -128,19 +132,32 @@ pub async fn put_bloc(
         })
         .map(|u| u.id)
         .collect();
-    valid(validate_bloc_setup(&input, &known))?;
+    let others: Vec<String> =
+        store::blocs(&mut tx, year).await?.into_iter().filter(|b| b.id != bloc_id).map(|b| b.name).collect();
+    valid(validate_bloc_setup(&input, &known, &others))?;
     if input.version != bloc.setup_version {
         return Err(Error::StaleVersion);
     }
     let leaving: Vec<UnitId> = current.iter().copied().filter(|u| !input.members.contains(u)).collect();
-    let joining = input.members.iter().any(|u| !current.contains(u));
-    if bloc.published_at.is_some() && (!leaving.is_empty() || joining || input.leader != bloc.leader_unit_id) {
-        return Err(Error::Published(PUBLISHED));
-    }
+    let mut members_with_records = Vec::new();
     for unit in &leaving {
         if admin::blocs::member_has_record(&mut tx, year, bloc_id, *unit).await? {
-            return Err(Error::MemberHasScores(*unit));
+            members_with_records.push(*unit);
         }
+    }
+    let facts = CurrentSetup {
+        name: bloc.name.clone(),
+        members: current,
+        leader: bloc.leader_unit_id,
+        published: bloc.published_at.is_some(),
+        members_with_records,
+    };
+    check_bloc_setup(&input, &facts).map_err(|refusal| match refusal {
+        SetupRefusal::Published => Error::Published(PUBLISHED),
+        SetupRefusal::MembersHaveRecords(units) => Error::MemberHasScores(units[0]),
+    })?;
+    if let Some(name) = &input.name {
+        admin::blocs::rename_bloc_year(&mut tx, year, bloc_id, name.trim()).await?;
     }
     let mut deleted_sheets = Vec::new();
     for unit in &leaving {
@@ -150,4 +167,41 @@ pub async fn put_bloc(
     admin::blocs::update_setup(&mut tx, year, bloc_id, &input).await?;
     let detail = json!({"input": input, "left": leaving, "deleted_sheets": deleted_sheets});
     setup_saved(tx, &user, "update_bloc", year, bloc_id, &detail).await
+}
+
+/// Takes a bloc out of a year — one set up by mistake: its members, their empty sheets and
+/// its criteria go with it; the bloc stays in the years it has. Refused (409) while its
+/// results are published (`published`) or once anything is recorded for it there
+/// (`bloc_has_records`: a score, a line, a vote, an override, a decision).
+#[utoipa::path(
+    delete,
+    path = "/api/admin/years/{year}/blocs/{bloc_id}",
+    tag = "admin",
+    params(BlocPath),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 204, description = "Taken out of the year"),
+        (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
+        (status = 409, description = "`published`; `bloc_has_records`", body = ApiErrorBody),
+    )
+)]
+pub async fn delete_bloc(
+    Staff(user): Staff,
+    State(state): State<AppState>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
+) -> Result<StatusCode> {
+    let mut tx = begin_write(&state).await?;
+    let bloc = store::bloc_year(&mut tx, year, bloc_id).await?;
+    let has_records = admin::blocs::bloc_has_records(&mut tx, year, bloc_id).await?;
+    check_bloc_removal(bloc.published_at.is_some(), has_records).map_err(|refusal| match refusal {
+        BlocRemovalRefusal::Published => Error::Published("the results of this bloc are published"),
+        BlocRemovalRefusal::HasRecords => Error::BlocHasRecords,
+    })?;
+    let deleted_sheets = admin::blocs::remove_bloc_year(&mut tx, year, bloc_id).await?;
+    let detail = json!({"name": bloc.name, "deleted_sheets": deleted_sheets});
+    audit(&mut tx, &user, "delete_bloc", bloc_target(year, bloc_id), &detail).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }

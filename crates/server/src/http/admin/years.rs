@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::json;
 use thidua_domain::admin::years::{
-    check_year_update, copy_setup, validate_new_year, NewYear, YearAdmin, YearUpdate, YearUpdateRefusal,
+    blocs_to_copy, check_year_update, copy_setup, validate_new_year, NewYear, YearAdmin, YearUpdate, YearUpdateRefusal,
 };
 use thidua_domain::criteria::CriteriaTable;
 use thidua_domain::error::ApiErrorBody;
@@ -21,7 +21,7 @@ use crate::http::extract::{Json, Path};
 use crate::http::params::YearPath;
 use crate::http::state::{begin_write, AppState};
 use crate::store::admin::{self, blocs::NewBlocYear};
-use crate::store::awards;
+use crate::store::{self, awards};
 
 /// Every year, newest first: open for scoring or closed, and how many blocs it has.
 #[utoipa::path(
@@ -45,7 +45,8 @@ pub async fn list_years(Staff(_): Staff, State(state): State<AppState>) -> Resul
 /// replaced by the unit it joined, a retired one left out), leader and deputy (unless they
 /// left), criteria (as new criteria) and bonus cap; the award types with their rules; the
 /// tie-break rule; an empty draft sheet for every member. Never the pact, scores, tally,
-/// overrides, decisions or publication.
+/// overrides, decisions or publication. `blocs` copies only those of `copy_from`'s blocs.
+/// Without `copy_from`, `award_types_from` starts the year with that year's award types.
 #[utoipa::path(
     post,
     path = "/api/admin/years",
@@ -59,7 +60,7 @@ pub async fn list_years(Staff(_): Staff, State(state): State<AppState>) -> Resul
         (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
         (status = 413, description = "`payload_too_large`", body = ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ApiErrorBody),
-        (status = 422, description = "`invalid_input`: `year` `invalid` (outside 2000–2100) or `duplicate`; `copy_from` `invalid` (no such year)", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `year` `invalid` (outside 2000–2100) or `duplicate`; `copy_from` `invalid` (no such year); `blocs` `invalid` (without `copy_from`) or `required` (empty), `blocs.{i}` `invalid` (not a bloc of `copy_from`) or `duplicate`; `award_types_from` `invalid` (with `copy_from`, or no such year)", body = ApiErrorBody),
     )
 )]
 pub async fn create_year(
@@ -69,11 +70,19 @@ pub async fn create_year(
 ) -> Result<(StatusCode, Json<YearAdmin>)> {
     let mut tx = begin_write(&state).await?;
     let existing: Vec<Year> = admin::years::years(&mut tx).await?.into_iter().map(|y| y.year).collect();
-    valid(validate_new_year(&input, &existing))?;
+    let source_blocs = match input.copy_from {
+        Some(from) if existing.contains(&from) => admin::blocs::bloc_ids(&mut tx, from).await?,
+        _ => Vec::new(),
+    };
+    valid(validate_new_year(&input, &existing, &source_blocs))?;
     admin::years::insert_year(&mut tx, input.year, input.copy_from).await?;
     let (blocs, award_types) = match input.copy_from {
-        Some(from) => copy_year(&mut tx, from, input.year).await?,
+        Some(from) => copy_year(&mut tx, from, input.year, &blocs_to_copy(&input, &source_blocs)).await?,
         None => (Vec::new(), 0),
+    };
+    let award_types = match input.award_types_from {
+        Some(from) => copy_award_types(&mut tx, from, input.year).await?,
+        None => award_types,
     };
     let detail = json!({"input": input, "blocs": blocs, "award_types": award_types});
     audit(&mut tx, &user, "create_year", year_target(input.year), &detail).await?;
@@ -82,14 +91,16 @@ pub async fn create_year(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-/// Copies `from`'s set-up into the new `year`; answers the blocs and the number of award
-/// types copied.
-async fn copy_year(conn: &mut Conn, from: Year, year: Year) -> Result<(Vec<BlocId>, usize)> {
+/// Copies `from`'s set-up of `blocs` into the new `year`, and all its award types; answers
+/// the blocs and the number of award types copied.
+async fn copy_year(conn: &mut Conn, from: Year, year: Year, blocs: &[BlocId]) -> Result<(Vec<BlocId>, usize)> {
     let mut previous = Vec::new();
     let mut sample_data: HashMap<BlocId, bool> = HashMap::new();
-    for bloc_id in admin::blocs::bloc_ids(&mut *conn, from).await? {
+    let mut names: HashMap<BlocId, String> = HashMap::new();
+    for &bloc_id in blocs {
         let (setup, sample) = admin::blocs::bloc_setup(&mut *conn, from, bloc_id).await?;
         sample_data.insert(bloc_id, sample);
+        names.insert(bloc_id, store::bloc_year(&mut *conn, from, bloc_id).await?.name);
         previous.push(setup);
     }
     let ends = admin::units::unit_ends(&mut *conn).await?;
@@ -103,6 +114,10 @@ async fn copy_year(conn: &mut Conn, from: Year, year: Year) -> Result<(Vec<BlocI
             sample_data: sample_data.get(&setup.bloc_id).copied().unwrap_or(false),
         };
         admin::blocs::insert_bloc_year(&mut *conn, year, &bloc).await?;
+        // A bloc renamed in `from` keeps the new name.
+        if let Some(name) = names.get(&setup.bloc_id) {
+            admin::blocs::rename_bloc_year(&mut *conn, year, setup.bloc_id, name).await?;
+        }
         admin::blocs::place_members(&mut *conn, year, setup.bloc_id, &setup.members).await?;
         admin::criteria::write_criteria(
             &mut *conn,
@@ -114,11 +129,17 @@ async fn copy_year(conn: &mut Conn, from: Year, year: Year) -> Result<(Vec<BlocI
         )
         .await?;
     }
+    let types = copy_award_types(conn, from, year).await?;
+    Ok((previous.iter().map(|b| b.bloc_id).collect(), types))
+}
+
+/// Gives the new `year` the award types of `from`, with their rules; answers how many.
+async fn copy_award_types(conn: &mut Conn, from: Year, year: Year) -> Result<usize> {
     let types = awards::award_types(&mut *conn, from).await?;
     for t in &types {
         awards::insert_award_type(&mut *conn, year, &t.input()).await?;
     }
-    Ok((previous.iter().map(|b| b.bloc_id).collect(), types.len()))
+    Ok(types.len())
 }
 
 /// Opens the year for scoring (officers may write their sheets) or closes it (read-only to

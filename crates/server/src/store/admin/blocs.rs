@@ -12,9 +12,66 @@ use thidua_domain::{BlocId, Points, UnitId, Year};
 use super::criteria::scored_criteria;
 use crate::store::{bloc_year, criteria_table, members, LookupError};
 
-/// Every bloc that ever existed: (id, name).
+/// Every bloc that ever existed under each of its names: (id, name), a bloc once per name.
 pub async fn all_blocs(conn: &mut Conn) -> sqlx::Result<Vec<(BlocId, String)>> {
-    sqlx::query_as("SELECT id, name FROM blocs ORDER BY id").fetch_all(conn).await
+    sqlx::query_as(
+        "SELECT id, name FROM blocs
+         UNION SELECT bloc_id, name FROM bloc_years WHERE name IS NOT NULL
+         ORDER BY 1, 2",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Names the bloc `name` from `year` on (that year's row; the next year copies it). NULL
+/// when it is the bloc's first name again.
+pub async fn rename_bloc_year(conn: &mut Conn, year: Year, bloc_id: BlocId, name: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE bloc_years SET name = CASE WHEN $1 = (SELECT b.name FROM blocs b WHERE b.id = $2) THEN NULL ELSE $1 END
+         WHERE year = $3 AND bloc_id = $2",
+    )
+    .bind(name)
+    .bind(bloc_id)
+    .bind(year)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Is anything recorded for the bloc-year: a score or line on a sheet, a vote, an override
+/// or a decision?
+pub async fn bloc_has_records(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result<bool> {
+    let Flag(tally) = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tallies WHERE year = $1 AND bloc_id = $2)")
+        .bind(year)
+        .bind(bloc_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if tally {
+        return Ok(true);
+    }
+    let members = crate::store::members(&mut *conn, year, bloc_id).await?;
+    for m in members {
+        if member_has_record(&mut *conn, year, bloc_id, m.id).await? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Takes the bloc out of the year: its members with their (empty) sheets, its criteria and
+/// the bloc-year. The caller has checked `thidua_domain::admin::blocs::check_bloc_removal`.
+pub async fn remove_bloc_year(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result<Vec<SheetId>> {
+    let mut sheets = Vec::new();
+    for m in crate::store::members(&mut *conn, year, bloc_id).await? {
+        sheets.extend(remove_member(&mut *conn, year, bloc_id, m.id).await?);
+    }
+    for sql in [
+        "DELETE FROM criteria WHERE year = $1 AND bloc_id = $2",
+        "DELETE FROM bloc_years WHERE year = $1 AND bloc_id = $2",
+    ] {
+        sqlx::query(sql).bind(year).bind(bloc_id).execute(&mut *conn).await?;
+    }
+    Ok(sheets)
 }
 
 /// The blocs of a year, by id.
@@ -75,7 +132,8 @@ pub async fn setup_view(conn: &mut Conn, year: Year, bloc_id: BlocId) -> Result<
     let bloc = bloc_year(&mut *conn, year, bloc_id).await?;
     let members = members(&mut *conn, year, bloc_id).await?;
     let table = criteria_table(&mut *conn, year, bloc_id, Points::from_hundredths(bloc.bonus_cap)).await?;
-    let scored_criteria = scored_criteria(conn, year, bloc_id).await?;
+    let scored_criteria = scored_criteria(&mut *conn, year, bloc_id).await?;
+    let has_records = bloc_has_records(conn, year, bloc_id).await?;
     Ok(BlocSetupView {
         year,
         bloc_id,
@@ -88,6 +146,8 @@ pub async fn setup_view(conn: &mut Conn, year: Year, bloc_id: BlocId) -> Result<
         pact_document_url: bloc.pact_document_url,
         criteria: CriteriaDraft::from_table(&table),
         scored_criteria,
+        published: bloc.published_at.is_some(),
+        has_records,
         version: bloc.setup_version,
     })
 }

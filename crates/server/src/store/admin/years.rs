@@ -7,32 +7,47 @@ use thidua_domain::Year;
 
 use crate::store::{tie_break_from_db, tie_break_to_db, to_u32, LookupError};
 
+const YEAR_COLUMNS: &str = "y.year, CAST(y.open AS BOOLEAN) AS open,
+     (SELECT COUNT(*) FROM bloc_years b WHERE b.year = y.year) AS blocs,
+     (SELECT COUNT(*) FROM bloc_years b WHERE b.year = y.year AND b.published_at IS NOT NULL) AS published,
+     y.tie_break";
+
+#[derive(sqlx::FromRow)]
+struct YearRow {
+    year: Year,
+    #[sqlx(try_from = "Flag")]
+    open: bool,
+    blocs: i64,
+    published: i64,
+    tie_break: String,
+}
+
+impl YearRow {
+    fn admin(self) -> sqlx::Result<YearAdmin> {
+        Ok(YearAdmin {
+            year: self.year,
+            open: self.open,
+            bloc_count: to_u32(self.blocs, "bloc count")?,
+            published_blocs: to_u32(self.published, "published blocs")?,
+            tie_break: tie_break_from_db(&self.tie_break)?,
+        })
+    }
+}
+
 /// Every year, newest first.
 pub async fn years(conn: &mut Conn) -> sqlx::Result<Vec<YearAdmin>> {
-    let rows: Vec<(Year, Flag, i64, String)> = sqlx::query_as(
-        "SELECT y.year, CAST(y.open AS BOOLEAN) AS open, (SELECT COUNT(*) FROM bloc_years b WHERE b.year = y.year), y.tie_break
-         FROM years y ORDER BY y.year DESC",
-    )
-    .fetch_all(conn)
-    .await?;
-    rows.into_iter()
-        .map(|(year, Flag(open), n, rule)| {
-            Ok(YearAdmin { year, open, bloc_count: to_u32(n, "bloc count")?, tie_break: tie_break_from_db(&rule)? })
-        })
-        .collect()
+    let rows: Vec<YearRow> =
+        sqlx::query_as(&format!("SELECT {YEAR_COLUMNS} FROM years y ORDER BY y.year DESC")).fetch_all(conn).await?;
+    rows.into_iter().map(YearRow::admin).collect()
 }
 
 /// One year, or `YearNotFound`.
 pub async fn year(conn: &mut Conn, year: Year) -> Result<YearAdmin, LookupError> {
-    let row: Option<(Flag, i64, String)> = sqlx::query_as(
-        "SELECT CAST(y.open AS BOOLEAN) AS open, (SELECT COUNT(*) FROM bloc_years b WHERE b.year = y.year), y.tie_break
-         FROM years y WHERE y.year = $1",
-    )
-    .bind(year)
-    .fetch_optional(conn)
-    .await?;
-    let (Flag(open), n, rule) = row.ok_or(LookupError::YearNotFound(year))?;
-    Ok(YearAdmin { year, open, bloc_count: to_u32(n, "bloc count")?, tie_break: tie_break_from_db(&rule)? })
+    let row: Option<YearRow> = sqlx::query_as(&format!("SELECT {YEAR_COLUMNS} FROM years y WHERE y.year = $1"))
+        .bind(year)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.ok_or(LookupError::YearNotFound(year))?.admin()?)
 }
 
 /// Adds a year, open for scoring, with the tie-break rule of `like` (the year it copies).
