@@ -35,6 +35,17 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
+    /// Administration (years, blocs, units, accounts, award rules, publication) is staff's.
+    pub fn administers(self) -> bool {
+        self == Role::Staff
+    }
+
+    /// May this role have award work in some bloc: staff everywhere, a leader's officer the
+    /// acclaim vote of the blocs its unit leads (`tally::award_permissions` decides per bloc).
+    pub fn has_award_work(self) -> bool {
+        matches!(self, Role::Staff | Role::LeaderOfficer)
+    }
+
     /// Officers act for a unit; staff for no unit in particular.
     pub fn needs_unit(self) -> bool {
         !matches!(self, Role::Staff)
@@ -136,6 +147,8 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert_eq!(Role::parse("admin"), None);
+        assert_eq!(Role::ALL.map(Role::has_award_work), [false, true, true]);
+        assert_eq!(Role::ALL.map(Role::administers), [false, false, true]);
         assert!(Role::UnitOfficer.needs_unit() && Role::LeaderOfficer.needs_unit() && !Role::Staff.needs_unit());
     }
 

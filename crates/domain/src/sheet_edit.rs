@@ -134,16 +134,34 @@ fn check_adjustments(errors: &mut FieldErrors, table: &CriteriaTable, kind: &str
         push(errors, kind, FieldError::TooMany { max: ADJUSTMENTS_MAX as u32 });
     }
     for (i, line) in lines.iter().enumerate() {
-        if line.reason.trim().is_empty() {
-            push(errors, format!("{kind}.{i}.reason"), FieldError::Required);
+        for e in adjustment_reason_errors(&line.reason) {
+            push(errors, format!("{kind}.{i}.reason"), e);
         }
-        check_len(errors, format!("{kind}.{i}.reason"), &line.reason, REASON_MAX);
-        let field = format!("{kind}.{i}.points");
-        if line.points <= Points::ZERO {
-            push(errors, field, FieldError::NotPositive);
-        } else if line.points > table.max_total() {
-            push(errors, field, FieldError::AboveMax { max: table.max_total() });
+        for e in adjustment_points_errors(table, line.points) {
+            push(errors, format!("{kind}.{i}.points"), e);
         }
+    }
+}
+
+/// A bonus or deduction line's reason: written, and not over `REASON_MAX` characters.
+pub fn adjustment_reason_errors(reason: &str) -> Vec<FieldError> {
+    if reason.trim().is_empty() {
+        vec![FieldError::Required]
+    } else if reason.chars().count() > REASON_MAX {
+        vec![FieldError::TooLong { max: REASON_MAX as u32 }]
+    } else {
+        Vec::new()
+    }
+}
+
+/// A bonus or deduction line's points: above zero and not over the sheet's maximum total.
+pub fn adjustment_points_errors(table: &CriteriaTable, points: Points) -> Vec<FieldError> {
+    if points <= Points::ZERO {
+        vec![FieldError::NotPositive]
+    } else if points > table.max_total() {
+        vec![FieldError::AboveMax { max: table.max_total() }]
+    } else {
+        Vec::new()
     }
 }
 

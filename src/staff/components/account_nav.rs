@@ -4,7 +4,6 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use thidua_domain::auth::Role;
 use thidua_domain::{BlocId, Year};
 
 use crate::i18n::*;
@@ -30,7 +29,7 @@ pub fn AccountNav() -> impl IntoView {
         Some(me) => Either::Left(view! {
             <nav class="account" aria-label=tr(|l| td_string!(l, auth.account))>
                 <A href="/sheets" attr:class="account__link">{tr(|l| td_string!(l, sheets.title))}</A>
-                {(me.role == Role::Staff).then(|| view! {
+                {me.role.administers().then(|| view! {
                     <A href="/admin" attr:class="account__link" attr:data-testid="admin-link">{tr(|l| td_string!(l, admin.title))}</A>
                 })}
                 <span class="account__name" data-testid="signed-in-as">{me.display_name}</span>
@@ -49,7 +48,7 @@ pub fn AccountNav() -> impl IntoView {
 pub fn manage_awards_link(year: Year, bloc: BlocId) -> impl IntoView {
     let session = use_session();
     move || {
-        let staff = session.me.with(|me| me.as_ref().is_some_and(|me| me.role == Role::Staff));
+        let staff = session.me.with(|me| me.as_ref().is_some_and(|me| me.role.administers()));
         staff.then(|| {
             view! {
                 <A href=format!("/awards/{year}/{bloc}") attr:class="button">{tr(|l| td_string!(l, awards.manage))}</A>

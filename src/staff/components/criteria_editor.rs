@@ -91,14 +91,22 @@ impl Node {
         }
     }
 
-    /// The maximum as typed so far (unparseable counts as 0), for the live total.
-    fn live_max(&self) -> Points {
-        let children = self.children.get();
-        if children.is_empty() {
-            parse_score(&self.max.get()).ok().flatten().unwrap_or(Points::ZERO)
-        } else {
-            children.iter().map(Node::live_max).sum()
+    /// The tree's maxima as typed so far (unparseable counts as 0), read reactively.
+    fn live(&self) -> CriterionDraft {
+        CriterionDraft {
+            id: None,
+            code: String::new(),
+            title: String::new(),
+            max_points: parse_score(&self.max.get()).ok().flatten().unwrap_or(Points::ZERO),
+            step: Points::ZERO,
+            children: self.children.get().iter().map(Node::live).collect(),
         }
+    }
+
+    /// The maximum as typed so far, by the domain's rule (a parent's is its children's sum),
+    /// for the live total.
+    fn live_max(&self) -> Points {
+        self.live().max()
     }
 
     /// Every key with its draft path (`0.1`), to place the domain's errors.

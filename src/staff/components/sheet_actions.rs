@@ -4,7 +4,8 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use thidua_domain::error::FieldError;
-use thidua_domain::sheet_edit::{unscored, TransitionInput};
+use thidua_domain::sheet_edit::{unscored, validate_transition, TransitionInput};
+use thidua_domain::workflow::SheetAction;
 
 use crate::api::ApiError;
 use crate::i18n::*;
@@ -182,18 +183,24 @@ pub fn ReviewSheet(editor: Editor) -> impl IntoView {
     let action = transition_action(editor, outcome);
     let busy = action.pending();
     let can = Memo::new(move |_| editor.view.with(|v| v.permissions.approve || v.permissions.return_sheet));
+    // The domain's own rule for each step (a return needs a comment; approval a verified
+    // score on every criterion), so the page refuses exactly what the server would.
+    let problems = move |step: SheetAction, comment: &str| {
+        let sheet = editor.view.with_untracked(|v| v.sheet.clone());
+        let input = TransitionInput { base_version: 0, comment: comment.to_owned() };
+        editor.table.with_value(|t| validate_transition(t, &sheet, step, &input))
+    };
     let send_back = move |_| {
-        if comment.with_untracked(|c| c.trim().is_empty()) {
-            comment_errors.set(vec![FieldError::Required]);
-            return;
+        let text = comment.get_untracked().trim().to_owned();
+        let found = problems(SheetAction::Return, &text);
+        comment_errors.set(found.get("comment").cloned().unwrap_or_default());
+        if found.is_empty() {
+            run(editor, action, Transition::Return, text, outcome);
         }
-        comment_errors.set(Vec::new());
-        run(editor, action, Transition::Return, comment.get_untracked().trim().to_owned(), outcome);
     };
     let approve = move |_| {
         tried_approve.set(true);
-        let sheet = editor.view.with_untracked(|v| v.sheet.clone());
-        if editor.table.with_value(|t| unscored(t, &sheet, |s| s.verified_score).is_empty()) {
+        if problems(SheetAction::Approve, "").is_empty() {
             run(editor, action, Transition::Approve, String::new(), outcome);
         }
     };

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use thidua_domain::criteria::Criterion;
 use thidua_domain::error::FieldError;
 use thidua_domain::sheet::{validate_score, SheetTotals};
+use thidua_domain::sheet_edit::{adjustment_points_errors, adjustment_reason_errors};
 use thidua_domain::Points;
 
 use crate::format;
@@ -300,21 +301,12 @@ fn Adjustments(editor: Editor, deductions: bool) -> impl IntoView {
 #[component]
 fn AdjustmentLine(editor: Editor, line: AdjustmentState, kind: &'static str, deductions: bool) -> impl IntoView {
     let key = line.key;
-    let reason_errors =
-        Signal::derive(
-            move || {
-                if line.reason.with(|r| r.trim().is_empty()) {
-                    vec![FieldError::Required]
-                } else {
-                    Vec::new()
-                }
-            },
-        );
+    // The domain's rules for a line, as the server applies them.
+    let reason_errors = Signal::derive(move || line.reason.with(|r| adjustment_reason_errors(r)));
     let points_errors = Signal::derive(move || {
         line.points.with(|p| match parse_score(p) {
             Ok(None) => vec![FieldError::Required],
-            Ok(Some(p)) if p <= Points::ZERO => vec![FieldError::NotPositive],
-            Ok(Some(_)) => Vec::new(),
+            Ok(Some(p)) => editor.table.with_value(|t| adjustment_points_errors(t, p)),
             Err(e) => vec![e],
         })
     });

@@ -13,6 +13,7 @@ use crate::i18n::*;
 use crate::staff::api::admin as admin_api;
 use crate::staff::components::field_error::FieldMessage;
 use crate::staff::components::form::{errors_of, write, SaveOutcome, TextField};
+use crate::staff::session::use_session;
 use crate::text::tr;
 
 fn role_name(role: Role, locale: Locale) -> &'static str {
@@ -71,6 +72,7 @@ fn Binding(
 #[component]
 pub fn UserItem(user: UserAdmin, units: StoredValue<Vec<(UnitId, String)>>) -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
     let id = user.id;
     let display = RwSignal::new(user.display_name.clone());
     let role = RwSignal::new(user.role.as_str().to_owned());
@@ -93,7 +95,8 @@ pub fn UserItem(user: UserAdmin, units: StoredValue<Vec<(UnitId, String)>>) -> i
             version: version.get_untracked(),
         };
         let units_ids: Vec<UnitId> = units.with_value(|u| u.iter().map(|(id, _)| *id).collect());
-        let found = validate_user_update(&input, &units_ids);
+        let oneself = session.me.with_untracked(|me| me.as_ref().is_some_and(|me| me.user_id == id));
+        let found = validate_user_update(&input, &units_ids, oneself);
         let invalid = !found.is_empty();
         errors.set(found);
         if invalid {

@@ -75,10 +75,7 @@ fn bloc_years(sheets: &[SheetSummary]) -> Vec<(i32, i64, String)> {
 #[component]
 fn AwardsLinks(blocs: Vec<(i32, i64, String)>) -> impl IntoView {
     let session = crate::staff::session::use_session();
-    use thidua_domain::auth::Role;
-    let staff = move || {
-        session.me.with(|me| me.as_ref().is_some_and(|me| matches!(me.role, Role::Staff | Role::LeaderOfficer)))
-    };
+    let staff = move || session.me.with(|me| me.as_ref().is_some_and(|me| me.role.has_award_work()));
     let blocs = StoredValue::new(blocs);
     move || {
         staff().then(|| {

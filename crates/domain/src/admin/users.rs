@@ -91,10 +91,20 @@ pub fn validate_new_user(input: &NewUser, taken: &[String], units: &[UnitId]) ->
     errors
 }
 
-pub fn validate_user_update(input: &UserUpdate, units: &[UnitId]) -> FieldErrors {
+/// `oneself`: staff edit their own account, which they may neither disable nor give up the
+/// staff role of (someone must stay able to administer; another staff member can).
+pub fn validate_user_update(input: &UserUpdate, units: &[UnitId], oneself: bool) -> FieldErrors {
     let mut errors = FieldErrors::new();
     check_display_name(&mut errors, &input.display_name);
     check_binding(&mut errors, input.role, input.unit_id, units);
+    if oneself {
+        if input.disabled {
+            push(&mut errors, "disabled", FieldError::Invalid);
+        }
+        if input.role != Role::Staff {
+            push(&mut errors, "role", FieldError::Invalid);
+        }
+    }
     errors
 }
 
@@ -145,6 +155,14 @@ mod tests {
             disabled: false,
             version: 0,
         };
-        assert_eq!(validate_user_update(&staff, &units)["unit_id"], [FieldError::Invalid]);
+        assert_eq!(validate_user_update(&staff, &units, false)["unit_id"], [FieldError::Invalid]);
+        // One's own account: never disabled, never out of the staff role.
+        let me = UserUpdate { unit_id: None, ..staff };
+        assert!(validate_user_update(&me, &units, true).is_empty());
+        let off = UserUpdate { disabled: true, ..me.clone() };
+        assert_eq!(validate_user_update(&off, &units, true)["disabled"], [FieldError::Invalid]);
+        assert!(validate_user_update(&off, &units, false).is_empty(), "another staff member's may be");
+        let demoted = UserUpdate { role: Role::UnitOfficer, unit_id: Some(1), ..me };
+        assert_eq!(validate_user_update(&demoted, &units, true)["role"], [FieldError::Invalid]);
     }
 }

@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use thidua_domain::auth::{valid_username, LoginRequest, Me, Principal, Role};
+use thidua_domain::auth::{valid_username, LoginRequest, Me, Principal};
 use thidua_domain::error::{push, ApiErrorBody, FieldError, FieldErrors};
 
 use super::error::{internal, Error, Result};
@@ -63,7 +63,7 @@ impl OptionalFromRequestParts<AppState> for CurrentUser {
 
 impl CurrentUser {
     pub fn is_staff(&self) -> bool {
-        self.principal.role == Role::Staff
+        self.principal.role.administers()
     }
 }
 

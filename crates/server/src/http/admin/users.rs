@@ -8,8 +8,8 @@ use serde_json::json;
 use thidua_domain::admin::users::{
     validate_new_user, validate_password_reset, validate_user_update, NewUser, PasswordReset, UserAdmin, UserUpdate,
 };
-use thidua_domain::auth::{Role, UserId};
-use thidua_domain::error::{push, ApiErrorBody, Duplicated, FieldError};
+use thidua_domain::auth::UserId;
+use thidua_domain::error::{ApiErrorBody, Duplicated, FieldError};
 use thidua_domain::UnitId;
 
 use super::{audit, invalid, user_target};
@@ -123,16 +123,7 @@ pub async fn update_user(
 ) -> Result<Json<UserAdmin>> {
     let mut tx = begin_write(&state).await?;
     let before = account(&mut tx, id).await?;
-    let mut errors = validate_user_update(&input, &unit_ids(&mut tx).await?);
-    if id == user.principal.user_id {
-        if input.disabled {
-            push(&mut errors, "disabled", FieldError::Invalid);
-        }
-        if input.role != Role::Staff {
-            push(&mut errors, "role", FieldError::Invalid);
-        }
-    }
-    valid(errors)?;
+    valid(validate_user_update(&input, &unit_ids(&mut tx).await?, id == user.principal.user_id))?;
     if !store::update_user(&mut tx, id, &input).await? {
         return Err(Error::StaleVersion);
     }
