@@ -15,6 +15,7 @@ pub mod points;
 pub mod publication;
 pub mod ranking;
 pub mod results;
+pub mod revisions;
 pub mod sheet;
 pub mod sheet_edit;
 pub mod tally;
