@@ -35,6 +35,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod awards;
+pub mod revisions;
 pub mod sheets;
 pub mod throttle;
 

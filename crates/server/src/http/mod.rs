@@ -10,6 +10,7 @@ mod exports;
 mod extract;
 mod guard;
 mod params;
+mod revisions;
 mod sheets;
 mod spa;
 mod state;
@@ -93,6 +94,9 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(blocs::bloc_detail))
         // Public, but staff see unpublished results too: these set their own caching headers.
         .routes(routes!(blocs::bloc_results))
+        .routes(routes!(revisions::list_revisions))
+        .routes(routes!(revisions::get_revision))
+        .routes(routes!(revisions::diff_revisions))
         .routes(routes!(exports::results_csv))
         .routes(routes!(exports::results_xlsx))
         .routes(routes!(awards::list_award_types, awards::create_award_type))
@@ -135,7 +139,9 @@ pub fn router(state: AppState) -> Router {
                 .routes(routes!(admin::users::list_users, admin::users::create_user))
                 .routes(routes!(admin::users::update_user))
                 .routes(routes!(admin::users::reset_password))
-                .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store"))),
+                .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store")))
+                // A write may have stored a new revision: read the latest again.
+                .layer(middleware::from_fn_with_state(state.clone(), revisions::forget_after_writes)),
         )
         .split_for_parts();
     let api = api
