@@ -3,6 +3,7 @@
 //! both use it, so every rule is written once.
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod award_types;
 pub mod criteria;

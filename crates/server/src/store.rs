@@ -34,6 +34,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod audit;
 pub mod awards;
 pub mod revisions;
 pub mod sheets;
