@@ -3,6 +3,7 @@
 //! both use it, so every rule is written once.
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod award_types;
 pub mod criteria;
@@ -15,6 +16,7 @@ pub mod points;
 pub mod publication;
 pub mod ranking;
 pub mod results;
+pub mod revisions;
 pub mod sheet;
 pub mod sheet_edit;
 pub mod tally;

@@ -20,6 +20,7 @@ use crate::model::Unit;
 use crate::points::Points;
 use crate::publication::{publication_problems, PublicationNote, PublishProblem};
 use crate::ranking::{rank, RankInput, TieBreak, TieOutcome};
+use crate::revisions::RevisionStamp;
 use crate::sheet::{sheet_totals, Adjustment, ScoreKind, ScoreSheet};
 use crate::tally::{derive_proposals, Candidate, Override, Standing, Tally, VoteTie};
 use crate::workflow::SheetState;
@@ -183,6 +184,10 @@ pub struct BlocResults {
     pub problems: Vec<PublishProblem>,
     /// What staff acknowledged, and why they published: present once published.
     pub publication: Option<PublicationNote>,
+    /// Which stored revision this is (`revisions`): set in every published answer, absent
+    /// in a staff preview of unpublished results.
+    #[serde(default)]
+    pub revision: Option<RevisionStamp>,
 }
 
 /// Everything needed to compute a bloc's results; the members in the bloc's order.
@@ -342,6 +347,7 @@ pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
         awards,
         problems: Vec::new(),
         publication: input.published.then(|| input.publication.cloned().unwrap_or_default()),
+        revision: None,
     };
     results.problems = publication_problems(&results);
     results

@@ -52,6 +52,7 @@ struct Labels {
     bloc: &'static str,
     year: &'static str,
     published: &'static str,
+    revision: &'static str,
     preview: &'static str,
     sample: &'static str,
     tie_break: &'static str,
@@ -100,6 +101,7 @@ const VI: Labels = Labels {
     bloc: "Khối thi đua",
     year: "Năm",
     published: "Đã công bố",
+    revision: "Phiên bản",
     preview: "Bản xem trước, chưa công bố",
     sample: "Điểm số là dữ liệu minh họa",
     tie_break: "Quy tắc khi bằng điểm",
@@ -147,6 +149,7 @@ const EN: Labels = Labels {
     bloc: "Bloc",
     year: "Year",
     published: "Published",
+    revision: "Revision",
     preview: "Preview, not published",
     sample: "The scores are sample data",
     tie_break: "Tie-break rule",
@@ -420,6 +423,10 @@ pub fn xlsx(results: &BlocResults, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             }),
         ],
     ];
+    // Which stored revision the file was made from: number and date.
+    if let Some(r) = &results.revision {
+        about.push(vec![text(l.revision), text(format!("{} ({})", r.number, r.at))]);
+    }
     if results.sample_scores {
         about.push(vec![text(l.sample), text("✓")]);
     }

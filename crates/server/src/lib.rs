@@ -12,6 +12,7 @@ pub mod criteria_csv;
 pub mod db;
 pub mod export;
 pub mod http;
+pub mod revisions;
 pub mod seed;
 pub mod serve;
 pub mod store;
@@ -40,6 +41,8 @@ pub enum StartError {
     Demo(seed::SeedError),
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: SocketAddr, source: std::io::Error },
+    #[error("cannot record the published results as revisions: {0}")]
+    Revisions(store::LookupError),
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
 }
@@ -103,7 +106,13 @@ pub async fn open_database_sized(url: &str, pool_size: Option<u32>) -> Result<Db
         let path = PathBuf::from("data");
         std::fs::create_dir_all(&path).map_err(|source| StartError::DataDir { path, source })?;
     }
-    Ok(db::connect_sized(url, pool_size).await?)
+    let db = db::connect_sized(url, pool_size).await?;
+    // Bloc-years published before migration 0008 get their revision 1's results now.
+    let filled = revisions::fill_pending(&db).await.map_err(StartError::Revisions)?;
+    if filled > 0 {
+        tracing::info!("recorded {filled} published result(s) as revision 1");
+    }
+    Ok(db)
 }
 
 /// Starts the server, announces it on stdout (one line, which scripts and tests wait for)

@@ -15,6 +15,7 @@ use thidua_domain::award_types::AwardTypeInput;
 use thidua_domain::award_types::{Eligibility, VoteThreshold, VoteTieRule};
 use thidua_domain::publication::PublicationNote;
 use thidua_domain::ranking::TieBreak;
+use thidua_domain::revisions::RevisionKind;
 use thidua_domain::tally::{Tally, TallyEntry};
 use thidua_domain::workflow::SheetState;
 
@@ -378,6 +379,11 @@ async fn insert_demo(tx: &mut Transaction<'_, Any>) -> sqlx::Result<Vec<i64>> {
     // 2018's results are out; 2019's are not.
     // Every sheet approved, no tie, no override: nothing to acknowledge, no reason to give.
     awards::set_published(tx, YEAR, bloc, Some((now(), &PublicationNote::default()))).await?;
+    // Stored as revision 1, recorded by the system (no one signed in published it).
+    crate::revisions::store_results(tx, YEAR, bloc, RevisionKind::Published, None, "").await.map_err(|e| match e {
+        crate::store::LookupError::Database(e) => e,
+        other => sqlx::Error::Protocol(other.to_string()),
+    })?;
     Ok(units)
 }
 

@@ -34,7 +34,9 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod audit;
 pub mod awards;
+pub mod revisions;
 pub mod sheets;
 pub mod throttle;
 

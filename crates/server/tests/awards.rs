@@ -185,7 +185,11 @@ async fn unpublished_results_are_for_staff_only_until_published() {
         for path in &paths {
             let (status, headers, _) = body_of(&s, who, path).await;
             assert_eq!(status, StatusCode::OK, "{} {path}", who.name);
-            assert_eq!(headers[CACHE_CONTROL], "no-cache", "{path}");
+            // The results are the stored revision, which a CDN may keep a little; the
+            // files are made from it on each request.
+            let expected =
+                if path.ends_with("/results") { "public, max-age=60, stale-while-revalidate=600" } else { "no-cache" };
+            assert_eq!(headers[CACHE_CONTROL], expected, "{path}");
         }
         let r: BlocResults = s.ok(who, Method::GET, &b.path("/results"), None).await;
         assert!(r.published);
@@ -202,14 +206,18 @@ async fn unpublished_results_are_for_staff_only_until_published() {
         assert!(json["points"][1]["standing"].get("total").is_none());
     }
 
-    // Unpublished again: gone from the public, and from the history.
-    let back: BlocResults = s.ok(&staff, Method::POST, &b.path("/unpublish"), None).await;
+    // Unpublished again, with a reason: gone from the public (which is told why), and from
+    // the history.
+    s.refused(&staff, Method::POST, &b.path("/unpublish"), None, StatusCode::CONFLICT, "reason_required").await;
+    let back: BlocResults =
+        s.ok(&staff, Method::POST, &b.path("/unpublish?reason=Sai%20s%E1%BB%91%20phi%E1%BA%BFu"), None).await;
     assert!(!back.published);
     assert_eq!(back.version, 2);
     let back: BlocResults = s.ok(&staff, Method::POST, &b.path("/unpublish"), None).await;
     assert_eq!(back.version, 2, "unpublishing again changes nothing");
     for path in &paths {
-        s.refused(&anon, Method::GET, path, None, StatusCode::NOT_FOUND, "not_published").await;
+        let e = s.refused(&anon, Method::GET, path, None, StatusCode::NOT_FOUND, "withdrawn").await;
+        assert!(e.message.ends_with("Sai số phiếu"), "{}", e.message);
     }
     let h: UnitHistory = s.ok(&anon, Method::GET, &history_path, None).await;
     assert_eq!(h.points.len(), 1);
@@ -317,10 +325,12 @@ async fn the_tally_is_checked_field_by_field_and_against_its_version() {
     assert_eq!(r.tally.as_ref().map(|t| (t.voters_present, t.votes.len())), Some((12, 0)));
     assert_eq!(r.version, 2);
 
-    // Published results take no tally: 409 `published`, before any validation.
+    // Published results take a tally only with a reason (a new revision): 409, before any
+    // validation.
     let blocs: Vec<BlocSummary> = s.ok(&staff, Method::GET, "/api/years/2018/blocs", None).await;
     let path_2018 = format!("/api/years/2018/blocs/{}/tally", blocs[0].id);
-    s.refused(&staff, Method::PUT, &path_2018, Some(&tally(0, vec![], 99)), StatusCode::CONFLICT, "published").await;
+    s.refused(&staff, Method::PUT, &path_2018, Some(&tally(0, vec![], 99)), StatusCode::CONFLICT, "reason_required")
+        .await;
     s.refused(
         &staff,
         Method::PUT,
@@ -461,7 +471,8 @@ async fn the_2019_conference_from_tally_to_decision() {
     assert_eq!(proposed(&r, merit), [gd, vh]);
     s.refused(&staff, Method::DELETE, &o_path, None, StatusCode::NOT_FOUND, "override_not_found").await;
 
-    // Published: the tally and overrides are closed; decisions still come.
+    // Published: the tally, overrides and decisions change only with a written reason, each
+    // change a new revision.
     let r = b.publish_acknowledged(&s, &staff, "Hội nghị tổng kết đã thống nhất").await;
     let version = r.version;
     s.refused(
@@ -470,18 +481,30 @@ async fn the_2019_conference_from_tally_to_decision() {
         &b.path("/tally"),
         Some(&tally(10, vec![], version)),
         StatusCode::CONFLICT,
-        "published",
+        "reason_required",
     )
     .await;
-    s.refused(&staff, Method::PUT, &b.path("/overrides"), Some(&o), StatusCode::CONFLICT, "published").await;
-    let r: BlocResults = s.ok(&staff, Method::PUT, &at(vh, merit), Some(&decision)).await;
+    s.refused(&staff, Method::PUT, &b.path("/overrides"), Some(&o), StatusCode::CONFLICT, "reason_required").await;
+    s.refused(&staff, Method::PUT, &at(vh, merit), Some(&decision), StatusCode::CONFLICT, "reason_required").await;
+    let why = "?reason=Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%20%C4%91%C3%A3%20ban%20h%C3%A0nh";
+    let r: BlocResults = s.ok(&staff, Method::PUT, &format!("{}{why}", at(vh, merit)), Some(&decision)).await;
     assert!(r.published && r.version == version + 1);
+    assert_eq!(r.revision.as_ref().map(|r| (r.number, r.reason.as_str())), Some((2, "Quyết định đã ban hành")));
     let public: BlocResults = s.ok(&Who::anonymous(), Method::GET, &b.path("/results"), None).await;
+    assert_eq!(public, r, "the public reads the revision just stored");
     let group = public.awards.iter().find(|g| g.award_type.id == merit).unwrap();
     assert!(group.units.iter().all(|u| u.decision.is_some()));
-    let r: BlocResults = s.ok(&staff, Method::DELETE, &at(vh, merit), None).await;
+    let r: BlocResults = s.ok(&staff, Method::DELETE, &format!("{}{why}", at(vh, merit)), None).await;
     assert!(r.awards.iter().find(|g| g.award_type.id == merit).unwrap().units[1].decision.is_none());
-    s.refused(&staff, Method::DELETE, &at(vh, merit), None, StatusCode::NOT_FOUND, "decision_not_found").await;
+    s.refused(
+        &staff,
+        Method::DELETE,
+        &format!("{}{why}", at(vh, merit)),
+        None,
+        StatusCode::NOT_FOUND,
+        "decision_not_found",
+    )
+    .await;
 
     // Every write is in the awards' audit trail, with who did it.
     let rows: Vec<(String, String, Option<i64>)> = sqlx::query_as(
@@ -725,7 +748,7 @@ async fn exports_say_what_the_results_say() {
     let (status, headers, bytes) = body_of(&s, &anon, &format!("{base}/results.csv")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[CONTENT_TYPE], "text/csv; charset=utf-8");
-    assert_eq!(headers[CONTENT_DISPOSITION], format!("attachment; filename=\"thidua-2018-bloc-{id}.csv\"").as_str());
+    assert_eq!(headers[CONTENT_DISPOSITION], format!("attachment; filename=\"thidua-2018-bloc-{id}-r1.csv\"").as_str());
     let text = bytes.strip_prefix("\u{feff}".as_bytes()).expect("a UTF-8 BOM");
     let mut reader = csv::Reader::from_reader(text);
     let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
@@ -757,7 +780,10 @@ async fn exports_say_what_the_results_say() {
     let (status, headers, bytes) = body_of(&s, &anon, &format!("{base}/results.xlsx")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[CONTENT_TYPE], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-    assert_eq!(headers[CONTENT_DISPOSITION], format!("attachment; filename=\"thidua-2018-bloc-{id}.xlsx\"").as_str());
+    assert_eq!(
+        headers[CONTENT_DISPOSITION],
+        format!("attachment; filename=\"thidua-2018-bloc-{id}-r1.xlsx\"").as_str()
+    );
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
     assert_eq!(book.sheet_names(), ["Xếp hạng", "Chi tiết", "Khen thưởng", "Thông tin"]);
     let ranking = book.worksheet_range("Xếp hạng").unwrap();

@@ -342,6 +342,10 @@ async fn exported_cells_never_start_a_formula() {
             .unwrap();
         sqlx::query("UPDATE units SET name = $1 WHERE id = $2").bind(name).bind(id).execute(&db).await.unwrap();
     }
+    // The published files are made from the stored revision: publish again, with the names.
+    let staff = s.login("staff").await;
+    s.expect(&staff, Method::POST, &format!("{base}/unpublish?reason=names"), None, StatusCode::OK).await;
+    s.expect(&staff, Method::POST, &format!("{base}/publish"), None, StatusCode::OK).await;
 
     for lang in ["vi", "en"] {
         let bytes =

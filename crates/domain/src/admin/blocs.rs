@@ -118,7 +118,8 @@ pub enum BlocRemovalRefusal {
     /// Its results are published (409 `published`).
     Published,
     /// Something is recorded for it (409 `bloc_has_records`): a score, a line, a vote, an
-    /// override or a decision. Set up by mistake and still empty, it may go.
+    /// override, a decision, or results once published (their revisions stay for good).
+    /// Set up by mistake and still empty, it may go.
     HasRecords,
 }
 

@@ -17,15 +17,17 @@ use thidua_domain::decisions::{validate_decision, Decision};
 use thidua_domain::error::ApiErrorBody;
 use thidua_domain::publication::{check_publication, PublicationNote, PublishRefusal, PublishRequest};
 use thidua_domain::results::BlocResults;
+use thidua_domain::revisions::{check_change, ResultsChange, RevisionKind, RevisionRefusal};
 use thidua_domain::tally::{award_permissions, validate_override, validate_tally, Override, TallyUpdate};
 use thidua_domain::{BlocId, UnitId, Year};
 
 use super::auth::{CurrentUser, Staff};
 use super::error::{from_json, valid, Error, Result};
 use crate::clock::now;
-use crate::http::extract::{audit_json, Json, Path};
-use crate::http::params::{AwardTypePath, BlocPath, CandidatePath, YearPath};
+use crate::http::extract::{audit_json, Json, Path, Query};
+use crate::http::params::{AwardTypePath, BlocPath, CandidatePath, ReasonQuery, YearPath};
 use crate::http::state::{begin_read, begin_write, AppState};
+use crate::revisions;
 use crate::store::admin;
 use crate::store::awards::{self, AwardAudit};
 use crate::store::{self, BlocYear};
@@ -171,13 +173,18 @@ pub async fn put_tally(
     user: CurrentUser,
     State(state): State<AppState>,
     Path(BlocPath { year, bloc_id }): Path<BlocPath>,
+    Query(ReasonQuery { reason }): Query<ReasonQuery>,
     Json(update): Json<TallyUpdate>,
 ) -> Result<Json<BlocResults>> {
     let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
     if !award_permissions(Some(&user.principal), bloc.leader_unit_id).enter_tally {
         return Err(Error::Forbidden);
     }
-    unpublished(&bloc)?;
+    // Only staff revise published results.
+    if !user.is_staff() {
+        unpublished(&bloc)?;
+    }
+    let revision = revision_reason(&bloc, ResultsChange::Tally, reason.as_deref())?;
     // A closed year is read-only to all but staff.
     if !user.is_staff() && !admin::years::year(&mut tx, year).await?.open {
         return Err(Error::YearClosed(year));
@@ -189,7 +196,7 @@ pub async fn put_tally(
         return Err(Error::StaleVersion);
     }
     awards::replace_tally(&mut tx, year, bloc_id, &update.tally).await?;
-    finish(tx, &user, year, bloc_id, "put_tally", audit_json(&update.tally)?).await
+    finish_revised(tx, &user, year, bloc_id, "put_tally", audit_json(&update.tally)?, revision).await
 }
 
 /// Staff decide a candidate against the rules, with a written reason that is shown publicly
@@ -215,15 +222,16 @@ pub async fn put_override(
     Staff(user): Staff,
     State(state): State<AppState>,
     Path(BlocPath { year, bloc_id }): Path<BlocPath>,
+    Query(ReasonQuery { reason }): Query<ReasonQuery>,
     Json(o): Json<Override>,
 ) -> Result<Json<BlocResults>> {
     let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
-    unpublished(&bloc)?;
+    let revision = revision_reason(&bloc, ResultsChange::Override, reason.as_deref())?;
     let results = store::results(&mut tx, year, bloc_id).await?;
     let ranked: Vec<UnitId> = results.ranking.iter().map(|r| r.unit.id).collect();
     valid(validate_override(&o, results.tally.as_ref(), &ranked))?;
     awards::upsert_override(&mut tx, year, bloc_id, &o).await?;
-    finish(tx, &user, year, bloc_id, "put_override", audit_json(&o)?).await
+    finish_revised(tx, &user, year, bloc_id, "put_override", audit_json(&o)?, revision).await
 }
 
 /// Removes an override: the rules alone decide that candidate again.
@@ -245,16 +253,17 @@ pub async fn delete_override(
     Staff(user): Staff,
     State(state): State<AppState>,
     Path(CandidatePath { year, bloc_id, unit_id, award_type_id }): Path<CandidatePath>,
+    Query(ReasonQuery { reason }): Query<ReasonQuery>,
 ) -> Result<Json<BlocResults>> {
     let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
     let overrides = awards::overrides(&mut tx, year, bloc_id).await?;
     if !overrides.iter().any(|o| o.unit_id == unit_id && o.award_type_id == award_type_id) {
         return Err(Error::OverrideNotFound { unit_id, award_type_id });
     }
-    unpublished(&bloc)?;
+    let revision = revision_reason(&bloc, ResultsChange::Override, reason.as_deref())?;
     awards::delete_override(&mut tx, year, bloc_id, unit_id, award_type_id).await?;
     let detail = audit_json(&Key { unit_id, award_type_id })?;
-    finish(tx, &user, year, bloc_id, "delete_override", detail).await
+    finish_revised(tx, &user, year, bloc_id, "delete_override", detail, revision).await
 }
 
 /// Publishes the bloc's results for the year: from now on anyone can read them. The server
@@ -307,7 +316,9 @@ pub async fn publish(
     }
     let note = PublicationNote { reason: request.reason.trim().to_owned(), acknowledged: results.problems.clone() };
     awards::set_published(&mut tx, year, bloc_id, Some((now(), &note))).await?;
-    finish(tx, &user, year, bloc_id, "publish", audit_json(&note)?).await
+    let detail = audit_json(&note)?;
+    let revision = Some((RevisionKind::Published, note.reason));
+    finish_stored(tx, &user, year, bloc_id, "publish", detail, revision).await
 }
 
 /// Takes the bloc's results back from the public (to correct the tally, say). Unpublishing
@@ -329,24 +340,16 @@ pub async fn unpublish(
     Staff(user): Staff,
     State(state): State<AppState>,
     Path(BlocPath { year, bloc_id }): Path<BlocPath>,
+    Query(ReasonQuery { reason }): Query<ReasonQuery>,
 ) -> Result<Json<BlocResults>> {
-    set_published(state, user, year, bloc_id, false).await
-}
-
-async fn set_published(
-    state: AppState,
-    user: CurrentUser,
-    year: Year,
-    bloc_id: BlocId,
-    publish: bool,
-) -> Result<Json<BlocResults>> {
-    debug_assert!(!publish, "publishing goes through `publish`, which checks the problems");
-    let (mut tx, _) = bloc_for_write(&state, year, bloc_id).await?;
-    if !awards::set_published(&mut tx, year, bloc_id, None).await? {
-        // Already so: nothing to record.
+    let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
+    let Some(reason) = revision_reason(&bloc, ResultsChange::Withdrawal, reason.as_deref())? else {
+        // Not published: nothing to withdraw, nothing to record.
         return results_now(tx, year, bloc_id).await;
-    }
-    finish(tx, &user, year, bloc_id, "unpublish", String::new()).await
+    };
+    awards::set_published(&mut tx, year, bloc_id, None).await?;
+    revisions::store_withdrawal(&mut tx, year, bloc_id, user.principal.user_id, &reason).await?;
+    finish(tx, &user, year, bloc_id, "unpublish", audit_json(&WithdrawalAudit { reason: &reason })?).await
 }
 
 /// Records the award decision for a unit the results propose for that award type (a
@@ -371,9 +374,10 @@ pub async fn put_decision(
     Staff(user): Staff,
     State(state): State<AppState>,
     Path(CandidatePath { year, bloc_id, unit_id, award_type_id }): Path<CandidatePath>,
+    Query(ReasonQuery { reason }): Query<ReasonQuery>,
     Json(decision): Json<Decision>,
 ) -> Result<Json<BlocResults>> {
-    let (mut tx, _) = bloc_for_write(&state, year, bloc_id).await?;
+    let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
     let results = store::results(&mut tx, year, bloc_id).await?;
     let proposed =
         results.candidates.iter().any(|c| c.unit_id == unit_id && c.award_type_id == award_type_id && c.proposed);
@@ -381,9 +385,10 @@ pub async fn put_decision(
         return Err(Error::NotProposed { unit_id, award_type_id });
     }
     valid(validate_decision(&decision))?;
+    let revision = revision_reason(&bloc, ResultsChange::Decision, reason.as_deref())?;
     awards::upsert_decision(&mut tx, year, bloc_id, unit_id, award_type_id, &decision).await?;
     let detail = audit_json(&DecisionAudit { unit_id, award_type_id, decision: &decision })?;
-    finish(tx, &user, year, bloc_id, "put_decision", detail).await
+    finish_revised(tx, &user, year, bloc_id, "put_decision", detail, revision).await
 }
 
 /// Removes a recorded decision (entered in error): the unit is proposed again, not awarded.
@@ -404,13 +409,17 @@ pub async fn delete_decision(
     Staff(user): Staff,
     State(state): State<AppState>,
     Path(CandidatePath { year, bloc_id, unit_id, award_type_id }): Path<CandidatePath>,
+    Query(ReasonQuery { reason }): Query<ReasonQuery>,
 ) -> Result<Json<BlocResults>> {
-    let (mut tx, _) = bloc_for_write(&state, year, bloc_id).await?;
-    if !awards::delete_decision(&mut tx, year, bloc_id, unit_id, award_type_id).await? {
+    let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
+    let decisions = awards::decisions(&mut tx, year, bloc_id).await?;
+    if !decisions.iter().any(|d| d.unit_id == unit_id && d.award_type_id == award_type_id) {
         return Err(Error::DecisionNotFound { unit_id, award_type_id });
     }
+    let revision = revision_reason(&bloc, ResultsChange::Decision, reason.as_deref())?;
+    awards::delete_decision(&mut tx, year, bloc_id, unit_id, award_type_id).await?;
     let detail = audit_json(&Key { unit_id, award_type_id })?;
-    finish(tx, &user, year, bloc_id, "delete_decision", detail).await
+    finish_revised(tx, &user, year, bloc_id, "delete_decision", detail, revision).await
 }
 
 /// A write transaction on an existing bloc-year (404 `year_not_found`, `bloc_not_found`).
@@ -457,11 +466,68 @@ async fn finish(
     results_now(tx, year, bloc_id).await
 }
 
-/// Commits and answers the bloc's results as they are now.
-async fn results_now(mut tx: Tx, year: Year, bloc_id: BlocId) -> Result<Json<BlocResults>> {
-    let results = store::results(&mut tx, year, bloc_id).await?;
+/// As `finish`, and when the results are published (`revision` is the reason
+/// `revision_reason` answered) stores them as the next revision, `revised`.
+async fn finish_revised(
+    tx: Tx,
+    user: &CurrentUser,
+    year: Year,
+    bloc_id: BlocId,
+    action: &str,
+    detail: String,
+    revision: Option<String>,
+) -> Result<Json<BlocResults>> {
+    let revision = revision.map(|reason| (RevisionKind::Revised, reason));
+    finish_stored(tx, user, year, bloc_id, action, detail, revision).await
+}
+
+/// As `finish`; with `Some((kind, reason))` the results after the write are stored as the
+/// next revision, and answered as stored.
+async fn finish_stored(
+    mut tx: Tx,
+    user: &CurrentUser,
+    year: Year,
+    bloc_id: BlocId,
+    action: &str,
+    detail: String,
+    revision: Option<(RevisionKind, String)>,
+) -> Result<Json<BlocResults>> {
+    let Some((kind, reason)) = revision else {
+        return finish(tx, user, year, bloc_id, action, detail).await;
+    };
+    record(&mut tx, user, year, Some(bloc_id), action, detail).await?;
+    let results = revisions::store_results(&mut tx, year, bloc_id, kind, Some(user.principal.user_id), &reason).await?;
     tx.commit().await?;
     Ok(Json(results))
+}
+
+/// 409 `published`, 409 `reason_required` or 422 unless `change` may be made to the bloc's
+/// results now (`thidua_domain::revisions::check_change`); `Some(reason)` when the change
+/// makes a revision, `None` when the results are not published.
+fn revision_reason(bloc: &BlocYear, change: ResultsChange, reason: Option<&str>) -> Result<Option<String>> {
+    check_change(change, bloc.published_at.is_some(), reason).map_err(|refusal| match refusal {
+        RevisionRefusal::Published => Error::Published(PUBLISHED_BLOC),
+        RevisionRefusal::ReasonRequired => Error::ReasonRequired,
+        RevisionRefusal::Invalid(fields) => Error::Invalid(fields),
+    })
+}
+
+/// Commits and answers the bloc's results as they are now: for published results, the
+/// latest stored revision (what the public reads), else the staff preview.
+async fn results_now(mut tx: Tx, year: Year, bloc_id: BlocId) -> Result<Json<BlocResults>> {
+    let mut results = store::results(&mut tx, year, bloc_id).await?;
+    if results.published {
+        if let Some(latest) = crate::store::revisions::latest_with_results(&mut tx, year, bloc_id).await? {
+            results = revisions::parse(&latest)?.unwrap_or(results);
+        }
+    }
+    tx.commit().await?;
+    Ok(Json(results))
+}
+
+#[derive(Serialize)]
+struct WithdrawalAudit<'a> {
+    reason: &'a str,
 }
 
 #[derive(Serialize)]

@@ -34,6 +34,11 @@ pub enum Error {
     /// 404 to anyone but staff while the bloc's results for the year are not published.
     #[error("the results of bloc {bloc_id} for {year} are not published")]
     NotPublished { year: Year, bloc_id: BlocId },
+    /// 404: the latest revision of the bloc's results is a withdrawal; `message` says why.
+    #[error("the results of bloc {bloc_id} for {year} were withdrawn: {reason}")]
+    Withdrawn { year: Year, bloc_id: BlocId, reason: String },
+    #[error("revision {0} not found")]
+    RevisionNotFound(u32),
     #[error("unit {0} not found")]
     UnitNotFound(UnitId),
     #[error("user {0} not found")]
@@ -69,6 +74,12 @@ pub enum Error {
     /// 409: published results would change; staff unpublish them first.
     #[error("{0}: unpublish the results first")]
     Published(&'static str),
+    /// 409: published results change only with a written reason (`reason`), which the new
+    /// revision carries.
+    #[error(
+        "the results are published: give the reason for this change (`reason`); it is shown with the new revision"
+    )]
+    ReasonRequired,
     /// 409: the results have problems that the publication did not acknowledge exactly;
     /// the body lists them all (`problems`).
     #[error("the results have {} problem(s) to acknowledge in writing before publishing", .0.len())]
@@ -123,6 +134,8 @@ impl Error {
             | Error::YearNotFound(_)
             | Error::BlocNotFound { .. }
             | Error::NotPublished { .. }
+            | Error::Withdrawn { .. }
+            | Error::RevisionNotFound(_)
             | Error::UnitNotFound(_)
             | Error::UserNotFound(_)
             | Error::AwardTypeNotFound { .. }
@@ -136,6 +149,7 @@ impl Error {
             Error::WrongState(_)
             | Error::StaleVersion
             | Error::Published(_)
+            | Error::ReasonRequired
             | Error::NotProposed { .. }
             | Error::PublicationProblems(_)
             | Error::YearClosed(_)
@@ -161,6 +175,8 @@ impl Error {
             Error::YearNotFound(_) => "year_not_found",
             Error::BlocNotFound { .. } => "bloc_not_found",
             Error::NotPublished { .. } => "not_published",
+            Error::Withdrawn { .. } => "withdrawn",
+            Error::RevisionNotFound(_) => "revision_not_found",
             Error::UnitNotFound(_) => "unit_not_found",
             Error::UserNotFound(_) => "user_not_found",
             Error::AwardTypeNotFound { .. } => "award_type_not_found",
@@ -175,6 +191,7 @@ impl Error {
             Error::WrongState(_) => "wrong_state",
             Error::StaleVersion => "stale_version",
             Error::Published(_) => "published",
+            Error::ReasonRequired => "reason_required",
             Error::NotProposed { .. } => "not_proposed",
             Error::PublicationProblems(_) => "publication_problems",
             Error::YearClosed(_) => "year_closed",

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use thidua_domain::error::ApiErrorBody;
-use thidua_domain::{BlocId, Year};
+use thidua_domain::results::BlocResults;
 use utoipa::IntoParams;
 
 use super::auth::CurrentUser;
@@ -34,7 +34,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
     tag = "blocs",
     params(BlocPath, ExportQuery),
     responses(
-        (status = 200, description = "`Content-Disposition: attachment; filename=\"thidua-{year}-bloc-{bloc_id}.csv\"`", content_type = "text/csv", body = String),
+        (status = 200, description = "`Content-Disposition: attachment; filename=\"thidua-{year}-bloc-{bloc_id}-r{revision}.csv\"` (published: the revision it was made from) or `…-bloc-{bloc_id}.csv` (a preview)", content_type = "text/csv", body = String),
         (status = 400, description = "`bad_request`: a parameter is not a number, or `lang` is not `vi` or `en`", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`, `bloc_not_found`, or `not_published` (staff get the preview)", body = ApiErrorBody),
     )
@@ -47,7 +47,7 @@ pub async fn results_csv(
 ) -> Result<Response> {
     let results = visible_results(&state, user.as_ref(), year, bloc_id).await?;
     let body = export::csv(&results, query.lang.unwrap_or_default()).map_err(internal(CANNOT_WRITE))?;
-    Ok(file(body, "text/csv; charset=utf-8", year, bloc_id, "csv", !results.published))
+    Ok(file(body, "text/csv; charset=utf-8", &results, "csv"))
 }
 
 /// The results as an Excel workbook: sheet 1 the ranking table (as in the CSV, numbers as
@@ -60,7 +60,7 @@ pub async fn results_csv(
     tag = "blocs",
     params(BlocPath, ExportQuery),
     responses(
-        (status = 200, description = "`Content-Disposition: attachment; filename=\"thidua-{year}-bloc-{bloc_id}.xlsx\"`", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 200, description = "`Content-Disposition: attachment; filename=\"thidua-{year}-bloc-{bloc_id}-r{revision}.xlsx\"` (published: the revision it was made from; sheet 4 says its number and date) or `…-bloc-{bloc_id}.xlsx` (a preview)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
         (status = 400, description = "`bad_request`", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`, `bloc_not_found`, or `not_published` (staff get the preview)", body = ApiErrorBody),
     )
@@ -73,11 +73,18 @@ pub async fn results_xlsx(
 ) -> Result<Response> {
     let results = visible_results(&state, user.as_ref(), year, bloc_id).await?;
     let body = export::xlsx(&results, query.lang.unwrap_or_default()).map_err(internal(CANNOT_WRITE))?;
-    Ok(file(body, XLSX, year, bloc_id, "xlsx", !results.published))
+    Ok(file(body, XLSX, &results, "xlsx"))
 }
 
-fn file(body: Vec<u8>, content_type: &'static str, year: Year, bloc_id: BlocId, ext: &str, preview: bool) -> Response {
-    gated(attachment(body, content_type, &format!("thidua-{year}-bloc-{bloc_id}.{ext}")), preview)
+/// The file's name says the revision it was made from: `thidua-2018-bloc-1-r2.csv` (a preview
+/// has none: `thidua-2019-bloc-1.csv`).
+fn file(body: Vec<u8>, content_type: &'static str, results: &BlocResults, ext: &str) -> Response {
+    let (year, bloc_id) = (results.year, results.bloc_id);
+    let name = match &results.revision {
+        Some(r) => format!("thidua-{year}-bloc-{bloc_id}-r{}.{ext}", r.number),
+        None => format!("thidua-{year}-bloc-{bloc_id}.{ext}"),
+    };
+    gated(attachment(body, content_type, &name), !results.published)
 }
 
 /// What the log says when a file cannot be written (500).

@@ -2,6 +2,7 @@
 //! every other path.
 
 mod admin;
+mod audit;
 pub mod auth;
 mod awards;
 mod blocs;
@@ -10,6 +11,7 @@ mod exports;
 mod extract;
 mod guard;
 mod params;
+mod revisions;
 mod sheets;
 mod spa;
 mod state;
@@ -61,6 +63,7 @@ pub use state::{AppState, BODY_LIMIT};
         (name = "sheets", description = "Score sheets: self-assessment, verification and the workflow (signed in)"),
         (name = "awards", description = "Award rules, the acclaim-vote tally, overrides, publication and decisions (writes: staff)"),
         (name = "units", description = "A unit's record across the published years"),
+        (name = "audit", description = "Every audited change: sheets, awards and revisions, administration (staff; officers their unit's sheets)"),
         (name = "admin", description = "Staff administration: years, units, blocs' set-up and criteria, accounts (staff only)"),
         (name = "meta", description = "Health and this document"),
     )
@@ -93,6 +96,9 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(blocs::bloc_detail))
         // Public, but staff see unpublished results too: these set their own caching headers.
         .routes(routes!(blocs::bloc_results))
+        .routes(routes!(revisions::list_revisions))
+        .routes(routes!(revisions::get_revision))
+        .routes(routes!(revisions::diff_revisions))
         .routes(routes!(exports::results_csv))
         .routes(routes!(exports::results_xlsx))
         .routes(routes!(awards::list_award_types, awards::create_award_type))
@@ -135,7 +141,11 @@ pub fn router(state: AppState) -> Router {
                 .routes(routes!(admin::users::list_users, admin::users::create_user))
                 .routes(routes!(admin::users::update_user))
                 .routes(routes!(admin::users::reset_password))
-                .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store"))),
+                .routes(routes!(audit::list_audit))
+                .routes(routes!(audit::audit_csv))
+                .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store")))
+                // A write may have stored a new revision: read the latest again.
+                .layer(middleware::from_fn_with_state(state.clone(), revisions::forget_after_writes)),
         )
         .split_for_parts();
     let api = api

@@ -94,3 +94,37 @@ pub struct UserPath {
     #[param(value_type = i64)]
     pub id: UserId,
 }
+
+/// `/…/{year}/blocs/{bloc_id}/results/revisions/{number}`: one stored revision.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct RevisionPath {
+    /// The emulation year
+    #[param(value_type = i32)]
+    pub year: Year,
+    /// The bloc's id
+    #[param(value_type = i64)]
+    pub bloc_id: BlocId,
+    /// The revision's number: 1, 2, …
+    pub number: u32,
+}
+
+/// `?reason=…` on a write to a bloc-year's awards: required (409 `reason_required`) while
+/// its results are published, and then carried by the revision the write makes; ignored
+/// otherwise.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReasonQuery {
+    /// Why published results change: shown to the public with the new revision
+    pub reason: Option<String>,
+}
+
+/// `?from=1&to=2`: two revisions to compare.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DiffQuery {
+    /// The older revision's number
+    pub from: u32,
+    /// The newer revision's number
+    pub to: u32,
+}

@@ -15,6 +15,7 @@ use axum::extract::State;
 use serde::Deserialize;
 use thidua_domain::criteria::CriteriaTable;
 use thidua_domain::error::ApiErrorBody;
+use thidua_domain::revisions::{check_change, ResultsChange};
 use thidua_domain::sheet::{sheet_totals, ScoreKind, ScoreSheet};
 use thidua_domain::sheet_edit::{
     apply_self, apply_verification, changes, unscored, validate_self, validate_transition, validate_verification,
@@ -310,6 +311,13 @@ async fn checked_head(conn: &mut Conn, user: &CurrentUser, id: SheetId, action: 
     let head = sheets::head(conn, id).await?.ok_or(Error::SheetNotFound(id))?;
     // Approval's completeness is `validate_transition`'s 422, which names the criteria.
     authorize(&user.principal, &head.facts(true), action).map_err(|r| Error::refused(r, head.year))?;
+    // A sheet of a bloc-year whose results are published changes only after a withdrawal
+    // (`thidua_domain::revisions`: the published revision must not drift from its sheets).
+    if action != SheetAction::Read {
+        let bloc = crate::store::bloc_year(conn, head.year, head.bloc_id).await?;
+        check_change(ResultsChange::Sheet, bloc.published_at.is_some(), None)
+            .map_err(|_| Error::Published("the results of this sheet's bloc are published"))?;
+    }
     Ok(head)
 }
 

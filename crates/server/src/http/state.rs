@@ -1,9 +1,11 @@
 //! What every handler can reach: the state, and transactions on it.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::db::Db;
+use crate::http::revisions::RevisionCache;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -14,6 +16,8 @@ pub struct AppState {
     /// The client's address comes from `X-Forwarded-For` (a trusted proxy is in front).
     pub trust_proxy: bool,
     pub request_timeout: Duration,
+    /// The stored revisions of published results this server has read.
+    pub revisions: Arc<RevisionCache>,
 }
 
 impl AppState {
@@ -23,6 +27,7 @@ impl AppState {
             static_dir: config.static_dir.clone(),
             trust_proxy: config.trust_proxy,
             request_timeout: config.request_timeout,
+            revisions: Arc::default(),
         }
     }
 }

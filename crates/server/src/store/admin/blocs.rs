@@ -38,15 +38,19 @@ pub async fn rename_bloc_year(conn: &mut Conn, year: Year, bloc_id: BlocId, name
     Ok(())
 }
 
-/// Is anything recorded for the bloc-year: a score or line on a sheet, a vote, an override
-/// or a decision?
+/// Is anything recorded for the bloc-year: a score or line on a sheet, a vote, an override,
+/// a decision, or a published revision (even withdrawn)?
 pub async fn bloc_has_records(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result<bool> {
-    let Flag(tally) = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tallies WHERE year = $1 AND bloc_id = $2)")
-        .bind(year)
-        .bind(bloc_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    if tally {
+    // A revision ever published stays readable for good, and with it its bloc-year.
+    let Flag(recorded) = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM tallies WHERE year = $1 AND bloc_id = $2)
+             OR EXISTS (SELECT 1 FROM result_revisions WHERE year = $1 AND bloc_id = $2)",
+    )
+    .bind(year)
+    .bind(bloc_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if recorded {
         return Ok(true);
     }
     let members = crate::store::members(&mut *conn, year, bloc_id).await?;
