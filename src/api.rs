@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use thidua_domain::history::UnitHistory;
 use thidua_domain::model::{BlocDetail, BlocSummary, YearSummary};
 use thidua_domain::results::BlocResults;
+use thidua_domain::revisions::{RevisionEntry, RevisionNumber};
 use thidua_domain::{BlocId, UnitId, Year};
 
 use crate::config::api_base;
@@ -99,6 +100,10 @@ pub(crate) async fn request(
         .method(method)
         .header("Accept", "application/json")
         .abort_signal(signal.as_ref());
+    // Published results may be kept a minute by a CDN (`max-age=60`); the browser always asks
+    // again (a 304 without a body when nothing changed), so a page never shows an answer
+    // older than the last write, its own or anyone's.
+    let builder = builder.cache(web_sys::RequestCache::NoCache);
     let request = match body {
         Some((text, media_type)) => builder.header("Content-Type", media_type).body(text),
         None => builder.build(),
@@ -152,6 +157,16 @@ pub async fn bloc(year: Year, bloc: BlocId) -> ApiResult<BlocDetail> {
 
 pub async fn results(year: Year, bloc: BlocId) -> ApiResult<BlocResults> {
     get_json(&format!("/api/years/{year}/blocs/{bloc}/results")).await
+}
+
+/// One published revision exactly as it was stored (permanent, never changes).
+pub async fn revision(year: Year, bloc: BlocId, number: RevisionNumber) -> ApiResult<BlocResults> {
+    get_json(&format!("/api/years/{year}/blocs/{bloc}/results/revisions/{number}")).await
+}
+
+/// Every revision of a bloc-year's published results, newest first.
+pub async fn revisions(year: Year, bloc: BlocId) -> ApiResult<Vec<RevisionEntry>> {
+    get_json(&format!("/api/years/{year}/blocs/{bloc}/results/revisions")).await
 }
 
 /// Where the browser downloads the results as a spreadsheet: `ext` is `csv` or `xlsx`;

@@ -83,6 +83,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/") view=HomePage />
             <Route path=path!("/:year/blocs/:bloc") view=BlocPage />
             <Route path=path!("/:year/blocs/:bloc/results") view=ResultsPage />
+            <Route path=path!("/:year/blocs/:bloc/results/revisions/:revision") view=ResultsPage />
             <Route path=path!("/units/:unit") view=UnitPage />
             <StaffRoutes />
         </Routes>

@@ -237,7 +237,8 @@ async fn tally_publish_decide_print_export_unpublish() {
     let downloads = TempDir::new().unwrap();
     public.cdp("Browser.setDownloadBehavior", json!({ "behavior": "allow", "downloadPath": downloads.path() })).await;
     public.click("[data-testid=export-csv]").await;
-    let bytes = wait_for_file(&downloads.path().join("thidua-2019-bloc-1.csv"));
+    // Named after the revision it was made from.
+    let bytes = wait_for_file(&downloads.path().join("thidua-2019-bloc-1-r1.csv"));
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with a BOM, for Excel");
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
     let headers = reader.headers().unwrap().clone();
@@ -271,6 +272,11 @@ async fn tally_publish_decide_print_export_unpublish() {
              d.value = '2020-03-15'; d.dispatchEvent(new Event('input', {bubbles: true})); return true")
         .await;
     type_into(&staff, "[data-testid=decision-form] .field:nth-of-type(3) input", "UBND tỉnh Bắc Ninh").await;
+    // Published results change only with a written reason, which the new revision carries.
+    staff.click("[data-testid=decision-form] button[type=submit]").await;
+    staff.wait_for_text("#change-reason-error", "không được để trống").await;
+    assert_accessible(&staff, "the awards page asking for a change's reason").await;
+    type_into(&staff, "#change-reason", "Nhập quyết định khen thưởng số 15/QĐ-UBND").await;
     staff.click("[data-testid=decision-form] button[type=submit]").await;
     staff.wait_for_text("[data-testid=decision-form] [role=status]", "Đã lưu").await;
     public.set_width(360).await;
@@ -279,6 +285,27 @@ async fn tally_publish_decide_print_export_unpublish() {
     let awarded = public.texts("[data-testid=award-unit]").await;
     assert!(awarded[0].contains("Được tặng") && awarded[0].contains("15/03/2020"), "{awarded:?}");
     assert!(awarded[1].contains("Đề nghị") && !awarded[1].contains("Được tặng"), "{awarded:?}");
+    // Revision 2, with its reason, and a link to revision 1 as it was.
+    public.wait_for_text("[data-testid=revision]", "Phiên bản 2").await;
+    public.wait_for_text("[data-testid=revision-reason]", "15/QĐ-UBND").await;
+    public.click("[data-testid=revision] summary").await;
+    assert_eq!(public.texts("[data-testid=revision-item]").await.len(), 2);
+    assert_accessible(&public, "the results with their revisions at 360 px").await;
+    maybe_screenshot(&public, "revision-2-360").await;
+    public.click("a[href='/2019/blocs/1/results/revisions/1']").await;
+    public.wait_for_text("[data-testid=superseded]", "phiên bản 2").await;
+    public.wait_for_text("[data-testid=revision]", "Phiên bản 1").await;
+    assert!(public.texts("[data-testid=award-unit]").await.iter().all(|a| !a.contains("15/QĐ-UBND")), "as it was");
+    assert_accessible(&public, "a superseded revision at 360 px").await;
+    maybe_screenshot(&public, "revision-1-360").await;
+    public.set_width(1280).await;
+    public.click("[data-testid=lang-switch]").await;
+    public.wait_for_text("[data-testid=superseded]", "replaced by revision 2").await;
+    assert_accessible(&public, "a superseded revision in English at 1280 px").await;
+    maybe_screenshot(&public, "revision-1-en-1280").await;
+    public.click("[data-testid=lang-switch]").await;
+    public.set_width(360).await;
+    public.goto(&server.url("/2019/blocs/1/results")).await;
 
     // The unit's history across the published years, with its chart.
     public.click("[data-testid=ranking-row] a.unit__name").await;
@@ -288,12 +315,18 @@ async fn tally_publish_decide_print_export_unpublish() {
     assert_accessible(&public, "a unit's history at 360 px").await;
     maybe_screenshot(&public, "history-360").await;
 
-    // Unpublished, it is gone for the public — the page and the API alike.
+    // Withdrawn (with its reason), the results are gone for the public, which is told so.
+    staff.click("[data-testid=unpublish]").await;
+    staff.wait_for_text("#change-reason-error", "không được để trống").await;
+    type_into(&staff, "#change-reason", "Rà soát lại kết quả suy tôn").await;
     staff.click("[data-testid=unpublish]").await;
     staff.wait_for_text("[data-testid=publication-state]", "chưa được công bố").await;
     public.goto(&server.url("/2019/blocs/1/results")).await;
-    public.wait_for_text("[data-testid=error-panel]", "chưa được công bố").await;
-    assert_eq!(api_json(&public, "/api/years/2019/blocs/1/results").await["code"], "not_published");
+    public.wait_for_text("[data-testid=withdrawn]", "Rà soát lại kết quả suy tôn").await;
+    public.wait_for_text("[data-testid=withdrawn] h1", "thu hồi").await;
+    assert_accessible(&public, "withdrawn results at 360 px").await;
+    maybe_screenshot(&public, "withdrawn-360").await;
+    assert_eq!(api_json(&public, "/api/years/2019/blocs/1/results").await["code"], "withdrawn");
 
     // Staff decide the quota case in writing; the reason is public once published again.
     staff.click("[data-testid=candidate]:has([data-rule=quota]) summary").await;
@@ -342,6 +375,7 @@ async fn staff_choose_the_tie_break_rule_and_the_ranking_follows() {
 
     // Unpublished, the rule may change.
     staff.goto(&server.url("/awards/2018/1")).await;
+    type_into(&staff, "#change-reason", "Đổi quy tắc xếp hạng khi bằng điểm").await;
     staff.click("[data-testid=unpublish]").await;
     staff.wait_for_text("[data-testid=publication-state]", "chưa được công bố").await;
     staff.goto(&server.url("/admin")).await;

@@ -82,6 +82,7 @@ fn results() -> BlocResults {
         awards: vec![],
         problems: vec![],
         publication: None,
+        revision: None,
     }
 }
 

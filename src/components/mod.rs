@@ -4,6 +4,7 @@ pub mod awards;
 pub mod breadcrumbs;
 pub mod layout;
 pub mod ranking_table;
+pub mod revisions;
 pub mod sample_notice;
 pub mod status;
 pub mod tally;

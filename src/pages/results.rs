@@ -3,11 +3,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use thidua_domain::results::{BlocResults, UnrankedRow};
+use thidua_domain::revisions::RevisionEntry;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::awards::AwardList;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::ranking_table::RankingTable;
+use crate::components::revisions::{RevisionBanner, Withdrawn};
 use crate::components::sample_notice::SampleNotice;
 use crate::components::status::Loaded;
 use crate::components::tally::{state_text, TallyTable};
@@ -17,15 +19,45 @@ use crate::pages::params::bloc_params;
 use crate::staff;
 use crate::text::tr;
 
-/// A bloc's results for a year: ranking and award proposals.
+/// What the results address shows: the results, or that their publication was withdrawn.
+#[derive(Clone)]
+enum Shown {
+    Results(Box<BlocResults>),
+    Withdrawn(Vec<RevisionEntry>),
+}
+
+/// A bloc's results for a year (the latest published revision, or `…/revisions/{n}`, one
+/// exactly as it was published): ranking and award proposals.
 #[component]
 pub fn ResultsPage() -> impl IntoView {
     let params = bloc_params();
-    move || match params.get() {
-        None => Either::Left(view! { <NotFound /> }),
-        Some((year, bloc)) => {
-            let results = LocalResource::new(move || api::results(year, bloc));
-            Either::Right(view! { <Loaded resource=results page=true let:results><ResultsView results /></Loaded> })
+    let revision = {
+        let map = leptos_router::hooks::use_params_map();
+        Memo::new(move |_| map.with(|p| p.get("revision").map(|n| n.parse::<u32>().ok())))
+    };
+    move || match (params.get(), revision.get()) {
+        (None, _) | (_, Some(None)) => Either::Left(view! { <NotFound /> }),
+        (Some((year, bloc)), number) => {
+            let shown = LocalResource::new(move || async move {
+                let results = match number.flatten() {
+                    Some(n) => api::revision(year, bloc, n).await,
+                    None => api::results(year, bloc).await,
+                };
+                match results {
+                    Err(ApiError::NotFound { code }) if code == "withdrawn" => {
+                        Ok(Shown::Withdrawn(api::revisions(year, bloc).await?))
+                    }
+                    other => other.map(|r| Shown::Results(Box::new(r))),
+                }
+            });
+            Either::Right(view! {
+                <Loaded resource=shown page=true let:shown>
+                    {match shown {
+                        Shown::Results(results) => Either::Left(view! { <ResultsView results=*results /> }),
+                        Shown::Withdrawn(entries) => Either::Right(view! { <Withdrawn year bloc entries /> }),
+                    }}
+                </Loaded>
+            })
         }
     }
 }
@@ -53,6 +85,7 @@ fn ResultsView(results: BlocResults) -> impl IntoView {
         }
     };
     let tally_results = results.clone();
+    let stamp = results.revision.clone();
     view! {
         <Title text=title />
         <div class="page page--wide">
@@ -63,6 +96,7 @@ fn ResultsView(results: BlocResults) -> impl IntoView {
                 <span class="h1-sub">{bloc_name}</span>
             </h1>
             {results.sample_scores.then(|| view! { <SampleNotice /> })}
+            {stamp.map(|stamp| view! { <RevisionBanner year bloc=bloc_id stamp /> })}
             {(!published).then(|| view! {
                 <p class="notice notice--warn" role="note" data-testid="unpublished">
                     {tr(|l| td_string!(l, awards.preview))}

@@ -15,25 +15,48 @@ fn base(year: Year, bloc: BlocId) -> String {
     format!("/api/years/{year}/blocs/{bloc}")
 }
 
-pub async fn save_tally(year: Year, bloc: BlocId, update: TallyUpdate) -> ApiResult<BlocResults> {
-    write_json(Method::PUT, &format!("{}/tally", base(year, bloc)), &update).await
-}
-
-pub async fn save_override(year: Year, bloc: BlocId, o: Override) -> ApiResult<BlocResults> {
-    write_json(Method::PUT, &format!("{}/overrides", base(year, bloc)), &o).await
-}
-
-pub async fn remove_override(year: Year, bloc: BlocId, unit: UnitId, award: AwardTypeId) -> ApiResult<BlocResults> {
-    decode(write(Method::DELETE, &format!("{}/overrides/{unit}/{award}", base(year, bloc)), None).await?).await
-}
-
-/// `Some`: publish, acknowledging exactly the results' problems with a reason (the server
-/// refuses anything else with 409 and the list); `None`: unpublish.
-pub async fn set_published(year: Year, bloc: BlocId, publish: Option<PublishRequest>) -> ApiResult<BlocResults> {
-    match publish {
-        Some(request) => write_json(Method::POST, &format!("{}/publish", base(year, bloc)), &request).await,
-        None => decode(write(Method::POST, &format!("{}/unpublish", base(year, bloc)), None).await?).await,
+/// `path` with the written reason that a change to published results carries into their
+/// next revision (`?reason=`); unpublished results take none.
+fn with_reason(path: String, reason: &Option<String>) -> String {
+    match reason {
+        Some(reason) => format!("{path}?reason={}", String::from(js_sys::encode_uri_component(reason))),
+        None => path,
     }
+}
+
+pub async fn save_tally(
+    year: Year,
+    bloc: BlocId,
+    update: TallyUpdate,
+    reason: Option<String>,
+) -> ApiResult<BlocResults> {
+    write_json(Method::PUT, &with_reason(format!("{}/tally", base(year, bloc)), &reason), &update).await
+}
+
+pub async fn save_override(year: Year, bloc: BlocId, o: Override, reason: Option<String>) -> ApiResult<BlocResults> {
+    write_json(Method::PUT, &with_reason(format!("{}/overrides", base(year, bloc)), &reason), &o).await
+}
+
+pub async fn remove_override(
+    year: Year,
+    bloc: BlocId,
+    unit: UnitId,
+    award: AwardTypeId,
+    reason: Option<String>,
+) -> ApiResult<BlocResults> {
+    let path = with_reason(format!("{}/overrides/{unit}/{award}", base(year, bloc)), &reason);
+    decode(write(Method::DELETE, &path, None).await?).await
+}
+
+/// Publish, acknowledging exactly the results' problems with a reason (the server refuses
+/// anything else with 409 and the list).
+pub async fn publish(year: Year, bloc: BlocId, request: PublishRequest) -> ApiResult<BlocResults> {
+    write_json(Method::POST, &format!("{}/publish", base(year, bloc)), &request).await
+}
+
+/// Take the publication back, with the reason its withdrawal revision shows.
+pub async fn unpublish(year: Year, bloc: BlocId, reason: Option<String>) -> ApiResult<BlocResults> {
+    decode(write(Method::POST, &with_reason(format!("{}/unpublish", base(year, bloc)), &reason), None).await?).await
 }
 
 pub async fn award_types(year: Year) -> ApiResult<Vec<AwardType>> {
@@ -54,6 +77,8 @@ pub async fn save_decision(
     unit: UnitId,
     award: AwardTypeId,
     decision: Decision,
+    reason: Option<String>,
 ) -> ApiResult<BlocResults> {
-    write_json(Method::PUT, &format!("{}/decisions/{unit}/{award}", base(year, bloc)), &decision).await
+    let path = with_reason(format!("{}/decisions/{unit}/{award}", base(year, bloc)), &reason);
+    write_json(Method::PUT, &path, &decision).await
 }

@@ -9,6 +9,7 @@ use thidua_domain::decisions::{validate_decision, Decision};
 use thidua_domain::error::{FieldError, FieldErrors};
 use thidua_domain::publication::{check_publication, PublishProblem, PublishRefusal, PublishRequest};
 use thidua_domain::results::BlocResults;
+use thidua_domain::revisions::{check_change, ResultsChange, RevisionRefusal};
 use thidua_domain::tally::{
     validate_override, validate_tally, AwardPermissions, Override, Tally, TallyEntry, TallyUpdate,
 };
@@ -32,21 +33,49 @@ pub struct Awards {
     pub bloc: BlocId,
     /// What the signed-in person may do here; the server decides again on every write.
     pub can: Memo<AwardPermissions>,
+    /// Why published results change: the next revision carries it to the public.
+    pub change_reason: RwSignal<String>,
+    pub change_reason_errors: RwSignal<Vec<FieldError>>,
 }
 
 impl Awards {
-    /// A write whose answer, the fresh results, replaces the page's copy. On `stale_version`
-    /// the latest results are fetched so the next try starts from them.
-    fn write<I, Fu>(self, send: impl Fn(I) -> Fu + 'static) -> Write<I>
+    pub fn new(results: BlocResults, year: Year, bloc: BlocId, can: Memo<AwardPermissions>) -> Awards {
+        let (change_reason, change_reason_errors) = (RwSignal::new(String::new()), RwSignal::new(Vec::new()));
+        Awards { results: RwSignal::new(results), year, bloc, can, change_reason, change_reason_errors }
+    }
+
+    /// A write whose answer, the fresh results, replaces the page's copy. While the results
+    /// are published, the domain's `check_change` asks for the written reason first (nothing
+    /// is sent without one) and the write carries it. On `stale_version` the latest results
+    /// are fetched so the next try starts from them.
+    fn write<I, Fu>(self, change: ResultsChange, send: impl Fn(I, Option<String>) -> Fu + 'static) -> Write<I>
     where
         I: Clone + 'static,
         Fu: std::future::Future<Output = ApiResult<BlocResults>> + 'static,
     {
+        let send = std::rc::Rc::new(send);
         Action::new_local(move |input: &I| {
-            let request = send(input.clone());
+            let published = self.results.with_untracked(|r| r.published);
+            let typed = self.change_reason.get_untracked();
+            let checked = check_change(change, published, Some(&typed));
+            let request = checked.clone().ok().map(|reason| send(input.clone(), reason));
             async move {
+                let Some(request) = request else {
+                    let errors = match checked {
+                        Err(RevisionRefusal::Invalid(fields)) => fields.get("reason").cloned().unwrap_or_default(),
+                        _ => vec![FieldError::Required],
+                    };
+                    self.change_reason_errors.set(errors);
+                    focus("change-reason");
+                    return Err(ApiError::Invalid);
+                };
                 match request.await {
                     Ok(results) => {
+                        if results.published || published {
+                            // A revision took this reason; the next change needs its own.
+                            self.change_reason.set(String::new());
+                        }
+                        self.change_reason_errors.set(Vec::new());
                         self.results.set(results);
                         Ok(())
                     }
@@ -89,7 +118,8 @@ pub fn TallyForm(awards: Awards) -> impl IntoView {
         .collect();
     let cells = StoredValue::new(cells);
     let errors = RwSignal::new(FieldErrors::new());
-    let save_tally = awards.write(move |update| awards_api::save_tally(awards.year, awards.bloc, update));
+    let save_tally = awards
+        .write(ResultsChange::Tally, move |update, why| awards_api::save_tally(awards.year, awards.bloc, update, why));
     let cell_key = |u: UnitId, a: AwardTypeId| format!("votes-{u}-{a}");
 
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -268,8 +298,11 @@ pub fn Candidates(awards: Awards) -> impl IntoView {
 fn OverrideForm(awards: Awards, unit: UnitId, award: AwardTypeId, proposed: bool, overridden: bool) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
-    let save_override = awards.write(move |o| awards_api::save_override(awards.year, awards.bloc, o));
-    let remove_override = awards.write(move |()| awards_api::remove_override(awards.year, awards.bloc, unit, award));
+    let save_override = awards
+        .write(ResultsChange::Override, move |o, why| awards_api::save_override(awards.year, awards.bloc, o, why));
+    let remove_override = awards.write(ResultsChange::Override, move |(), why| {
+        awards_api::remove_override(awards.year, awards.bloc, unit, award, why)
+    });
     let id = format!("reason-{unit}-{award}");
     // The reason's own errors, and the domain's refusal of the override itself (not a
     // candidate, a sheet not approved), beside the one field the form has.
@@ -337,7 +370,16 @@ pub fn Publication(awards: Awards) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let reason_errors = RwSignal::new(Vec::<FieldError>::new());
-    let publish_write = awards.write(move |value| awards_api::set_published(awards.year, awards.bloc, value));
+    let publish_write = Action::new_local(move |request: &PublishRequest| {
+        let request = awards_api::publish(awards.year, awards.bloc, request.clone());
+        async move {
+            let results = request.await?;
+            awards.results.set(results);
+            Ok(())
+        }
+    });
+    let unpublish_write =
+        awards.write(ResultsChange::Withdrawal, move |(), why| awards_api::unpublish(awards.year, awards.bloc, why));
     let published = move || awards.results.with(|r| r.published);
     let problem_lines = move || {
         awards.results.with(|r| r.problems.iter().map(|p| problem_text(p, r, i18n.get_locale())).collect::<Vec<_>>())
@@ -345,7 +387,7 @@ pub fn Publication(awards: Awards) -> impl IntoView {
     let publish = move |_| {
         let problems = awards.results.with_untracked(|r| r.problems.clone());
         if problems.is_empty() {
-            publish_write.dispatch(Some(PublishRequest::default()));
+            publish_write.dispatch(PublishRequest::default());
         } else {
             confirming.set(true);
             focus_after_render("publish-confirm-title");
@@ -366,7 +408,7 @@ pub fn Publication(awards: Awards) -> impl IntoView {
             _ => {
                 reason_errors.set(Vec::new());
                 confirming.set(false);
-                publish_write.dispatch(Some(request));
+                publish_write.dispatch(request);
             }
         }
     };
@@ -399,7 +441,7 @@ pub fn Publication(awards: Awards) -> impl IntoView {
                 }))
             } else if published() {
                 Either::Right(Either::Left(view! {
-                    <button type="button" class="button button--secondary" data-testid="unpublish" on:click=move |_| { publish_write.dispatch(None); }>
+                    <button type="button" class="button button--secondary" data-testid="unpublish" on:click=move |_| { unpublish_write.dispatch(()); }>
                         {tr(|l| td_string!(l, awards.unpublish))}
                     </button>
                 }))
@@ -412,6 +454,22 @@ pub fn Publication(awards: Awards) -> impl IntoView {
             }
         }}
         <SaveOutcome write=publish_write reloaded=true />
+        <SaveOutcome write=unpublish_write />
+    }
+}
+
+/// While the results are published, every change (a decision, the tally, an override, the
+/// withdrawal) makes a new public revision: the reason for it is written here first.
+#[component]
+pub fn ChangeReason(awards: Awards) -> impl IntoView {
+    view! {
+        <Show when=move || awards.results.with(|r| r.published) && { let can = awards.can.get(); can.decide || can.enter_tally }>
+            <div class="notice change-reason" data-testid="change-reason">
+                <p>{tr(|l| td_string!(l, awards.change_reason_intro))}</p>
+                <TextField id="change-reason" label=|l| td_string!(l, awards.change_reason) value=awards.change_reason
+                    errors=awards.change_reason_errors rows=2 />
+            </div>
+        </Show>
     }
 }
 
@@ -450,7 +508,9 @@ fn DecisionForm(
     let d = decision.clone().unwrap_or(Decision { number: String::new(), date: String::new(), issuer: String::new() });
     let (number, date, issuer) = (RwSignal::new(d.number), RwSignal::new(d.date), RwSignal::new(d.issuer));
     let errors = RwSignal::new(FieldErrors::new());
-    let save_decision = awards.write(move |d| awards_api::save_decision(awards.year, awards.bloc, unit, award, d));
+    let save_decision = awards.write(ResultsChange::Decision, move |d, why| {
+        awards_api::save_decision(awards.year, awards.bloc, unit, award, d, why)
+    });
     let prefix = format!("decision-{unit}-{award}");
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -12,7 +12,7 @@ use crate::components::status::Loaded;
 use crate::i18n::*;
 use crate::pages::not_found::NotFound;
 use crate::pages::params::bloc_params;
-use crate::staff::components::award_admin::{Awards, Candidates, Decisions, Publication, TallyForm};
+use crate::staff::components::award_admin::{Awards, Candidates, ChangeReason, Decisions, Publication, TallyForm};
 use crate::text::tr;
 
 /// Staff: a bloc's acclaim vote, the proposals the rules derive from it, publication and
@@ -54,7 +54,7 @@ fn AwardsView(results: BlocResults) -> impl IntoView {
             award_permissions(who.as_ref(), leader)
         })
     });
-    let awards = Awards { results: RwSignal::new(results), year, bloc, can };
+    let awards = Awards::new(results, year, bloc, can);
     view! {
         <Title text=move || format!("{} {year}", t_string!(i18n, awards.title)) />
         <div class="page page--wide awards-page">
@@ -64,6 +64,7 @@ fn AwardsView(results: BlocResults) -> impl IntoView {
             <section aria-labelledby="publication-title">
                 <h2 id="publication-title">{tr(|l| td_string!(l, awards.publication))}</h2>
                 <Publication awards />
+                <ChangeReason awards />
                 <p><A href=results_href>{tr(|l| td_string!(l, awards.see_results))}</A></p>
                 {move || {
                     can.get().decide.then(|| view! { <p><A href=format!("/awards/{year}")>{tr(|l| td_string!(l, rules.title))}</A></p> })

@@ -1,0 +1,123 @@
+//! Which published revision of a bloc's results the reader sees: its number, date and
+//! reason; what changed since the one before; every earlier revision as a link; and, for an
+//! old one, the revision that replaced it. A withdrawn publication says so, with its reason.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use thidua_domain::revisions::{RevisionEntry, RevisionKind, RevisionStamp};
+use thidua_domain::{BlocId, Year};
+
+use crate::api;
+use crate::format;
+use crate::i18n::*;
+use crate::text::tr;
+
+pub fn revision_href(year: Year, bloc: BlocId, number: u32) -> String {
+    format!("/{year}/blocs/{bloc}/results/revisions/{number}")
+}
+
+fn kind_text(kind: RevisionKind, locale: Locale) -> &'static str {
+    match kind {
+        RevisionKind::Published => td_string!(locale, revisions.kind_published),
+        RevisionKind::Revised => td_string!(locale, revisions.kind_revised),
+        RevisionKind::Withdrawn => td_string!(locale, revisions.kind_withdrawn),
+    }
+}
+
+/// The revision shown, above the results.
+#[component]
+pub fn RevisionBanner(year: Year, bloc: BlocId, stamp: RevisionStamp) -> impl IntoView {
+    let i18n = use_i18n();
+    let list = LocalResource::new(move || api::revisions(year, bloc));
+    let number = stamp.number;
+    let at = stamp.at.clone();
+    let kind = stamp.kind;
+    let reason = stamp.reason.clone();
+    let heading = move || {
+        let locale = i18n.get_locale();
+        // The day it took effect; the list gives the time too.
+        let date = format::date(at.get(..10).unwrap_or(&at), locale);
+        td_string!(locale, revisions.heading, n = number, kind = kind_text(kind, locale), date = date).to_string()
+    };
+    let later = move || {
+        let entries = list.get().and_then(Result::ok).unwrap_or_default();
+        entries.iter().map(|e| e.number).max().filter(|latest| *latest > number)
+    };
+    view! {
+        <aside class="notice revision-note" aria-labelledby="revision-title" data-testid="revision">
+            <h2 id="revision-title" class="notice__title">{heading}</h2>
+            {(number > 1 && !reason.is_empty()).then(|| view! {
+                <p data-testid="revision-reason"><strong>{tr(|l| td_string!(l, revisions.reason))}</strong>" "{reason.clone()}</p>
+            })}
+            {move || later().map(|latest| view! {
+                <p class="notice--warn" data-testid="superseded">
+                    {move || t_string!(i18n, revisions.superseded, m = latest).to_string()}" "
+                    <A href=format!("/{year}/blocs/{bloc}/results")>{tr(|l| td_string!(l, revisions.see_current))}</A>
+                </p>
+            })}
+            {move || {
+                let entries = list.get().and_then(Result::ok).unwrap_or_default();
+                (entries.len() > 1).then(|| view! { <RevisionList year bloc entries current=number /> })
+            }}
+        </aside>
+    }
+}
+
+/// Every revision, newest first, each a link but the one shown.
+#[component]
+pub fn RevisionList(year: Year, bloc: BlocId, entries: Vec<RevisionEntry>, current: u32) -> impl IntoView {
+    let i18n = use_i18n();
+    let items = entries
+        .into_iter()
+        .map(|e| {
+            let (number, kind) = (e.number, e.kind);
+            let at = e.at.clone();
+            let label = move || {
+                let locale = i18n.get_locale();
+                td_string!(
+                    locale,
+                    revisions.item,
+                    n = number,
+                    kind = kind_text(kind, locale),
+                    date = format::date_time(&at, locale)
+                )
+                .to_string()
+            };
+            let what = [e.summary.clone(), e.reason.clone()]
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join(" — ");
+            let link = if number == current || kind == RevisionKind::Withdrawn {
+                view! { <span aria-current=(number == current).then_some("page")>{label}</span> }.into_any()
+            } else {
+                view! { <A href=revision_href(year, bloc, number)>{label}</A> }.into_any()
+            };
+            view! { <li data-testid="revision-item">{link}<span class="revision-list__what">{what}</span></li> }
+        })
+        .collect_view();
+    view! {
+        <details class="revision-list no-print">
+            <summary>{tr(|l| td_string!(l, revisions.all))}</summary>
+            <ol reversed>{items}</ol>
+        </details>
+    }
+}
+
+/// The publication was taken back: said so, with its reason, and the earlier revisions.
+#[component]
+pub fn Withdrawn(year: Year, bloc: BlocId, entries: Vec<RevisionEntry>) -> impl IntoView {
+    let reason =
+        entries.iter().find(|e| e.kind == RevisionKind::Withdrawn).map(|e| e.reason.clone()).unwrap_or_default();
+    let current = entries.first().map(|e| e.number).unwrap_or_default();
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || format!("{} · {year}", t_string!(i18n, revisions.withdrawn_title)) />
+        <div class="page" data-testid="withdrawn">
+            <h1>{tr(|l| td_string!(l, revisions.withdrawn_title))}</h1>
+            <p class="notice notice--warn"><strong>{tr(|l| td_string!(l, revisions.reason))}</strong>" "{reason}</p>
+            <RevisionList year bloc entries current />
+        </div>
+    }
+}
