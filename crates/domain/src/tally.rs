@@ -33,6 +33,8 @@ pub struct TallyEntry {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Tally {
+    /// At least one: the votes are shares of the voters present.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub voters_present: u32,
     pub votes: Vec<TallyEntry>,
 }
@@ -136,6 +138,7 @@ pub struct Override {
     pub unit_id: UnitId,
     pub award_type_id: AwardTypeId,
     pub propose: bool,
+    #[cfg_attr(feature = "openapi", schema(pattern = "\\S"))]
     pub reason: String,
 }
 

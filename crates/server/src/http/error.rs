@@ -319,12 +319,36 @@ impl From<JsonRejection> for Error {
 }
 
 /// `T` from a JSON body, or 422 naming the field: its type is wrong (`invalid`), it is
-/// missing (`required`), or the input has no such field (`unknown_field`).
+/// missing (`required`), or the input has no such field (`unknown_field`). A number with no
+/// fraction is an integer however it is written (`2.0`, `2e3`), as JSON Schema's `integer`
+/// says, so integer fields take it.
 pub fn from_json<T: serde::de::DeserializeOwned>(body: &serde_json::Value) -> Result<T> {
+    let mut body = body.clone();
+    integral_numbers_as_integers(&mut body);
+    let body = &body;
     serde_path_to_error::deserialize(body).map_err(|e| {
         let path: Vec<serde_path_to_error::Segment> = e.path().iter().cloned().collect();
         Error::Invalid(data_error_fields(body, &path, &e.inner().to_string()))
     })
+}
+
+/// Rewrites every float with no fractional part that fits an `i64` as that integer.
+fn integral_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            // -2^63 ≤ f < 2^63: exactly the floats an i64 holds.
+            let whole = n
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= -9.223_372_036_854_776e18 && *f < 9.223_372_036_854_776e18);
+            if let Some(f) = whole {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_numbers_as_integers),
+        _ => {}
+    }
 }
 
 /// The one scheme of field paths, for serde's errors and the domain's rule errors alike: the
@@ -453,6 +477,24 @@ mod tests {
             one("scores.4.extra", FieldError::UnknownField)
         );
         assert_eq!(fields_of(serde_json::json!("x")), one("body", FieldError::Invalid));
+    }
+
+    #[test]
+    fn whole_numbers_written_as_floats_are_integers() {
+        #[derive(Debug, serde::Deserialize, PartialEq)]
+        struct Numbers {
+            id: i64,
+            votes: u32,
+            points: thidua_domain::Points,
+        }
+        let read = |json| from_json::<Numbers>(&json);
+        let numbers = read(serde_json::json!({"id": 2.0, "votes": 3e1, "points": 12.0})).unwrap();
+        assert_eq!(numbers, Numbers { id: 2, votes: 30, points: thidua_domain::Points::whole(12) });
+        assert_eq!(read(serde_json::json!({"id": -0.0, "votes": 0, "points": 0.5})).unwrap().id, 0);
+        // A fraction, or a whole number beyond any integer field, stays refused.
+        let refused = |json| matches!(read(json), Err(Error::Invalid(fields)) if fields.contains_key("id"));
+        assert!(refused(serde_json::json!({"id": 2.5, "votes": 0, "points": 0})));
+        assert!(refused(serde_json::json!({"id": 1e19, "votes": 0, "points": 0})));
     }
 
     #[tokio::test]
