@@ -16,11 +16,13 @@ export PATH="$HOME/.cargo/bin:$PATH"
 MAX_EXAMPLES=30
 PHASES=examples,fuzzing,stateful  # coverage: see the README (it stops inside schemathesis)
 WHO="anonymous staff yte"
+WORKERS=2
 while [ $# -gt 0 ]; do
   case "$1" in
     --max-examples) MAX_EXAMPLES="$2"; shift 2 ;;
     --phases) PHASES="$2"; shift 2 ;;
     --only) WHO="$2"; shift 2 ;;
+    --workers) WORKERS="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -70,7 +72,7 @@ for who in $WHO; do
   config="$TMP/$who.toml"
   cp bench/fuzz.toml "$config"
   args=(run "$BASE/api/openapi.json" --url "$BASE" --checks all --max-examples "$MAX_EXAMPLES"
-        --phases "$PHASES" --workers 2 --seed 13 --no-color --report ndjson --report-dir "$REPORTS/$who")
+        --phases "$PHASES" --workers "$WORKERS" --seed 13 --no-color --report ndjson --report-dir "$REPORTS/$who")
   if [ "$who" != anonymous ]; then
     token="$(cookie_of "$who")"
     printf '\n[auth.openapi.session_cookie]\napi_key = "%s"\n' "${token#thidua_session=}" >>"$config"

@@ -156,6 +156,22 @@ async fn the_server_refuses_what_the_document_refuses() {
         s.send(&staff, Method::POST, "/api/admin/users", Some(&user("unit_officer", json!(1)))).await.status(),
         StatusCode::CREATED
     );
+    // An object is never read from an array of its fields (serde's derive would).
+    let refused = s
+        .refused(
+            &staff,
+            Method::PUT,
+            "/api/admin/years/2019",
+            Some(&json!([null, null])),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+        )
+        .await;
+    assert_eq!(fields(&refused), ["body"]);
+    let body = json!({"tally": [1, []], "version": 0});
+    let refused =
+        s.refused(&staff, Method::PUT, &tally, Some(&body), StatusCode::UNPROCESSABLE_ENTITY, "invalid_input").await;
+    assert_eq!(fields(&refused), ["tally"]);
     // An unknown field of a condition.
     let award = json!({"code": "moi", "name": "Mới", "precedence": 9, "quota_per_bloc": 1,
         "threshold": {"numerator": 1, "denominator": 2, "strict": true}, "exclusive": false, "legal_basis": "",

@@ -26,7 +26,6 @@ use crate::store;
     params(YearPath),
     responses(
         (status = 200, description = "The blocs of the year", body = [BlocSummary]),
-        (status = 400, description = "`bad_request`: the year is not a number", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`", body = ApiErrorBody),
     )
 )]
@@ -46,7 +45,6 @@ pub async fn list_blocs(
     params(BlocPath),
     responses(
         (status = 200, description = "The bloc in that year", body = BlocDetail),
-        (status = 400, description = "`bad_request`: a parameter is not a number", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`, or `bloc_not_found` (also for a bloc without that year)", body = ApiErrorBody),
     )
 )]
@@ -70,7 +68,6 @@ pub async fn bloc_detail(
     params(BlocPath),
     responses(
         (status = 200, description = "Ranking, totals, tally, candidates, proposals and decisions", body = BlocResults),
-        (status = 400, description = "`bad_request`: a parameter is not a number", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`, `bloc_not_found`, or `not_published` (not yet published; staff see a preview)", body = ApiErrorBody),
     )
 )]

@@ -322,14 +322,58 @@ impl From<JsonRejection> for Error {
 /// missing (`required`), or the input has no such field (`unknown_field`). A number with no
 /// fraction is an integer however it is written (`2.0`, `2e3`), as JSON Schema's `integer`
 /// says, so integer fields take it.
-pub fn from_json<T: serde::de::DeserializeOwned>(body: &serde_json::Value) -> Result<T> {
+///
+/// An object of the input is only ever an object: serde would also read a struct from an
+/// array of its fields in order (`[null, null]`), which the document does not allow.
+pub fn from_json<T: serde::de::DeserializeOwned + serde::Serialize>(body: &serde_json::Value) -> Result<T> {
     let mut body = body.clone();
     integral_numbers_as_integers(&mut body);
     let body = &body;
-    serde_path_to_error::deserialize(body).map_err(|e| {
+    let value: T = serde_path_to_error::deserialize(body).map_err(|e| {
         let path: Vec<serde_path_to_error::Segment> = e.path().iter().cloned().collect();
         Error::Invalid(data_error_fields(body, &path, &e.inner().to_string()))
-    })
+    })?;
+    let read = serde_json::to_value(&value).map_err(internal("cannot write an input back as JSON"))?;
+    let mut path = Vec::new();
+    if array_for_object(body, &read, &mut path) {
+        let mut fields = FieldErrors::new();
+        let at = field_path(body, &path);
+        push(&mut fields, if at.is_empty() { "body".to_owned() } else { at }, FieldError::Invalid);
+        return Err(Error::Invalid(fields));
+    }
+    Ok(value)
+}
+
+/// Is there an array in `sent` where what it was read as (`read`) has an object? `path`
+/// then leads to it.
+fn array_for_object(
+    sent: &serde_json::Value,
+    read: &serde_json::Value,
+    path: &mut Vec<serde_path_to_error::Segment>,
+) -> bool {
+    use serde_json::Value;
+    use serde_path_to_error::Segment;
+    match (sent, read) {
+        (Value::Array(_), Value::Object(_)) => true,
+        (Value::Object(sent), Value::Object(read)) => sent.iter().any(|(key, value)| {
+            let Some(inner) = read.get(key) else { return false };
+            path.push(Segment::Map { key: key.clone() });
+            let found = array_for_object(value, inner, path);
+            if !found {
+                path.pop();
+            }
+            found
+        }),
+        (Value::Array(sent), Value::Array(read)) => sent.iter().zip(read).enumerate().any(|(index, (value, inner))| {
+            path.push(Segment::Seq { index });
+            let found = array_for_object(value, inner, path);
+            if !found {
+                path.pop();
+            }
+            found
+        }),
+        _ => false,
+    }
 }
 
 /// Rewrites every float with no fractional part that fits an `i64` as that integer.
@@ -425,7 +469,7 @@ mod tests {
         assert_eq!(b.message, "invalid input: scores.12.self_score (must be a multiple of 0.5)");
     }
 
-    #[derive(Debug, serde::Deserialize)]
+    #[derive(Debug, serde::Deserialize, serde::Serialize)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Score {
@@ -433,7 +477,7 @@ mod tests {
         self_score: Option<f64>,
     }
 
-    #[derive(Debug, serde::Deserialize)]
+    #[derive(Debug, serde::Deserialize, serde::Serialize)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Body {
@@ -481,7 +525,7 @@ mod tests {
 
     #[test]
     fn whole_numbers_written_as_floats_are_integers() {
-        #[derive(Debug, serde::Deserialize, PartialEq)]
+        #[derive(Debug, serde::Deserialize, serde::Serialize, PartialEq)]
         struct Numbers {
             id: i64,
             votes: u32,
@@ -495,6 +539,17 @@ mod tests {
         let refused = |json| matches!(read(json), Err(Error::Invalid(fields)) if fields.contains_key("id"));
         assert!(refused(serde_json::json!({"id": 2.5, "votes": 0, "points": 0})));
         assert!(refused(serde_json::json!({"id": 1e19, "votes": 0, "points": 0})));
+    }
+
+    #[test]
+    fn an_object_is_never_read_from_an_array() {
+        assert_eq!(
+            fields_of(serde_json::json!([1, []])),
+            FieldErrors::from([("body".to_owned(), vec![FieldError::Invalid])])
+        );
+        let nested = serde_json::json!({"base_version": 1, "scores": [[28, 1.5]]});
+        assert_eq!(fields_of(nested), FieldErrors::from([("scores.0".to_owned(), vec![FieldError::Invalid])]));
+        assert!(from_json::<Body>(&serde_json::json!({"base_version": 1, "scores": [{"criterion_id": 28}]})).is_ok());
     }
 
     #[tokio::test]

@@ -93,7 +93,7 @@ fn with_whole_numbers<T: DeserializeOwned>(pairs: Vec<(String, String)>) -> Opti
 /// of `error::field_path`, the same as the domain's rule errors.
 pub struct Json<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+impl<T: DeserializeOwned + Serialize, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = Error;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self> {
