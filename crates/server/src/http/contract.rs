@@ -142,14 +142,12 @@ impl Modify for CrossFieldRules {
                 object.properties.insert("unit_id".to_owned(), unit.into());
             }
         }
-        // The conditions with fields of their own refuse unknown ones (`deny_unknown_fields`)
-        // as the structs do; serde lets a variant without fields (`approved_sheet`) take any.
+        // The conditions refuse unknown fields as the structs do (`error::from_json` makes
+        // sure of it for the variant without fields, which serde alone would let take any).
         if let Some(RefOr::T(Schema::OneOf(one_of))) = components.schemas.get_mut("Eligibility") {
             for variant in &mut one_of.items {
                 if let RefOr::T(Schema::Object(object)) = variant {
-                    if object.properties.len() > 1 {
-                        object.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
-                    }
+                    object.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
                 }
             }
         }

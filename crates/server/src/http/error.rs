@@ -323,8 +323,9 @@ impl From<JsonRejection> for Error {
 /// fraction is an integer however it is written (`2.0`, `2e3`), as JSON Schema's `integer`
 /// says, so integer fields take it.
 ///
-/// An object of the input is only ever an object: serde would also read a struct from an
-/// array of its fields in order (`[null, null]`), which the document does not allow.
+/// An object of the input is only ever an object, and has no fields but its own: serde would
+/// also read a struct from an array of its fields in order (`[null, null]`), and a variant
+/// without fields from an object with any, which the document does not allow.
 pub fn from_json<T: serde::de::DeserializeOwned + serde::Serialize>(body: &serde_json::Value) -> Result<T> {
     let mut body = body.clone();
     integral_numbers_as_integers(&mut body);
@@ -335,44 +336,55 @@ pub fn from_json<T: serde::de::DeserializeOwned + serde::Serialize>(body: &serde
     })?;
     let read = serde_json::to_value(&value).map_err(internal("cannot write an input back as JSON"))?;
     let mut path = Vec::new();
-    if array_for_object(body, &read, &mut path) {
+    if let Some(error) = read_otherwise(body, &read, &mut path) {
         let mut fields = FieldErrors::new();
         let at = field_path(body, &path);
-        push(&mut fields, if at.is_empty() { "body".to_owned() } else { at }, FieldError::Invalid);
+        push(&mut fields, if at.is_empty() { "body".to_owned() } else { at }, error);
         return Err(Error::Invalid(fields));
     }
     Ok(value)
 }
 
-/// Is there an array in `sent` where what it was read as (`read`) has an object? `path`
-/// then leads to it.
-fn array_for_object(
+/// Where what was sent differs from what it was read as (`read`, the input written back):
+/// an array read as an object (`invalid`), or a field with a value that was not read at all
+/// (`unknown_field`: serde lets a variant without fields, such as `{"kind":
+/// "approved_sheet"}`, take any). `path` then leads to it. A `null` left out is no
+/// difference (an absent optional field is not written back).
+fn read_otherwise(
     sent: &serde_json::Value,
     read: &serde_json::Value,
     path: &mut Vec<serde_path_to_error::Segment>,
-) -> bool {
+) -> Option<FieldError> {
     use serde_json::Value;
     use serde_path_to_error::Segment;
     match (sent, read) {
-        (Value::Array(_), Value::Object(_)) => true,
-        (Value::Object(sent), Value::Object(read)) => sent.iter().any(|(key, value)| {
-            let Some(inner) = read.get(key) else { return false };
+        (Value::Array(_), Value::Object(_)) => Some(FieldError::Invalid),
+        (Value::Object(sent), Value::Object(read)) => sent.iter().find_map(|(key, value)| {
+            let inner = read.get(key);
+            if inner.is_none() && value.is_null() {
+                return None;
+            }
             path.push(Segment::Map { key: key.clone() });
-            let found = array_for_object(value, inner, path);
-            if !found {
+            let found = match inner {
+                Some(inner) => read_otherwise(value, inner, path),
+                None => Some(FieldError::UnknownField),
+            };
+            if found.is_none() {
                 path.pop();
             }
             found
         }),
-        (Value::Array(sent), Value::Array(read)) => sent.iter().zip(read).enumerate().any(|(index, (value, inner))| {
-            path.push(Segment::Seq { index });
-            let found = array_for_object(value, inner, path);
-            if !found {
-                path.pop();
-            }
-            found
-        }),
-        _ => false,
+        (Value::Array(sent), Value::Array(read)) => {
+            sent.iter().zip(read).enumerate().find_map(|(index, (value, inner))| {
+                path.push(Segment::Seq { index });
+                let found = read_otherwise(value, inner, path);
+                if found.is_none() {
+                    path.pop();
+                }
+                found
+            })
+        }
+        _ => None,
     }
 }
 
@@ -550,6 +562,27 @@ mod tests {
         let nested = serde_json::json!({"base_version": 1, "scores": [[28, 1.5]]});
         assert_eq!(fields_of(nested), FieldErrors::from([("scores.0".to_owned(), vec![FieldError::Invalid])]));
         assert!(from_json::<Body>(&serde_json::json!({"base_version": 1, "scores": [{"criterion_id": 28}]})).is_ok());
+    }
+
+    #[test]
+    fn a_variant_without_fields_takes_no_fields_either() {
+        use thidua_domain::award_types::Eligibility;
+        #[derive(Debug, serde::Deserialize, serde::Serialize)]
+        #[serde(deny_unknown_fields)]
+        struct Rules {
+            eligibility: Vec<Eligibility>,
+            open: Option<bool>,
+        }
+        let read = |json| from_json::<Rules>(&json);
+        assert!(read(serde_json::json!({"eligibility": [{"kind": "approved_sheet"}], "open": null})).is_ok());
+        let extra =
+            serde_json::json!({"eligibility": [{"kind": "max_rank", "rank": 1}, {"kind": "approved_sheet", "x": 1}]});
+        match read(extra) {
+            Err(Error::Invalid(fields)) => {
+                assert_eq!(fields, FieldErrors::from([("eligibility.1.x".to_owned(), vec![FieldError::UnknownField])]))
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[tokio::test]
