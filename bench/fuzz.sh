@@ -7,16 +7,19 @@
 # it. Prints each run's summary; exits non-zero if any run found a failure. Reports (NDJSON)
 # are kept in target/fuzz-report/.
 #
-#   bench/fuzz.sh [--max-examples N] [--phases LIST] [--only anonymous|staff|yte]
-#              (default: 30 per operation and phase; examples,fuzzing,stateful)
+#   bench/fuzz.sh [--max-examples N] [--phases LIST] [--only anonymous|staff|yte] [--workers N]
+#              (default: 30 per operation and phase, every phase, one worker)
 #   THIDUA_SERVER_BIN=target/release/thidua-server bench/fuzz.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 MAX_EXAMPLES=30
-PHASES=examples,fuzzing,stateful  # coverage: see the README (it stops inside schemathesis)
+PHASES=examples,coverage,fuzzing,stateful
 WHO="anonymous staff yte"
-WORKERS=2
+# One worker: with two, the coverage phase stops inside schemathesis with an internal error
+# ("AST constructor recursion depth mismatch", presumably Python 3.11's parser used from two
+# threads at once); with one it runs through.
+WORKERS=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --max-examples) MAX_EXAMPLES="$2"; shift 2 ;;

@@ -198,8 +198,9 @@ impl<'de> Deserialize<'de> for Points {
 }
 
 /// The JSON Schema of points, from the constants above: a number in hundredths
-/// (`multipleOf: 0.01`) within `±LIMIT`; the named variants add the bounds that scores and
-/// adjustment lines keep everywhere (a criterion's own maximum and step are data).
+/// (`multipleOf: 0.01`). Sums (totals, a table's maximum) may go past `LIMIT`, so only the
+/// named variants, for what is typed in (scores, adjustment lines, a minimum total), keep
+/// within `±LIMIT` and add their own bounds (a criterion's own maximum and step are data).
 #[cfg(feature = "openapi")]
 mod schema {
     use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
@@ -210,12 +211,15 @@ mod schema {
     /// The smallest step a number of points can take.
     pub const HUNDREDTH: f64 = 0.01;
 
+    fn hundredths(nullable: bool) -> ObjectBuilder {
+        let kind = if nullable { SchemaType::from_iter([Type::Number, Type::Null]) } else { Type::Number.into() };
+        ObjectBuilder::new().schema_type(kind).multiple_of(Some(HUNDREDTH))
+    }
+
+    /// Typed in: at least `min` (or above `exclusive_min`), at most `LIMIT`.
     fn number(min: Option<f64>, exclusive_min: Option<f64>, nullable: bool) -> ObjectBuilder {
         let limit = Points::LIMIT.to_f64();
-        let kind = if nullable { SchemaType::from_iter([Type::Number, Type::Null]) } else { Type::Number.into() };
-        ObjectBuilder::new()
-            .schema_type(kind)
-            .multiple_of(Some(HUNDREDTH))
+        hundredths(nullable)
             .minimum(Some(min.unwrap_or(-limit)).filter(|_| exclusive_min.is_none()))
             .exclusive_minimum(exclusive_min)
             .maximum(Some(limit))
@@ -223,7 +227,7 @@ mod schema {
 
     impl utoipa::PartialSchema for Points {
         fn schema() -> RefOr<Schema> {
-            number(None, None, false)
+            hundredths(false)
                 .description(Some(
                     "A number of points, exact to the hundredth: a plain JSON number (`12.5`); more than two \
                      decimals are refused.",

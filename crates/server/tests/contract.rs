@@ -23,22 +23,26 @@ fn property<'a>(doc: &'a Value, schema: &str, field: &str) -> &'a Value {
 
 #[tokio::test]
 async fn the_document_states_the_domains_numbers() {
-    use thidua_domain::{award_types, publication, sheet_edit, Points, YEAR_MAX, YEAR_MIN};
+    use thidua_domain::{award_types, publication, sheet_edit, tally, Points, YEAR_MAX, YEAR_MIN};
     let s = TestServer::start().await;
     let doc = document(&s).await;
 
-    // Points: exact hundredths within the limit, everywhere they appear.
+    // Points: exact hundredths everywhere (sums may pass the limit); what is typed in within it.
     let points = &doc["components"]["schemas"]["Points"];
-    let limit = Points::LIMIT.to_f64();
-    assert_eq!(points["multipleOf"].as_f64(), Some(Points::from_hundredths(1).to_f64()));
-    assert_eq!((points["minimum"].as_f64(), points["maximum"].as_f64()), (Some(-limit), Some(limit)));
+    let (hundredth, limit) = (Points::from_hundredths(1).to_f64(), Points::LIMIT.to_f64());
+    assert_eq!(points["multipleOf"].as_f64(), Some(hundredth));
+    assert!(points.get("maximum").is_none(), "a total of many criteria may pass the limit");
     for (schema, field) in [("SelfScoreInput", "self_score"), ("VerifiedScoreInput", "verified_score")] {
         let score = property(&doc, schema, field);
         assert_eq!(score["type"], json!(["number", "null"]), "{schema}.{field}: null is not scored");
-        assert_eq!((score["minimum"].as_f64(), score["multipleOf"].as_f64()), (Some(0.0), Some(0.01)), "{field}");
+        assert_eq!(
+            (score["minimum"].as_f64(), score["maximum"].as_f64(), score["multipleOf"].as_f64()),
+            (Some(0.0), Some(limit), Some(hundredth)),
+            "{field}"
+        );
     }
     let adjustment = property(&doc, "Adjustment", "points");
-    assert_eq!(adjustment["exclusiveMinimum"].as_f64(), Some(0.0));
+    assert_eq!((adjustment["exclusiveMinimum"].as_f64(), adjustment["maximum"].as_f64()), (Some(0.0), Some(limit)));
     assert!(adjustment.get("minimum").is_none(), "above zero, not at least");
 
     // The years a new year, a unit's first year and its end may name.
@@ -52,11 +56,14 @@ async fn the_document_states_the_domains_numbers() {
             "{schema}.{field}"
         );
     }
-    assert_eq!(property(&doc, "Tally", "voters_present")["minimum"], 1);
+    let voters = property(&doc, "Tally", "voters_present");
+    assert_eq!((voters["minimum"].as_u64(), voters["maximum"].as_u64()), (Some(1), Some(u64::from(tally::VOTERS_MAX))));
+    assert_eq!(property(&doc, "TallyEntry", "votes")["maximum"].as_u64(), Some(u64::from(tally::VOTERS_MAX)));
     assert_eq!(property(&doc, "AwardTypeInput", "precedence")["minimum"], 1);
     assert_eq!(property(&doc, "VoteThreshold", "denominator")["minimum"], 1);
     // A u32 takes up to 2^32 − 1, not int32's 2^31 − 1.
-    for (schema, field) in [("TallyEntry", "votes"), ("Tally", "voters_present"), ("AwardTypeInput", "quota_per_bloc")]
+    for (schema, field) in
+        [("AwardTypeInput", "quota_per_bloc"), ("AwardTypeInput", "precedence"), ("VoteThreshold", "numerator")]
     {
         let number = property(&doc, schema, field);
         assert_eq!(
@@ -132,6 +139,18 @@ async fn the_server_refuses_what_the_document_refuses() {
     let refused =
         s.refused(&staff, Method::PUT, &tally, Some(&body), StatusCode::UNPROCESSABLE_ENTITY, "invalid_input").await;
     assert_eq!(fields(&refused), ["tally.voters_present"]);
+    // More voters than any conference: refused, with a maximum an answer can carry (a
+    // client reads it as points), and votes above it are measured against it.
+    let unit = blocs[0].leader.as_ref().map(|u| u.id).unwrap();
+    let award: Vec<Value> = s.ok(&staff, Method::GET, "/api/years/2019/award-types", None).await;
+    let votes = json!([{"unit_id": unit, "award_type_id": award[0]["id"], "votes": 4_000_000_001u32}]);
+    let body = json!({"tally": {"voters_present": 4_000_000_000u32, "votes": votes}, "version": 0});
+    let refused =
+        s.refused(&staff, Method::PUT, &tally, Some(&body), StatusCode::UNPROCESSABLE_ENTITY, "invalid_input").await;
+    let most = thidua_domain::Points::whole(i64::from(thidua_domain::tally::VOTERS_MAX));
+    for field in ["tally.voters_present", "tally.votes.0.votes"] {
+        assert_eq!(refused.fields[field], [thidua_domain::error::FieldError::AboveMax { max: most }], "{field}");
+    }
     let body = json!({"tally": {"voters_present": 1, "votes": []}, "version": 0});
     assert_eq!(s.send(&staff, Method::PUT, &tally, Some(&body)).await.status(), StatusCode::OK);
 
