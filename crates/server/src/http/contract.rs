@@ -1,6 +1,7 @@
 //! What the OpenAPI document says beyond each handler's own annotations, written once: the
 //! answers any operation gives to a request that is malformed rather than wrong (400, 413,
-//! 415, 422), and the rules that span fields of a schema (an officer's unit).
+//! 415, 422), the rules that span fields of a schema (an officer's unit), and what utoipa
+//! cannot say by itself (a `u32`'s range, a tagged enum's closed variants).
 
 use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::schema::{
