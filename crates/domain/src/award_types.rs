@@ -43,10 +43,13 @@ impl VoteTieRule {
 #[serde(deny_unknown_fields)]
 pub struct AwardTypeInput {
     /// Stable machine name, e.g. `co_chinh_phu`: lowercase letters, digits and `_`.
+    #[cfg_attr(feature = "openapi", schema(max_length = 64, pattern = "^[a-z0-9_]+$"))]
     pub code: String,
     /// As printed, e.g. "Cờ thi đua của Chính phủ".
+    #[cfg_attr(feature = "openapi", schema(pattern = "\\S", max_length = 200))]
     pub name: String,
     /// 1 is the highest award; rules apply and groups are listed in this order.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub precedence: u32,
     /// How many units of one bloc may be proposed.
     pub quota_per_bloc: u32,
@@ -62,6 +65,7 @@ pub struct AwardTypeInput {
     #[serde(default)]
     pub vote_tie: VoteTieRule,
     /// The legal basis of these rules, as text, shown with every broken rule.
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub legal_basis: String,
 }
 
@@ -119,7 +123,9 @@ pub const MAX_LEGAL_BASIS: u32 = 2000;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VoteThreshold {
+    /// At most `denominator`: a share above the whole can never be met.
     pub numerator: u32,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub denominator: u32,
     /// True: strictly more than the share; false: at least the share.
     pub strict: bool,
@@ -149,11 +155,17 @@ impl VoteThreshold {
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Eligibility {
     /// Ranked at most this in its bloc (1: must lead the bloc).
-    MaxRank { rank: u32 },
+    MaxRank {
+        #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+        rank: u32,
+    },
     /// Its score sheet for the year is approved.
     ApprovedSheet,
     /// Its verified total is at least this.
-    MinTotal { points: Points },
+    MinTotal {
+        #[cfg_attr(feature = "openapi", schema(schema_with = crate::points::non_negative_schema))]
+        points: Points,
+    },
 }
 
 /// Every problem with an award type, by field; `others` are the year's other award types

@@ -14,9 +14,12 @@ use crate::UnitId;
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// "Số 123/QĐ-UBND".
+    #[cfg_attr(feature = "openapi", schema(pattern = "\\S", max_length = 100))]
     pub number: String,
-    /// ISO date, `YYYY-MM-DD`.
+    /// ISO date, `YYYY-MM-DD`, a real day.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     pub date: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "\\S", max_length = 200))]
     pub issuer: String,
 }
 

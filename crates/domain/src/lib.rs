@@ -27,4 +27,8 @@ pub use points::Points;
 /// An emulation year, e.g. 2018.
 pub type Year = i32;
 pub type UnitId = i64;
+
+/// The years a new year, a unit's first year or its end may name.
+pub const YEAR_MIN: Year = 2000;
+pub const YEAR_MAX: Year = 2100;
 pub type BlocId = i64;

@@ -12,7 +12,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// On the wire it is a plain JSON number (`12.5`); more than two decimals are refused.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = f64, example = 12.5))]
 pub struct Points(i64);
 
 /// Why a text or number is not a valid amount of points.
@@ -197,6 +196,70 @@ impl<'de> Deserialize<'de> for Points {
         Points::from_f64(v).map_err(serde::de::Error::custom)
     }
 }
+
+/// The JSON Schema of points, from the constants above: a number in hundredths
+/// (`multipleOf: 0.01`). Sums (totals, a table's maximum) may go past `LIMIT`, so only the
+/// named variants, for what is typed in (scores, adjustment lines, a minimum total), keep
+/// within `±LIMIT` and add their own bounds (a criterion's own maximum and step are data).
+#[cfg(feature = "openapi")]
+mod schema {
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
+    use utoipa::openapi::RefOr;
+
+    use super::Points;
+
+    /// The smallest step a number of points can take.
+    pub const HUNDREDTH: f64 = 0.01;
+
+    fn hundredths(nullable: bool) -> ObjectBuilder {
+        let kind = if nullable { SchemaType::from_iter([Type::Number, Type::Null]) } else { Type::Number.into() };
+        ObjectBuilder::new().schema_type(kind).multiple_of(Some(HUNDREDTH))
+    }
+
+    /// Typed in: at least `min` (or above `exclusive_min`), at most `LIMIT`.
+    fn number(min: Option<f64>, exclusive_min: Option<f64>, nullable: bool) -> ObjectBuilder {
+        let limit = Points::LIMIT.to_f64();
+        hundredths(nullable)
+            .minimum(Some(min.unwrap_or(-limit)).filter(|_| exclusive_min.is_none()))
+            .exclusive_minimum(exclusive_min)
+            .maximum(Some(limit))
+    }
+
+    // Written as utoipa's `ComposeSchema` (its `PartialSchema` follows from it) rather than
+    // `PartialSchema` itself, so `Points` can also be a generic argument in a schema
+    // (`Changed<Option<Points>>` in a revisions diff).
+    impl utoipa::__dev::ComposeSchema for Points {
+        fn compose(_generics: Vec<RefOr<Schema>>) -> RefOr<Schema> {
+            hundredths(false)
+                .description(Some(
+                    "A number of points, exact to the hundredth: a plain JSON number (`12.5`); more than two \
+                     decimals are refused.",
+                ))
+                .examples([12.5])
+                .into()
+        }
+    }
+
+    impl utoipa::ToSchema for Points {}
+
+    /// A score: `null` (not scored yet) or from 0 up.
+    pub fn score_schema() -> Schema {
+        number(Some(0.0), None, true).build().into()
+    }
+
+    /// Zero or more.
+    pub fn non_negative_schema() -> Schema {
+        number(Some(0.0), None, false).build().into()
+    }
+
+    /// Above zero.
+    pub fn positive_schema() -> Schema {
+        number(None, Some(0.0), false).build().into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+pub use schema::{non_negative_schema, positive_schema, score_schema, HUNDREDTH};
 
 #[cfg(test)]
 mod tests {

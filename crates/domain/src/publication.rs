@@ -41,6 +41,7 @@ pub struct PublishRequest {
     #[serde(default)]
     pub acknowledge: Vec<PublishProblem>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub reason: String,
 }
 

@@ -28,7 +28,10 @@ pub struct CriterionScore {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Adjustment {
+    #[cfg_attr(feature = "openapi", schema(pattern = "\\S", max_length = 500))]
     pub reason: String,
+    /// Above zero, and at most the table's maximum total.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::points::positive_schema))]
     pub points: Points,
 }
 

@@ -30,11 +30,15 @@ pub const ADJUSTMENTS_MAX: usize = 20;
 #[serde(deny_unknown_fields)]
 pub struct SelfScoreInput {
     pub criterion_id: CriterionId,
-    /// `null` is "not scored yet".
+    /// `null` is "not scored yet"; from 0 to the criterion's maximum, in its step.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::points::score_schema))]
     pub self_score: Option<Points>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub note: String,
+    /// http(s) links.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
     pub evidence: Vec<String>,
 }
 
@@ -47,8 +51,10 @@ pub struct SelfAssessmentInput {
     pub base_version: i64,
     pub scores: Vec<SelfScoreInput>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub bonuses: Vec<Adjustment>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub deductions: Vec<Adjustment>,
 }
 
@@ -57,8 +63,11 @@ pub struct SelfAssessmentInput {
 #[serde(deny_unknown_fields)]
 pub struct VerifiedScoreInput {
     pub criterion_id: CriterionId,
+    /// `null` is "not verified yet"; from 0 to the criterion's maximum, in its step.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::points::score_schema))]
     pub verified_score: Option<Points>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub comment: String,
 }
 
@@ -79,6 +88,7 @@ pub struct TransitionInput {
     pub base_version: i64,
     /// Required when returning a sheet: what the unit must fix.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub comment: String,
 }
 

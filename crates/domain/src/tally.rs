@@ -25,6 +25,8 @@ pub struct Standing {
 pub struct TallyEntry {
     pub unit_id: UnitId,
     pub award_type_id: AwardTypeId,
+    /// At most the voters present.
+    #[cfg_attr(feature = "openapi", schema(maximum = 100000))]
     pub votes: u32,
 }
 
@@ -33,9 +35,15 @@ pub struct TallyEntry {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Tally {
+    /// At least one: the votes are shares of the voters present.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100000))]
     pub voters_present: u32,
     pub votes: Vec<TallyEntry>,
 }
+
+/// More voters than any conference seats; it keeps every number an answer gives about a
+/// tally within what `Points` can carry.
+pub const VOTERS_MAX: u32 = 100_000;
 
 /// Every problem with a tally, by field path from the root of the `TallyUpdate` it comes in
 /// (the one scheme of `error::FieldErrors`): `tally.voters_present`, `tally.votes.{i}.votes`,
@@ -44,10 +52,14 @@ pub fn validate_tally(tally: &Tally, members: &[UnitId], award_types: &[AwardTyp
     let mut errors = FieldErrors::new();
     if tally.voters_present == 0 {
         push(&mut errors, "tally.voters_present", FieldError::NotPositive);
+    } else if tally.voters_present > VOTERS_MAX {
+        let max = Points::whole(i64::from(VOTERS_MAX));
+        push(&mut errors, "tally.voters_present", FieldError::AboveMax { max });
     }
+    let most = tally.voters_present.min(VOTERS_MAX);
     for (i, entry) in tally.votes.iter().enumerate() {
-        if entry.votes > tally.voters_present {
-            let max = Points::whole(i64::from(tally.voters_present));
+        if entry.votes > most {
+            let max = Points::whole(i64::from(most));
             push(&mut errors, format!("tally.votes.{i}.votes"), FieldError::AboveMax { max });
         }
         if !members.contains(&entry.unit_id) || !award_types.contains(&entry.award_type_id) {
@@ -136,6 +148,7 @@ pub struct Override {
     pub unit_id: UnitId,
     pub award_type_id: AwardTypeId,
     pub propose: bool,
+    #[cfg_attr(feature = "openapi", schema(pattern = "\\S"))]
     pub reason: String,
 }
 

@@ -322,6 +322,67 @@ async fn a_body_over_the_limit_gets_a_readable_413() {
     assert_eq!(response.json::<ApiErrorBody>().await.unwrap().code, "payload_too_large");
 }
 
+/// As `post_then_read`, but the body comes in chunks with no `Content-Length`, so the
+/// server only learns it is too large by reading it; also says whether the whole body
+/// could be sent.
+async fn post_chunked_then_read(
+    s: &TestServer,
+    path: &str,
+    cookie: Option<&str>,
+    bytes: usize,
+) -> (Option<String>, bool) {
+    let mut stream = TcpStream::connect(socket(s)).await.unwrap();
+    let cookie = cookie.map(|c| format!("Cookie: {c}\r\n")).unwrap_or_default();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: x\r\n{cookie}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let chunk = vec![b'x'; 64 * 1024];
+    let mut sent = 0;
+    while sent < bytes {
+        let n = chunk.len().min(bytes - sent);
+        let mut framed = format!("{n:x}\r\n").into_bytes();
+        framed.extend_from_slice(&chunk[..n]);
+        framed.extend_from_slice(b"\r\n");
+        if stream.write_all(&framed).await.is_err() {
+            break;
+        }
+        sent += n;
+    }
+    let all_sent = sent == bytes && stream.write_all(b"0\r\n\r\n").await.is_ok();
+    let mut answer = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+    (closed.is_ok().then(|| String::from_utf8_lossy(&answer).into_owned()), all_sent)
+}
+
+#[tokio::test]
+async fn a_chunked_body_over_the_limit_gets_a_readable_413() {
+    let s = TestServer::start().await;
+    let staff = s.login("staff").await;
+    let cookie = staff.cookie.as_deref();
+    for (path, cookie) in [("/api/auth/login", None), ("/api/admin/years", cookie), ("/api/sheets/1/submit", cookie)] {
+        for bytes in [300 * 1024, 2 * 1024 * 1024, 8 * 1024 * 1024] {
+            let (answer, all_sent) = post_chunked_then_read(&s, path, cookie, bytes).await;
+            // The server read it all (and dropped it) before closing: a client that writes
+            // its whole body before it reads never meets a reset connection.
+            assert!(all_sent, "{path}, {bytes} bytes: the server stopped reading");
+            let answer = answer.unwrap_or_else(|| panic!("{path}, {bytes} bytes: still open after the answer"));
+            assert!(answer.starts_with("HTTP/1.1 413"), "{path}, {bytes} bytes: {answer:?}");
+            assert!(answer.contains("\"code\":\"payload_too_large\""), "{path}: {answer}");
+        }
+    }
+    // A chunked body within the limit is read as any other.
+    let mut stream = TcpStream::connect(socket(&s)).await.unwrap();
+    let body = format!("{{\"username\":\"staff\",\"password\":\"{PASSWORD}\"}}");
+    let request = format!(
+        "POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n{:x}\r\n{body}\r\n0\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let (answer, _) = until_closed(&mut stream).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
 #[tokio::test]
 async fn exported_cells_never_start_a_formula() {
     let s = TestServer::start().await;

@@ -46,6 +46,7 @@ impl BlocSetupView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewBloc {
+    #[cfg_attr(feature = "openapi", schema(pattern = "\\S", max_length = 500))]
     pub name: String,
 }
 
@@ -150,6 +151,7 @@ pub struct BlocSetupInput {
     /// ISO date, `YYYY-MM-DD`.
     pub pact_signed_on: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub pact_note: String,
     pub pact_document_url: Option<String>,
     /// The bloc-year's `version` this was made from.

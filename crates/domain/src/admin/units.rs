@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{push, Duplicated, FieldError, FieldErrors};
-use crate::{UnitId, Year};
+use crate::{UnitId, Year, YEAR_MAX, YEAR_MIN};
 
 /// A unit that no longer takes part on its own from a year on: merged into another, or
 /// retired (dissolved).
@@ -12,6 +12,7 @@ use crate::{UnitId, Year};
 #[serde(deny_unknown_fields)]
 pub struct UnitEnd {
     pub unit_id: UnitId,
+    #[cfg_attr(feature = "openapi", schema(value_type = i32, minimum = 2000, maximum = 2100))]
     pub from_year: Year,
     /// `Some`: merged into that unit; `None`: retired.
     pub merged_into: Option<UnitId>,
@@ -56,7 +57,9 @@ pub struct UnitAdmin {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewUnit {
+    #[cfg_attr(feature = "openapi", schema(pattern = "\\S", max_length = 200))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = i32, minimum = 2000, maximum = 2100))]
     pub from_year: Year,
 }
 
@@ -77,7 +80,7 @@ pub fn validate_unit_name(input: &NewUnit, others: &[String]) -> FieldErrors {
     } else if others.iter().any(|o| o.trim().to_lowercase() == name.to_lowercase()) {
         push(&mut errors, "name", FieldError::Duplicate { of: Duplicated::UnitName });
     }
-    if !(2000..=2100).contains(&input.from_year) {
+    if !(YEAR_MIN..=YEAR_MAX).contains(&input.from_year) {
         push(&mut errors, "from_year", FieldError::Invalid);
     }
     errors
@@ -86,7 +89,7 @@ pub fn validate_unit_name(input: &NewUnit, others: &[String]) -> FieldErrors {
 /// `POST /api/admin/units/{id}/end`: merge into another unit, or retire, from a year on.
 pub fn validate_unit_end(end: &UnitEnd, units: &[UnitId], ends: &[UnitEnd]) -> FieldErrors {
     let mut errors = FieldErrors::new();
-    if !(2000..=2100).contains(&end.from_year) {
+    if !(YEAR_MIN..=YEAR_MAX).contains(&end.from_year) {
         push(&mut errors, "from_year", FieldError::Invalid);
     }
     if let Some(into) = end.merged_into {

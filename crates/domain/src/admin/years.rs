@@ -7,15 +7,17 @@ use super::criteria::CriteriaDraft;
 use super::units::{successor, UnitEnd};
 use crate::error::{push, Duplicated, FieldError, FieldErrors};
 use crate::ranking::TieBreak;
-use crate::{BlocId, UnitId, Year};
+use crate::{BlocId, UnitId, Year, YEAR_MAX, YEAR_MIN};
 
 /// `POST /api/admin/years`: a new year, copied from an earlier one or empty.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewYear {
+    #[cfg_attr(feature = "openapi", schema(value_type = i32, minimum = 2000, maximum = 2100))]
     pub year: Year,
     /// Copy this year's blocs, members, leaders, deputies, criteria and award rules.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i32>, minimum = 2000, maximum = 2100))]
     pub copy_from: Option<Year>,
     /// With `copy_from`: copy only these of its blocs (left out: all of them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,7 +89,7 @@ pub fn check_year_update(update: &YearUpdate, current: TieBreak, published: bool
 /// it). Field paths: `year`, `copy_from`, `blocs`, `blocs.{i}`, `award_types_from`.
 pub fn validate_new_year(input: &NewYear, existing: &[Year], source_blocs: &[BlocId]) -> FieldErrors {
     let mut errors = FieldErrors::new();
-    if !(2000..=2100).contains(&input.year) {
+    if !(YEAR_MIN..=YEAR_MAX).contains(&input.year) {
         push(&mut errors, "year", FieldError::Invalid);
     } else if existing.contains(&input.year) {
         push(&mut errors, "year", FieldError::Duplicate { of: Duplicated::Year });

@@ -130,10 +130,7 @@ fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in; `Set-Cookie: thidua_session=…; HttpOnly; SameSite=Strict; Path=/; Max-Age=28800`", body = Me),
-        (status = 400, description = "`bad_request`: the body is not JSON", body = ApiErrorBody),
         (status = 401, description = "`invalid_credentials`: unknown user, wrong password or disabled account, alike", body = ApiErrorBody),
-        (status = 413, description = "`payload_too_large`", body = ApiErrorBody),
-        (status = 415, description = "`unsupported_media_type`: not `application/json`", body = ApiErrorBody),
         (status = 422, description = "`invalid_input`: `username` or `password` `required`", body = ApiErrorBody),
         (status = 429, description = "`too_many_attempts`: after 5 failures for this username from this address (or 20 from this address), each attempt waits 1, 2, 4 … minutes, at most an hour; `Retry-After` says when to try again", body = ApiErrorBody),
     )

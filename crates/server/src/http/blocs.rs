@@ -28,7 +28,6 @@ use crate::store;
     params(YearPath),
     responses(
         (status = 200, description = "The blocs of the year", body = [BlocSummary]),
-        (status = 400, description = "`bad_request`: the year is not a number", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`", body = ApiErrorBody),
     )
 )]
@@ -48,7 +47,6 @@ pub async fn list_blocs(
     params(BlocPath),
     responses(
         (status = 200, description = "The bloc in that year", body = BlocDetail),
-        (status = 400, description = "`bad_request`: a parameter is not a number", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`, or `bloc_not_found` (also for a bloc without that year)", body = ApiErrorBody),
     )
 )]
@@ -77,7 +75,6 @@ pub async fn bloc_detail(
     responses(
         (status = 200, description = "Ranking, totals, tally, candidates, proposals and decisions", body = BlocResults),
         (status = 304, description = "Published, and `If-None-Match` names the latest revision's ETag"),
-        (status = 400, description = "`bad_request`: a parameter is not a number", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`, `bloc_not_found`, `not_published` (not yet published; staff see a preview) or `withdrawn` (the publication was taken back; `message` gives the reason)", body = ApiErrorBody),
     )
 )]

@@ -341,12 +341,92 @@ impl From<JsonRejection> for Error {
 }
 
 /// `T` from a JSON body, or 422 naming the field: its type is wrong (`invalid`), it is
-/// missing (`required`), or the input has no such field (`unknown_field`).
-pub fn from_json<T: serde::de::DeserializeOwned>(body: &serde_json::Value) -> Result<T> {
-    serde_path_to_error::deserialize(body).map_err(|e| {
+/// missing (`required`), or the input has no such field (`unknown_field`). A number with no
+/// fraction is an integer however it is written (`2.0`, `2e3`), as JSON Schema's `integer`
+/// says, so integer fields take it.
+///
+/// An object of the input is only ever an object, and has no fields but its own: serde would
+/// also read a struct from an array of its fields in order (`[null, null]`), and a variant
+/// without fields from an object with any, which the document does not allow.
+pub fn from_json<T: serde::de::DeserializeOwned + serde::Serialize>(body: &serde_json::Value) -> Result<T> {
+    let mut body = body.clone();
+    integral_numbers_as_integers(&mut body);
+    let body = &body;
+    let value: T = serde_path_to_error::deserialize(body).map_err(|e| {
         let path: Vec<serde_path_to_error::Segment> = e.path().iter().cloned().collect();
         Error::Invalid(data_error_fields(body, &path, &e.inner().to_string()))
-    })
+    })?;
+    let read = serde_json::to_value(&value).map_err(internal("cannot write an input back as JSON"))?;
+    let mut path = Vec::new();
+    if let Some(error) = read_otherwise(body, &read, &mut path) {
+        let mut fields = FieldErrors::new();
+        let at = field_path(body, &path);
+        push(&mut fields, if at.is_empty() { "body".to_owned() } else { at }, error);
+        return Err(Error::Invalid(fields));
+    }
+    Ok(value)
+}
+
+/// Where what was sent differs from what it was read as (`read`, the input written back):
+/// an array read as an object (`invalid`), or a field with a value that was not read at all
+/// (`unknown_field`: serde lets a variant without fields, such as `{"kind":
+/// "approved_sheet"}`, take any). `path` then leads to it. A `null` left out is no
+/// difference (an absent optional field is not written back).
+fn read_otherwise(
+    sent: &serde_json::Value,
+    read: &serde_json::Value,
+    path: &mut Vec<serde_path_to_error::Segment>,
+) -> Option<FieldError> {
+    use serde_json::Value;
+    use serde_path_to_error::Segment;
+    match (sent, read) {
+        (Value::Array(_), Value::Object(_)) => Some(FieldError::Invalid),
+        (Value::Object(sent), Value::Object(read)) => sent.iter().find_map(|(key, value)| {
+            let inner = read.get(key);
+            if inner.is_none() && value.is_null() {
+                return None;
+            }
+            path.push(Segment::Map { key: key.clone() });
+            let found = match inner {
+                Some(inner) => read_otherwise(value, inner, path),
+                None => Some(FieldError::UnknownField),
+            };
+            if found.is_none() {
+                path.pop();
+            }
+            found
+        }),
+        (Value::Array(sent), Value::Array(read)) => {
+            sent.iter().zip(read).enumerate().find_map(|(index, (value, inner))| {
+                path.push(Segment::Seq { index });
+                let found = read_otherwise(value, inner, path);
+                if found.is_none() {
+                    path.pop();
+                }
+                found
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Rewrites every float with no fractional part that fits an `i64` as that integer.
+fn integral_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            // -2^63 ≤ f < 2^63: exactly the floats an i64 holds.
+            let whole = n
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= -9.223_372_036_854_776e18 && *f < 9.223_372_036_854_776e18);
+            if let Some(f) = whole {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_numbers_as_integers),
+        _ => {}
+    }
 }
 
 /// The one scheme of field paths, for serde's errors and the domain's rule errors alike: the
@@ -423,7 +503,7 @@ mod tests {
         assert_eq!(b.message, "invalid input: scores.12.self_score (must be a multiple of 0.5)");
     }
 
-    #[derive(Debug, serde::Deserialize)]
+    #[derive(Debug, serde::Deserialize, serde::Serialize)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Score {
@@ -431,7 +511,7 @@ mod tests {
         self_score: Option<f64>,
     }
 
-    #[derive(Debug, serde::Deserialize)]
+    #[derive(Debug, serde::Deserialize, serde::Serialize)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Body {
@@ -475,6 +555,56 @@ mod tests {
             one("scores.4.extra", FieldError::UnknownField)
         );
         assert_eq!(fields_of(serde_json::json!("x")), one("body", FieldError::Invalid));
+    }
+
+    #[test]
+    fn whole_numbers_written_as_floats_are_integers() {
+        #[derive(Debug, serde::Deserialize, serde::Serialize, PartialEq)]
+        struct Numbers {
+            id: i64,
+            votes: u32,
+            points: thidua_domain::Points,
+        }
+        let read = |json| from_json::<Numbers>(&json);
+        let numbers = read(serde_json::json!({"id": 2.0, "votes": 3e1, "points": 12.0})).unwrap();
+        assert_eq!(numbers, Numbers { id: 2, votes: 30, points: thidua_domain::Points::whole(12) });
+        assert_eq!(read(serde_json::json!({"id": -0.0, "votes": 0, "points": 0.5})).unwrap().id, 0);
+        // A fraction, or a whole number beyond any integer field, stays refused.
+        let refused = |json| matches!(read(json), Err(Error::Invalid(fields)) if fields.contains_key("id"));
+        assert!(refused(serde_json::json!({"id": 2.5, "votes": 0, "points": 0})));
+        assert!(refused(serde_json::json!({"id": 1e19, "votes": 0, "points": 0})));
+    }
+
+    #[test]
+    fn an_object_is_never_read_from_an_array() {
+        assert_eq!(
+            fields_of(serde_json::json!([1, []])),
+            FieldErrors::from([("body".to_owned(), vec![FieldError::Invalid])])
+        );
+        let nested = serde_json::json!({"base_version": 1, "scores": [[28, 1.5]]});
+        assert_eq!(fields_of(nested), FieldErrors::from([("scores.0".to_owned(), vec![FieldError::Invalid])]));
+        assert!(from_json::<Body>(&serde_json::json!({"base_version": 1, "scores": [{"criterion_id": 28}]})).is_ok());
+    }
+
+    #[test]
+    fn a_variant_without_fields_takes_no_fields_either() {
+        use thidua_domain::award_types::Eligibility;
+        #[derive(Debug, serde::Deserialize, serde::Serialize)]
+        #[serde(deny_unknown_fields)]
+        struct Rules {
+            eligibility: Vec<Eligibility>,
+            open: Option<bool>,
+        }
+        let read = |json| from_json::<Rules>(&json);
+        assert!(read(serde_json::json!({"eligibility": [{"kind": "approved_sheet"}], "open": null})).is_ok());
+        let extra =
+            serde_json::json!({"eligibility": [{"kind": "max_rank", "rank": 1}, {"kind": "approved_sheet", "x": 1}]});
+        match read(extra) {
+            Err(Error::Invalid(fields)) => {
+                assert_eq!(fields, FieldErrors::from([("eligibility.1.x".to_owned(), vec![FieldError::UnknownField])]))
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[tokio::test]

@@ -61,7 +61,6 @@ pub async fn results_csv(
     params(BlocPath, ExportQuery),
     responses(
         (status = 200, description = "`Content-Disposition: attachment; filename=\"thidua-{year}-bloc-{bloc_id}-r{revision}.xlsx\"` (published: the revision it was made from; sheet 4 says its number and date) or `…-bloc-{bloc_id}.xlsx` (a preview)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
-        (status = 400, description = "`bad_request`", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`, `bloc_not_found`, or `not_published` (staff get the preview)", body = ApiErrorBody),
     )
 )]

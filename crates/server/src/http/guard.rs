@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use axum::body::Body;
+use axum::body::HttpBody as _;
 use axum::extract::{Request, State};
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
@@ -147,25 +148,61 @@ const DRAIN_LIMIT: u64 = 16 * 1024 * 1024;
 /// How long that reading may take.
 const DRAIN_TIME: Duration = Duration::from_secs(10);
 
-/// A body declared larger than the limit is refused before anything reads it, with a 413
-/// the client can read: the rest of the body is read and dropped first (up to a bound),
-/// because closing a connection with unread data makes the kernel reset it, and the client
-/// then loses the answer. A client that waits for `100 Continue` never sends the body.
+/// A body over the limit is refused with a 413 the client can read: the rest of the body
+/// is read and dropped first (up to a bound), because closing a connection with unread data
+/// makes the kernel reset it, and the client then loses the answer. A body declared larger
+/// (`Content-Length`) is refused before anything reads it, and a client that waits for
+/// `100 Continue` never sends it. A body of unknown length (chunked) is read here up to the
+/// limit, so that one that goes over is caught the same way.
 pub async fn refuse_large_bodies(request: Request, next: Next) -> Response {
     let declared = request.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    let Some(length) = declared.filter(|&n| n > BODY_LIMIT as u64) else { return next.run(request).await };
-    let waits_for_continue =
-        request.headers().get(EXPECT).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
-    if length <= DRAIN_LIMIT && !waits_for_continue {
-        let _ = tokio::time::timeout(DRAIN_TIME, drain(request.into_body())).await;
+    match declared {
+        Some(length) if length > BODY_LIMIT as u64 => {
+            let waits_for_continue =
+                request.headers().get(EXPECT).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+            if length <= DRAIN_LIMIT && !waits_for_continue {
+                let _ = tokio::time::timeout(DRAIN_TIME, drain(request.into_body())).await;
+            }
+            too_large()
+        }
+        Some(_) => next.run(request).await,
+        None if request.body().size_hint().exact() == Some(0) => next.run(request).await,
+        None => {
+            let (parts, mut body) = request.into_parts();
+            let mut buffer = Vec::new();
+            while let Some(frame) = body.frame().await {
+                let Ok(frame) = frame else {
+                    return Error::BadRequest("the request body could not be read".to_owned()).into_response();
+                };
+                if let Some(data) = frame.data_ref() {
+                    if buffer.len() + data.len() > BODY_LIMIT {
+                        let _ = tokio::time::timeout(DRAIN_TIME, drain(body)).await;
+                        return too_large();
+                    }
+                    buffer.extend_from_slice(data);
+                }
+            }
+            next.run(Request::from_parts(parts, Body::from(buffer))).await
+        }
     }
+}
+
+/// 413, and the connection closed after it.
+fn too_large() -> Response {
     let mut response = Error::PayloadTooLarge.into_response();
     response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
     response
 }
 
+/// Reads and drops what is left of `body`, at most `DRAIN_LIMIT` bytes of it.
 async fn drain(mut body: Body) {
-    while let Some(Ok(_)) = body.frame().await {}
+    let mut read = 0u64;
+    while let Some(Ok(frame)) = body.frame().await {
+        read += frame.data_ref().map_or(0, |d| d.len() as u64);
+        if read > DRAIN_LIMIT {
+            break;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod audit;
 pub mod auth;
 mod awards;
 mod blocs;
+mod contract;
 pub mod error;
 mod exports;
 mod extract;
@@ -88,7 +89,7 @@ impl Modify for SessionCookie {
 
 /// The whole application: API, OpenAPI document and SPA.
 pub fn router(state: AppState) -> Router {
-    let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (api, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health))
         .routes(routes!(openapi_json))
         .routes(routes!(years::list_years))
@@ -148,6 +149,10 @@ pub fn router(state: AppState) -> Router {
                 .layer(middleware::from_fn_with_state(state.clone(), revisions::forget_after_writes)),
         )
         .split_for_parts();
+    // After the routes: these read every operation and schema the routes brought in.
+    contract::CommonAnswers.modify(&mut doc);
+    contract::CrossFieldRules.modify(&mut doc);
+    contract::UnsignedIntegers.modify(&mut doc);
     let api = api
         // Any other /api path is an API 404, never the SPA's index.html.
         .route("/api", any(api_not_found))

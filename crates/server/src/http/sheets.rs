@@ -54,7 +54,6 @@ pub struct SheetFilter {
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "The sheets this user may read", body = [SheetSummary]),
-        (status = 400, description = "`bad_request`: a filter is not a number", body = ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
     )
 )]
@@ -110,7 +109,6 @@ pub async fn list_sheets(
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "The sheet", body = SheetView),
-        (status = 400, description = "`bad_request`: the id is not a number", body = ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: this user may not read the sheet", body = ApiErrorBody),
         (status = 404, description = "`sheet_not_found`", body = ApiErrorBody),
@@ -138,13 +136,10 @@ pub async fn get_sheet(
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "Saved; the sheet as it is now", body = SheetView),
-        (status = 400, description = "`bad_request`: the body is not JSON", body = ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`", body = ApiErrorBody),
         (status = 404, description = "`sheet_not_found`", body = ApiErrorBody),
         (status = 409, description = "`wrong_state` (the sheet is submitted or approved), `year_closed` (an officer in a closed year) or `stale_version` (reload)", body = ApiErrorBody),
-        (status = 413, description = "`payload_too_large`: over 256 KiB", body = ApiErrorBody),
-        (status = 415, description = "`unsupported_media_type`", body = ApiErrorBody),
         (status = 422, description = "`invalid_input`, with `fields` such as `scores.12.self_score: [{code: above_max, max: 30}]`", body = ApiErrorBody),
     )
 )]
@@ -176,13 +171,10 @@ pub async fn put_self(
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "Saved; the sheet as it is now", body = SheetView),
-        (status = 400, description = "`bad_request`: the body is not JSON", body = ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`", body = ApiErrorBody),
         (status = 404, description = "`sheet_not_found`", body = ApiErrorBody),
         (status = 409, description = "`wrong_state` (not submitted), `year_closed` (an officer in a closed year) or `stale_version` (reload)", body = ApiErrorBody),
-        (status = 413, description = "`payload_too_large`", body = ApiErrorBody),
-        (status = 415, description = "`unsupported_media_type`", body = ApiErrorBody),
         (status = 422, description = "`invalid_input`, with `fields` such as `scores.12.verified_score`", body = ApiErrorBody),
     )
 )]

@@ -21,7 +21,6 @@ use crate::store::awards;
     params(UnitHistoryPath),
     responses(
         (status = 200, description = "The unit (as named now) and its published years", body = UnitHistory),
-        (status = 400, description = "`bad_request`: the id is not a number", body = ApiErrorBody),
         (status = 404, description = "`unit_not_found`", body = ApiErrorBody),
     )
 )]

@@ -122,7 +122,6 @@ pub async fn criteria_csv(
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
         (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
-        (status = 413, description = "`payload_too_large`: over 256 KiB", body = ApiErrorBody),
         (status = 415, description = "`unsupported_media_type`: not `text/csv`", body = ApiErrorBody),
         (status = 422, description = "`invalid_input`: `rows.{i}.level` (`required`, `not_a_number`, `invalid`: no parent line above it or deeper than 3), `rows.{i}.max_points` (`required` on a leaf, `not_a_number`, `too_precise`), `rows.{i}.step`, where `{i}` counts the records after the header from 0; `columns.{name}` `required`; `rows` `required` (no line); `body` `invalid` (not UTF-8 or not CSV)", body = ApiErrorBody),
     )

@@ -55,11 +55,8 @@ pub async fn list_years(Staff(_): Staff, State(state): State<AppState>) -> Resul
     security(("session_cookie" = [])),
     responses(
         (status = 201, description = "Created", body = YearAdmin),
-        (status = 400, description = "`bad_request`: the body is not JSON", body = ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
-        (status = 413, description = "`payload_too_large`", body = ApiErrorBody),
-        (status = 415, description = "`unsupported_media_type`", body = ApiErrorBody),
         (status = 422, description = "`invalid_input`: `year` `invalid` (outside 2000–2100) or `duplicate`; `copy_from` `invalid` (no such year); `blocs` `invalid` (without `copy_from`) or `required` (empty), `blocs.{i}` `invalid` (not a bloc of `copy_from`) or `duplicate`; `award_types_from` `invalid` (with `copy_from`, or no such year)", body = ApiErrorBody),
     )
 )]
