@@ -472,3 +472,22 @@ async fn without_a_built_spa_the_api_still_works() {
     let years: Vec<YearSummary> = s.json("/api/years").await;
     assert_eq!(years.len(), 2);
 }
+
+#[tokio::test]
+async fn the_shell_is_served_from_memory_with_an_etag() {
+    let spa = spa_dir();
+    let s = TestServer::start(Some(spa.path())).await;
+    let first = s.get("/").await;
+    let etag = first.headers()["etag"].clone();
+    assert_eq!(first.headers()[CACHE_CONTROL], "no-cache");
+    // Revalidation costs a 304; a deep link has the same ETag (it is the same file).
+    let again = s.client.get(format!("{}/2018/blocs/1/results", s.base)).header("if-none-match", &etag).send().await;
+    let again = again.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.headers()[CACHE_CONTROL], "no-cache");
+    // Read at start: a file written afterwards is not served (a new build is a restart).
+    std::fs::write(spa.path().join("index.html"), "<!doctype html><title>changed</title>").unwrap();
+    assert_eq!(s.get("/").await.text().await.unwrap(), "<!doctype html><title>thidua</title>");
+    let post = s.client.post(format!("{}/index.html", s.base)).send().await.unwrap();
+    assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
+}

@@ -4,9 +4,11 @@
 //!
 //! Writes are staff-only and check in this order: signed in (401) → staff (403) → the year,
 //! bloc or entry exists (404) → the state allows it (409 `published`, `not_proposed`) → the
-//! domain's validation (422) → the version it was based on (409 `stale_version`). Each write
-//! moves the awards version on, goes into `award_audit`, and is one transaction; bloc writes
-//! answer the results as they are now (a staff preview).
+//! domain's validation (422) → while published, a written reason (`?reason=`, 409
+//! `reason_required`; `thidua_domain::revisions`) → the version it was based on (409
+//! `stale_version`). Each write moves the awards version on, goes into `award_audit`, and is
+//! one transaction; bloc writes answer the results as they are now (a staff preview), or,
+//! published, as the revision the write stored.
 
 use crate::db::Tx;
 use axum::extract::State;
@@ -157,7 +159,7 @@ async fn rules_changed(
     put,
     path = "/api/years/{year}/blocs/{bloc_id}/tally",
     tag = "awards",
-    params(BlocPath),
+    params(BlocPath, ReasonQuery),
     request_body = TallyUpdate,
     security(("session_cookie" = [])),
     responses(
@@ -165,7 +167,7 @@ async fn rules_changed(
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff or the officer of the bloc's leader unit only", body = ApiErrorBody),
-        (status = 409, description = "`published` (unpublish first), `year_closed` (the leader's officer in a closed year) or `stale_version` (reload)", body = ApiErrorBody),
+        (status = 409, description = "`published` (the leader's officer while published: staff revise), `reason_required` (published: give `?reason=`; the change is a new revision), `year_closed` (the leader's officer in a closed year) or `stale_version` (reload)", body = ApiErrorBody),
         (status = 422, description = "`invalid_input`: `voters_present` `not_positive`; `votes.{i}.votes` `above_max` (more than the voters present); `votes.{i}` `invalid` (not a member, or not an award type of the year) or `duplicate`", body = ApiErrorBody),
     )
 )]
@@ -206,7 +208,7 @@ pub async fn put_tally(
     put,
     path = "/api/years/{year}/blocs/{bloc_id}/overrides",
     tag = "awards",
-    params(BlocPath),
+    params(BlocPath, ReasonQuery),
     request_body = Override,
     security(("session_cookie" = [])),
     responses(
@@ -214,7 +216,7 @@ pub async fn put_tally(
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
         (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
-        (status = 409, description = "`published`: unpublish first", body = ApiErrorBody),
+        (status = 409, description = "`reason_required`: published, give `?reason=` (the change is a new revision)", body = ApiErrorBody),
         (status = 422, description = "`invalid_input`: `reason` `required`; `unit_id` `invalid` when the unit has no votes for that award type in the tally (not a candidate)", body = ApiErrorBody),
     )
 )]
@@ -239,14 +241,14 @@ pub async fn put_override(
     delete,
     path = "/api/years/{year}/blocs/{bloc_id}/overrides/{unit_id}/{award_type_id}",
     tag = "awards",
-    params(CandidatePath),
+    params(CandidatePath, ReasonQuery),
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "Removed; the results as they are now", body = BlocResults),
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`, `bloc_not_found` or `override_not_found`", body = ApiErrorBody),
-        (status = 409, description = "`published`: unpublish first", body = ApiErrorBody),
+        (status = 409, description = "`reason_required`: published, give `?reason=` (the change is a new revision)", body = ApiErrorBody),
     )
 )]
 pub async fn delete_override(
@@ -321,19 +323,22 @@ pub async fn publish(
     finish_stored(tx, &user, year, bloc_id, "publish", detail, revision).await
 }
 
-/// Takes the bloc's results back from the public (to correct the tally, say). Unpublishing
-/// unpublished results changes nothing.
+/// Takes the bloc's results back from the public (to redo a sheet, say), with a written
+/// reason (`?reason=`), stored as a `withdrawn` revision: the public is then told the results
+/// were withdrawn, and why. Unpublishing unpublished results changes nothing.
 #[utoipa::path(
     post,
     path = "/api/years/{year}/blocs/{bloc_id}/unpublish",
     tag = "awards",
-    params(BlocPath),
+    params(BlocPath, ReasonQuery),
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "Unpublished; the results with `published: false`", body = BlocResults),
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
         (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
+        (status = 409, description = "`reason_required`: published results are withdrawn only with `?reason=`", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `reason` `too_long`", body = ApiErrorBody),
     )
 )]
 pub async fn unpublish(
@@ -353,12 +358,14 @@ pub async fn unpublish(
 }
 
 /// Records the award decision for a unit the results propose for that award type (a
-/// second one replaces the first). Allowed while published: decisions come after publication.
+/// second one replaces the first). Allowed while published, since decisions come after
+/// publication, with a written reason (`?reason=`): the results after it are stored as the
+/// next revision.
 #[utoipa::path(
     put,
     path = "/api/years/{year}/blocs/{bloc_id}/decisions/{unit_id}/{award_type_id}",
     tag = "awards",
-    params(CandidatePath),
+    params(CandidatePath, ReasonQuery),
     request_body = Decision,
     security(("session_cookie" = [])),
     responses(
@@ -366,7 +373,7 @@ pub async fn unpublish(
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
         (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
-        (status = 409, description = "`not_proposed`: the results do not propose that unit for that award type", body = ApiErrorBody),
+        (status = 409, description = "`not_proposed`: the results do not propose that unit for that award type; `reason_required`: published, give `?reason=` (the change is a new revision)", body = ApiErrorBody),
         (status = 422, description = "`invalid_input`: `number`, `issuer` (`required`, `too_long`), `date` (`required`, `invalid`: not a real `YYYY-MM-DD` date)", body = ApiErrorBody),
     )
 )]
@@ -396,13 +403,14 @@ pub async fn put_decision(
     delete,
     path = "/api/years/{year}/blocs/{bloc_id}/decisions/{unit_id}/{award_type_id}",
     tag = "awards",
-    params(CandidatePath),
+    params(CandidatePath, ReasonQuery),
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "Removed; the results as they are now", body = BlocResults),
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`, `bloc_not_found` or `decision_not_found`", body = ApiErrorBody),
+        (status = 409, description = "`reason_required`: published, give `?reason=` (the change is a new revision)", body = ApiErrorBody),
     )
 )]
 pub async fn delete_decision(

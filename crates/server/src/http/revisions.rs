@@ -61,13 +61,13 @@ impl Served {
 }
 
 type Key = (Year, BlocId);
-/// The latest revision (`None`: none stored) and when that was read.
+/// The latest revision and when that was read (`Option` so a hit answers like a lookup).
 type Latest = (Instant, Option<Arc<Served>>);
 
 /// What this server remembers of the stored revisions.
 #[derive(Default)]
 pub struct RevisionCache {
-    /// The latest revision of a bloc-year (`None`: none stored), and when that was read.
+    /// The latest revision of a bloc-year that has one, and when that was read.
     latest: RwLock<HashMap<Key, Latest>>,
     /// Numbered revisions, forever.
     numbered: RwLock<HashMap<(Year, BlocId, RevisionNumber), Arc<Served>>>,
@@ -96,8 +96,12 @@ pub async fn latest(state: &AppState, year: Year, bloc_id: BlocId) -> Result<Opt
     }
     let mut conn = state.db.acquire().await?;
     let served = stored::latest(&mut conn, year, bloc_id).await?.map(Served::of).transpose()?.map(Arc::new);
-    if let Ok(mut map) = state.revisions.latest.write() {
-        map.insert(key, (Instant::now(), served.clone()));
+    // Only bloc-years that have revisions are remembered, so the map is bounded by the
+    // database: a request for any other year or bloc asks the database each time.
+    if served.is_some() {
+        if let Ok(mut map) = state.revisions.latest.write() {
+            map.insert(key, (Instant::now(), served.clone()));
+        }
     }
     Ok(served)
 }

@@ -1,16 +1,24 @@
 //! The built single-page app: files from the static directory, `index.html` for every other
 //! path (so deep links survive a reload), and caching that matches Trunk's file names.
+//!
+//! Every file is read into memory when the server starts (with its `.br` and `.gz` twins and
+//! an `ETag`): a request is a map lookup, never a disk read. A new build is a restart, as it
+//! was already (the page's CSP is computed from `index.html` at start).
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
-use axum::extract::Request;
-use axum::http::header::{CACHE_CONTROL, VARY};
-use axum::http::{HeaderValue, StatusCode};
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::header::{
+    ACCEPT_ENCODING, ALLOW, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
+};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeader;
+use sha2::{Digest, Sha256};
 
 /// The paths the staff build answers (`dist/staff/`: sign-in, the score-sheet forms, the
 /// awards page and administration); every other path is the public app, which readers download without the forms.
@@ -18,6 +26,54 @@ pub const STAFF_PATHS: [&str; 4] = ["/sign-in", "/sheets", "/awards", "/admin"];
 
 const NO_CACHE: HeaderValue = HeaderValue::from_static("no-cache");
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
+
+/// One file of the build, as stored and as its precompressed twins.
+struct Asset {
+    content_type: HeaderValue,
+    etag: HeaderValue,
+    plain: Bytes,
+    br: Option<Bytes>,
+    gzip: Option<Bytes>,
+}
+
+/// The whole build, by URL path (`/index.html`, `/staff/thidua-….js`).
+struct Files {
+    assets: HashMap<String, Asset>,
+}
+
+fn read_dir(dir: &Path, prefix: &str, assets: &mut HashMap<String, Asset>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else { continue };
+        if entry.file_type()?.is_dir() {
+            read_dir(&path, &format!("{prefix}{name}/"), assets)?;
+            continue;
+        }
+        if name.ends_with(".br") || name.ends_with(".gz") {
+            continue;
+        }
+        let plain = std::fs::read(&path)?;
+        let twin = |ext: &str| std::fs::read(dir.join(format!("{name}.{ext}"))).ok().map(Bytes::from);
+        let digest = Sha256::digest(&plain);
+        let etag = digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let mime = mime_guess::from_path(&path).first_or_octet_stream();
+        let text = mime.type_() == mime_guess::mime::TEXT || mime.subtype() == mime_guess::mime::JAVASCRIPT;
+        let content_type = if text { format!("{mime}; charset=utf-8") } else { mime.to_string() };
+        assets.insert(
+            format!("{prefix}{name}"),
+            Asset {
+                content_type: HeaderValue::try_from(content_type)
+                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+                etag: HeaderValue::try_from(format!("\"{etag}\"")).unwrap_or(HeaderValue::from_static("\"\"")),
+                plain: Bytes::from(plain),
+                br: twin("br"),
+                gzip: twin("gz"),
+            },
+        );
+    }
+    Ok(())
+}
 
 pub fn service(dir: &Path) -> Router {
     let index = dir.join("index.html");
@@ -28,30 +84,77 @@ pub fn service(dir: &Path) -> Router {
         );
         return Router::new().fallback(not_built);
     }
-    // The fallback marks itself no-cache, so a deep link (or a stale hashed name) never gets
-    // index.html cached as if it were an immutable asset.
-    let index = SetResponseHeader::overriding(
-        ServeFile::new(index).precompressed_br().precompressed_gzip(),
-        CACHE_CONTROL,
-        NO_CACHE,
-    );
-    let files = ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(index);
-    let mut router = Router::new();
-    let staff_index = dir.join("staff").join("index.html");
-    if staff_index.is_file() {
-        let staff = SetResponseHeader::overriding(
-            ServeFile::new(staff_index).precompressed_br().precompressed_gzip(),
-            CACHE_CONTROL,
-            NO_CACHE,
-        );
-        for path in STAFF_PATHS {
-            router =
-                router.route_service(path, staff.clone()).route_service(&format!("{path}/{{*rest}}"), staff.clone());
-        }
-    } else {
-        tracing::warn!("{} not found: sign-in and the score sheets are not built", staff_index.display());
+    let mut assets = HashMap::new();
+    if let Err(e) = read_dir(dir, "/", &mut assets) {
+        tracing::warn!(error = %e, "cannot read the web app from {}", dir.display());
+        return Router::new().fallback(not_built);
     }
-    router.fallback_service(files).layer(middleware::from_fn(cache_control))
+    if !assets.contains_key("/staff/index.html") {
+        tracing::warn!(
+            "{} not found: sign-in and the score sheets are not built",
+            dir.join("staff/index.html").display()
+        );
+    }
+    let files = Arc::new(Files { assets });
+    Router::new().fallback(serve).with_state(files).layer(middleware::from_fn(cache_control))
+}
+
+/// Whether the client takes `coding` (`br`, `gzip`): named in `Accept-Encoding`, not `q=0`.
+fn accepts(headers: &HeaderMap, coding: &str) -> bool {
+    headers.get_all(ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|item| {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or_default().trim();
+        let refused = parts.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+        name.eq_ignore_ascii_case(coding) && !refused
+    })
+}
+
+/// The staff build's index for its paths, a file of the build by its path, and the public
+/// index for every other path (a deep link).
+async fn serve(State(files): State<Arc<Files>>, request: Request) -> Response {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return (StatusCode::METHOD_NOT_ALLOWED, [(ALLOW, HeaderValue::from_static("GET, HEAD"))]).into_response();
+    }
+    let path = request.uri().path();
+    let staff =
+        STAFF_PATHS.iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')));
+    let (asset, fallback) = match (staff, files.assets.get(path)) {
+        (true, _) => (files.assets.get("/staff/index.html").or_else(|| files.assets.get("/index.html")), true),
+        (false, Some(asset)) => (Some(asset), false),
+        (false, None) => {
+            let dir_index = path.ends_with('/').then(|| files.assets.get(&format!("{path}index.html"))).flatten();
+            match dir_index {
+                Some(asset) => (Some(asset), false),
+                None => (files.assets.get("/index.html"), true),
+            }
+        }
+    };
+    let Some(asset) = asset else { return not_built().await };
+    let headers = request.headers();
+    let mut response = if headers.get_all(IF_NONE_MATCH).iter().any(|v| v.as_bytes() == asset.etag.as_bytes()) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let (body, coding) = match (&asset.br, &asset.gzip) {
+            (Some(br), _) if accepts(headers, "br") => (br.clone(), Some("br")),
+            (_, Some(gz)) if accepts(headers, "gzip") => (gz.clone(), Some("gzip")),
+            _ => (asset.plain.clone(), None),
+        };
+        let mut response = Body::from(body).into_response();
+        let h = response.headers_mut();
+        h.insert(CONTENT_TYPE, asset.content_type.clone());
+        if let Some(coding) = coding {
+            h.insert(CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
+        response
+    };
+    let h = response.headers_mut();
+    h.insert(ETAG, asset.etag.clone());
+    // A deep link (or a stale hashed name) never gets index.html cached as if it were an
+    // immutable asset.
+    if fallback {
+        h.insert(CACHE_CONTROL, NO_CACHE);
+    }
+    response
 }
 
 async fn not_built() -> Response {
