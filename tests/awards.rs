@@ -346,6 +346,32 @@ async fn tally_publish_decide_print_export_unpublish() {
     public.wait_for_text("[data-testid=award-unit]", "Hội nghị khối biểu quyết bổ sung").await;
     public.wait_for_text("[data-testid=publication-reason]", "bổ sung một đơn vị").await;
     assert_eq!(public.texts("[data-testid=award-unit]").await.len(), 3);
+
+    // The change log lists what staff did here, newest first, readable, filterable.
+    staff.goto(&server.url("/admin/audit")).await;
+    staff.wait_for("[data-testid=audit-row]").await;
+    let rows = staff.texts("[data-testid=audit-row]").await;
+    assert!(rows[0].contains("publish"), "newest first: {rows:?}");
+    let decision = rows.iter().find(|r| r.contains("put_decision")).expect("the decision is listed");
+    assert!(decision.contains("15/QĐ-UBND") && !decision.contains('{'), "readable, not JSON: {decision}");
+    assert!(rows.iter().any(|r| r.contains("unpublish") && r.contains("Rà soát lại")), "{rows:?}");
+    let script = "const s = document.getElementById('audit-source'); s.value = 'admin';\
+                  s.dispatchEvent(new Event('change', {bubbles: true})); return true";
+    staff.js(script).await;
+    staff.click("[data-testid=audit-apply]").await;
+    staff.wait_for_text("[data-testid=audit-count]", "0 thay đổi").await;
+    let pager = staff.texts(".pager button").await;
+    assert_eq!(pager, ["Mới hơn", "Cũ hơn"], "the pager's buttons say only their words");
+    assert_accessible(&staff, "the change log at 360 px").await;
+    maybe_screenshot(&staff, "audit-360").await;
+    staff.goto(&server.url("/admin/audit")).await;
+    staff.wait_for("[data-testid=audit-row]").await;
+    staff.set_width(1280).await;
+    assert_accessible(&staff, "the change log at 1280 px").await;
+    maybe_screenshot(&staff, "audit-1280").await;
+    staff.click("[data-testid=lang-switch]").await;
+    staff.wait_for_text("h1", "Change log").await;
+    maybe_screenshot(&staff, "audit-en-1280").await;
     staff.client.close().await.unwrap();
     public.client.close().await.unwrap();
 }

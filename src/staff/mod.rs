@@ -18,8 +18,8 @@ use leptos_router::path;
 
 pub use components::account_nav::{manage_awards_link, AccountNav};
 use pages::{
-    AdminBlocPage, AdminPage, AdminUnitsPage, AdminUsersPage, AwardRulesPage, AwardsPage, SheetPage, SheetsPage,
-    SignInPage,
+    AdminBlocPage, AdminPage, AdminUnitsPage, AdminUsersPage, AuditLogPage, AwardRulesPage, AwardsPage, SheetPage,
+    SheetsPage, SignInPage,
 };
 
 /// The session, shared by every page; asked for only when this device has signed in before.
@@ -39,6 +39,7 @@ pub fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/admin") view=AdminPage />
         <Route path=path!("/admin/users") view=AdminUsersPage />
         <Route path=path!("/admin/units") view=AdminUnitsPage />
+        <Route path=path!("/admin/audit") view=AuditLogPage />
         <Route path=path!("/admin/:year/blocs/:bloc") view=AdminBlocPage />
     }
     .into_inner()

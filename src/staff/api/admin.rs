@@ -6,6 +6,7 @@ use thidua_domain::admin::criteria::{CriteriaDraft, CriteriaUpdate};
 use thidua_domain::admin::units::{NewUnit, UnitAdmin, UnitEnd};
 use thidua_domain::admin::users::{NewUser, PasswordReset, UserAdmin, UserUpdate};
 use thidua_domain::admin::years::{NewYear, YearAdmin, YearUpdate};
+use thidua_domain::audit::AuditPage;
 use thidua_domain::auth::UserId;
 use thidua_domain::error::{ApiErrorBody, FieldErrors};
 use thidua_domain::{BlocId, UnitId, Year};
@@ -69,6 +70,46 @@ pub async fn import_criteria(year: Year, bloc: BlocId, csv: String) -> Result<Cr
     }
     let response = checked(response).await.map_err(ImportError::Api)?;
     decode(response).await.map_err(ImportError::Api)
+}
+
+/// The audit list's filters, as `GET /api/audit` takes them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub source: Option<String>,
+    pub year: Option<Year>,
+    pub unit_id: Option<UnitId>,
+    pub user_id: Option<UserId>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl AuditFilter {
+    fn query(&self) -> String {
+        let mut parts = vec![format!("page={}", self.page), format!("per_page={}", self.per_page)];
+        let mut add = |key: &str, value: Option<String>| {
+            if let Some(v) = value {
+                parts.push(format!("{key}={}", String::from(js_sys::encode_uri_component(&v))));
+            }
+        };
+        add("source", self.source.clone());
+        add("year", self.year.map(|y| y.to_string()));
+        add("unit_id", self.unit_id.map(|u| u.to_string()));
+        add("user_id", self.user_id.map(|u| u.to_string()));
+        add("from", self.from.clone());
+        add("to", self.to.clone());
+        parts.join("&")
+    }
+}
+
+pub async fn audit(filter: AuditFilter) -> ApiResult<AuditPage> {
+    get_json(&format!("/api/audit?{}", filter.query())).await
+}
+
+/// The same list as a CSV download (every page).
+pub fn audit_csv_url(filter: &AuditFilter) -> String {
+    url(&format!("/api/audit.csv?{}", filter.query()))
 }
 
 pub async fn units() -> ApiResult<Vec<UnitAdmin>> {

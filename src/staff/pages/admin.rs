@@ -28,6 +28,7 @@ pub fn AdminPage() -> impl IntoView {
             <ul class="link-list">
                 <li><A href="/admin/units">{tr(|l| td_string!(l, admin.units))}</A></li>
                 <li><A href="/admin/users">{tr(|l| td_string!(l, admin.users))}</A></li>
+                <li><A href="/admin/audit">{tr(|l| td_string!(l, audit.title))}</A></li>
             </ul>
             <Loaded resource=years page=true let:list>
                 <YearsView list on_change=move || years.refetch() />
