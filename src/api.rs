@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use thidua_domain::history::UnitHistory;
 use thidua_domain::model::{BlocDetail, BlocSummary, YearSummary};
 use thidua_domain::results::BlocResults;
-use thidua_domain::revisions::{RevisionEntry, RevisionNumber};
+use thidua_domain::revisions::{ResultsDiff, RevisionEntry, RevisionNumber};
 use thidua_domain::{BlocId, UnitId, Year};
 
 use crate::config::api_base;
@@ -162,6 +162,16 @@ pub async fn results(year: Year, bloc: BlocId) -> ApiResult<BlocResults> {
 /// One published revision exactly as it was stored (permanent, never changes).
 pub async fn revision(year: Year, bloc: BlocId, number: RevisionNumber) -> ApiResult<BlocResults> {
     get_json(&format!("/api/years/{year}/blocs/{bloc}/results/revisions/{number}")).await
+}
+
+/// What changed between two revisions, unit by unit.
+pub async fn revision_diff(
+    year: Year,
+    bloc: BlocId,
+    from: RevisionNumber,
+    to: RevisionNumber,
+) -> ApiResult<ResultsDiff> {
+    get_json(&format!("/api/years/{year}/blocs/{bloc}/results/diff?from={from}&to={to}")).await
 }
 
 /// Every revision of a bloc-year's published results, newest first.

@@ -288,6 +288,9 @@ async fn tally_publish_decide_print_export_unpublish() {
     // Revision 2, with its reason, and a link to revision 1 as it was.
     public.wait_for_text("[data-testid=revision]", "Phiên bản 2").await;
     public.wait_for_text("[data-testid=revision-reason]", "15/QĐ-UBND").await;
+    // What changed, unit by unit: the decision on the first proposal, and nothing else.
+    public.wait_for_text("[data-testid=what-changed]", "số 15/QĐ-UBND").await;
+    assert_eq!(public.texts("[data-testid=what-changed] li").await.len(), 1);
     public.click("[data-testid=revision] summary").await;
     assert_eq!(public.texts("[data-testid=revision-item]").await.len(), 2);
     assert_accessible(&public, "the results with their revisions at 360 px").await;

@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use thidua_domain::revisions::{RevisionEntry, RevisionKind, RevisionStamp};
-use thidua_domain::{BlocId, Year};
+use thidua_domain::revisions::{RevisionEntry, RevisionKind, RevisionStamp, UnitDiff};
+use thidua_domain::{BlocId, Points, Year};
 
 use crate::api;
 use crate::format;
@@ -50,6 +50,7 @@ pub fn RevisionBanner(year: Year, bloc: BlocId, stamp: RevisionStamp) -> impl In
             {(number > 1 && !reason.is_empty()).then(|| view! {
                 <p data-testid="revision-reason"><strong>{tr(|l| td_string!(l, revisions.reason))}</strong>" "{reason.clone()}</p>
             })}
+            {(number > 1 && kind == RevisionKind::Revised).then(|| view! { <WhatChanged year bloc number /> })}
             {move || later().map(|latest| view! {
                 <p class="notice--warn" data-testid="superseded">
                     {move || t_string!(i18n, revisions.superseded, m = latest).to_string()}" "
@@ -84,11 +85,17 @@ pub fn RevisionList(year: Year, bloc: BlocId, entries: Vec<RevisionEntry>, curre
                 )
                 .to_string()
             };
-            let what = [e.summary.clone(), e.reason.clone()]
-                .into_iter()
-                .filter(|t| !t.is_empty())
-                .collect::<Vec<_>>()
-                .join(" — ");
+            // The server words the summary in Vietnamese; in English the reason says why.
+            let (summary, reason) = (e.summary.clone(), e.reason.clone());
+            let what = move || {
+                let summary = (i18n.get_locale() == Locale::vi).then(|| summary.clone());
+                [summary, Some(reason.clone())]
+                    .into_iter()
+                    .flatten()
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" — ")
+            };
             let link = if number == current || kind == RevisionKind::Withdrawn {
                 view! { <span aria-current=(number == current).then_some("page")>{label}</span> }.into_any()
             } else {
@@ -120,4 +127,68 @@ pub fn Withdrawn(year: Year, bloc: BlocId, entries: Vec<RevisionEntry>) -> impl 
             <RevisionList year bloc entries current />
         </div>
     }
+}
+
+/// What changed from the revision before, unit by unit, in the reader's language.
+#[component]
+fn WhatChanged(year: Year, bloc: BlocId, number: u32) -> impl IntoView {
+    let i18n = use_i18n();
+    let diff = LocalResource::new(move || api::revision_diff(year, bloc, number - 1, number));
+    move || {
+        let units = diff.get().and_then(Result::ok).map(|d| d.units).unwrap_or_default();
+        (!units.is_empty()).then(|| {
+            let items = units
+                .into_iter()
+                .map(|u| {
+                    let line = move || unit_change(&u, i18n.get_locale());
+                    view! { <li>{line}</li> }
+                })
+                .collect_view();
+            view! {
+                <div data-testid="what-changed">
+                    <strong>{tr(|l| td_string!(l, revisions.what_changed))}</strong>
+                    <ul class="revision-changes">{items}</ul>
+                </div>
+            }
+        })
+    }
+}
+
+/// One unit's change as a sentence: rank, total, proposals, decisions.
+fn unit_change(u: &UnitDiff, locale: Locale) -> String {
+    let none = || td_string!(locale, revisions.none).to_owned();
+    let mut parts = Vec::new();
+    if let Some(r) = &u.rank {
+        let show = |r: Option<u32>| r.map(|r| r.to_string()).unwrap_or_else(none);
+        parts.push(
+            td_string!(locale, revisions.rank_change, before = show(r.before), after = show(r.after)).to_string(),
+        );
+    }
+    if let Some(t) = &u.total {
+        let show = |p: Option<Points>| p.map(|p| format::points(p, locale)).unwrap_or_else(none);
+        parts.push(
+            td_string!(locale, revisions.total_change, before = show(t.before), after = show(t.after)).to_string(),
+        );
+    }
+    for p in &u.proposals {
+        let text = if p.after {
+            td_string!(locale, revisions.now_proposed, award = p.award_name.clone())
+        } else {
+            td_string!(locale, revisions.no_longer_proposed, award = p.award_name.clone())
+        };
+        parts.push(text.to_string());
+    }
+    for d in &u.decisions {
+        let text = match &d.after {
+            Some(after) => td_string!(
+                locale,
+                revisions.decision_entered,
+                award = d.award_name.clone(),
+                number = after.number.clone()
+            ),
+            None => td_string!(locale, revisions.decision_removed, award = d.award_name.clone()),
+        };
+        parts.push(text.to_string());
+    }
+    format!("{}: {}", u.unit.name, parts.join("; "))
 }
