@@ -365,6 +365,22 @@ async fn tally_publish_decide_print_export_unpublish() {
     staff.wait_for_text("[data-testid=audit-count]", "0 thay đổi").await;
     let pager = staff.texts(".pager button").await;
     assert_eq!(pager, ["Mới hơn", "Cũ hơn"], "the pager's buttons say only their words");
+    // One bloc of one year.
+    let choose = |id: &str, value: &str| {
+        format!(
+            "const s = document.getElementById('{id}'); s.value = '{value}';\
+             s.dispatchEvent(new Event('change', {{bubbles: true}})); return true"
+        )
+    };
+    staff.js(&choose("audit-source", "")).await;
+    staff.js(&choose("audit-bloc", "1")).await;
+    type_into(&staff, "#audit-year", "2019").await;
+    staff.click("[data-testid=audit-apply]").await;
+    // The admin filter before showed none: a row means the new list is in.
+    staff.wait_for("[data-testid=audit-row]").await;
+    let rows = staff.texts("[data-testid=audit-row]").await;
+    assert!(rows.iter().all(|r| r.contains("2019")), "{rows:?}");
+    assert!(rows.iter().all(|r| !r.contains("update_award_type")), "a year's award rules are no bloc's: {rows:?}");
     assert_accessible(&staff, "the change log at 360 px").await;
     maybe_screenshot(&staff, "audit-360").await;
     staff.goto(&server.url("/admin/audit")).await;

@@ -77,6 +77,7 @@ pub async fn import_criteria(year: Year, bloc: BlocId, csv: String) -> Result<Cr
 pub struct AuditFilter {
     pub source: Option<String>,
     pub year: Option<Year>,
+    pub bloc_id: Option<BlocId>,
     pub unit_id: Option<UnitId>,
     pub user_id: Option<UserId>,
     pub from: Option<String>,
@@ -95,6 +96,7 @@ impl AuditFilter {
         };
         add("source", self.source.clone());
         add("year", self.year.map(|y| y.to_string()));
+        add("bloc_id", self.bloc_id.map(|b| b.to_string()));
         add("unit_id", self.unit_id.map(|u| u.to_string()));
         add("user_id", self.user_id.map(|u| u.to_string()));
         add("from", self.from.clone());

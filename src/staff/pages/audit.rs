@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use thidua_domain::admin::units::UnitAdmin;
 use thidua_domain::admin::users::UserAdmin;
 use thidua_domain::audit::{AuditPage as Page, AuditRecord, AuditSource};
-use thidua_domain::UnitId;
+use thidua_domain::{BlocId, UnitId};
 
 use crate::api::ApiResult;
 use crate::components::breadcrumbs::Breadcrumbs;
@@ -25,7 +25,16 @@ pub fn AuditLogPage() -> impl IntoView {
     let people = LocalResource::new(|| async {
         let users = admin_api::users().await?;
         let units = admin_api::units().await?;
-        ApiResult::Ok((users, units))
+        // Every bloc of every year, once, by its latest name (ids stay across years).
+        let mut blocs: Vec<(BlocId, String)> = Vec::new();
+        for year in admin_api::years().await? {
+            for b in crate::api::blocs(year.year).await? {
+                blocs.retain(|(id, _)| *id != b.id);
+                blocs.push((b.id, b.name));
+            }
+        }
+        blocs.sort_by_key(|(id, _)| *id);
+        ApiResult::Ok((users, units, blocs))
     });
     let crumbs = move || vec![(t_string!(i18n, admin.title).to_string(), "/admin".to_owned())];
     view! {
@@ -35,17 +44,18 @@ pub fn AuditLogPage() -> impl IntoView {
             <h1>{tr(|l| td_string!(l, audit.title))}</h1>
             <p class="lead">{tr(|l| td_string!(l, audit.intro))}</p>
             <Loaded resource=people page=true let:data>
-                <AuditView users=data.0 units=data.1 />
+                <AuditView users=data.0 units=data.1 blocs=data.2 />
             </Loaded>
         </div>
     }
 }
 
 #[component]
-fn AuditView(users: Vec<UserAdmin>, units: Vec<UnitAdmin>) -> impl IntoView {
+fn AuditView(users: Vec<UserAdmin>, units: Vec<UnitAdmin>, blocs: Vec<(BlocId, String)>) -> impl IntoView {
     let i18n = use_i18n();
     // What the form holds; `filter` is what the list shows (set on submit, and by paging).
-    let (source, year, unit, user, from, to) = (
+    let (source, year, bloc, unit, user, from, to) = (
+        RwSignal::new(String::new()),
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
@@ -61,6 +71,7 @@ fn AuditView(users: Vec<UserAdmin>, units: Vec<UnitAdmin>) -> impl IntoView {
         filter.set(AuditFilter {
             source: text(source),
             year: year.get_untracked().trim().parse().ok(),
+            bloc_id: bloc.get_untracked().parse().ok(),
             unit_id: unit.get_untracked().parse().ok(),
             user_id: user.get_untracked().parse().ok(),
             from: text(from),
@@ -108,6 +119,7 @@ fn AuditView(users: Vec<UserAdmin>, units: Vec<UnitAdmin>) -> impl IntoView {
                     <input type="text" id="audit-year" class="input input--narrow" inputmode="numeric" prop:value=move || year.get()
                         on:input=move |ev| year.set(event_target_value(&ev)) />
                 </div>
+                {select("audit-bloc", |l| td_string!(l, audit.bloc), bloc, blocs.into_iter().map(|(id, n)| (id.to_string(), n)).collect())}
                 {select("audit-unit", |l| td_string!(l, audit.unit), unit, unit_options.into_iter().map(|(id, n)| (id.to_string(), n)).collect())}
                 {select("audit-user", |l| td_string!(l, audit.person), user, user_options.into_iter().map(|(id, n)| (id.to_string(), n)).collect())}
                 {date_field("audit-from", |l| td_string!(l, audit.from), from)}
