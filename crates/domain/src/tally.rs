@@ -378,6 +378,39 @@ pub fn award_permissions(who: Option<&Principal>, bloc_leader: Option<UnitId>) -
     }
 }
 
+/// Why `who` may not enter the bloc's tally now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TallyRefusal {
+    /// Neither staff nor the officer of the bloc's leader unit (403).
+    Forbidden,
+    /// The results are published: only staff correct them, as a new revision (409).
+    Published,
+    /// The year is closed for scoring: read-only to all but staff, as for sheets (409).
+    YearClosed,
+}
+
+/// Staff enter or correct the tally at any time (a correction of published results is a
+/// revision, `revisions::check_change`); the leader unit's officer only while the results are
+/// unpublished and the year is open for scoring.
+pub fn check_tally_entry(
+    who: &Principal,
+    bloc_leader: Option<UnitId>,
+    published: bool,
+    year_open: bool,
+) -> Result<(), TallyRefusal> {
+    if !award_permissions(Some(who), bloc_leader).enter_tally {
+        Err(TallyRefusal::Forbidden)
+    } else if who.role.administers() {
+        Ok(())
+    } else if published {
+        Err(TallyRefusal::Published)
+    } else if !year_open {
+        Err(TallyRefusal::YearClosed)
+    } else {
+        Ok(())
+    }
+}
+
 /// An override needs its reason, is only for a candidate (a unit with votes for that award
 /// type in the tally), and cannot propose a unit whose sheet is not approved (`ranked`: the
 /// members with an approved sheet).
@@ -687,6 +720,15 @@ mod tests {
             AwardPermissions::default()
         );
         assert_eq!(award_permissions(None, Some(LDTBXH)), AwardPermissions::default());
+
+        // Entering the tally: staff always; the leader's officer while unpublished and open.
+        let (staff, leader) = (who(Role::Staff, None), who(Role::LeaderOfficer, Some(LDTBXH)));
+        assert_eq!(check_tally_entry(&staff, Some(LDTBXH), true, false), Ok(()));
+        assert_eq!(check_tally_entry(&leader, Some(LDTBXH), false, true), Ok(()));
+        assert_eq!(check_tally_entry(&leader, Some(LDTBXH), true, true), Err(TallyRefusal::Published));
+        assert_eq!(check_tally_entry(&leader, Some(LDTBXH), false, false), Err(TallyRefusal::YearClosed));
+        let other = who(Role::LeaderOfficer, Some(YTE));
+        assert_eq!(check_tally_entry(&other, Some(LDTBXH), false, true), Err(TallyRefusal::Forbidden));
     }
 
     #[test]

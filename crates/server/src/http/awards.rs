@@ -20,7 +20,7 @@ use thidua_domain::error::ApiErrorBody;
 use thidua_domain::publication::{check_publication, PublicationNote, PublishRefusal, PublishRequest};
 use thidua_domain::results::BlocResults;
 use thidua_domain::revisions::{check_change, ResultsChange, RevisionKind, RevisionRefusal};
-use thidua_domain::tally::{award_permissions, validate_override, validate_tally, Override, TallyUpdate};
+use thidua_domain::tally::{check_tally_entry, validate_override, validate_tally, Override, TallyRefusal, TallyUpdate};
 use thidua_domain::{BlocId, UnitId, Year};
 
 use super::auth::{CurrentUser, Staff};
@@ -179,18 +179,14 @@ pub async fn put_tally(
     Json(update): Json<TallyUpdate>,
 ) -> Result<Json<BlocResults>> {
     let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
-    if !award_permissions(Some(&user.principal), bloc.leader_unit_id).enter_tally {
-        return Err(Error::Forbidden);
-    }
-    // Only staff revise published results.
-    if !user.is_staff() {
-        unpublished(&bloc)?;
-    }
+    let year_open = admin::years::year(&mut tx, year).await?.open;
+    let published = bloc.published_at.is_some();
+    check_tally_entry(&user.principal, bloc.leader_unit_id, published, year_open).map_err(|refusal| match refusal {
+        TallyRefusal::Forbidden => Error::Forbidden,
+        TallyRefusal::Published => Error::Published(PUBLISHED_BLOC),
+        TallyRefusal::YearClosed => Error::YearClosed(year),
+    })?;
     let revision = revision_reason(&bloc, ResultsChange::Tally, reason.as_deref())?;
-    // A closed year is read-only to all but staff.
-    if !user.is_staff() && !admin::years::year(&mut tx, year).await?.open {
-        return Err(Error::YearClosed(year));
-    }
     let members: Vec<UnitId> = store::members(&mut tx, year, bloc_id).await?.into_iter().map(|u| u.id).collect();
     let types: Vec<AwardTypeId> = awards::award_types(&mut tx, year).await?.into_iter().map(|t| t.id).collect();
     valid(validate_tally(&update.tally, &members, &types))?;
