@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh --spa-only
 cargo build --offline --quiet -p thidua-server
-cargo run --quiet --offline -p thidua --example keystroke
+cargo run --quiet --offline -p thidua --features ssr --example keystroke

@@ -68,8 +68,8 @@ pub type ApiResult<T> = Result<T, ApiError>;
 /// The part of `thidua_domain::error::ApiErrorBody` the SPA reads: decoding only the code
 /// keeps the field map's decoder out of the download.
 #[derive(serde::Deserialize)]
-struct ErrorCode {
-    code: String,
+pub(crate) struct ErrorCode {
+    pub(crate) code: String,
 }
 
 /// An abort signal for one request, fired when the reactive owner that started it is
@@ -118,7 +118,12 @@ pub(crate) async fn checked(response: Response) -> ApiResult<Response> {
     }
     let status = response.status();
     let code = response.json::<ErrorCode>().await.map(|b| b.code).unwrap_or_default();
-    Err(match status {
+    Err(answer_error(status, code))
+}
+
+/// The error an error answer stands for, by its status and code.
+pub(crate) fn answer_error(status: u16, code: String) -> ApiError {
+    match status {
         401 => ApiError::Unauthenticated,
         403 => ApiError::Forbidden,
         404 => ApiError::NotFound { code },
@@ -126,7 +131,7 @@ pub(crate) async fn checked(response: Response) -> ApiResult<Response> {
         422 => ApiError::Invalid,
         429 => ApiError::TooManyAttempts,
         status => ApiError::Server { status, code },
-    })
+    }
 }
 
 /// The JSON of a success answer.
@@ -143,40 +148,56 @@ pub async fn get_json<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     decode(checked(request(Method::GET, path, None, None).await?).await?).await
 }
 
-pub async fn years() -> ApiResult<Vec<YearSummary>> {
-    get_json("/api/years").await
+/// One public GET of the API, typed by its answer: the path names it (the page's preloaded
+/// answers are keyed by it), `send` asks the API.
+pub struct Query<T> {
+    path: String,
+    answer: std::marker::PhantomData<fn() -> T>,
 }
 
-pub async fn blocs(year: Year) -> ApiResult<Vec<BlocSummary>> {
-    get_json(&format!("/api/years/{year}/blocs")).await
+impl<T: DeserializeOwned> Query<T> {
+    fn new(path: String) -> Query<T> {
+        Query { path, answer: std::marker::PhantomData }
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub async fn send(self) -> ApiResult<T> {
+        get_json(&self.path).await
+    }
 }
 
-pub async fn bloc(year: Year, bloc: BlocId) -> ApiResult<BlocDetail> {
-    get_json(&format!("/api/years/{year}/blocs/{bloc}")).await
+pub fn years() -> Query<Vec<YearSummary>> {
+    Query::new("/api/years".to_owned())
 }
 
-pub async fn results(year: Year, bloc: BlocId) -> ApiResult<BlocResults> {
-    get_json(&format!("/api/years/{year}/blocs/{bloc}/results")).await
+pub fn blocs(year: Year) -> Query<Vec<BlocSummary>> {
+    Query::new(format!("/api/years/{year}/blocs"))
+}
+
+pub fn bloc(year: Year, bloc: BlocId) -> Query<BlocDetail> {
+    Query::new(format!("/api/years/{year}/blocs/{bloc}"))
+}
+
+pub fn results(year: Year, bloc: BlocId) -> Query<BlocResults> {
+    Query::new(format!("/api/years/{year}/blocs/{bloc}/results"))
 }
 
 /// One published revision exactly as it was stored (permanent, never changes).
-pub async fn revision(year: Year, bloc: BlocId, number: RevisionNumber) -> ApiResult<BlocResults> {
-    get_json(&format!("/api/years/{year}/blocs/{bloc}/results/revisions/{number}")).await
+pub fn revision(year: Year, bloc: BlocId, number: RevisionNumber) -> Query<BlocResults> {
+    Query::new(format!("/api/years/{year}/blocs/{bloc}/results/revisions/{number}"))
 }
 
 /// What changed between two revisions, unit by unit.
-pub async fn revision_diff(
-    year: Year,
-    bloc: BlocId,
-    from: RevisionNumber,
-    to: RevisionNumber,
-) -> ApiResult<ResultsDiff> {
-    get_json(&format!("/api/years/{year}/blocs/{bloc}/results/diff?from={from}&to={to}")).await
+pub fn revision_diff(year: Year, bloc: BlocId, from: RevisionNumber, to: RevisionNumber) -> Query<ResultsDiff> {
+    Query::new(format!("/api/years/{year}/blocs/{bloc}/results/diff?from={from}&to={to}"))
 }
 
 /// Every revision of a bloc-year's published results, newest first.
-pub async fn revisions(year: Year, bloc: BlocId) -> ApiResult<Vec<RevisionEntry>> {
-    get_json(&format!("/api/years/{year}/blocs/{bloc}/results/revisions")).await
+pub fn revisions(year: Year, bloc: BlocId) -> Query<Vec<RevisionEntry>> {
+    Query::new(format!("/api/years/{year}/blocs/{bloc}/results/revisions"))
 }
 
 /// Where the browser downloads the results as a spreadsheet: `ext` is `csv` or `xlsx`;
@@ -185,6 +206,6 @@ pub fn export_url(year: Year, bloc: BlocId, ext: &str, lang: &str) -> String {
     url(&format!("/api/years/{year}/blocs/{bloc}/results.{ext}?lang={lang}"))
 }
 
-pub async fn unit_history(unit: UnitId) -> ApiResult<UnitHistory> {
-    get_json(&format!("/api/units/{unit}/history")).await
+pub fn unit_history(unit: UnitId) -> Query<UnitHistory> {
+    Query::new(format!("/api/units/{unit}/history"))
 }

@@ -14,6 +14,10 @@ pub fn api_base() -> &'static str {
 }
 
 fn read_meta() -> Option<String> {
+    // The server renders only pages whose API is its own (the tag empty).
+    if !cfg!(target_arch = "wasm32") {
+        return None;
+    }
     let document = web_sys::window()?.document()?;
     let meta = document.query_selector(&format!("meta[name=\"{META_NAME}\"]")).ok()??;
     meta.get_attribute("content")

@@ -1,3 +1,3 @@
 fn main() {
-    leptos::mount::mount_to_body(thidua::App);
+    thidua::start();
 }

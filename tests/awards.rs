@@ -37,7 +37,7 @@ async fn grid_units(browser: &Browser) -> Vec<String> {
 async fn api_json(browser: &Browser, path: &str) -> Value {
     let script = format!(
         "const done = arguments[arguments.length - 1];\
-         fetch({}, {{credentials: 'omit'}}).then(r => r.json()).then(done, e => done(String(e)));",
+         fetch({}, {{credentials: 'omit', cache: 'no-cache'}}).then(r => r.json()).then(done, e => done(String(e)));",
         json!(path)
     );
     browser.client.execute_async(&script, vec![]).await.expect("fetch")
@@ -199,10 +199,10 @@ async fn tally_publish_decide_print_export_unpublish() {
     assert_eq!(public.texts("[data-testid=ranking-row]").await.len(), 3, "only approved sheets are ranked");
 
     // Every unit's sheet opens down to each criterion, with the keyboard too.
-    let expand = public.wait_for("[data-testid=ranking-row] .expand").await;
+    let expand = public.wait_for("[data-testid=ranking-row] .expand summary").await;
     expand.send_keys("\u{E007}").await.unwrap(); // Enter
     public.wait_for("[data-testid=breakdown]").await;
-    assert_eq!(public.js("return document.querySelector('.expand').getAttribute('aria-expanded')").await, "true");
+    assert_eq!(public.js("return document.querySelector('.expand').open").await, true);
     assert!(public.texts("[data-testid=breakdown] tbody tr").await.len() >= 10, "every criterion is listed");
     assert_accessible(&public, "the public results with a breakdown open at 360 px").await;
     assert!(!public.page_overflows().await, "the results page scrolls sideways at 360 px");

@@ -138,11 +138,18 @@ async fn ranking_table_renders_rows_ties_and_locale_numbers() {
     // Each unit's sheet opens below its row: self against verified, "—" where not scored,
     // the deduction with its reason.
     assert!(texts(&root, "[data-testid=breakdown]").is_empty());
-    let expand = root.query_selector(".expand").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>();
-    assert_eq!(expand.get_attribute("aria-expanded").as_deref(), Some("false"));
-    expand.click();
-    tick().await;
-    assert_eq!(expand.get_attribute("aria-expanded").as_deref(), Some("true"));
+    let details = root.query_selector(".expand").unwrap().unwrap();
+    assert!(!details.has_attribute("open"));
+    let summary = root.query_selector(".expand summary").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>();
+    summary.click();
+    assert!(details.has_attribute("open"));
+    // The toggle event comes in a task of its own; the sheet renders then.
+    for _ in 0..20 {
+        if !texts(&root, "[data-testid=breakdown]").is_empty() {
+            break;
+        }
+        sleep_ms(10).await;
+    }
     let cells = texts(&root, "[data-testid=breakdown] tbody td");
     assert_eq!(cells, ["50", "48,5", "48", "50", "—", "47,5"]);
     assert!(texts(&root, "[data-testid=breakdown] .adj")[0].contains("Gửi báo cáo chậm hạn"));
@@ -196,4 +203,12 @@ fn after_sign_in_stays_on_this_origin() {
         assert_eq!(after_sign_in(Some(bad)), "/sheets", "{bad:?}");
     }
     assert_eq!(after_sign_in(None), "/sheets");
+}
+
+/// Waits `ms` milliseconds of the browser's clock.
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

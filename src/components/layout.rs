@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
 
 use crate::i18n::*;
 use crate::prefs;
@@ -26,33 +28,57 @@ pub fn Header() -> impl IntoView {
     }
 }
 
-/// One button that offers the other language, named in that language (with its `lang`) so a
+/// One link that offers the other language, named in that language (with its `lang`) so a
 /// reader who does not know the current one can still find it. The visible text is its whole
-/// accessible name; the longer hint is a tooltip only.
+/// accessible name; the longer hint is a tooltip only. Without JavaScript it is a plain link
+/// (`?lang=en`: the server renders the page in that language and keeps the choice); with it,
+/// the page switches in place.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
+    let location = use_location();
     let other = move || match i18n.get_locale() {
         Locale::vi => Locale::en,
         Locale::en => Locale::vi,
     };
     let other_tag = move || prefs::locale_tag(other());
-    let switch = move |_| {
+    let href = move || format!("{}?lang={}", location.pathname.get(), other_tag());
+    let navigate = use_navigate();
+    let switch = move |event: leptos::ev::MouseEvent| {
+        // A new tab or window keeps the link's own behaviour.
+        if event.ctrl_key() || event.meta_key() || event.shift_key() || event.button() != 0 {
+            return;
+        }
+        event.prevent_default();
         let next = other();
         i18n.set_locale(next);
         prefs::store_locale(next);
+        // An address that names a language would bring the old one back on reload.
+        let search = location.search.get_untracked();
+        if search.contains("lang=") {
+            let rest: Vec<&str> = search
+                .trim_start_matches('?')
+                .split('&')
+                .filter(|kv| !kv.starts_with("lang=") && !kv.is_empty())
+                .collect();
+            let query = if rest.is_empty() { String::new() } else { format!("?{}", rest.join("&")) };
+            let path = format!("{}{query}{}", location.pathname.get_untracked(), location.hash.get_untracked());
+            navigate(&path, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+        }
     };
     view! {
-        <button
-            type="button"
+        <a
+            href=href
             class="lang-switch"
             data-testid="lang-switch"
+            hreflang=other_tag
             lang=other_tag
+            rel="alternate"
             title=tr(|l| td_string!(l, app.switch_language_label))
             on:click=switch
         >
             {tr(|l| td_string!(l, app.switch_language))}
-        </button>
+        </a>
     }
 }
 

@@ -9,6 +9,9 @@ use crate::format;
 use crate::i18n::*;
 use crate::text::tr;
 
+/// Rendered by the server, for a page that must work before (or without) the app.
+const SERVER: bool = cfg!(feature = "ssr");
+
 /// The ranking: rank, unit, total and one column per section. On a narrow screen the table
 /// scrolls inside its own box (keyboard-focusable), never the page.
 #[component]
@@ -67,24 +70,26 @@ pub fn RankingTable(results: BlocResults) -> impl IntoView {
                     <th scope="row" class="unit">
                         <A href=format!("/units/{}", row.unit.id) attr:class="unit__name">{unit_name}</A>
                         {move || tie_text().map(|t| view! { <span class="rank__tie">{t}</span> })}
-                        <button
-                            type="button"
-                            class="link-button expand no-print"
-                            aria-expanded=move || open.get().to_string()
-                            aria-controls=detail_id.clone()
-                            on:click=move |_| open.update(|o| *o = !*o)
-                        >
-                            {tr(|l| td_string!(l, results.breakdown))}
-                        </button>
+                        // A <details> so that it opens without the app too (the server's
+                        // page); its sheet is the next row, shown while it is open (CSS).
+                        <details class="expand no-print" on:toggle=move |ev| {
+                            open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())
+                        }>
+                            <summary class="link-button" aria-controls=detail_id.clone()>
+                                {tr(|l| td_string!(l, results.breakdown))}
+                            </summary>
+                        </details>
                     </th>
                     <td class="num total">{move || format::points(total, i18n.get_locale())}</td>
                     {cells}
                     <td class="num">{move || format::points(bonus, i18n.get_locale())}</td>
                     <td class="num">{move || format::points(deductions, i18n.get_locale())}</td>
                 </tr>
-                <tr id=detail_id class="detail no-print" hidden=move || !open.get()>
+                // The server's page carries every sheet (it opens without the app); the app
+                // renders one when it is opened.
+                <tr id=detail_id class="detail no-print" hidden=move || !SERVER && !open.get()>
                     <td colspan=columns>
-                        {move || open.get().then(|| view! { <Breakdown row=detail_row.clone() criteria /> })}
+                        {move || (SERVER || open.get()).then(|| view! { <Breakdown row=detail_row.clone() criteria /> })}
                     </td>
                 </tr>
             }

@@ -11,6 +11,7 @@ use thidua_domain::{BlocId, Points, Year};
 use crate::api;
 use crate::format;
 use crate::i18n::*;
+use crate::preload::load;
 use crate::text::tr;
 
 pub fn revision_href(year: Year, bloc: BlocId, number: u32) -> String {
@@ -29,7 +30,7 @@ fn kind_text(kind: RevisionKind, locale: Locale) -> &'static str {
 #[component]
 pub fn RevisionBanner(year: Year, bloc: BlocId, stamp: RevisionStamp) -> impl IntoView {
     let i18n = use_i18n();
-    let list = LocalResource::new(move || api::revisions(year, bloc));
+    let list = load(move || api::revisions(year, bloc));
     let number = stamp.number;
     let at = stamp.at.clone();
     let kind = stamp.kind;
@@ -133,7 +134,7 @@ pub fn Withdrawn(year: Year, bloc: BlocId, entries: Vec<RevisionEntry>) -> impl 
 #[component]
 fn WhatChanged(year: Year, bloc: BlocId, number: u32) -> impl IntoView {
     let i18n = use_i18n();
-    let diff = LocalResource::new(move || api::revision_diff(year, bloc, number - 1, number));
+    let diff = load(move || api::revision_diff(year, bloc, number - 1, number));
     move || {
         let units = diff.get().and_then(Result::ok).map(|d| d.units).unwrap_or_default();
         (!units.is_empty()).then(|| {

@@ -1,20 +1,22 @@
 //! Loading and error states shared by every page, so no page is ever blank: it shows its
 //! data, a loading line, or an error in the user's language with a retry.
 
-use leptos::either::Either;
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use thidua_domain::auth::same_origin_path;
 
-use crate::api::{ApiError, ApiResult};
+use crate::api::ApiError;
 use crate::i18n::*;
+use crate::preload::Source;
 use crate::text::tr;
 
-/// Renders `children` with the resource's data once it has loaded.
+/// Renders `children` with the data once there is some: at once when the page came with it
+/// (`preload`), else after loading.
 #[component]
 pub fn Loaded<T, V>(
-    resource: LocalResource<ApiResult<T>>,
+    #[prop(into)] resource: Source<T>,
     /// The whole page depends on this resource: an error then titles the page (h1, <title>).
     #[prop(optional)]
     page: bool,
@@ -25,23 +27,33 @@ where
     V: IntoView + 'static,
 {
     let children = std::sync::Arc::new(children);
-    view! {
-        <Suspense fallback=|| view! { <Loading /> }>
-            {
-                let children = children.clone();
-                move || {
-                    let children = children.clone();
-                    Suspend::new(async move {
-                        match resource.await {
-                            Ok(data) => Either::Left(children(data)),
-                            Err(error) => {
-                                Either::Right(view! { <ErrorPanel error page on_retry=move || resource.refetch() /> })
-                            }
-                        }
-                    })
-                }
+    match resource {
+        Source::Ready(answer) => EitherOf3::A(match answer.get_value() {
+            Ok(data) => Either::Left(children(data)),
+            // Came with the page: asking again is loading the page again.
+            Err(error) => {
+                Either::Right(view! { <ErrorPanel error page on_retry=|| { let _ = window().location().reload(); } /> })
             }
-        </Suspense>
+        }),
+        Source::Fetch(resource) => EitherOf3::B(view! {
+            <Suspense fallback=|| view! { <Loading /> }>
+                {
+                    let children = children.clone();
+                    move || {
+                        let children = children.clone();
+                        Suspend::new(async move {
+                            match resource.await {
+                                Ok(data) => Either::Left(children(data)),
+                                Err(error) => {
+                                    Either::Right(view! { <ErrorPanel error page on_retry=move || resource.refetch() /> })
+                                }
+                            }
+                        })
+                    }
+                }
+            </Suspense>
+        }),
+        Source::Pending => EitherOf3::C(view! { <Loading /> }),
     }
 }
 
@@ -64,6 +76,11 @@ pub fn ErrorPanel(
     page: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // The server's page answers with the status the whole page's error stands for.
+    #[cfg(feature = "ssr")]
+    if page {
+        crate::prerender::set_status(if matches!(error, ApiError::NotFound { .. }) { 404 } else { 503 });
+    }
     let retryable = error.is_retryable();
     let signed_out = error == ApiError::Unauthenticated;
     let message = move || match &error {
@@ -111,11 +128,26 @@ pub fn ErrorPanel(
     }
 }
 
-/// The sign-in page, coming back to where the reader is now.
+/// The sign-in page, coming back to where the reader is now (the router's location, which
+/// the server knows too).
 pub fn sign_in_href() -> String {
-    let here = window().location();
-    let path = here.pathname().unwrap_or_default() + &here.search().unwrap_or_default();
-    format!("/sign-in?next={}", js_sys::encode_uri_component(&path))
+    let here = leptos_router::hooks::use_location();
+    let path = here.pathname.get_untracked() + &here.search.get_untracked();
+    format!("/sign-in?next={}", encode_query_value(&path))
+}
+
+/// `value` for a URL's query: everything but unreserved characters percent-encoded (as
+/// `encodeURIComponent` does, also off the browser).
+fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')' => {
+                (b as char).to_string()
+            }
+            b => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Where to go after signing in: `next` if it is a path of this app, else the sheets. The

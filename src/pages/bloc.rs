@@ -12,6 +12,7 @@ use crate::format;
 use crate::i18n::*;
 use crate::pages::not_found::NotFound;
 use crate::pages::params::bloc_params;
+use crate::preload::load;
 use crate::text::tr;
 
 /// A bloc in a year: its members, leader, deputy and pact.
@@ -21,7 +22,7 @@ pub fn BlocPage() -> impl IntoView {
     move || match params.get() {
         None => Either::Left(view! { <NotFound /> }),
         Some((year, bloc)) => {
-            let detail = LocalResource::new(move || api::bloc(year, bloc));
+            let detail = load(move || api::bloc(year, bloc));
             Either::Right(view! { <Loaded resource=detail page=true let:detail><BlocView detail /></Loaded> })
         }
     }

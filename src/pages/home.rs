@@ -8,13 +8,14 @@ use thidua_domain::Year;
 use crate::api;
 use crate::components::status::Loaded;
 use crate::i18n::*;
+use crate::preload::load;
 use crate::text::tr;
 
 /// The years, newest first, each with its blocs.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
-    let years = LocalResource::new(api::years);
+    let years = load(api::years);
     view! {
         <Title text=move || t_string!(i18n, home.title).to_string() />
         <div class="page">
@@ -39,7 +40,7 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn YearBlocs(year: Year) -> impl IntoView {
     let i18n = use_i18n();
-    let blocs = LocalResource::new(move || api::blocs(year));
+    let blocs = load(move || api::blocs(year));
     let heading_id = format!("year-{year}");
     let labelled_by = heading_id.clone();
     view! {

@@ -8,6 +8,8 @@ use crate::text::tr;
 #[component]
 pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    crate::prerender::set_status(404);
     view! {
         <Title text=move || t_string!(i18n, not_found.title).to_string() />
         <div class="page" data-testid="not-found">

@@ -16,6 +16,7 @@ use crate::components::tally::{state_text, TallyTable};
 use crate::i18n::*;
 use crate::pages::not_found::NotFound;
 use crate::pages::params::bloc_params;
+use crate::preload;
 use crate::staff;
 use crate::text::tr;
 
@@ -38,14 +39,22 @@ pub fn ResultsPage() -> impl IntoView {
     move || match (params.get(), revision.get()) {
         (None, _) | (_, Some(None)) => Either::Left(view! { <NotFound /> }),
         (Some((year, bloc)), number) => {
-            let shown = LocalResource::new(move || async move {
-                let results = match number.flatten() {
-                    Some(n) => api::revision(year, bloc, n).await,
-                    None => api::results(year, bloc).await,
-                };
-                match results {
+            let query = move || match number.flatten() {
+                Some(n) => api::revision(year, bloc, n),
+                None => api::results(year, bloc),
+            };
+            // A withdrawn publication shows its revisions instead: from the page if it came
+            // with both answers, else from the API.
+            let carried = preload::take(query().path()).and_then(|results| match results {
+                Err(ApiError::NotFound { code }) if code == "withdrawn" => {
+                    preload::take(api::revisions(year, bloc).path()).map(|r| r.map(Shown::Withdrawn))
+                }
+                other => Some(other.map(|r| Shown::Results(Box::new(r)))),
+            });
+            let shown = preload::load_with(carried, move || async move {
+                match query().send().await {
                     Err(ApiError::NotFound { code }) if code == "withdrawn" => {
-                        Ok(Shown::Withdrawn(api::revisions(year, bloc).await?))
+                        Ok(Shown::Withdrawn(api::revisions(year, bloc).send().await?))
                     }
                     other => other.map(|r| Shown::Results(Box::new(r))),
                 }

@@ -12,6 +12,7 @@ use crate::components::tally::state_text;
 use crate::format;
 use crate::i18n::*;
 use crate::pages::not_found::NotFound;
+use crate::preload::load;
 use crate::text::tr;
 
 /// A unit's record across the published years: rank and total per year, as a table and as a
@@ -23,7 +24,7 @@ pub fn UnitPage() -> impl IntoView {
     move || match unit.get() {
         None => Either::Left(view! { <NotFound /> }),
         Some(unit) => {
-            let history = LocalResource::new(move || api::unit_history(unit));
+            let history = load(move || api::unit_history(unit));
             Either::Right(view! { <Loaded resource=history page=true let:history><HistoryView history /></Loaded> })
         }
     }

@@ -9,7 +9,7 @@ use thidua_domain::auth::Me;
 use crate::api::ApiError;
 use crate::staff::api;
 
-const SIGNED_IN_KEY: &str = "thidua.signed_in";
+use crate::prefs::SIGNED_IN_KEY;
 
 /// The signed-in user, shared by every page through the context.
 #[derive(Clone, Copy)]

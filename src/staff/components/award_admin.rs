@@ -81,7 +81,7 @@ impl Awards {
                     }
                     Err(error) => {
                         if matches!(&error, ApiError::Conflict { code } if code == "stale_version") {
-                            if let Ok(latest) = api::results(self.year, self.bloc).await {
+                            if let Ok(latest) = api::results(self.year, self.bloc).send().await {
                                 self.results.set(latest);
                             }
                         }

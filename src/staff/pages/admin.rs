@@ -55,7 +55,7 @@ fn YearItem(year: YearAdmin, on_change: impl Fn() + Copy + Send + Sync + 'static
     let i18n = use_i18n();
     let y = year.year;
     let open = year.open;
-    let blocs = LocalResource::new(move || api::blocs(y));
+    let blocs = LocalResource::new(move || api::blocs(y).send());
     let toggle_year = write(
         move |()| admin_api::update_year(y, YearUpdate { open: Some(!open), tie_break: None }),
         move |_| on_change(),
@@ -191,7 +191,7 @@ fn NewYearForm(existing: Vec<Year>, on_change: impl Fn() + Copy + Send + Sync + 
         let from = copy_from.get().parse::<Year>().ok();
         async move {
             match from {
-                Some(y) => api::blocs(y).await,
+                Some(y) => api::blocs(y).send().await,
                 None => Ok(Vec::new()),
             }
         }

@@ -28,7 +28,7 @@ pub fn AuditLogPage() -> impl IntoView {
         // Every bloc of every year, once, by its latest name (ids stay across years).
         let mut blocs: Vec<(BlocId, String)> = Vec::new();
         for year in admin_api::years().await? {
-            for b in crate::api::blocs(year.year).await? {
+            for b in crate::api::blocs(year.year).send().await? {
                 blocs.retain(|(id, _)| *id != b.id);
                 blocs.push((b.id, b.name));
             }

@@ -23,7 +23,7 @@ pub fn AwardsPage() -> impl IntoView {
     move || match params.get() {
         None => Either::Left(view! { <NotFound /> }),
         Some((year, bloc)) => {
-            let results = LocalResource::new(move || api::results(year, bloc));
+            let results = LocalResource::new(move || api::results(year, bloc).send());
             Either::Right(view! { <Loaded resource=results page=true let:results><AwardsView results /></Loaded> })
         }
     }

@@ -79,7 +79,7 @@ fn inline_scripts(html: &str) -> Vec<&str> {
 
 /// The origin of a non-empty `<meta name="thidua-api-base" content="…">`, or the content
 /// when it is not one.
-fn api_base_origin(html: &str) -> Result<Option<String>, String> {
+pub(super) fn api_base_origin(html: &str) -> Result<Option<String>, String> {
     let Some(at) = html.find("name=\"thidua-api-base\"") else { return Ok(None) };
     let tag = &html[at..at + html[at..].find('>').unwrap_or(0)];
     let content = tag.split_once("content=\"").and_then(|(_, rest)| rest.split_once('"')).map_or("", |(c, _)| c);

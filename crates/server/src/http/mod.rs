@@ -11,6 +11,7 @@ pub mod error;
 mod exports;
 mod extract;
 mod guard;
+mod pages;
 mod params;
 mod revisions;
 mod sheets;
@@ -169,7 +170,7 @@ pub fn router(state: AppState) -> Router {
         // JSON never loads anything, so nothing may be loaded in its name.
         .layer(SetResponseHeaderLayer::overriding(CONTENT_SECURITY_POLICY, guard::API_CSP));
 
-    let spa = spa::service(&state.static_dir)
+    let spa = spa::service(&state.static_dir, api.clone())
         .layer(SetResponseHeaderLayer::overriding(CONTENT_SECURITY_POLICY, guard::page_csp(&state.static_dir)));
     Router::new()
         .merge(api)

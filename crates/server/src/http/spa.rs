@@ -39,6 +39,9 @@ struct Asset {
 /// The whole build, by URL path (`/index.html`, `/staff/thidua-….js`).
 struct Files {
     assets: HashMap<String, Asset>,
+    /// The public pages are rendered here (from this API, into this shell) unless the build's
+    /// `index.html` sends the app to another backend: then its data is not ours to render.
+    pages: Option<(Router, super::pages::Shell)>,
 }
 
 fn read_dir(dir: &Path, prefix: &str, assets: &mut HashMap<String, Asset>) -> std::io::Result<()> {
@@ -75,7 +78,7 @@ fn read_dir(dir: &Path, prefix: &str, assets: &mut HashMap<String, Asset>) -> st
     Ok(())
 }
 
-pub fn service(dir: &Path) -> Router {
+pub fn service(dir: &Path, api: Router) -> Router {
     let index = dir.join("index.html");
     if !index.is_file() {
         tracing::warn!(
@@ -95,7 +98,17 @@ pub fn service(dir: &Path) -> Router {
             dir.join("staff/index.html").display()
         );
     }
-    let files = Arc::new(Files { assets });
+    let pages = match std::fs::read_to_string(&index) {
+        Ok(html) if matches!(super::guard::api_base_origin(&html), Ok(None)) => {
+            let shell = super::pages::Shell::new(&html);
+            if shell.is_none() {
+                tracing::warn!("{}: no <html lang>, <title> or <body>: pages are sent unrendered", index.display());
+            }
+            shell.map(|shell| (api, shell))
+        }
+        _ => None,
+    };
+    let files = Arc::new(Files { assets, pages });
     Router::new().fallback(serve).with_state(files).layer(middleware::from_fn(cache_control))
 }
 
@@ -121,16 +134,30 @@ async fn serve(State(files): State<Arc<Files>>, request: Request) -> Response {
     let (asset, fallback) = match (staff, files.assets.get(path)) {
         (true, _) => (files.assets.get("/staff/index.html").or_else(|| files.assets.get("/index.html")), true),
         (false, Some(asset)) => (Some(asset), false),
-        (false, None) => {
-            let dir_index = path.ends_with('/').then(|| files.assets.get(&format!("{path}index.html"))).flatten();
-            match dir_index {
-                Some(asset) => (Some(asset), false),
-                None => (files.assets.get("/index.html"), true),
+        (false, _) => {
+            let dir_index =
+                (path.ends_with('/') && path != "/").then(|| files.assets.get(&format!("{path}index.html"))).flatten();
+            match (dir_index, &files.pages) {
+                (Some(asset), _) => (Some(asset), false),
+                // A public page: rendered, with its content.
+                (None, Some((api, shell))) => {
+                    let (uri, headers) = (request.uri().clone(), request.headers().clone());
+                    drop(request);
+                    if let Some(page) = super::pages::render(api, shell, &uri, &headers).await {
+                        return page;
+                    }
+                    return send(files.assets.get("/index.html"), true, &headers).await;
+                }
+                (None, None) => (files.assets.get("/index.html"), true),
             }
         }
     };
+    send(asset, fallback, request.headers()).await
+}
+
+/// One file of the build (`fallback`: index.html for a path that is not a file: never cached).
+async fn send(asset: Option<&Asset>, fallback: bool, headers: &HeaderMap) -> Response {
     let Some(asset) = asset else { return not_built().await };
-    let headers = request.headers();
     let mut response = if headers.get_all(IF_NONE_MATCH).iter().any(|v| v.as_bytes() == asset.etag.as_bytes()) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {

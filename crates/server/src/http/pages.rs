@@ -1,0 +1,202 @@
+//! The public pages rendered here, with the SPA's own components (`thidua::prerender`): the
+//! first answer to `/2018/blocs/1/results` already carries the results, in the reader's
+//! language, and the API answers the page was rendered from, so the app in the browser takes
+//! over without asking again. The answers come from this server's own API, called in
+//! process as an anonymous reader: the page shows exactly what the public API shows (an
+//! unpublished bloc-year's "not published", never a staff preview).
+
+use std::collections::HashMap;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, COOKIE, ETAG, IF_NONE_MATCH, SET_COOKIE, VARY};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use http_body_util::BodyExt;
+use sha2::{Digest, Sha256};
+use thidua::i18n::Locale;
+use thidua::prefs::{locale_tag, requested_locale, LOCALE_COOKIE};
+use thidua::preload::{Answer, SCRIPT_ID};
+use tower::ServiceExt;
+
+/// How many times a page is rendered at most: each rendering may ask for answers that the
+/// one before did not know it needed (the home page: the years, then each year's blocs).
+const MAX_PASSES: usize = 4;
+
+/// The public build's `index.html`, cut where a rendered page goes in (read once at start).
+pub struct Shell {
+    /// Up to the value of `<html lang="…">`.
+    before_lang: String,
+    /// From after the language to where the `<title>` was.
+    before_title: String,
+    /// From after the `<title>` to just inside `<body>`.
+    before_body: String,
+    /// The rest of `<body>` (the `<noscript>` note dropped: the page is there without it).
+    after_body: String,
+}
+
+impl Shell {
+    /// Cuts `index.html`, or `None` if it lacks one of the places (then pages are sent as
+    /// the plain app, as any static host would).
+    pub fn new(index: &str) -> Option<Shell> {
+        let lang_at = index.find("<html lang=\"")? + "<html lang=\"".len();
+        let lang_end = lang_at + index[lang_at..].find('"')?;
+        let title_at = index.find("<title>")?;
+        let title_end = title_at + index[title_at..].find("</title>")? + "</title>".len();
+        let body_at = index.find("<body")?;
+        let body_end = body_at + index[body_at..].find('>')? + 1;
+        if !(lang_end < title_at && title_end < body_at) {
+            return None;
+        }
+        let mut after_body = index[body_end..].to_owned();
+        if let (Some(a), Some(b)) = (after_body.find("<noscript>"), after_body.find("</noscript>")) {
+            after_body.replace_range(a..b + "</noscript>".len(), "");
+        }
+        Some(Shell {
+            before_lang: index[..lang_at].to_owned(),
+            before_title: index[lang_end..title_at].to_owned(),
+            before_body: index[title_end..body_end].to_owned(),
+            after_body,
+        })
+    }
+
+    fn page(&self, locale: Locale, title: &str, app: &str, answers: &str) -> String {
+        let mut html = String::with_capacity(app.len() + answers.len() + 4096);
+        html.push_str(&self.before_lang);
+        html.push_str(locale_tag(locale));
+        html.push_str(&self.before_title);
+        html.push_str(title);
+        html.push_str(&self.before_body);
+        html.push_str("<div id=\"ssr\">");
+        html.push_str(app);
+        html.push_str("</div><script type=\"application/json\" id=\"");
+        html.push_str(SCRIPT_ID);
+        html.push_str("\">");
+        html.push_str(answers);
+        html.push_str("</script>");
+        html.push_str(&self.after_body);
+        html
+    }
+}
+
+/// GET `path` of this server's API as an anonymous reader, in process.
+async fn ask(api: &Router, path: &str) -> Answer {
+    let failed = || Answer {
+        status: 503,
+        // A constant that is JSON.
+        body: serde_json::value::RawValue::from_string(r#"{"code":"unavailable"}"#.to_owned()).expect("JSON"),
+    };
+    let Ok(request) = Request::get(path).header(ACCEPT, "application/json").body(Body::empty()) else {
+        return failed();
+    };
+    let Ok(response) = api.clone().oneshot(request).await;
+    let status = response.status().as_u16();
+    let Ok(body) = response.into_body().collect().await else { return failed() };
+    match String::from_utf8(body.to_bytes().to_vec()).map(serde_json::value::RawValue::from_string) {
+        Ok(Ok(body)) => Answer { status, body },
+        _ => failed(),
+    }
+}
+
+/// The answers as the page carries them: JSON that cannot end its script element early.
+fn answers_json(answers: &HashMap<String, Answer>) -> String {
+    serde_json::to_string(answers).unwrap_or_else(|_| "{}".to_owned()).replace('<', "\\u003c")
+}
+
+/// The reader's language: `?lang=`, else the cookie, else Vietnamese.
+fn locale_of(uri: &Uri, headers: &HeaderMap) -> (Locale, bool) {
+    let query = uri.query().unwrap_or_default();
+    let cookies: Vec<&str> = headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).collect();
+    let asked = requested_locale(query, "");
+    (requested_locale(query, &cookies.join("; ")).unwrap_or(Locale::vi), asked.is_some())
+}
+
+/// The page at the request's path, rendered, in the public build's shell; `None` if the
+/// rendering failed (a bug: logged, and the reader gets the app as a static host sends it).
+pub async fn render(api: &Router, shell: &Shell, uri: &Uri, headers: &HeaderMap) -> Option<Response> {
+    let (locale, asked) = locale_of(uri, headers);
+    let url = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/").to_owned();
+    let mut answers: HashMap<String, Answer> = HashMap::new();
+    let mut page = render_once(&url, locale, &answers)?;
+    for _ in 1..MAX_PASSES {
+        if page.missing.is_empty() {
+            break;
+        }
+        for path in std::mem::take(&mut page.missing) {
+            let answer = ask(api, &path).await;
+            answers.insert(path, answer);
+        }
+        page = render_once(&url, locale, &answers)?;
+    }
+    let status = page.status();
+    let app = std::mem::take(&mut page.html);
+    let title = page.title().await;
+    let html = shell.page(locale, &title, &app, &answers_json(&answers));
+    Some(respond(status, html, locale, asked, headers))
+}
+
+fn render_once(url: &str, locale: Locale, answers: &HashMap<String, Answer>) -> Option<thidua::prerender::Page> {
+    let answers = answers.clone();
+    let rendered =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| thidua::prerender::render(url, locale, answers)));
+    match rendered {
+        Ok(page) => Some(page),
+        Err(_) => {
+            tracing::error!(url, "rendering the page failed; sending the app unrendered");
+            None
+        }
+    }
+}
+
+fn respond(status: u16, html: String, locale: Locale, asked: bool, headers: &HeaderMap) -> Response {
+    let digest = Sha256::digest(html.as_bytes());
+    let etag = format!("\"{}\"", digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>());
+    let etag = HeaderValue::try_from(etag).unwrap_or(HeaderValue::from_static("\"\""));
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let fresh = status == StatusCode::OK && headers.get_all(IF_NONE_MATCH).iter().any(|v| v == etag);
+    let mut response =
+        if fresh { StatusCode::NOT_MODIFIED.into_response() } else { (status, Body::from(html)).into_response() };
+    let h = response.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(ETAG, etag);
+    // The page follows the data and the reader's language: asked again every time (a 304
+    // when nothing changed), and kept apart per cookie by shared caches.
+    h.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.append(VARY, HeaderValue::from_static("cookie"));
+    if asked {
+        // A reader without JavaScript keeps the language chosen by the switch's link.
+        let cookie = format!("{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale_tag(locale));
+        if let Ok(cookie) = HeaderValue::try_from(cookie) {
+            h.insert(SET_COOKIE, cookie);
+        }
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INDEX: &str = "<!doctype html>\n<html lang=\"vi\">\n<head><title>Thi đua</title><link rel=\"stylesheet\" href=\"/a.css\"></head>\n<body>\n<noscript>Needs JS</noscript>\n<script type=\"module\">x</script></body>\n</html>\n";
+
+    #[test]
+    fn the_page_goes_into_the_shell() {
+        let shell = Shell::new(INDEX).unwrap();
+        let html = shell.page(Locale::en, "<title>Results</title>", "<main>m</main>", "{}");
+        assert!(html.starts_with("<!doctype html>\n<html lang=\"en\">\n<head><title>Results</title><link"), "{html}");
+        assert!(html.contains("<body><div id=\"ssr\"><main>m</main></div><script type=\"application/json\" id=\"thidua-preload\">{}</script>\n\n<script type=\"module\">x</script></body>"), "{html}");
+        assert!(!html.contains("noscript"));
+        assert!(Shell::new("<html><body></body></html>").is_none());
+    }
+
+    #[test]
+    fn answers_cannot_close_their_script() {
+        let body = serde_json::value::RawValue::from_string(r#"{"name":"</script><img>"}"#.to_owned()).unwrap();
+        let answers = HashMap::from([("/api/x".to_owned(), Answer { status: 200, body })]);
+        let json = answers_json(&answers);
+        assert!(!json.contains('<'), "{json}");
+        let back: HashMap<String, serde_json::Value> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["/api/x"]["body"]["name"], "</script><img>");
+    }
+}

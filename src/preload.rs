@@ -1,0 +1,145 @@
+//! The API's answers that came with the page. The server renders a public page with the same
+//! components and puts every answer it used into the page (`<script type="application/json"
+//! id="thidua-preload">`); the app in the browser reads them for its first render, so it shows
+//! the same content at once, without asking the API again. Anything not there is fetched.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::api::{answer_error, ApiError, ApiResult};
+
+/// The id of the script element that carries the answers.
+pub const SCRIPT_ID: &str = "thidua-preload";
+
+/// One answer of the API as it was sent: its status and its JSON body.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Box<RawValue>,
+}
+
+/// The answers by request path (`/api/years/2018/blocs/1/results`). Each is used once: a
+/// later visit to the same page asks the API again.
+#[derive(Clone, Default)]
+pub struct Preload {
+    answers: Arc<Mutex<HashMap<String, Answer>>>,
+    /// The paths asked for that were not here (the server fetches them and renders again).
+    missing: Arc<Mutex<Vec<String>>>,
+}
+
+impl Preload {
+    pub fn new(answers: HashMap<String, Answer>) -> Preload {
+        Preload { answers: Arc::new(Mutex::new(answers)), missing: Arc::default() }
+    }
+
+    /// What the page carried, if it carried anything readable.
+    pub fn from_json(text: &str) -> Preload {
+        Preload::new(serde_json::from_str(text).unwrap_or_default())
+    }
+
+    fn take(&self, path: &str) -> Option<Answer> {
+        let answer = self.answers.lock().ok()?.remove(path);
+        if answer.is_none() {
+            if let Ok(mut missing) = self.missing.lock() {
+                missing.push(path.to_owned());
+            }
+        }
+        answer
+    }
+
+    /// The paths asked for that were not here, each once.
+    pub fn missing(&self) -> Vec<String> {
+        let mut paths = self.missing.lock().map(|m| m.clone()).unwrap_or_default();
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+}
+
+/// The answer to GET `path` that came with the page, decoded as the API client would.
+pub fn take<T: serde::de::DeserializeOwned>(path: &str) -> Option<ApiResult<T>> {
+    let answer = use_context::<Preload>()?.take(path)?;
+    if (200..300).contains(&answer.status) {
+        return Some(serde_json::from_str(answer.body.get()).map_err(|_| ApiError::Decode));
+    }
+    let code = serde_json::from_str::<crate::api::ErrorCode>(answer.body.get()).map(|b| b.code).unwrap_or_default();
+    // The server renders as the public sees it. Unpublished or withdrawn results are asked
+    // again with the session of someone signed in here: staff and the leader's officer see
+    // their preview.
+    if matches!(code.as_str(), "not_published" | "withdrawn") && crate::prefs::maybe_signed_in() {
+        return None;
+    }
+    Some(Err(answer_error(answer.status, code)))
+}
+
+/// What a component shows: an answer it already has, or one being fetched.
+pub enum Source<T: 'static> {
+    Ready(StoredValue<ApiResult<T>>),
+    Fetch(LocalResource<ApiResult<T>>),
+    /// On the server, an answer the page did not carry yet: the server fetches it and renders
+    /// again, so the page it sends never shows this.
+    Pending,
+}
+
+impl<T: 'static> Clone for Source<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: 'static> Copy for Source<T> {}
+
+impl<T: Clone + Send + Sync + 'static> Source<T> {
+    /// The answer, once there is one (reactive while it is being fetched).
+    pub fn get(&self) -> Option<ApiResult<T>> {
+        match self {
+            Source::Ready(value) => Some(value.get_value()),
+            Source::Fetch(resource) => resource.get(),
+            Source::Pending => None,
+        }
+    }
+}
+
+impl<T: 'static> From<LocalResource<ApiResult<T>>> for Source<T> {
+    fn from(resource: LocalResource<ApiResult<T>>) -> Self {
+        Source::Fetch(resource)
+    }
+}
+
+/// `ready` if the page carried it, else what `fetch` brings (in the browser).
+pub fn load_with<T, Fut>(ready: Option<ApiResult<T>>, fetch: impl Fn() -> Fut + 'static) -> Source<T>
+where
+    T: Send + Sync + 'static,
+    Fut: Future<Output = ApiResult<T>> + 'static,
+{
+    match ready {
+        Some(answer) => Source::Ready(StoredValue::new(answer)),
+        None if cfg!(feature = "ssr") => {
+            drop(fetch);
+            Source::Pending
+        }
+        None => Source::Fetch(LocalResource::new(fetch)),
+    }
+}
+
+/// The answer of one GET: from the page if it came with it, else from the API.
+pub fn load<T>(query: impl Fn() -> crate::api::Query<T> + Copy + 'static) -> Source<T>
+where
+    T: serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    load_with(take(query().path()), move || query().send())
+}
+
+/// The answers this page came with (in the browser; none elsewhere).
+pub fn from_page() -> Preload {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(script) = document().get_element_by_id(SCRIPT_ID) {
+        return Preload::from_json(&script.text_content().unwrap_or_default());
+    }
+    Preload::default()
+}
