@@ -52,11 +52,11 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# The tools are built without LTO, at opt-level 1 and with many codegen units: their speed
+# The tools are built without LTO, at opt-level 1 (trunk 0) and with many codegen units: their speed
 # hardly matters (they spend their time waiting for cargo), their build time does. One
 # target directory for both, so the crates they share are compiled once.
 tools_build() {
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_OPT_LEVEL="${TOOL_OPT_LEVEL:-1}" \
     CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 CARGO_PROFILE_RELEASE_DEBUG=false \
     CARGO_PROFILE_RELEASE_STRIP=true CARGO_PROFILE_RELEASE_INCREMENTAL=false \
     cargo install --target-dir target/tools "$@"
@@ -65,7 +65,10 @@ tools_build() {
 if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
   say "cargo install trunk $TRUNK_VERSION (about 6 minutes on 2 cores)"
   # 0.22 needs a newer rustc than this toolchain.
-  timed trunk tools_build trunk --version "$TRUNK_VERSION" --locked
+  # Without its default features: no update check and no TLS stack (ring, rustls), since
+  # it only builds here and never downloads. Unoptimised: it spawns cargo and wasm-bindgen
+  # and copies files, which takes no time at any opt-level.
+  TOOL_OPT_LEVEL=0 timed trunk tools_build trunk --version "$TRUNK_VERSION" --locked --no-default-features
 fi
 
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
