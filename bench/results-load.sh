@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the public reads, under load, beside nginx serving the same bytes: the published 2018
-# results (with and without If-None-Match), index.html and a hashed asset of the SPA. wrk on
+# results (with and without If-None-Match), the results page as the server renders it
+# (the SPA's components, on every request), index.html and a hashed asset of the SPA. wrk on
 # 127.0.0.1 only, one thread and 16 connections, bounded in time. A measurement, not a test.
 #   bench/results-load.sh [--duration 5s] [--dist DIR] [--connections 16]
 # Needs wrk and nginx (Debian's `wrk` and `nginx-light`, installed when missing), the release
@@ -55,6 +56,11 @@ ASSET=/$(cd "$DIST" && ls | grep -E -- '-[0-9a-f]{10,16}(_bg)?\.(js|css|wasm)$' 
 # nginx, one worker, serving the same bytes at the same paths.
 mkdir -p "$WORK/www$(dirname "$RESULTS")"
 curl -sf "$BASE$RESULTS" -o "$WORK/www$RESULTS"
+# The rendered page, as a file at its own path (nginx sends it as HTML).
+PAGE=/2018/blocs/1/results
+mkdir -p "$WORK/www$(dirname "$PAGE")"
+curl -sf "$BASE$PAGE" -o "$WORK/www$PAGE"
+grep -q 'id="ssr"' "$WORK/www$PAGE" || { echo "error: $PAGE is not rendered by the server" >&2; exit 1; }
 cp "$DIST/index.html" "$WORK/www/index.html"
 cp "$DIST$ASSET" "$WORK/www$ASSET"
 NGINX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -78,6 +84,7 @@ http {
     listen 127.0.0.1:$NGINX_PORT;
     root $WORK/www;
     location /api/ { default_type application/json; }
+    location /2018/ { default_type text/html; }
   }
 }
 CONF
@@ -122,5 +129,6 @@ row() {
 }
 row "published results" "$RESULTS"
 row "published results, If-None-Match (304)" "$RESULTS" conditional
+row "results page, rendered" "$PAGE"
 row "index.html" /index.html
 row "hashed asset $ASSET" "$ASSET"

@@ -188,3 +188,29 @@ async fn every_text_is_escaped() {
     let carried = html.split_once("id=\"thidua-preload\">").unwrap().1.split_once("</script>").unwrap().0;
     assert!(carried.contains("\\u003cimg src=x onerror=alert(1)>"), "{carried}");
 }
+
+#[tokio::test]
+async fn a_kept_page_follows_its_data() {
+    // A page rendered once is kept with the answers it came from; it must never outlive them.
+    let s = server().await;
+    let staff = s.login("staff").await;
+    let demo = DemoBloc::load(&s).await;
+    let unit = demo.unit("Sở Y tế");
+    let path = format!("/2019/blocs/{}", demo.id);
+    let (_, first) = page(&s, &path, None).await;
+    let (_, again) = page(&s, &path, None).await;
+    assert_eq!(first, again, "the same data, the same page");
+    assert!(markup(&first).contains("Sở Y tế"));
+    s.ok::<serde_json::Value>(
+        &staff,
+        Method::POST,
+        &format!("/api/admin/units/{unit}/names"),
+        Some(&json!({"name": "Sở Y tế tỉnh", "from_year": 2019})),
+    )
+    .await;
+    let (_, after) = page(&s, &path, None).await;
+    assert!(markup(&after).contains("Sở Y tế tỉnh"), "the new name is on the page");
+    // The other language is kept apart, and follows the data too.
+    let (_, english) = page(&s, &format!("{path}?lang=en"), None).await;
+    assert!(english.starts_with("<!doctype html>\n<html lang=\"en\">") && markup(&english).contains("Sở Y tế tỉnh"));
+}

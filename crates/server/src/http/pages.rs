@@ -4,10 +4,15 @@
 //! over without asking again. The answers come from this server's own API, called in
 //! process as an anonymous reader: the page shows exactly what the public API shows (an
 //! unpublished bloc-year's "not published", never a staff preview).
+//!
+//! A page is a function of its URL, its language and those answers, so a page rendered once
+//! is kept with the answers it came from; the next reader's request asks the API again and,
+//! if every answer is the same, gets the kept page without rendering (`Pages::cache`).
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, COOKIE, ETAG, IF_NONE_MATCH, SET_COOKIE, VARY};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
@@ -23,6 +28,26 @@ use tower::ServiceExt;
 /// How many times a page is rendered at most: each rendering may ask for answers that the
 /// one before did not know it needed (the home page: the years, then each year's blocs).
 const MAX_PASSES: usize = 4;
+
+/// How many rendered pages are kept (by URL and language). A full cache drops one page for
+/// each new one: a crawler's many URLs cost renderings, never unbounded memory.
+const KEPT_PAGES: usize = 512;
+
+/// What renders the public pages: the API their data comes from, the shell they go into, and
+/// the pages already rendered.
+pub struct Pages {
+    api: Router,
+    shell: Shell,
+    cache: Mutex<HashMap<(String, Locale), Arc<Rendered>>>,
+}
+
+/// A page as sent, with the answers it was rendered from.
+struct Rendered {
+    answers: HashMap<String, Answer>,
+    status: u16,
+    html: Bytes,
+    etag: HeaderValue,
+}
 
 /// The public build's `index.html`, cut where a rendered page goes in (read once at start).
 pub struct Shell {
@@ -112,28 +137,68 @@ fn locale_of(uri: &Uri, headers: &HeaderMap) -> (Locale, bool) {
     (requested_locale(query, &cookies.join("; ")).unwrap_or(Locale::vi), asked.is_some())
 }
 
-/// The page at the request's path, rendered, in the public build's shell; `None` if the
-/// rendering failed (a bug: logged, and the reader gets the app as a static host sends it).
-pub async fn render(api: &Router, shell: &Shell, uri: &Uri, headers: &HeaderMap) -> Option<Response> {
-    let (locale, asked) = locale_of(uri, headers);
-    let url = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/").to_owned();
-    let mut answers: HashMap<String, Answer> = HashMap::new();
-    let mut page = render_once(&url, locale, &answers)?;
-    for _ in 1..MAX_PASSES {
-        if page.missing.is_empty() {
-            break;
-        }
-        for path in std::mem::take(&mut page.missing) {
-            let answer = ask(api, &path).await;
-            answers.insert(path, answer);
-        }
-        page = render_once(&url, locale, &answers)?;
+impl Pages {
+    pub fn new(api: Router, shell: Shell) -> Pages {
+        Pages { api, shell, cache: Mutex::new(HashMap::new()) }
     }
-    let status = page.status();
-    let app = std::mem::take(&mut page.html);
-    let title = page.title().await;
-    let html = shell.page(locale, &title, &app, &answers_json(&answers));
-    Some(respond(status, html, locale, asked, headers))
+
+    /// The page at the request's path in the public build's shell: the kept one if its
+    /// answers are unchanged, else rendered; `None` if the rendering failed (a bug: logged,
+    /// and the reader gets the app as a static host sends it).
+    pub async fn page(&self, uri: &Uri, headers: &HeaderMap) -> Option<Response> {
+        let (locale, asked) = locale_of(uri, headers);
+        let url = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/").to_owned();
+        let key = (url, locale);
+        let kept = self.cache.lock().ok().and_then(|cache| cache.get(&key).cloned());
+        if let Some(kept) = kept {
+            if self.unchanged(&kept.answers).await {
+                return Some(respond(&kept, locale, asked, headers));
+            }
+        }
+        let page = Arc::new(self.render(&key.0, locale).await?);
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.len() >= KEPT_PAGES && !cache.contains_key(&key) {
+                let drop = cache.keys().next().cloned();
+                drop.map(|k| cache.remove(&k));
+            }
+            cache.insert(key, page.clone());
+        }
+        Some(respond(&page, locale, asked, headers))
+    }
+
+    /// Whether the API answers now what it answered when the page was rendered.
+    async fn unchanged(&self, answers: &HashMap<String, Answer>) -> bool {
+        for (path, then) in answers {
+            let now = ask(&self.api, path).await;
+            if now.status != then.status || now.body.get() != then.body.get() {
+                return false;
+            }
+        }
+        true
+    }
+
+    async fn render(&self, url: &str, locale: Locale) -> Option<Rendered> {
+        let mut answers: HashMap<String, Answer> = HashMap::new();
+        let mut page = render_once(url, locale, &answers)?;
+        for _ in 1..MAX_PASSES {
+            if page.missing.is_empty() {
+                break;
+            }
+            for path in std::mem::take(&mut page.missing) {
+                let answer = ask(&self.api, &path).await;
+                answers.insert(path, answer);
+            }
+            page = render_once(url, locale, &answers)?;
+        }
+        let status = page.status();
+        let app = std::mem::take(&mut page.html);
+        let title = page.title().await;
+        let html = self.shell.page(locale, &title, &app, &answers_json(&answers));
+        let digest = Sha256::digest(html.as_bytes());
+        let etag = format!("\"{}\"", digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let etag = HeaderValue::try_from(etag).unwrap_or(HeaderValue::from_static("\"\""));
+        Some(Rendered { answers, status, html: Bytes::from(html), etag })
+    }
 }
 
 fn render_once(url: &str, locale: Locale, answers: &HashMap<String, Answer>) -> Option<thidua::prerender::Page> {
@@ -149,17 +214,17 @@ fn render_once(url: &str, locale: Locale, answers: &HashMap<String, Answer>) -> 
     }
 }
 
-fn respond(status: u16, html: String, locale: Locale, asked: bool, headers: &HeaderMap) -> Response {
-    let digest = Sha256::digest(html.as_bytes());
-    let etag = format!("\"{}\"", digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>());
-    let etag = HeaderValue::try_from(etag).unwrap_or(HeaderValue::from_static("\"\""));
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    let fresh = status == StatusCode::OK && headers.get_all(IF_NONE_MATCH).iter().any(|v| v == etag);
-    let mut response =
-        if fresh { StatusCode::NOT_MODIFIED.into_response() } else { (status, Body::from(html)).into_response() };
+fn respond(page: &Rendered, locale: Locale, asked: bool, headers: &HeaderMap) -> Response {
+    let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
+    let fresh = status == StatusCode::OK && headers.get_all(IF_NONE_MATCH).iter().any(|v| v == page.etag);
+    let mut response = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (status, Body::from(page.html.clone())).into_response()
+    };
     let h = response.headers_mut();
     h.insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    h.insert(ETAG, etag);
+    h.insert(ETAG, page.etag.clone());
     // The page follows the data and the reader's language: asked again every time (a 304
     // when nothing changed), and kept apart per cookie by shared caches.
     h.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));

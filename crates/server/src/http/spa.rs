@@ -41,7 +41,7 @@ struct Files {
     assets: HashMap<String, Asset>,
     /// The public pages are rendered here (from this API, into this shell) unless the build's
     /// `index.html` sends the app to another backend: then its data is not ours to render.
-    pages: Option<(Router, super::pages::Shell)>,
+    pages: Option<super::pages::Pages>,
 }
 
 fn read_dir(dir: &Path, prefix: &str, assets: &mut HashMap<String, Asset>) -> std::io::Result<()> {
@@ -104,7 +104,7 @@ pub fn service(dir: &Path, api: Router) -> Router {
             if shell.is_none() {
                 tracing::warn!("{}: no <html lang>, <title> or <body>: pages are sent unrendered", index.display());
             }
-            shell.map(|shell| (api, shell))
+            shell.map(|shell| super::pages::Pages::new(api, shell))
         }
         _ => None,
     };
@@ -140,10 +140,10 @@ async fn serve(State(files): State<Arc<Files>>, request: Request) -> Response {
             match (dir_index, &files.pages) {
                 (Some(asset), _) => (Some(asset), false),
                 // A public page: rendered, with its content.
-                (None, Some((api, shell))) => {
+                (None, Some(pages)) => {
                     let (uri, headers) = (request.uri().clone(), request.headers().clone());
                     drop(request);
-                    if let Some(page) = super::pages::render(api, shell, &uri, &headers).await {
+                    if let Some(page) = pages.page(&uri, &headers).await {
                         return page;
                     }
                     return send(files.assets.get("/index.html"), true, &headers).await;
