@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{check_text, push, Duplicated, FieldError, FieldErrors};
 use crate::points::Points;
 
-pub type AwardTypeId = i64;
+pub use crate::AwardTypeId;
 
 /// How candidates level in votes for the last places of the quota are settled: a rule of
 /// the award type, under its legal basis, shown next to the result.

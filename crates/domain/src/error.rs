@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::points::Points;
-use crate::publication::PublishProblem;
+use crate::published::PublishProblem;
 
 /// `{"code": "year_not_found", "message": "…"}`; on 422 `fields` maps each field to what is
 /// wrong with it, e.g. `{"scores.12.self_score": [{"code": "above_max", "max": 30}]}`.

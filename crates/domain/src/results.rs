@@ -18,11 +18,11 @@ use crate::criteria::{CriteriaTable, Criterion, CriterionId};
 use crate::decisions::{Decision, DecisionEntry};
 use crate::model::Unit;
 use crate::points::Points;
-use crate::publication::{publication_problems, PublicationNote, PublishProblem};
+pub use crate::published::NotVerified;
+use crate::published::{PublicationNote, PublishProblem, RevisionStamp};
 use crate::ranking::{rank, RankInput, TieBreak, TieOutcome};
-use crate::revisions::RevisionStamp;
 use crate::sheet::{sheet_totals, Adjustment, ScoreKind, ScoreSheet};
-use crate::tally::{derive_proposals, Candidate, Override, Standing, Tally, VoteTie};
+use crate::tally::{derive_proposals, Broken, Candidate, Override, Standing, Tally, VoteTie};
 use crate::workflow::SheetState;
 use crate::{BlocId, UnitId, Year};
 
@@ -57,45 +57,6 @@ pub struct RankingRow {
     /// Bonus lines as claimed; `bonus_counted` is their sum up to the cap.
     pub bonuses: Vec<Adjustment>,
     pub deduction_lines: Vec<Adjustment>,
-}
-
-/// Where a member's sheet stands when it has not been approved. Such a member has no total
-/// and no rank: a sheet that nobody verified is not a result, and showing it as 0 points
-/// (ranked last) would tell the reader something false about the unit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum NotVerified {
-    /// No sheet at all for the year.
-    NoSheet,
-    /// The unit is still filling it in.
-    Draft,
-    /// Submitted, not yet verified.
-    Submitted,
-    /// Returned to the unit with a comment.
-    Returned,
-}
-
-impl NotVerified {
-    /// `None` for an approved sheet: that one is ranked.
-    pub fn of(state: Option<SheetState>) -> Option<NotVerified> {
-        match state {
-            None => Some(NotVerified::NoSheet),
-            Some(SheetState::Draft) => Some(NotVerified::Draft),
-            Some(SheetState::Submitted) => Some(NotVerified::Submitted),
-            Some(SheetState::Returned) => Some(NotVerified::Returned),
-            Some(SheetState::Approved) => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NotVerified::NoSheet => "no_sheet",
-            NotVerified::Draft => "draft",
-            NotVerified::Submitted => "submitted",
-            NotVerified::Returned => "returned",
-        }
-    }
 }
 
 /// A member whose sheet is not approved: listed apart from the ranking, with its state and
@@ -351,6 +312,38 @@ pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
     };
     results.problems = publication_problems(&results);
     results
+}
+
+/// Every problem of the results, in a stable order (what publishing must acknowledge:
+/// `publication::check_publication`): the tally, the sheets, then per award
+/// type (in precedence order) ties, the quota, and each proposal against the rules.
+pub fn publication_problems(results: &BlocResults) -> Vec<PublishProblem> {
+    let mut out = Vec::new();
+    if results.tally.is_none() && !results.award_types.is_empty() {
+        out.push(PublishProblem::NoTally);
+    }
+    for row in &results.unranked {
+        out.push(PublishProblem::SheetNotApproved { unit_id: row.unit.id, state: row.state });
+    }
+    for t in &results.award_types {
+        for tie in results.vote_ties.iter().filter(|v| v.award_type_id == t.id && !v.settled) {
+            out.push(PublishProblem::VoteTie { award_type_id: t.id, unit_ids: tie.unit_ids.clone() });
+        }
+        let of_type = || results.candidates.iter().filter(|c| c.award_type_id == t.id);
+        let proposed = of_type().filter(|c| c.proposed).count() as u32;
+        if proposed > t.quota_per_bloc {
+            out.push(PublishProblem::OverQuota { award_type_id: t.id, quota: t.quota_per_bloc, proposed });
+        }
+        for c in of_type().filter(|c| c.proposed) {
+            if c.broken.iter().any(|b| matches!(b.broken, Broken::Threshold { .. })) {
+                out.push(PublishProblem::BelowThreshold { award_type_id: t.id, unit_id: c.unit_id });
+            }
+            if c.broken.iter().any(|b| matches!(b.broken, Broken::Eligibility { .. })) {
+                out.push(PublishProblem::NotEligible { award_type_id: t.id, unit_id: c.unit_id });
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -14,55 +14,10 @@ use crate::decisions::Decision;
 use crate::error::{push, FieldError, FieldErrors};
 use crate::model::Unit;
 use crate::points::Points;
-use crate::publication::REASON_MAX;
+use crate::published::REASON_MAX;
+pub use crate::published::{RevisionKind, RevisionNumber, RevisionStamp};
 use crate::results::BlocResults;
 use crate::UnitId;
-
-/// A revision's number within its bloc-year: 1, 2, …
-pub type RevisionNumber = u32;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum RevisionKind {
-    /// Published (the first time, or again after a withdrawal).
-    Published,
-    /// A change while published (a decision entered, corrected or removed, …), with its reason.
-    Revised,
-    /// Taken back from the public, with its reason; it has no results of its own.
-    Withdrawn,
-}
-
-impl RevisionKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RevisionKind::Published => "published",
-            RevisionKind::Revised => "revised",
-            RevisionKind::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<RevisionKind> {
-        match text {
-            "published" => Some(RevisionKind::Published),
-            "revised" => Some(RevisionKind::Revised),
-            "withdrawn" => Some(RevisionKind::Withdrawn),
-            _ => None,
-        }
-    }
-}
-
-/// What the results JSON of a revision says about itself (`BlocResults::revision`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct RevisionStamp {
-    pub number: RevisionNumber,
-    /// When it was stored, RFC 3339 UTC (`2019-03-01T08:30:00Z`).
-    pub at: String,
-    pub kind: RevisionKind,
-    /// Why: the publication's reason for the first one, the change's reason after.
-    pub reason: String,
-}
 
 /// One revision as the list shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

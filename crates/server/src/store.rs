@@ -39,6 +39,10 @@ pub mod awards;
 pub mod revisions;
 pub mod sheets;
 pub mod throttle;
+mod values;
+
+pub(crate) use values::unit_name_in;
+use values::{corrupt, to_u32};
 
 use std::collections::HashMap;
 
@@ -77,25 +81,6 @@ pub fn tie_break_from_db(text: &str) -> sqlx::Result<TieBreak> {
         "section_order" => Ok(TieBreak::SectionOrder),
         other => Err(corrupt(format!("unknown tie-break rule {other:?}"))),
     }
-}
-
-/// A stored value the schema should have prevented; reported as an internal error.
-fn corrupt(message: String) -> sqlx::Error {
-    sqlx::Error::Decode(message.into())
-}
-
-/// SQL for the name the unit row `unit` (an alias of `units`) carried in the year `year` (a
-/// column): `thidua_domain::admin::units::name_in` over `unit_names`, so that old years keep the
-/// name of their time; the latest name for a year before the unit's first.
-pub(crate) fn unit_name_in(unit: &str, year: &str) -> String {
-    format!(
-        "COALESCE((SELECT n.name FROM unit_names n WHERE n.unit_id = {unit}.id AND n.from_year <= {year}
-                   ORDER BY n.from_year DESC LIMIT 1), {unit}.name)"
-    )
-}
-
-fn to_u32(value: i64, what: &str) -> sqlx::Result<u32> {
-    u32::try_from(value).map_err(|_| corrupt(format!("{what} out of range: {value}")))
 }
 
 /// Years that exist, newest first, with how many blocs each has.

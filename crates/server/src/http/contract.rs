@@ -10,7 +10,7 @@ use utoipa::openapi::schema::{
 use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, Number};
 
-use super::state::BODY_LIMIT;
+use super::error::BODY_LIMIT;
 
 /// The answers to how a request is written, as `components/responses`, each added to every
 /// operation it applies to unless the operation describes it itself.

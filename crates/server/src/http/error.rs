@@ -17,6 +17,9 @@ use thidua_domain::{BlocId, UnitId, Year};
 
 use crate::store::LookupError;
 
+/// The largest request body accepted: a whole sheet with notes and links fits many times over.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
@@ -105,7 +108,7 @@ pub enum Error {
     #[error("the request took too long to answer")]
     RequestTimeout,
     /// 413: the body is over the limit.
-    #[error("the request body is too large (at most {} KiB)", crate::http::state::BODY_LIMIT / 1024)]
+    #[error("the request body is too large (at most {} KiB)", BODY_LIMIT / 1024)]
     PayloadTooLarge,
     /// 415: a body of another type than the endpoint reads (`application/json` but for the
     /// CSV import).

@@ -22,7 +22,8 @@ use base64::Engine;
 use http_body_util::BodyExt;
 use sha2::{Digest, Sha256};
 
-use super::{AppState, Error, BODY_LIMIT};
+use super::error::{Error, BODY_LIMIT};
+use super::state::AppState;
 
 /// The policy of the API's answers: JSON loads nothing, so nothing may load in its name.
 pub const API_CSP: HeaderValue = HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'");

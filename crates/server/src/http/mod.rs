@@ -13,6 +13,7 @@ mod extract;
 mod guard;
 mod pages;
 mod params;
+mod revision_cache;
 mod revisions;
 mod sheets;
 mod spa;
@@ -42,8 +43,9 @@ use utoipa_axum::routes;
 
 pub use error::Error;
 use error::Result;
+pub use error::BODY_LIMIT;
 use extract::Json;
-pub use state::{AppState, BODY_LIMIT};
+pub use state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(

@@ -1,14 +1,10 @@
 //! Published results as stored revisions: `GET …/results` answers the latest one's bytes, each
 //! revision has its own permanent URL, the list says what changed and why, and the diff
-//! compares two. Revisions are held in memory once read: a stored revision never changes,
-//! so the copy of a numbered one is good forever, and which one is the latest is looked up
-//! again after `LATEST_TTL` (or at once after a write through this server).
+//! compares two. Revisions are held in memory once read (`revision_cache.rs`).
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -23,9 +19,10 @@ use super::error::{internal, Error, Result};
 use crate::db::Conn;
 use crate::http::extract::{Json, Path, Query};
 use crate::http::params::{BlocPath, DiffQuery, RevisionPath};
+use crate::http::revision_cache::Served;
 use crate::http::state::{begin_read, AppState};
 use crate::revisions::parse;
-use crate::store::revisions::{self as stored, Stored};
+use crate::store::revisions::{self as stored};
 use crate::store::{self};
 
 /// The latest revision's URL: a CDN or browser keeps it a minute, then may serve it up to
@@ -34,60 +31,6 @@ use crate::store::{self};
 pub const LATEST_CACHE: &str = "public, max-age=60, stale-while-revalidate=600";
 /// A numbered revision never changes.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-/// How long this server trusts its memory of which revision is the latest. Another server on
-/// the same PostgreSQL database may have stored a newer one meanwhile; writes through this
-/// server forget at once (`forget_after_writes`).
-const LATEST_TTL: Duration = Duration::from_secs(1);
-
-/// A revision's bytes, ready to answer.
-pub struct Served {
-    pub number: RevisionNumber,
-    pub kind: RevisionKind,
-    pub reason: String,
-    /// `None` for a withdrawal.
-    pub body: Option<Bytes>,
-    /// `"<sha-256 hex>"`.
-    pub etag: Option<HeaderValue>,
-}
-
-impl Served {
-    fn of(s: Stored) -> Result<Served> {
-        let etag = match s.body {
-            Some(_) => Some(HeaderValue::try_from(format!("\"{}\"", s.hash)).map_err(internal("bad revision hash"))?),
-            None => None,
-        };
-        Ok(Served { number: s.number, kind: s.kind, reason: s.reason, body: s.body.map(Bytes::from), etag })
-    }
-}
-
-type Key = (Year, BlocId);
-/// The latest revision and when that was read (`Option` so a hit answers like a lookup).
-type Latest = (Instant, Option<Arc<Served>>);
-
-/// What this server remembers of the stored revisions.
-#[derive(Default)]
-pub struct RevisionCache {
-    /// The latest revision of a bloc-year that has one, and when that was read.
-    latest: RwLock<HashMap<Key, Latest>>,
-    /// Numbered revisions, forever.
-    numbered: RwLock<HashMap<(Year, BlocId, RevisionNumber), Arc<Served>>>,
-}
-
-impl RevisionCache {
-    fn fresh_latest(&self, key: Key) -> Option<Option<Arc<Served>>> {
-        let map = self.latest.read().ok()?;
-        let (read_at, served) = map.get(&key)?;
-        (read_at.elapsed() < LATEST_TTL).then(|| served.clone())
-    }
-
-    /// Forgets every latest revision (a write may have made a new one).
-    pub fn forget_latest(&self) {
-        if let Ok(mut map) = self.latest.write() {
-            map.clear();
-        }
-    }
-}
-
 /// The latest revision of the bloc-year (`None` if it was never published).
 pub async fn latest(state: &AppState, year: Year, bloc_id: BlocId) -> Result<Option<Arc<Served>>> {
     let key = (year, bloc_id);
@@ -99,25 +42,21 @@ pub async fn latest(state: &AppState, year: Year, bloc_id: BlocId) -> Result<Opt
     // Only bloc-years that have revisions are remembered, so the map is bounded by the
     // database: a request for any other year or bloc asks the database each time.
     if served.is_some() {
-        if let Ok(mut map) = state.revisions.latest.write() {
-            map.insert(key, (Instant::now(), served.clone()));
-        }
+        state.revisions.remember_latest(key, served.clone());
     }
     Ok(served)
 }
 
 async fn numbered(state: &AppState, year: Year, bloc_id: BlocId, number: RevisionNumber) -> Result<Arc<Served>> {
     let key = (year, bloc_id, number);
-    if let Some(hit) = state.revisions.numbered.read().ok().and_then(|m| m.get(&key).cloned()) {
+    if let Some(hit) = state.revisions.numbered(key) {
         return Ok(hit);
     }
     let mut tx = begin_read(state).await?;
     store::bloc_year(&mut tx, year, bloc_id).await?;
     let found = stored::revision(&mut tx, year, bloc_id, number).await?.ok_or(Error::RevisionNotFound(number))?;
     let served = Arc::new(Served::of(found)?);
-    if let Ok(mut map) = state.revisions.numbered.write() {
-        map.insert(key, served.clone());
-    }
+    state.revisions.remember_numbered(key, served.clone());
     Ok(served)
 }
 

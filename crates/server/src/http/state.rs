@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::db::Db;
-use crate::http::revisions::RevisionCache;
+use crate::http::revision_cache::RevisionCache;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -31,9 +31,6 @@ impl AppState {
         }
     }
 }
-
-/// The largest request body accepted: a whole sheet with notes and links fits many times over.
-pub const BODY_LIMIT: usize = 256 * 1024;
 
 /// A write transaction: writers take turns (`db::begin_write`), so a handler's checks still
 /// hold when it writes.

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use crate::clock::{parse_timestamp, timestamp};
 
-use super::corrupt;
+use super::values::corrupt;
 
 /// A user as sign-in sees them.
 #[derive(Debug, FromRow)]

@@ -8,7 +8,7 @@ use thidua_domain::audit::{structured, AuditRecord, AuditSource};
 use thidua_domain::auth::UserId;
 use thidua_domain::{BlocId, UnitId, Year};
 
-use super::corrupt;
+use super::values::corrupt;
 use crate::db::Conn;
 
 /// What to list; `None` leaves that side open.

@@ -17,7 +17,7 @@ use thidua_domain::tally::{Override, Tally, TallyEntry};
 use thidua_domain::{BlocId, UnitId, Year};
 use time::OffsetDateTime;
 
-use super::{corrupt, to_u32};
+use super::values::{corrupt, to_u32};
 use crate::clock::timestamp;
 
 #[derive(FromRow)]

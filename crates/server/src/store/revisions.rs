@@ -6,7 +6,7 @@ use thidua_domain::auth::UserId;
 use thidua_domain::revisions::{RevisionEntry, RevisionKind, RevisionNumber};
 use thidua_domain::{BlocId, Year};
 
-use super::{corrupt, to_u32};
+use super::values::{corrupt, to_u32};
 use crate::db::{Conn, Flag};
 
 /// A stored revision with its results JSON (`None` for a withdrawal).

@@ -16,7 +16,7 @@ use thidua_domain::workflow::{SheetAction, SheetFacts, SheetState};
 use thidua_domain::{BlocId, Points, UnitId, Year};
 use time::OffsetDateTime;
 
-use super::{corrupt, unit_name_in};
+use super::values::{corrupt, unit_name_in};
 use crate::clock::timestamp;
 
 /// A sheet without its contents: who it belongs to, where it stands, and its bloc's
