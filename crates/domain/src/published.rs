@@ -1,7 +1,8 @@
 //! What results carry about their publication: the problems staff must accept before
 //! publishing, the note of what they accepted, a revision's stamp, and a sheet's standing when
-//! it is not ranked. Types only, so that the results, the publication rules, the revisions and
-//! the API's error body can all name them without naming each other.
+//! it is not ranked. Types and their names only, no rules, so that the results, the
+//! publication rules, the revisions and the API's error body can all name them without naming
+//! each other.
 
 use serde::{Deserialize, Serialize};
 
