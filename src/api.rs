@@ -3,6 +3,8 @@
 //! from `thidua_domain`, the same crate the server serialises them with, so the two cannot
 //! drift apart.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use gloo_net::http::{Method, RequestBuilder, Response};
@@ -117,7 +119,10 @@ pub(crate) async fn checked(response: Response) -> ApiResult<Response> {
         return Ok(response);
     }
     let status = response.status();
-    let code = response.json::<ErrorCode>().await.map(|b| b.code).unwrap_or_default();
+    let code = match body(response).await {
+        Ok(body) => from_json::<ErrorCode>(&body).map(|b| b.code).unwrap_or_default(),
+        Err(_) => String::new(),
+    };
     Err(answer_error(status, code))
 }
 
@@ -134,9 +139,40 @@ pub(crate) fn answer_error(status: u16, code: String) -> ApiError {
     }
 }
 
-/// The JSON of a success answer.
+/// The JSON of a success answer (the staff's writes; the public only GETs, `get_json`).
+#[cfg(feature = "staff")]
 pub(crate) async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
-    response.json::<T>().await.map_err(|_| ApiError::Decode)
+    from_json(&body(response).await?).map_err(|_| ApiError::Decode)
+}
+
+/// An answer's body as the browser's own JSON parser read it.
+#[cfg(target_arch = "wasm32")]
+type Body = wasm_bindgen::JsValue;
+#[cfg(not(target_arch = "wasm32"))]
+type Body = String;
+
+#[cfg(target_arch = "wasm32")]
+async fn body(response: Response) -> ApiResult<Body> {
+    let promise = web_sys::Response::from(response).json().map_err(|_| ApiError::Decode)?;
+    wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|_| ApiError::Decode)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+async fn body(response: Response) -> ApiResult<Body> {
+    response.text().await.map_err(|_| ApiError::Decode)
+}
+
+/// Decodes JSON the browser already parsed: serde-wasm-bindgen walks the JavaScript value,
+/// so serde_json's parser is not in the public download (with `prefs::maybe_signed_in`, 15 KB brotli).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn from_json<T: DeserializeOwned>(value: &wasm_bindgen::JsValue) -> Result<T, serde_wasm_bindgen::Error> {
+    serde_wasm_bindgen::from_value(value.clone())
+}
+
+/// On the host (the server's rendering, the tests) the same answers come as text.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    serde_json::from_str(text)
 }
 
 pub(crate) fn url(path: &str) -> String {
@@ -145,7 +181,13 @@ pub(crate) fn url(path: &str) -> String {
 
 /// GET `path` (starting with `/api/`) and decode the JSON.
 pub async fn get_json<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    decode(checked(request(Method::GET, path, None, None).await?).await?).await
+    from_json(&get_body(path.to_owned()).await?).map_err(|_| ApiError::Decode)
+}
+
+/// The body of a successful GET, before it is decoded. Boxed, so that the request is one
+/// code for every answer type, not a copy inside each `get_json`.
+fn get_body(path: String) -> Pin<Box<dyn Future<Output = ApiResult<Body>>>> {
+    Box::pin(async move { body(checked(request(Method::GET, &path, None, None).await?).await?).await })
 }
 
 /// One public GET of the API, typed by its answer: the path names it (the page's preloaded

@@ -12,8 +12,10 @@ pub const SIGNED_IN_KEY: &str = "thidua.signed_in";
 pub fn maybe_signed_in() -> bool {
     #[cfg(target_arch = "wasm32")]
     {
-        use gloo_storage::{LocalStorage, Storage};
-        LocalStorage::get::<bool>(SIGNED_IN_KEY).unwrap_or(false)
+        // The text as `staff::session` stored it (JSON `true`), compared, not parsed: the
+        // public build then carries no JSON parser.
+        let storage = leptos::prelude::window().local_storage().ok().flatten();
+        storage.and_then(|s| s.get_item(SIGNED_IN_KEY).ok().flatten()).as_deref() == Some("true")
     }
     #[cfg(not(target_arch = "wasm32"))]
     false

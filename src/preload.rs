@@ -3,8 +3,12 @@
 //! id="thidua-preload">`); the app in the browser reads them for its first render, so it shows
 //! the same content at once, without asking the API again. Anything not there is fetched.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
 use leptos::prelude::*;
@@ -23,26 +27,49 @@ pub struct Answer {
     pub body: Box<RawValue>,
 }
 
+/// The answers as the browser parsed them (`JSON.parse`): decoding them with
+/// serde-wasm-bindgen keeps serde_json's parser out of the download.
+#[cfg(target_arch = "wasm32")]
+struct Carried {
+    status: u16,
+    body: send_wrapper::SendWrapper<wasm_bindgen::JsValue>,
+}
+#[cfg(not(target_arch = "wasm32"))]
+type Carried = Answer;
+
 /// The answers by request path (`/api/years/2018/blocs/1/results`). Each is used once: a
 /// later visit to the same page asks the API again.
 #[derive(Clone, Default)]
 pub struct Preload {
-    answers: Arc<Mutex<HashMap<String, Answer>>>,
+    answers: Arc<Mutex<HashMap<String, Carried>>>,
     /// The paths asked for that were not here (the server fetches them and renders again).
     missing: Arc<Mutex<Vec<String>>>,
 }
 
 impl Preload {
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn new(answers: HashMap<String, Answer>) -> Preload {
         Preload { answers: Arc::new(Mutex::new(answers)), missing: Arc::default() }
     }
 
     /// What the page carried, if it carried anything readable.
+    #[cfg(target_arch = "wasm32")]
     pub fn from_json(text: &str) -> Preload {
-        Preload::new(serde_json::from_str(text).unwrap_or_default())
+        use wasm_bindgen::JsCast;
+        let mut answers = HashMap::new();
+        let parsed = js_sys::JSON::parse(text).ok().and_then(|v| v.dyn_into::<js_sys::Object>().ok());
+        for entry in parsed.map(|o| js_sys::Object::entries(&o)).into_iter().flat_map(|e| e.into_iter()) {
+            let entry = js_sys::Array::from(&entry);
+            let (Some(path), answer) = (entry.get(0).as_string(), entry.get(1)) else { continue };
+            let field = |name: &str| js_sys::Reflect::get(&answer, &name.into()).unwrap_or_default();
+            let Some(status) = field("status").as_f64() else { continue };
+            answers
+                .insert(path, Carried { status: status as u16, body: send_wrapper::SendWrapper::new(field("body")) });
+        }
+        Preload { answers: Arc::new(Mutex::new(answers)), missing: Arc::default() }
     }
 
-    fn take(&self, path: &str) -> Option<Answer> {
+    fn take(&self, path: &str) -> Option<Carried> {
         let answer = self.answers.lock().ok()?.remove(path);
         if answer.is_none() {
             if let Ok(mut missing) = self.missing.lock() {
@@ -64,10 +91,14 @@ impl Preload {
 /// The answer to GET `path` that came with the page, decoded as the API client would.
 pub fn take<T: serde::de::DeserializeOwned>(path: &str) -> Option<ApiResult<T>> {
     let answer = use_context::<Preload>()?.take(path)?;
+    #[cfg(target_arch = "wasm32")]
+    let body = &*answer.body;
+    #[cfg(not(target_arch = "wasm32"))]
+    let body = answer.body.get();
     if (200..300).contains(&answer.status) {
-        return Some(serde_json::from_str(answer.body.get()).map_err(|_| ApiError::Decode));
+        return Some(crate::api::from_json(body).map_err(|_| ApiError::Decode));
     }
-    let code = serde_json::from_str::<crate::api::ErrorCode>(answer.body.get()).map(|b| b.code).unwrap_or_default();
+    let code = crate::api::from_json::<crate::api::ErrorCode>(body).map(|b| b.code).unwrap_or_default();
     // The server renders as the public sees it. Unpublished or withdrawn results are asked
     // again with the session of someone signed in here: staff and the leader's officer see
     // their preview.
@@ -77,10 +108,20 @@ pub fn take<T: serde::de::DeserializeOwned>(path: &str) -> Option<ApiResult<T>> 
     Some(Err(answer_error(answer.status, code)))
 }
 
+/// The data of an answer being fetched, behind `dyn Any`: always the `T` of its `Source<T>`.
+pub type Erased = Arc<dyn Any + Send + Sync>;
+
+type Fetcher = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = ApiResult<Erased>>>>>;
+
 /// What a component shows: an answer it already has, or one being fetched.
 pub enum Source<T: 'static> {
     Ready(StoredValue<ApiResult<T>>),
-    Fetch(LocalResource<ApiResult<T>>),
+    /// Being fetched. The resource has one type for every answer, so the reactive system's
+    /// fetching code is in the download once, not once per type of data.
+    Fetch(LocalResource<ApiResult<Erased>>, PhantomData<fn() -> T>),
+    /// A resource the staff's pages made themselves.
+    #[cfg(feature = "staff")]
+    Resource(LocalResource<ApiResult<T>>),
     /// On the server, an answer the page did not carry yet: the server fetches it and renders
     /// again, so the page it sends never shows this.
     Pending,
@@ -94,20 +135,28 @@ impl<T: 'static> Clone for Source<T> {
 
 impl<T: 'static> Copy for Source<T> {}
 
+/// The `T` behind a fetched answer (never another type: `load_with` put it there).
+pub fn downcast<T: Clone + 'static>(answer: ApiResult<Erased>) -> ApiResult<T> {
+    answer.and_then(|data| data.downcast_ref::<T>().cloned().ok_or(ApiError::Decode))
+}
+
 impl<T: Clone + Send + Sync + 'static> Source<T> {
     /// The answer, once there is one (reactive while it is being fetched).
     pub fn get(&self) -> Option<ApiResult<T>> {
         match self {
             Source::Ready(value) => Some(value.get_value()),
-            Source::Fetch(resource) => resource.get(),
+            Source::Fetch(resource, _) => resource.get().map(downcast),
+            #[cfg(feature = "staff")]
+            Source::Resource(resource) => resource.get(),
             Source::Pending => None,
         }
     }
 }
 
+#[cfg(feature = "staff")]
 impl<T: 'static> From<LocalResource<ApiResult<T>>> for Source<T> {
     fn from(resource: LocalResource<ApiResult<T>>) -> Self {
-        Source::Fetch(resource)
+        Source::Resource(resource)
     }
 }
 
@@ -123,8 +172,18 @@ where
             drop(fetch);
             Source::Pending
         }
-        None => Source::Fetch(LocalResource::new(fetch)),
+        None => {
+            let fetch: Fetcher = Rc::new(move || {
+                let answer = fetch();
+                Box::pin(async move { answer.await.map(|data| Arc::new(data) as Erased) })
+            });
+            Source::Fetch(fetched(fetch), PhantomData)
+        }
     }
+}
+
+fn fetched(fetch: Fetcher) -> LocalResource<ApiResult<Erased>> {
+    LocalResource::new(move || fetch())
 }
 
 /// The answer of one GET: from the page if it came with it, else from the API.

@@ -1,15 +1,19 @@
 //! Loading and error states shared by every page, so no page is ever blank: it shows its
 //! data, a loading line, or an error in the user's language with a retry.
 
-use leptos::either::{Either, EitherOf3};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use thidua_domain::auth::same_origin_path;
 
-use crate::api::ApiError;
+use crate::api::{ApiError, ApiResult};
 use crate::i18n::*;
-use crate::preload::Source;
+use crate::preload::{downcast, Source};
 use crate::text::tr;
 
 /// Renders `children` with the data once there is some: at once when the page came with it
@@ -26,35 +30,57 @@ where
     T: Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let children = std::sync::Arc::new(children);
+    // Only the step from the data to its view depends on `T` and `V`; the loading, the error
+    // and the retry are one code for every page (`fetched`), not one copy per data type.
+    let children = Arc::new(children);
     match resource {
-        Source::Ready(answer) => EitherOf3::A(match answer.get_value() {
-            Ok(data) => Either::Left(children(data)),
+        Source::Ready(answer) => match answer.get_value() {
+            Ok(data) => children(data).into_any(),
             // Came with the page: asking again is loading the page again.
             Err(error) => {
-                Either::Right(view! { <ErrorPanel error page on_retry=|| { let _ = window().location().reload(); } /> })
+                view! { <ErrorPanel error page on_retry=|| { let _ = window().location().reload(); } /> }.into_any()
             }
-        }),
-        Source::Fetch(resource) => EitherOf3::B(view! {
-            <Suspense fallback=|| view! { <Loading /> }>
-                {
-                    let children = children.clone();
-                    move || {
-                        let children = children.clone();
-                        Suspend::new(async move {
-                            match resource.await {
-                                Ok(data) => Either::Left(children(data)),
-                                Err(error) => {
-                                    Either::Right(view! { <ErrorPanel error page on_retry=move || resource.refetch() /> })
-                                }
-                            }
-                        })
-                    }
-                }
-            </Suspense>
-        }),
-        Source::Pending => EitherOf3::C(view! { <Loading /> }),
+        },
+        Source::Fetch(resource, _) => {
+            let view: ViewFuture = Arc::new(move || {
+                let children = children.clone();
+                Box::pin(async move { downcast(resource.await).map(|data| children(data).into_any()) })
+            });
+            fetched(view, page, Callback::new(move |()| resource.refetch()))
+        }
+        #[cfg(feature = "staff")]
+        Source::Resource(resource) => {
+            let view: ViewFuture = Arc::new(move || {
+                let children = children.clone();
+                Box::pin(async move { resource.await.map(|data| children(data).into_any()) })
+            });
+            fetched(view, page, Callback::new(move |()| resource.refetch()))
+        }
+        Source::Pending => view! { <Loading /> }.into_any(),
     }
+}
+
+/// What `Loaded` shows once fetched: the data's view, or the error that came instead.
+type ViewFuture = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = ApiResult<AnyView>> + Send>> + Send + Sync>;
+
+fn fetched(view: ViewFuture, page: bool, retry: Callback<()>) -> AnyView {
+    view! {
+        <Suspense fallback=|| view! { <Loading /> }>
+            {
+                let view = view.clone();
+                move || {
+                    let view = view.clone();
+                    Suspend::new(async move {
+                        match view().await {
+                            Ok(view) => Either::Left(view),
+                            Err(error) => Either::Right(view! { <ErrorPanel error page on_retry=retry /> }),
+                        }
+                    })
+                }
+            }
+        </Suspense>
+    }
+    .into_any()
 }
 
 #[component]
@@ -70,7 +96,9 @@ pub fn Loading() -> impl IntoView {
 #[component]
 pub fn ErrorPanel(
     error: ApiError,
-    on_retry: impl Fn() + Send + Sync + 'static,
+    /// One type for every caller (a closure converts), so the panel is compiled once.
+    #[prop(into)]
+    on_retry: Callback<()>,
     /// Stands for the whole page: its title is the page's h1 and document title.
     #[prop(optional)]
     page: bool,
@@ -113,7 +141,7 @@ pub fn ErrorPanel(
             <p>{message}</p>
             {if retryable {
                 Either::Left(view! {
-                    <button type="button" class="button" data-testid="retry" on:click=move |_| on_retry()>
+                    <button type="button" class="button" data-testid="retry" on:click=move |_| on_retry.run(())>
                         {tr(|l| td_string!(l, common.retry))}
                     </button>
                 })
