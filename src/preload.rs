@@ -4,6 +4,7 @@
 //! the same content at once, without asking the API again. Anything not there is fetched.
 
 use std::any::Any;
+#[cfg(not(target_arch = "wasm32"))]
 use std::collections::HashMap;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -27,12 +28,12 @@ pub struct Answer {
     pub body: Box<RawValue>,
 }
 
-/// The answers as the browser parsed them (`JSON.parse`): decoding them with
-/// serde-wasm-bindgen keeps serde_json's parser out of the download.
+/// An answer as the browser parsed it (`JSON.parse`): decoding it with serde-wasm-bindgen
+/// keeps serde_json's parser out of the download.
 #[cfg(target_arch = "wasm32")]
 struct Carried {
     status: u16,
-    body: send_wrapper::SendWrapper<wasm_bindgen::JsValue>,
+    body: wasm_bindgen::JsValue,
 }
 #[cfg(not(target_arch = "wasm32"))]
 type Carried = Answer;
@@ -41,7 +42,11 @@ type Carried = Answer;
 /// later visit to the same page asks the API again.
 #[derive(Clone, Default)]
 pub struct Preload {
-    answers: Arc<Mutex<HashMap<String, Carried>>>,
+    /// In the browser, the parsed script as it is: an object keyed by path.
+    #[cfg(target_arch = "wasm32")]
+    answers: Option<Arc<send_wrapper::SendWrapper<js_sys::Object>>>,
+    #[cfg(not(target_arch = "wasm32"))]
+    answers: Arc<Mutex<HashMap<String, Answer>>>,
     /// The paths asked for that were not here (the server fetches them and renders again).
     missing: Arc<Mutex<Vec<String>>>,
 }
@@ -56,21 +61,28 @@ impl Preload {
     #[cfg(target_arch = "wasm32")]
     pub fn from_json(text: &str) -> Preload {
         use wasm_bindgen::JsCast;
-        let mut answers = HashMap::new();
         let parsed = js_sys::JSON::parse(text).ok().and_then(|v| v.dyn_into::<js_sys::Object>().ok());
-        for entry in parsed.map(|o| js_sys::Object::entries(&o)).into_iter().flat_map(|e| e.into_iter()) {
-            let entry = js_sys::Array::from(&entry);
-            let (Some(path), answer) = (entry.get(0).as_string(), entry.get(1)) else { continue };
-            let field = |name: &str| js_sys::Reflect::get(&answer, &name.into()).unwrap_or_default();
-            let Some(status) = field("status").as_f64() else { continue };
-            answers
-                .insert(path, Carried { status: status as u16, body: send_wrapper::SendWrapper::new(field("body")) });
-        }
-        Preload { answers: Arc::new(Mutex::new(answers)), missing: Arc::default() }
+        let answers = parsed.map(|answers| Arc::new(send_wrapper::SendWrapper::new(answers)));
+        Preload { answers, missing: Arc::default() }
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn remove(&self, path: &str) -> Option<Carried> {
+        use js_sys::Reflect;
+        let (answers, key) = (&***self.answers.as_ref()?, wasm_bindgen::JsValue::from_str(path));
+        let answer = Reflect::get(answers, &key).ok().filter(|a| a.is_object())?;
+        let _ = Reflect::delete_property(answers, &key);
+        let field = |name: &str| Reflect::get(&answer, &name.into()).unwrap_or_default();
+        Some(Carried { status: field("status").as_f64()? as u16, body: field("body") })
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn remove(&self, path: &str) -> Option<Carried> {
+        self.answers.lock().ok()?.remove(path)
     }
 
     fn take(&self, path: &str) -> Option<Carried> {
-        let answer = self.answers.lock().ok()?.remove(path);
+        let answer = self.remove(path);
         if answer.is_none() {
             if let Ok(mut missing) = self.missing.lock() {
                 missing.push(path.to_owned());
@@ -92,7 +104,7 @@ impl Preload {
 pub fn take<T: serde::de::DeserializeOwned>(path: &str) -> Option<ApiResult<T>> {
     let answer = use_context::<Preload>()?.take(path)?;
     #[cfg(target_arch = "wasm32")]
-    let body = &*answer.body;
+    let body = &answer.body;
     #[cfg(not(target_arch = "wasm32"))]
     let body = answer.body.get();
     if (200..300).contains(&answer.status) {
