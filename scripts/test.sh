@@ -46,4 +46,4 @@ cargo test --offline -p thidua --features ssr --test e2e --test scoring --test a
   --test prerender -- --test-threads=1
 
 step "page weight budget"
-bench/page-weight.sh --budget 267300
+bench/page-weight.sh --budget 262800

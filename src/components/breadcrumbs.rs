@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::i18n::*;
 use crate::text::tr;
@@ -18,13 +17,13 @@ pub fn Breadcrumbs(
         <nav class="breadcrumbs" aria-label=tr(|l| td_string!(l, app.breadcrumb))>
             <ol>
                 <li>
-                    <A href="/">{tr(|l| td_string!(l, common.home))}</A>
+                    <a href="/">{tr(|l| td_string!(l, common.home))}</a>
                 </li>
                 {move || {
                     links
                         .get()
                         .into_iter()
-                        .map(|(label, href)| view! { <li><A href=href>{label}</A></li> })
+                        .map(|(label, href)| view! { <li><a href=href>{label}</a></li> })
                         .collect_view()
                 }}
                 <li aria-current="page">{current}</li>

@@ -1,7 +1,6 @@
 //! The frame around every page: header with the language switch, and the footer.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
@@ -12,13 +11,17 @@ use crate::text::tr;
 
 #[component]
 pub fn Header() -> impl IntoView {
+    // Links are plain `<a>`: the router takes their clicks, and every href is absolute. Only
+    // this one can point at the page shown, so only it says so.
+    let location = use_location();
+    let home = move || (location.pathname.get() == "/").then_some("page");
     view! {
         <header class="site-header">
             <div class="site-header__inner">
-                <A href="/" attr:class="brand">
+                <a href="/" class="brand" aria-current=home>
                     <span class="brand__name">{tr(|l| td_string!(l, app.name))}</span>
                     <span class="brand__tagline">{tr(|l| td_string!(l, app.tagline))}</span>
-                </A>
+                </a>
                 <div class="site-header__tools">
                     <AccountNav />
                     <LanguageSwitch />

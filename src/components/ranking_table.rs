@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 use thidua_domain::criteria::Criterion;
 use thidua_domain::ranking::{TieBreak, TieOutcome};
 use thidua_domain::results::{BlocResults, RankingRow};
@@ -68,7 +67,7 @@ pub fn RankingTable(results: BlocResults) -> impl IntoView {
                         <span class="rank__number">{row.rank}</span>
                     </td>
                     <th scope="row" class="unit">
-                        <A href=format!("/units/{}", row.unit.id) attr:class="unit__name">{unit_name}</A>
+                        <a href=format!("/units/{}", row.unit.id) class="unit__name">{unit_name}</a>
                         {move || tie_text().map(|t| view! { <span class="rank__tie">{t}</span> })}
                         // A <details> so that it opens without the app too (the server's
                         // page); its sheet is the next row, shown while it is open (CSS).

@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use thidua_domain::revisions::{RevisionEntry, RevisionKind, RevisionStamp, UnitDiff};
 use thidua_domain::{BlocId, Points, Year};
 
@@ -55,7 +54,7 @@ pub fn RevisionBanner(year: Year, bloc: BlocId, stamp: RevisionStamp) -> impl In
             {move || later().map(|latest| view! {
                 <p class="notice--warn" data-testid="superseded">
                     {move || t_string!(i18n, revisions.superseded, m = latest).to_string()}" "
-                    <A href=format!("/{year}/blocs/{bloc}/results")>{tr(|l| td_string!(l, revisions.see_current))}</A>
+                    <a href=format!("/{year}/blocs/{bloc}/results")>{tr(|l| td_string!(l, revisions.see_current))}</a>
                 </p>
             })}
             {move || {
@@ -100,7 +99,7 @@ pub fn RevisionList(year: Year, bloc: BlocId, entries: Vec<RevisionEntry>, curre
             let link = if number == current || kind == RevisionKind::Withdrawn {
                 view! { <span aria-current=(number == current).then_some("page")>{label}</span> }.into_any()
             } else {
-                view! { <A href=revision_href(year, bloc, number)>{label}</A> }.into_any()
+                view! { <a href=revision_href(year, bloc, number)>{label}</a> }.into_any()
             };
             view! { <li data-testid="revision-item">{link}<span class="revision-list__what">{what}</span></li> }
         })

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use thidua_domain::auth::same_origin_path;
 
 use crate::api::{ApiError, ApiResult};
@@ -147,10 +146,10 @@ pub fn ErrorPanel(
                 })
             } else if signed_out {
                 Either::Right(Either::Left(view! {
-                    <A href=sign_in_href() attr:class="button">{tr(|l| td_string!(l, auth.sign_in))}</A>
+                    <a href=sign_in_href() class="button">{tr(|l| td_string!(l, auth.sign_in))}</a>
                 }))
             } else {
-                Either::Right(Either::Right(view! { <A href="/" attr:class="button">{tr(|l| td_string!(l, common.home))}</A> }))
+                Either::Right(Either::Right(view! { <a href="/" class="button">{tr(|l| td_string!(l, common.home))}</a> }))
             }}
         </div>
     }

@@ -1,7 +1,6 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use thidua_domain::model::BlocDetail;
 
 use crate::api;
@@ -94,7 +93,7 @@ fn BlocView(detail: BlocDetail) -> impl IntoView {
                     </section>
                 }
             })}
-            <p><A href=results_href attr:class="button">{tr(|l| td_string!(l, bloc.results_link))}</A></p>
+            <p><a href=results_href class="button">{tr(|l| td_string!(l, bloc.results_link))}</a></p>
         </div>
     }
 }

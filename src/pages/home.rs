@@ -1,7 +1,6 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use thidua_domain::model::BlocSummary;
 use thidua_domain::Year;
 
@@ -71,15 +70,15 @@ fn BlocCard(year: Year, bloc: BlocSummary) -> impl IntoView {
     view! {
         <li class="bloc-card" data-testid="bloc-card">
             <h3 class="bloc-card__name">
-                <A href=members_href.clone()>{bloc.name}</A>
+                <a href=members_href.clone()>{bloc.name}</a>
             </h3>
             <p class="bloc-card__meta">
                 {t!(i18n, home.member_count, count)}
                 {leader.map(|name| view! { <br /> {t!(i18n, home.leader, name = move || name.clone())} })}
             </p>
             <p class="bloc-card__links">
-                <A href=members_href attr:class="button button--secondary">{tr(|l| td_string!(l, home.members_link))}</A>
-                <A href=results_href attr:class="button">{tr(|l| td_string!(l, home.results_link))}</A>
+                <a href=members_href class="button button--secondary">{tr(|l| td_string!(l, home.members_link))}</a>
+                <a href=results_href class="button">{tr(|l| td_string!(l, home.results_link))}</a>
             </p>
         </li>
     }

@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use crate::i18n::*;
 use crate::text::tr;
@@ -15,7 +14,7 @@ pub fn NotFound() -> impl IntoView {
         <div class="page" data-testid="not-found">
             <h1>{tr(|l| td_string!(l, not_found.title))}</h1>
             <p>{tr(|l| td_string!(l, not_found.body))}</p>
-            <p><A href="/" attr:class="button">{tr(|l| td_string!(l, common.home))}</A></p>
+            <p><a href="/" class="button">{tr(|l| td_string!(l, common.home))}</a></p>
         </div>
     }
 }

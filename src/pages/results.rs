@@ -1,7 +1,6 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use thidua_domain::results::{BlocResults, UnrankedRow};
 use thidua_domain::revisions::RevisionEntry;
 
@@ -147,7 +146,7 @@ fn ResultsView(results: BlocResults) -> impl IntoView {
                 <p class="lead">{tr(|l| td_string!(l, results.awards_intro))}</p>
                 <AwardList groups=awards />
             </section>
-            <p class="no-print"><A href=bloc_href>{tr(|l| td_string!(l, results.members_link))}</A></p>
+            <p class="no-print"><a href=bloc_href>{tr(|l| td_string!(l, results.members_link))}</a></p>
         </div>
     }
 }
@@ -163,7 +162,7 @@ fn UnrankedList(rows: Vec<UnrankedRow>) -> impl IntoView {
             let (state, verified, count) = (row.state, row.verified, row.criteria_count);
             view! {
                 <li data-testid="unranked-row">
-                    <A href=format!("/units/{}", row.unit.id) attr:class="unit__name">{row.unit.name.clone()}</A>
+                    <a href=format!("/units/{}", row.unit.id) class="unit__name">{row.unit.name.clone()}</a>
                     <span class="badge badge--muted">{tr(|l| td_string!(l, results.not_verified))}</span>
                     <span class="unranked__state">
                         {move || {

@@ -1,7 +1,6 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use thidua_domain::history::{HistoryPoint, HistoryStanding, UnitHistory};
 
@@ -58,7 +57,7 @@ fn HistoryView(history: UnitHistory) -> impl IntoView {
             view! {
                 <tr data-testid="history-row">
                     <th scope="row">{p.year}</th>
-                    <td><A href=format!("/{}/blocs/{}/results", p.year, p.bloc_id)>{bloc_name}</A></td>
+                    <td><a href=format!("/{}/blocs/{}/results", p.year, p.bloc_id)>{bloc_name}</a></td>
                     {cells}
                 </tr>
             }
