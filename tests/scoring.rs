@@ -155,7 +155,7 @@ async fn score_submit_return_resubmit_approve_and_nothing_typed_is_lost() {
     server.restart();
     wait_for_save_state(&browser, "Saved", Duration::from_secs(40)).await;
 
-    // The server is slow, then answers 500 (its database is locked by another process).
+    // The server is slow, then answers 503 (its database is locked by another process).
     let lock = WriteLock::take(&db);
     type_score(&browser, 4, "2").await;
     wait_for_save_state(&browser, "Saving", WAIT).await;

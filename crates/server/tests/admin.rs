@@ -887,3 +887,25 @@ async fn a_bloc_is_renamed_from_a_year_on_and_an_empty_one_leaves_the_year() {
     let kinds: Vec<String> = a.audit_kinds().await.into_iter().map(|(k, _)| k).collect();
     assert_eq!(kinds.last().map(String::as_str), Some("delete_bloc"));
 }
+
+/// Another process holding SQLite's write lock past the busy timeout: a write answers 503
+/// `unavailable` (try again), not 500, and goes through once the lock is let go. (PostgreSQL
+/// writers wait on row locks instead; nothing to hold here.)
+#[tokio::test]
+async fn a_write_while_another_process_holds_the_lock_is_503_then_goes_through() {
+    use sqlx::Connection;
+    let s = TestServer::start().await;
+    if !s.database.starts_with("sqlite:") {
+        return;
+    }
+    let staff = s.login("staff").await;
+    let mut other = sqlx::SqliteConnection::connect(&s.database).await.unwrap();
+    sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut other).await.unwrap();
+    let unit = json!({"name": "Sở Nội vụ", "from_year": 2019});
+    let busy = s
+        .refused(&staff, Method::POST, "/api/admin/units", Some(&unit), StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+        .await;
+    assert_eq!(busy.message, "the database is unavailable: try again shortly");
+    sqlx::raw_sql("ROLLBACK").execute(&mut other).await.unwrap();
+    s.expect(&staff, Method::POST, "/api/admin/units", Some(&unit), StatusCode::CREATED).await;
+}

@@ -216,7 +216,7 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let message = match &self {
             Error::Database(e) if unreachable(e) => {
-                tracing::error!(error = %e, "the database is unreachable");
+                tracing::error!(error = %e, "the database is unreachable or busy");
                 "the database is unavailable: try again shortly".to_owned()
             }
             Error::Database(e) => {
@@ -271,16 +271,28 @@ pub fn internal<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> E
     }
 }
 
-/// The database cannot be reached (no connection within the pool's timeout, a dropped
-/// connection, PostgreSQL shutting down, starting up, full, or taken offline): not a fault of
-/// the request nor of the data.
+/// The database cannot be reached or is busy (no connection within the pool's timeout, a
+/// dropped connection, PostgreSQL shutting down, starting up, full, or taken offline; SQLite's
+/// write lock held by another process past the busy timeout, a PostgreSQL lock timeout): not a
+/// fault of the request nor of the data, and worth trying again.
 fn unreachable(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
-        // SQLSTATE classes 08 (connection), 53 (insufficient resources), 57 (operator
-        // intervention); 55000 is what a database closed to connections answers.
         sqlx::Error::Database(db) => {
-            db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("53") || c.starts_with("57") || c == "55000")
+            let code = db.code().unwrap_or_default();
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // SQLITE_BUSY and SQLITE_LOCKED, with their extended codes (the low byte).
+                code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+            } else {
+                // SQLSTATE classes 08 (connection), 53 (insufficient resources), 57 (operator
+                // intervention); 55000 is what a database closed to connections answers, 55P03
+                // a lock not had within `lock_timeout`.
+                code.starts_with("08")
+                    || code.starts_with("53")
+                    || code.starts_with("57")
+                    || code == "55000"
+                    || code == "55P03"
+            }
         }
         _ => false,
     }
