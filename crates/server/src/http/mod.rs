@@ -8,6 +8,7 @@ mod awards;
 mod blocs;
 mod contract;
 pub mod error;
+mod etag;
 mod exports;
 mod extract;
 mod guard;

@@ -14,16 +14,17 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
-use axum::http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, COOKIE, ETAG, IF_NONE_MATCH, SET_COOKIE, VARY};
+use axum::http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, COOKIE, ETAG, SET_COOKIE, VARY};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use http_body_util::BodyExt;
-use sha2::{Digest, Sha256};
 use thidua::i18n::Locale;
 use thidua::prefs::{locale_tag, requested_locale, LOCALE_COOKIE};
 use thidua::preload::{Answer, SCRIPT_ID};
 use tower::ServiceExt;
+
+use super::etag;
 
 /// How many times a page is rendered at most: each rendering may ask for answers that the
 /// one before did not know it needed (the home page: the years, then each year's blocs).
@@ -194,9 +195,7 @@ impl Pages {
         let app = std::mem::take(&mut page.html);
         let title = page.title().await;
         let html = self.shell.page(locale, &title, &app, &answers_json(&answers));
-        let digest = Sha256::digest(html.as_bytes());
-        let etag = format!("\"{}\"", digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>());
-        let etag = HeaderValue::try_from(etag).unwrap_or(HeaderValue::from_static("\"\""));
+        let etag = etag::of(html.as_bytes());
         Some(Rendered { answers, status, html: Bytes::from(html), etag })
     }
 }
@@ -216,7 +215,7 @@ fn render_once(url: &str, locale: Locale, answers: &HashMap<String, Answer>) -> 
 
 fn respond(page: &Rendered, locale: Locale, asked: bool, headers: &HeaderMap) -> Response {
     let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
-    let fresh = status == StatusCode::OK && headers.get_all(IF_NONE_MATCH).iter().any(|v| v == page.etag);
+    let fresh = status == StatusCode::OK && etag::not_modified(headers, &page.etag);
     let mut response = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -16,6 +16,7 @@ use thidua_domain::revisions::{diff, summary, ResultsDiff, RevisionEntry, Revisi
 use thidua_domain::{BlocId, Year};
 
 use super::error::{internal, Error, Result};
+use super::etag;
 use crate::db::Conn;
 use crate::http::extract::{Json, Path, Query};
 use crate::http::params::{BlocPath, DiffQuery, RevisionPath};
@@ -70,24 +71,13 @@ pub async fn forget_after_writes(State(state): State<AppState>, request: Request
     response
 }
 
-/// Whether `If-None-Match` names `etag` (or is `*`); weak tags match too (a GET compares weakly).
-fn not_modified(headers: &HeaderMap, etag: &HeaderValue) -> bool {
-    let tag = etag.as_bytes();
-    headers.get_all(IF_NONE_MATCH).iter().any(|v| {
-        v.as_bytes().split(|&b| b == b',').any(|t| {
-            let t = t.trim_ascii();
-            t == b"*" || t.strip_prefix(b"W/").unwrap_or(t) == tag
-        })
-    })
-}
-
 /// A revision's bytes as the answer: `ETag`, `Cache-Control`, and 304 when the client has them.
 pub fn answer(served: &Served, request: &HeaderMap, cache_control: &'static str) -> Response {
     let (Some(body), Some(etag)) = (&served.body, &served.etag) else {
         return Error::RevisionNotFound(served.number).into_response();
     };
     let cache = HeaderValue::from_static(cache_control);
-    if not_modified(request, etag) {
+    if etag::not_modified(request, etag) {
         return (StatusCode::NOT_MODIFIED, [(ETAG, etag.clone()), (CACHE_CONTROL, cache)]).into_response();
     }
     let json = HeaderValue::from_static("application/json");

@@ -11,14 +11,13 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::header::{
-    ACCEPT_ENCODING, ALLOW, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
-};
+use axum::http::header::{ACCEPT_ENCODING, ALLOW, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, VARY};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use sha2::{Digest, Sha256};
+
+use super::etag;
 
 /// The paths the staff build answers (`dist/staff/`: sign-in, the score-sheet forms, the
 /// awards page and administration); every other path is the public app, which readers download without the forms.
@@ -58,8 +57,7 @@ fn read_dir(dir: &Path, prefix: &str, assets: &mut HashMap<String, Asset>) -> st
         }
         let plain = std::fs::read(&path)?;
         let twin = |ext: &str| std::fs::read(dir.join(format!("{name}.{ext}"))).ok().map(Bytes::from);
-        let digest = Sha256::digest(&plain);
-        let etag = digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let etag = etag::of(&plain);
         let mime = mime_guess::from_path(&path).first_or_octet_stream();
         let text = mime.type_() == mime_guess::mime::TEXT || mime.subtype() == mime_guess::mime::JAVASCRIPT;
         let content_type = if text { format!("{mime}; charset=utf-8") } else { mime.to_string() };
@@ -68,7 +66,7 @@ fn read_dir(dir: &Path, prefix: &str, assets: &mut HashMap<String, Asset>) -> st
             Asset {
                 content_type: HeaderValue::try_from(content_type)
                     .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-                etag: HeaderValue::try_from(format!("\"{etag}\"")).unwrap_or(HeaderValue::from_static("\"\"")),
+                etag,
                 plain: Bytes::from(plain),
                 br: twin("br"),
                 gzip: twin("gz"),
@@ -158,7 +156,7 @@ async fn serve(State(files): State<Arc<Files>>, request: Request) -> Response {
 /// One file of the build (`fallback`: index.html for a path that is not a file: never cached).
 async fn send(asset: Option<&Asset>, fallback: bool, headers: &HeaderMap) -> Response {
     let Some(asset) = asset else { return not_built().await };
-    let mut response = if headers.get_all(IF_NONE_MATCH).iter().any(|v| v.as_bytes() == asset.etag.as_bytes()) {
+    let mut response = if etag::not_modified(headers, &asset.etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let (body, coding) = match (&asset.br, &asset.gzip) {
