@@ -119,10 +119,8 @@ pub(crate) async fn checked(response: Response) -> ApiResult<Response> {
         return Ok(response);
     }
     let status = response.status();
-    let code = match body(response).await {
-        Ok(body) => from_json::<ErrorCode>(&body).map(|b| b.code).unwrap_or_default(),
-        Err(_) => String::new(),
-    };
+    let body = body(response).await.ok();
+    let code = body.and_then(|b| from_json::<ErrorCode>(&b).ok()).map(|b| b.code).unwrap_or_default();
     Err(answer_error(status, code))
 }
 

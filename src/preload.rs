@@ -121,7 +121,7 @@ pub fn take<T: serde::de::DeserializeOwned>(path: &str) -> Option<ApiResult<T>> 
 }
 
 /// The data of an answer being fetched, behind `dyn Any`: always the `T` of its `Source<T>`.
-pub type Erased = Arc<dyn Any + Send + Sync>;
+pub(crate) type Erased = Arc<dyn Any + Send + Sync>;
 
 type Fetcher = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = ApiResult<Erased>>>>>;
 
@@ -148,7 +148,7 @@ impl<T: 'static> Clone for Source<T> {
 impl<T: 'static> Copy for Source<T> {}
 
 /// The `T` behind a fetched answer (never another type: `load_with` put it there).
-pub fn downcast<T: Clone + 'static>(answer: ApiResult<Erased>) -> ApiResult<T> {
+pub(crate) fn downcast<T: Clone + 'static>(answer: ApiResult<Erased>) -> ApiResult<T> {
     answer.and_then(|data| data.downcast_ref::<T>().cloned().ok_or(ApiError::Decode))
 }
 
