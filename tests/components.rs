@@ -199,6 +199,12 @@ fn after_sign_in_stays_on_this_origin() {
         "//evil.example",
         "https://evil.example",
         "javascript:alert(1)",
+        // The forms that resolve to `//evil.example` once dot segments are removed.
+        "/.//evil.example/x",
+        "/..//evil.example",
+        "/a/..//evil.example",
+        "/%2e%2e//evil.example",
+        "/.%2e//evil.example",
     ] {
         assert_eq!(after_sign_in(Some(bad)), "/sheets", "{bad:?}");
     }

@@ -89,8 +89,20 @@ async fn signing_in_never_follows_next_to_another_site() {
     let origin = server.url("");
     // As sent in a link: percent-encoded in the query, so the page reads `/\evil.example/`,
     // `/\/evil.example`, `/<tab>/evil.example`, `//evil.example`, `https://evil.example`.
-    let bypasses =
-        ["/%5Cevil.example/", "/%5C/evil.example", "/%09/evil.example", "//evil.example", "https://evil.example"];
+    // Then the forms that resolve to `//evil.example` once dot segments are removed, as a
+    // link would carry them.
+    let bypasses = [
+        "/%5Cevil.example/",
+        "/%5C/evil.example",
+        "/%09/evil.example",
+        "//evil.example",
+        "https://evil.example",
+        "/.//evil.example/x",
+        "/..//evil.example",
+        "/a/..//evil.example",
+        "/%2e%2e//evil.example",
+        "/.%2F/evil.example",
+    ];
     for (i, next) in bypasses.iter().enumerate() {
         if i > 0 {
             browser.click("[data-testid=sign-out]").await;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use thidua_domain::auth::same_origin_path;
+use thidua_domain::auth::sign_in_target;
 
 use crate::api::{ApiError, ApiResult};
 use crate::i18n::*;
@@ -177,11 +177,13 @@ fn encode_query_value(value: &str) -> String {
         .collect()
 }
 
-/// Where to go after signing in: `next` if it is a path of this app, else the sheets. The
-/// domain's rule first, then the browser's own reading of it against this page's origin, so
-/// that nothing the browser would take to another site is followed.
+/// Where to go after signing in: `next` if it resolves to a path of this app, else the sheets.
+/// The domain's `sign_in_target` decides on the resolved target; the browser's own reading of
+/// that target must then land on this origin and be a target the domain accepts unchanged.
 pub fn after_sign_in(next: Option<&str>) -> String {
-    next.and_then(same_origin_path).and_then(resolve_here).unwrap_or_else(|| "/sheets".to_owned())
+    next.and_then(sign_in_target)
+        .and_then(|target| resolve_here(&target).filter(|seen| sign_in_target(seen).as_ref() == Some(seen)))
+        .unwrap_or_else(|| "/sheets".to_owned())
 }
 
 /// `path` resolved against this page: its path, query and fragment, if it stays on this origin.

@@ -56,11 +56,20 @@ pub struct AuditRecord {
     /// Administration: what the write was done to (`year:2020/bloc:1`, `unit:3`, `user:7`).
     pub field: Option<String>,
     /// The value before (sheets only: the other trails keep what was written).
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = any_json))]
     pub old: Option<serde_json::Value>,
     /// The value after, or what was written: JSON values, never JSON in a string.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = any_json))]
     pub new: Option<serde_json::Value>,
+}
+
+/// A value as written: a number, a text (a sheet's state: `"submitted"`), an object, or null.
+#[cfg(feature = "openapi")]
+fn any_json() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::AnyValue)
+        .description(Some("Any JSON value, or null: a number, a text (a sheet's state), an object"))
+        .build()
 }
 
 /// One page of the list.

@@ -100,16 +100,53 @@ pub fn valid_new_password(password: &str) -> bool {
     (PASSWORD_MIN..=PASSWORD_MAX).contains(&password.chars().count())
 }
 
-/// `next` (where to go after signing in) if it is a path of this app, else `None`. It must
-/// start with one `/` followed by neither `/` nor `\` (browsers read `/\host` and
-/// `//host` as another site), and hold no whitespace or control character anywhere
-/// (browsers drop tabs and newlines, so `/\t/host` would become `//host`). The SPA also
-/// resolves what passes against the page's origin before it goes there.
-pub fn same_origin_path(next: &str) -> Option<&str> {
-    let rest = next.strip_prefix('/')?;
-    let starts_another_host = rest.starts_with(['/', '\\']);
-    let hidden = next.chars().any(|c| c.is_control() || c.is_whitespace());
-    (!starts_another_host && !hidden).then_some(next)
+/// Where to go after signing in: `next` as a browser resolves it against this site, if what
+/// results is a path of this app, else `None`. The one place that decides: the answer is the
+/// resolved target itself, so nothing is read twice in two ways.
+///
+/// As the WHATWG URL parser does for `http(s)`: `\` is a `/`, a `.` or `..` segment (also
+/// written `%2e`) is removed with what it undoes, and only then is the path checked. It must
+/// begin with one `/` not followed by another (`/.//host`, `/..//host` and `/.%2F/host`, once
+/// the query's own percent-decoding has made it `/.//host`, all resolve to `//host`: another
+/// site). No whitespace or control character anywhere (browsers drop tabs and newlines, so
+/// `/\t/host` would become `//host`).
+pub fn sign_in_target(next: &str) -> Option<String> {
+    if next.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return None;
+    }
+    let split = next.find(['?', '#']).unwrap_or(next.len());
+    let (path, rest) = next.split_at(split);
+    let path = path.replace('\\', "/");
+    let segments = path.strip_prefix('/')?;
+    if segments.starts_with('/') {
+        return None;
+    }
+    let parts: Vec<&str> = segments.split('/').collect();
+    let mut resolved: Vec<&str> = Vec::with_capacity(parts.len());
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        if is_dot(part) || is_dot_dot(part) {
+            if is_dot_dot(part) {
+                resolved.pop();
+            }
+            // `/a/.` and `/a/b/..` end in a slash: `/a/`.
+            if last {
+                resolved.push("");
+            }
+        } else {
+            resolved.push(part);
+        }
+    }
+    let target = format!("/{}{rest}", resolved.join("/"));
+    (!target.starts_with("//")).then_some(target)
+}
+
+fn is_dot(segment: &str) -> bool {
+    segment == "." || segment.eq_ignore_ascii_case("%2e")
+}
+
+fn is_dot_dot(segment: &str) -> bool {
+    matches!(segment.to_ascii_lowercase().as_str(), ".." | ".%2e" | "%2e." | "%2e%2e")
 }
 
 #[cfg(test)]
@@ -118,8 +155,22 @@ mod tests {
 
     #[test]
     fn only_paths_of_this_app_are_followed_after_sign_in() {
-        for ok in ["/", "/sheets", "/sheets/3?tab=self#top", "/admin/2019/blocs/1", "/a\\b", "/%5Cevil.example/"] {
-            assert_eq!(same_origin_path(ok), Some(ok), "{ok:?}");
+        for ok in ["/", "/sheets", "/sheets/3?tab=self#top", "/admin/2019/blocs/1", "/%5Cevil.example/", "/a?b=//c"] {
+            assert_eq!(sign_in_target(ok).as_deref(), Some(ok), "{ok:?}");
+        }
+        // Resolved as the browser would, and the resolved target is what is followed.
+        for (given, resolved) in [
+            ("/a/../admin", "/admin"),
+            ("/a/./b", "/a/b"),
+            ("/a/b/..", "/a/"),
+            ("/a/%2E%2e/awards/2019/1?x=1#y", "/awards/2019/1?x=1#y"),
+            ("/../../sheets", "/sheets"),
+            ("/a\\b", "/a/b"),
+            ("/.", "/"),
+            ("/./", "/"),
+            ("/.%2F/evil.example", "/.%2F/evil.example"),
+        ] {
+            assert_eq!(sign_in_target(given).as_deref(), Some(resolved), "{given:?}");
         }
         let bypasses = [
             "//evil.example",
@@ -135,9 +186,18 @@ mod tests {
             "evil.example",
             "",
             "/\u{a0}/evil.example",
+            // The audit's forms, as the page reads them once the query is decoded.
+            "/.//evil.example/x",
+            "/..//evil.example",
+            "/a/..//evil.example",
+            "/%2e%2e//evil.example",
+            "/%2E.//evil.example",
+            "/.%2e//evil.example",
+            "/./\\evil.example",
+            "/a/..\\/evil.example",
         ];
         for bad in bypasses {
-            assert_eq!(same_origin_path(bad), None, "{bad:?}");
+            assert_eq!(sign_in_target(bad), None, "{bad:?}");
         }
     }
 

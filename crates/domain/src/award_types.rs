@@ -51,7 +51,9 @@ pub struct AwardTypeInput {
     /// 1 is the highest award; rules apply and groups are listed in this order.
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub precedence: u32,
-    /// How many units of one bloc may be proposed.
+    /// How many units of one bloc may be proposed: at least one (an award no unit may be
+    /// proposed for is not an award type of the year).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub quota_per_bloc: u32,
     /// The share of the votes cast a unit needs.
     pub threshold: VoteThreshold,
@@ -76,6 +78,8 @@ pub struct AwardType {
     pub code: String,
     pub name: String,
     pub precedence: u32,
+    /// At least 1 (`validate_award_type`).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub quota_per_bloc: u32,
     pub threshold: VoteThreshold,
     pub eligibility: Vec<Eligibility>,
@@ -189,6 +193,9 @@ pub fn validate_award_type(input: &AwardTypeInput, others: &[AwardType]) -> Fiel
     if input.precedence == 0 {
         push(&mut errors, "precedence", FieldError::NotPositive);
     }
+    if input.quota_per_bloc == 0 {
+        push(&mut errors, "quota_per_bloc", FieldError::NotPositive);
+    }
     let t = input.threshold;
     if t.denominator == 0 {
         push(&mut errors, "threshold.denominator", FieldError::NotPositive);
@@ -242,12 +249,14 @@ mod tests {
 
         let mut bad = input("co_chinh_phu", " Cờ thi đua của Chính phủ ");
         bad.precedence = 0;
+        bad.quota_per_bloc = 0;
         bad.threshold = VoteThreshold { numerator: 3, denominator: 2, strict: false };
         bad.eligibility = vec![Eligibility::MaxRank { rank: 0 }, Eligibility::MaxRank { rank: 2 }];
         let e = validate_award_type(&bad, &[flag]);
         assert_eq!(e["code"], [FieldError::Duplicate { of: Duplicated::AwardTypeCode }]);
         assert_eq!(e["name"], [FieldError::Duplicate { of: Duplicated::AwardTypeName }]);
         assert_eq!(e["precedence"], [FieldError::NotPositive]);
+        assert_eq!(e["quota_per_bloc"], [FieldError::NotPositive]);
         assert_eq!(e["threshold.numerator"], [FieldError::Invalid]);
         assert_eq!(e["eligibility.0"], [FieldError::NotPositive]);
         assert_eq!(e["eligibility.1"], [FieldError::Duplicate { of: Duplicated::Eligibility }]);

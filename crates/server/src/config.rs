@@ -29,6 +29,32 @@ pub enum Command {
     /// Copy every table of a database (ids and versions kept) into a new, empty PostgreSQL
     /// database, then check the row counts: how an installation moves from SQLite.
     CopyDatabase(CopyDatabase),
+    /// Write a consistent snapshot of the database to a new file (a SQLite file, whichever
+    /// engine the database is on), while servers keep running; then check it.
+    Backup(Backup),
+    /// Restore a backup into a new, empty database (SQLite or PostgreSQL), then check that
+    /// every table's row count and every published revision's bytes are the backup's.
+    Restore(Restore),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct Backup {
+    /// The database to back up, as for the server.
+    #[arg(long, env = "THIDUA_DATABASE", default_value = DEFAULT_DATABASE)]
+    pub database: String,
+    /// The backup file to write; it must not exist.
+    #[arg(long)]
+    pub to: PathBuf,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct Restore {
+    /// A file written by `backup`.
+    #[arg(long)]
+    pub from: PathBuf,
+    /// An empty database: `sqlite://PATH` (created if missing) or `postgres://…`.
+    #[arg(long)]
+    pub to: String,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -110,6 +136,26 @@ pub struct Config {
     /// any client could claim any address.
     #[arg(long, env = "THIDUA_TRUST_PROXY")]
     pub trust_proxy: bool,
+
+    /// Serve Prometheus metrics at `/metrics` on this second address only (e.g.
+    /// `127.0.0.1:9091`, reached by the monitoring host and never through the public proxy).
+    #[arg(long, env = "THIDUA_METRICS_ADDR", value_parser = parse_addr)]
+    pub metrics_addr: Option<SocketAddr>,
+
+    /// Serve `/metrics` on the main address too, to requests with `Authorization: Bearer
+    /// TOKEN` (at least 16 characters). Without this or `--metrics-addr`, nothing serves metrics.
+    #[arg(long, env = "THIDUA_METRICS_TOKEN", value_parser = parse_token, hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
+    /// Log lines as `text` (default) or `json` (one JSON object a line, for a log collector).
+    #[arg(long, env = "THIDUA_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
+}
+
+/// A bearer token long enough not to be guessed.
+fn parse_token(s: &str) -> Result<String, String> {
+    let ok = s.chars().count() >= 16 && s.bytes().all(|b| b.is_ascii_graphic());
+    ok.then(|| s.to_owned()).ok_or_else(|| "expected at least 16 visible ASCII characters, no spaces".to_owned())
 }
 
 impl Default for Config {

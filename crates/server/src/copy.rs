@@ -3,10 +3,13 @@
 //! in one transaction, then checks that each table holds as many rows as the source.
 //!
 //! The tables, their columns and the order that satisfies the foreign keys are read from the
-//! target's catalogue, so a table that a later migration adds is copied without a change
-//! here. Both databases are first brought to the same schema version by their migrations.
+//! target's catalogue (`catalogue.rs`, either engine), so a table that a later migration adds
+//! is copied without a change here. Both databases are first brought to the same schema
+//! version by their migrations. `backup.rs` copies the same way into a SQLite file and back.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod catalogue;
+
+use std::collections::BTreeSet;
 
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
@@ -34,22 +37,7 @@ pub enum CopyError {
     Database(#[from] sqlx::Error),
 }
 
-/// What a column holds, as both engines store it (see the migrations).
-#[derive(Clone, Copy, Debug)]
-enum Kind {
-    Int,
-    Text,
-    Bool,
-}
-
-struct Table {
-    name: String,
-    columns: Vec<(String, Kind)>,
-    /// A column that references this same table (criteria.parent_id): parents go first.
-    self_reference: Option<String>,
-    /// The generated id, whose sequence must move past the copied ids.
-    identity: Option<String>,
-}
+use catalogue::{tables, Kind, Table};
 
 /// One value on its way from the source to the target.
 enum Value {
@@ -74,10 +62,12 @@ pub async fn copy_database(from: &str, to: &str) -> Result<Vec<String>, CopyErro
     result
 }
 
-async fn copy_between(source: &Db, target: &Db) -> Result<Vec<String>, CopyError> {
+/// Copies every row of `source` (one snapshot of it) into `target`, which must be empty, in
+/// one write transaction; answers one line per table. Either engine on either side.
+pub(crate) async fn copy_between(source: &Db, target: &Db) -> Result<Vec<String>, CopyError> {
     // The write lock too, so no server on the target writes while it fills.
     let mut tx = db::begin_write(target).await?;
-    let tables = tables(&mut tx).await?;
+    let tables = tables(&mut tx, Engine::of(target)).await?;
     for table in &tables {
         if count(&mut tx, &table.name).await? > 0 {
             return Err(CopyError::TargetNotEmpty(table.name.clone()));
@@ -110,77 +100,13 @@ async fn copy_between(source: &Db, target: &Db) -> Result<Vec<String>, CopyError
     Ok(report)
 }
 
-async fn count(conn: &mut Conn, table: &str) -> sqlx::Result<i64> {
-    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(conn).await
+/// The tables a copy fills, in its order (each after the tables it references).
+pub(crate) async fn table_names(conn: &mut Conn, engine: Engine) -> Result<Vec<String>, CopyError> {
+    Ok(tables(conn, engine).await?.into_iter().map(|t| t.name).collect())
 }
 
-/// The target's tables with their columns, each after every table it references.
-async fn tables(conn: &mut Conn) -> Result<Vec<Table>, CopyError> {
-    let columns: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT c.table_name::text, c.column_name::text, c.data_type::text, c.is_identity::text
-         FROM information_schema.columns c
-         JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-         WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
-           AND c.table_name <> '_sqlx_migrations'
-         ORDER BY c.table_name, c.ordinal_position",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let references: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT DISTINCT k.table_name::text, u.table_name::text, k.column_name::text
-         FROM information_schema.referential_constraints r
-         JOIN information_schema.key_column_usage k
-              ON k.constraint_schema = r.constraint_schema AND k.constraint_name = r.constraint_name
-         JOIN information_schema.constraint_column_usage u
-              ON u.constraint_schema = r.unique_constraint_schema AND u.constraint_name = r.unique_constraint_name
-         WHERE k.table_schema = current_schema()",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-
-    let mut by_name: BTreeMap<String, Table> = BTreeMap::new();
-    for (table, column, data_type, is_identity) in columns {
-        let kind = match data_type.as_str() {
-            "bigint" | "integer" | "smallint" => Kind::Int,
-            "text" | "character varying" => Kind::Text,
-            "boolean" => Kind::Bool,
-            _ => return Err(CopyError::UnknownType { table, column, data_type }),
-        };
-        let entry = by_name.entry(table.clone()).or_insert_with(|| Table {
-            name: table,
-            columns: Vec::new(),
-            self_reference: None,
-            identity: None,
-        });
-        if is_identity == "YES" {
-            entry.identity = Some(column.clone());
-        }
-        entry.columns.push((column, kind));
-    }
-    let mut needs: BTreeMap<String, BTreeSet<String>> = by_name.keys().map(|t| (t.clone(), BTreeSet::new())).collect();
-    for (table, referenced, column) in references {
-        if table == referenced {
-            if let Some(t) = by_name.get_mut(&table) {
-                t.self_reference = Some(column);
-            }
-        } else if let Some(n) = needs.get_mut(&table) {
-            n.insert(referenced);
-        }
-    }
-    // Kahn's algorithm, by name among the ready ones, so the order is always the same.
-    let mut order = Vec::with_capacity(by_name.len());
-    while !needs.is_empty() {
-        let ready: Vec<String> =
-            needs.iter().filter(|(_, n)| n.iter().all(|r| !needs.contains_key(r))).map(|(t, _)| t.clone()).collect();
-        if ready.is_empty() {
-            return Err(CopyError::Cycle(needs.into_keys().collect()));
-        }
-        for t in ready {
-            needs.remove(&t);
-            order.extend(by_name.remove(&t));
-        }
-    }
-    Ok(order)
+pub(crate) async fn count(conn: &mut Conn, table: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(conn).await
 }
 
 async fn read_rows(conn: &mut Conn, table: &Table) -> sqlx::Result<Vec<Vec<Value>>> {

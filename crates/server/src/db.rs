@@ -7,7 +7,8 @@
 //! the store has one code path and one set of types.
 
 use std::borrow::Cow;
-use std::sync::Once;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, Once};
 
 use sqlx::any::{AnyPoolOptions, AnyTypeInfo, AnyTypeInfoKind, AnyValueRef};
 use sqlx::decode::Decode;
@@ -148,13 +149,29 @@ const WRITE_LOCK: i64 = 0x7468_6964_7561;
 /// a transaction-scoped advisory lock that every server on the database shares.
 pub async fn begin_write(db: &Db) -> sqlx::Result<Tx> {
     match Engine::of(db) {
-        Engine::Sqlite => db.begin_with("BEGIN IMMEDIATE").await,
+        Engine::Sqlite => {
+            let turn = sqlite_turns(db);
+            let _turn = turn.lock().await;
+            db.begin_with("BEGIN IMMEDIATE").await
+        }
         Engine::Postgres => {
             let mut tx = db.begin().await?;
             sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut *tx).await?;
             Ok(tx)
         }
     }
+}
+
+/// SQLite's busy handler is not fair: under a stream of writes, one waiting writer can lose
+/// every race for the lock until its busy timeout ends (and its request answers 503). So the
+/// writers of this process queue here first, in order (tokio's mutex is first come, first
+/// served), and only the head of the queue waits on SQLite's lock; other processes on the
+/// same file (a second server, `sqlite3`) still meet the busy timeout. One queue per database.
+fn sqlite_turns(db: &Db) -> Arc<tokio::sync::Mutex<()>> {
+    static TURNS: Mutex<Option<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> = Mutex::new(None);
+    let url = db.connect_options().database_url.to_string();
+    let mut turns = TURNS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    turns.get_or_insert_with(HashMap::new).entry(url).or_default().clone()
 }
 
 /// A read transaction: every statement in it sees the same state of the database (SQLite's

@@ -4,6 +4,7 @@
 //! `main.rs` only parses the command line; tests start the same [`Server`] in-process.
 
 pub mod accounts;
+pub mod backup;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod criteria_csv;
 pub mod db;
 pub mod export;
 pub mod http;
+pub mod metrics;
 pub mod revisions;
 pub mod seed;
 pub mod serve;
@@ -56,6 +58,8 @@ pub struct Server {
     /// Print the demo accounts after the "listening" line.
     demo_accounts: bool,
     timeouts: serve::Timeouts,
+    /// `--metrics-addr`: a listener that serves only `/metrics`.
+    metrics: Option<TcpListener>,
 }
 
 impl Server {
@@ -75,9 +79,21 @@ impl Server {
             }
             demo_accounts = seed::has_demo_accounts(&db).await.map_err(|e| StartError::Demo(e.into()))?;
         }
+        let metrics = match config.metrics_addr {
+            Some(addr) => {
+                let error = |source| StartError::Listen { addr, source };
+                Some(TcpListener::bind(addr).await.map_err(error)?)
+            }
+            None => None,
+        };
         let app = router(AppState::new(db.clone(), config));
         let timeouts = serve::Timeouts { header: config.header_timeout, idle: config.idle_timeout };
-        Ok(Server { listener, addr, app, db, demo_accounts, timeouts })
+        Ok(Server { listener, addr, app, db, demo_accounts, timeouts, metrics })
+    }
+
+    /// The address of the metrics listener, if there is one.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|l| l.local_addr().ok())
     }
 
     /// The address actually bound (the real port when asked for port 0).
@@ -88,7 +104,15 @@ impl Server {
     /// Answers requests until `shutdown` completes, lets requests in flight finish, then
     /// closes the database (checkpointing its WAL).
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), StartError> {
+        // The metrics listener lives as long as the main one.
+        let metrics = self.metrics.map(|listener| {
+            let app = http::metrics_router(metrics::Access { token_hash: None, db: self.db.clone() });
+            tokio::spawn(async move { axum::serve(listener, app).await })
+        });
         let result = serve::serve(self.listener, self.app, self.timeouts, shutdown).await;
+        if let Some(task) = metrics {
+            task.abort();
+        }
         self.db.close().await;
         result.map_err(StartError::Serve)
     }
@@ -122,6 +146,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let mut stdout = std::io::stdout().lock();
     // A closed stdout must not stop (or panic) the server.
     let _ = writeln!(stdout, "thidua-server listening on http://{}/", server.local_addr());
+    if let Some(addr) = server.metrics_addr() {
+        tracing::info!("metrics on http://{addr}/metrics");
+    }
     if server.demo_accounts {
         let _ = write!(stdout, "{}", seed::demo_accounts_text());
     }

@@ -28,11 +28,13 @@ fn main() -> ExitCode {
     // Logs go to stderr; stdout carries only the "listening on" line (and the demo accounts).
     // A command logs warnings only, so its output stays one line.
     let default_filter = if cli.command.is_some() { "warn,sqlx=warn" } else { "info,sqlx=warn" };
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)))
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if cli.command.is_none() && cli.serve.log_format == "json" {
+        logs.json().init();
+    } else {
+        logs.with_ansi(std::io::stderr().is_terminal()).init();
+    }
 
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -49,11 +51,15 @@ fn main() -> ExitCode {
             .map_err(|e| e.to_string()),
         Some(Command::CopyDatabase(args)) => runtime
             .block_on(thidua_server::copy::copy_database(&args.from, &args.to))
-            .map(|lines| {
-                for line in lines {
-                    println!("{line}");
-                }
-            })
+            .map(print_lines)
+            .map_err(|e| e.to_string()),
+        Some(Command::Backup(args)) => runtime
+            .block_on(thidua_server::backup::backup(&args.database, &args.to))
+            .map(print_lines)
+            .map_err(|e| e.to_string()),
+        Some(Command::Restore(args)) => runtime
+            .block_on(thidua_server::backup::restore(&args.from, &args.to))
+            .map(print_lines)
             .map_err(|e| e.to_string()),
     };
     match result {
@@ -62,5 +68,11 @@ fn main() -> ExitCode {
             eprintln!("error: {}", e.replace('\n', " "));
             ExitCode::FAILURE
         }
+    }
+}
+
+fn print_lines(lines: Vec<String>) {
+    for line in lines {
+        println!("{line}");
     }
 }

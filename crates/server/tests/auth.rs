@@ -41,16 +41,18 @@ async fn sign_in_answers_me_and_a_strict_http_only_cookie() {
     assert_eq!(stored.len(), 1);
     assert!(stored[0].len() == 64 && stored[0] != raw);
 
-    // Behind an HTTPS proxy the cookie is Secure.
-    let https = s
-        .client
-        .post(format!("{}/api/auth/login", s.base))
-        .header("X-Forwarded-Proto", "https")
-        .json(&json!({"username": "yte", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert!(set_cookie(&https).contains("Secure"));
+    // A client's own X-Forwarded-Proto does not make the cookie Secure (it would then not
+    // come back over the plain HTTP the client really uses); a trusted proxy's does.
+    let login_https = |s: &TestServer| {
+        s.client
+            .post(format!("{}/api/auth/login", s.base))
+            .header("X-Forwarded-Proto", "https")
+            .json(&json!({"username": "yte", "password": PASSWORD}))
+            .send()
+    };
+    assert!(!set_cookie(&login_https(&s).await.unwrap()).contains("Secure"));
+    let proxied = TestServer::start_with(|c| c.trust_proxy = true).await;
+    assert!(set_cookie(&login_https(&proxied).await.unwrap()).contains("Secure"));
 }
 
 #[tokio::test]

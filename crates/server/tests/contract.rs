@@ -324,3 +324,158 @@ async fn no_administration_read_is_open_to_an_officer() {
         assert_eq!(s.send(&staff, Method::GET, path, None).await.status(), StatusCode::OK, "{path}");
     }
 }
+
+/// The document passes a standard validator (`openapi-spec-validator`, from PyPI, which
+/// `scripts/setup.sh --tests` installs into `target/py`): every `$ref` resolves, operation ids
+/// are unique, every schema is one OpenAPI 3.1 allows. Tools that generate clients or mock
+/// servers from the document refuse it otherwise.
+#[tokio::test]
+async fn the_document_passes_a_standard_validator() {
+    let s = TestServer::start().await;
+    let doc = document(&s).await;
+    let validator = std::env::var_os("THIDUA_OPENAPI_VALIDATOR").map(std::path::PathBuf::from).unwrap_or_else(|| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/py/bin/openapi-spec-validator")
+    });
+    assert!(
+        validator.exists(),
+        "{} is missing: run scripts/setup.sh --tests (or set THIDUA_OPENAPI_VALIDATOR)",
+        validator.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("openapi.json");
+    std::fs::write(&file, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    let run = |file: &std::path::Path| {
+        let out = std::process::Command::new(&validator)
+            .args(["--validation-errors", "all"])
+            .arg(file)
+            .output()
+            .expect("the validator runs");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let (ok, said) = run(&file);
+    assert!(ok, "the validator refused the document:\n{said}");
+
+    // The validator can refuse: the two faults an audit found, put back by hand.
+    let mut broken = doc.clone();
+    let first = broken["paths"].as_object_mut().unwrap().values_mut().find_map(|item| item.get_mut("get")).unwrap();
+    first["parameters"] =
+        json!([{"name": "lang", "in": "query", "schema": {"$ref": "#/components/schemas/NoSuchSchema"}}]);
+    let broken_file = dir.path().join("broken.json");
+    std::fs::write(&broken_file, serde_json::to_vec(&broken).unwrap()).unwrap();
+    let (ok, said) = run(&broken_file);
+    assert!(!ok, "a dangling $ref passed: {said}");
+
+    let mut duplicate = doc.clone();
+    for item in duplicate["paths"].as_object_mut().unwrap().values_mut().take(2) {
+        item.as_object_mut().unwrap().values_mut().next().unwrap()["operationId"] = json!("same_id");
+    }
+    std::fs::write(&broken_file, serde_json::to_vec(&duplicate).unwrap()).unwrap();
+    let (ok, said) = run(&broken_file);
+    assert!(!ok, "a repeated operation id passed: {said}");
+}
+
+/// What the server answers keeps within what the document says of answers: the bounds the
+/// domain guarantees (a year, a rank, a quota), and an audit entry's values as they are sent.
+#[tokio::test]
+async fn the_answers_keep_to_the_documents_bounds() {
+    use thidua_domain::{YEAR_MAX, YEAR_MIN};
+    let s = TestServer::start().await;
+    let doc = document(&s).await;
+    for (schema, field) in
+        [("YearSummary", "year"), ("BlocResults", "year"), ("YearAdmin", "year"), ("UnitName", "from_year")]
+    {
+        let year = property(&doc, schema, field);
+        assert_eq!(
+            (year["minimum"].as_i64(), year["maximum"].as_i64()),
+            (Some(i64::from(YEAR_MIN)), Some(i64::from(YEAR_MAX))),
+            "{schema}.{field}"
+        );
+    }
+    for (schema, field) in [
+        ("RankingRow", "rank"),
+        ("Eligibility", "rank"),
+        ("AwardType", "quota_per_bloc"),
+        ("AwardTypeInput", "quota_per_bloc"),
+    ] {
+        let found = if schema == "Eligibility" {
+            &doc["components"]["schemas"][schema]["oneOf"][0]["properties"][field]
+        } else {
+            property(&doc, schema, field)
+        };
+        assert_eq!(found["minimum"], 1, "{schema}.{field}");
+    }
+
+    // A sheet's state change is audited with its states as text: the document allows any value.
+    let (staff, yte) = (s.login("staff").await, s.login("yte").await);
+    let sheet = s.sheet_of(&staff, 2019, "Sở Y tế").await;
+    let version = s.view(&yte, sheet).await.version;
+    let submit = json!({"base_version": version});
+    s.expect(&yte, Method::POST, &format!("/api/sheets/{sheet}/submit"), Some(&submit), StatusCode::OK).await;
+    let page: Value = s.ok(&yte, Method::GET, "/api/audit", None).await;
+    let state_change = page["entries"].as_array().unwrap().iter().find(|e| e["action"] == "submit").unwrap();
+    assert!(state_change["new"].is_string(), "{state_change}");
+    for field in ["old", "new"] {
+        let schema = property(&doc, "AuditRecord", field);
+        assert!(schema.get("type").is_none() && schema.get("$ref").is_none(), "AuditRecord.{field}: {schema}");
+    }
+}
+
+/// The audit filters say in the document what the server refuses (0, blank days, unknown
+/// trails), and `publish` takes the `null` body the document allows.
+#[tokio::test]
+async fn the_audit_filters_and_publish_say_what_the_server_takes() {
+    let s = TestServer::start().await;
+    let doc = document(&s).await;
+    let parameters = doc["paths"]["/api/audit"]["get"]["parameters"].as_array().unwrap().clone();
+    let param = |name: &str| parameters.iter().find(|p| p["name"] == name).unwrap()["schema"].clone();
+    assert_eq!(param("page")["minimum"], 1);
+    assert_eq!((param("per_page")["minimum"].as_u64(), param("per_page")["maximum"].as_u64()), (Some(1), Some(200)));
+    assert_eq!(param("source")["enum"], json!(["sheet", "award", "admin"]), "{}", param("source"));
+    for day in ["from", "to"] {
+        assert_eq!(param(day)["pattern"], "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "{day}");
+    }
+    let staff = s.login("staff").await;
+    for (query, field) in [
+        ("page=0", "page"),
+        ("per_page=0", "per_page"),
+        ("per_page=201", "per_page"),
+        ("from=", "from"),
+        ("to=", "to"),
+        ("source=", "source"),
+        ("source=sheets", "source"),
+    ] {
+        let refused = s
+            .refused(
+                &staff,
+                Method::GET,
+                &format!("/api/audit?{query}"),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_input",
+            )
+            .await;
+        assert!(refused.fields.contains_key(field), "{query}: {refused:?}");
+    }
+    for query in ["page=1", "per_page=1", "per_page=200", "from=2018-01-01", "to=2030-12-31", "source=admin"] {
+        assert_eq!(s.send(&staff, Method::GET, &format!("/api/audit?{query}"), None).await.status(), StatusCode::OK);
+    }
+
+    let publish = &doc["paths"]["/api/years/{year}/blocs/{bloc_id}/publish"]["post"]["requestBody"];
+    assert!(publish["content"]["application/json"]["schema"].to_string().contains("null"), "{publish}");
+    // 2019's drafts are problems to acknowledge: `null` acknowledges none, so the answer is
+    // the list of problems, not a refusal of the body.
+    let blocs: Vec<BlocSummary> = s.ok(&staff, Method::GET, "/api/years/2019/blocs", None).await;
+    let path = format!("/api/years/2019/blocs/{}/publish", blocs[0].id);
+    let answer = s
+        .request(&staff, Method::POST, &path)
+        .header("Content-Type", "application/json")
+        .body("null")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::CONFLICT);
+    assert_eq!(answer.json::<ApiErrorBody>().await.unwrap().code, "publication_problems");
+}

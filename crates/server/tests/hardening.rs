@@ -11,7 +11,7 @@ use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use common::{TestServer, Who, PASSWORD};
 use reqwest::header::{CONTENT_SECURITY_POLICY, ORIGIN, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{json, Value};
 use thidua_domain::error::ApiErrorBody;
 use thidua_domain::model::BlocSummary;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -138,14 +138,21 @@ async fn every_page_has_a_strict_policy_and_cannot_be_framed() {
         assert_eq!(response.headers()["x-frame-options"], "DENY", "{path}");
         assert_eq!(response.headers()["referrer-policy"], "same-origin", "{path}");
         assert_eq!(response.headers()["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(response.headers()["cross-origin-opener-policy"], "same-origin", "{path}");
+        let permissions = response.headers()["permissions-policy"].to_str().unwrap();
+        assert!(permissions.contains("camera=()") && permissions.contains("geolocation=()"), "{path}: {permissions}");
         assert!(response.headers().get("strict-transport-security").is_none(), "plain HTTP: {path}");
     }
     // The API's answers load nothing at all.
     let api = s.client.get(format!("{}/api/years", s.base)).send().await.unwrap();
     assert_eq!(api.headers()[CONTENT_SECURITY_POLICY], "default-src 'none'; frame-ancestors 'none'");
-    // Behind an HTTPS proxy, browsers are told to keep to HTTPS.
+    // A client's own X-Forwarded-Proto counts for nothing without a trusted proxy.
     let https = s.client.get(format!("{}/", s.base)).header("X-Forwarded-Proto", "https").send().await.unwrap();
-    assert_eq!(https.headers()["strict-transport-security"], "max-age=31536000");
+    assert!(https.headers().get("strict-transport-security").is_none());
+    // Behind a trusted HTTPS proxy, browsers are told to keep to HTTPS.
+    let proxied = TestServer::start_with(|c| c.trust_proxy = true).await;
+    let https = proxied.client.get(format!("{}/", proxied.base)).header("X-Forwarded-Proto", "https").send().await;
+    assert_eq!(https.unwrap().headers()["strict-transport-security"], "max-age=31536000");
 }
 
 #[tokio::test]
@@ -188,6 +195,8 @@ async fn private_answers_never_allow_another_origin() {
     // A preflight for a private path is not granted either.
     let r = cross(&anon, Method::OPTIONS, "/api/sheets").await.unwrap();
     assert_eq!(acao(&r), None, "preflight");
+    // A write from a page of another site is refused before anything happens (defence in
+    // depth beside SameSite=Strict): no session is made, nothing changes.
     let login = s
         .client
         .post(format!("{}/api/auth/login", s.base))
@@ -196,7 +205,34 @@ async fn private_answers_never_allow_another_origin() {
         .send()
         .await
         .unwrap();
-    assert_eq!((login.status(), acao(&login)), (StatusCode::OK, None));
+    assert_eq!((login.status(), acao(&login)), (StatusCode::FORBIDDEN, None));
+    assert!(login.headers().get("set-cookie").is_none());
+    let body: ApiErrorBody = login.json().await.unwrap();
+    assert_eq!(body.code, "cross_origin");
+    for origin in ["null", "http://127.0.0.1:1", "https://elsewhere.example"] {
+        let r = s
+            .request(&staff, Method::POST, "/api/admin/units")
+            .header(ORIGIN, origin)
+            .json(&json!({"name": "Sở Ngoại vụ", "from_year": 2019}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{origin}");
+    }
+    let units: Value = s.ok(&staff, Method::GET, "/api/admin/units", None).await;
+    assert!(!units.to_string().contains("Sở Ngoại vụ"), "no unit was made");
+    // The site's own origin, and no Origin at all (curl, scripts), go through.
+    let own = format!("http://{}", socket(&s));
+    let login = s
+        .client
+        .post(format!("{}/api/auth/login", s.base))
+        .header(ORIGIN, own.as_str())
+        .json(&json!({"username": "gddt", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    assert_eq!(s.login_response("gddt", PASSWORD).await.status(), StatusCode::OK);
 }
 
 fn socket(s: &TestServer) -> String {

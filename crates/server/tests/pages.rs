@@ -213,4 +213,25 @@ async fn a_kept_page_follows_its_data() {
     // The other language is kept apart, and follows the data too.
     let (_, english) = page(&s, &format!("{path}?lang=en"), None).await;
     assert!(english.starts_with("<!doctype html>\n<html lang=\"en\">") && markup(&english).contains("Sở Y tế tỉnh"));
+
+    // A write through another server on the same database: this one sends its kept page for
+    // at most a second more (as it trusts its memory of the latest revision), then follows.
+    let database = s.database.clone();
+    let other = TestServer::start_with(move |c| {
+        c.database = database;
+        c.demo = false;
+    })
+    .await;
+    let staff_there = other.login("staff").await;
+    other
+        .ok::<serde_json::Value>(
+            &staff_there,
+            Method::POST,
+            &format!("/api/admin/units/{unit}/names"),
+            Some(&json!({"name": "Sở Y tế Bắc Ninh", "from_year": 2019})),
+        )
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (_, later) = page(&s, &path, None).await;
+    assert!(markup(&later).contains("Sở Y tế Bắc Ninh"), "another server's write is on the page a second later");
 }

@@ -115,7 +115,7 @@ impl Fields {
             code: self.code.get_untracked().trim().to_owned(),
             name: self.name.get_untracked().trim().to_owned(),
             precedence: precedence.unwrap_or(1),
-            quota_per_bloc: quota.unwrap_or(0),
+            quota_per_bloc: quota.unwrap_or(1),
             threshold: VoteThreshold {
                 numerator: numerator.unwrap_or(1),
                 denominator: denominator.unwrap_or(2),

@@ -29,7 +29,7 @@ const CSV_MAX: u32 = 20_000;
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Only one trail: `sheet`, `award` or `admin`
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<AuditSource>, inline)]
     pub source: Option<String>,
     /// The emulation year
     #[param(value_type = Option<i32>)]
@@ -44,12 +44,16 @@ pub struct AuditQuery {
     #[param(value_type = Option<i64>)]
     pub user_id: Option<UserId>,
     /// From this day on, `YYYY-MM-DD` (UTC)
+    #[param(format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub from: Option<String>,
     /// Up to and including this day, `YYYY-MM-DD` (UTC)
+    #[param(format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub to: Option<String>,
     /// 1-based page (default 1)
+    #[param(minimum = 1)]
     pub page: Option<u32>,
     /// Entries per page (default 50, at most 200)
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
 }
 

@@ -106,10 +106,15 @@ fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
     last.rsplit(',').next()?.trim().parse().ok()
 }
 
-/// `Secure` only when the client reached us over HTTPS (through a proxy that says so), so
-/// that sign-in still works on plain http://localhost.
-pub(super) fn over_https(headers: &HeaderMap) -> bool {
-    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
+/// `Secure` only when the client reached us over HTTPS, so that sign-in still works on plain
+/// http://localhost. This server speaks plain HTTP: only a trusted proxy (`--trust-proxy`)
+/// can say the client used HTTPS; without one, a client's own `X-Forwarded-Proto` is ignored.
+pub(super) fn over_https(headers: &HeaderMap, trust_proxy: bool) -> bool {
+    trust_proxy
+        && headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
 fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
@@ -160,6 +165,7 @@ pub async fn login(
     // queue here, and none gets past the count the others left.
     let mut tx = begin_write(&state).await?;
     if let Some(wait) = counts::take_attempt(&mut tx, username, &address, now()).await? {
+        crate::metrics::sign_in_locked_out();
         return Err(Error::TooManyAttempts { retry_after: retry_after(wait) });
     }
     tx.commit().await?;
@@ -172,7 +178,10 @@ pub async fn login(
     let user = match user {
         Some(user) if matches && !user.disabled => user,
         // The attempt is already counted as a failure.
-        _ => return Err(Error::InvalidCredentials),
+        _ => {
+            crate::metrics::sign_in_failed();
+            return Err(Error::InvalidCredentials);
+        }
     };
     counts::signed_in(&mut conn, &request.username, &address).await?;
 
@@ -180,7 +189,7 @@ pub async fn login(
     let created = now();
     store::create_session(&mut conn, &token_hash(&token), user.id, created, created + session_lifetime()).await?;
     let signed_in = store::user(&mut conn, user.id).await?.ok_or(Error::InvalidCredentials)?;
-    Ok((jar.add(session_cookie(token, over_https(&headers))), Json(signed_in.me)))
+    Ok((jar.add(session_cookie(token, over_https(&headers, state.trust_proxy))), Json(signed_in.me)))
 }
 
 /// Signs out: ends the session and clears the cookie. Fine when not signed in.

@@ -294,13 +294,18 @@ pub async fn publish(
     Path(BlocPath { year, bloc_id }): Path<BlocPath>,
     body: axum::body::Bytes,
 ) -> Result<Json<BlocResults>> {
-    // An empty body is "nothing to acknowledge"; anything else must be the request.
+    // An empty body or `null` (as the document allows) is "nothing to acknowledge"; anything
+    // else must be the request.
     let request: PublishRequest = if body.iter().all(u8::is_ascii_whitespace) {
         PublishRequest::default()
     } else {
         let value: serde_json::Value =
             serde_json::from_slice(&body).map_err(|e| Error::BadRequest(format!("the body is not JSON: {e}")))?;
-        from_json(&value)?
+        if value.is_null() {
+            PublishRequest::default()
+        } else {
+            from_json(&value)?
+        }
     };
     let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
     if bloc.published_at.is_some() {

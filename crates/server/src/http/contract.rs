@@ -154,3 +154,78 @@ impl Modify for CrossFieldRules {
         }
     }
 }
+
+/// The bounds the domain guarantees of what it answers, on every schema that carries such a
+/// field: a year is within `YEAR_MIN..=YEAR_MAX` (no year outside it can be created), a rank
+/// starts at 1. A generated client can then rely on them as it relies on the requests' bounds.
+pub struct AnswerBounds;
+
+impl Modify for AnswerBounds {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let Some(components) = openapi.components.as_mut() else { return };
+        components.schemas.values_mut().for_each(bound_fields);
+    }
+}
+
+fn bound_fields(schema: &mut RefOr<Schema>) {
+    let RefOr::T(schema) = schema else { return };
+    match schema {
+        Schema::Object(object) => {
+            for (name, field) in object.properties.iter_mut() {
+                bound_field(name, field);
+            }
+            object.properties.values_mut().for_each(bound_fields);
+        }
+        Schema::Array(array) => {
+            if let utoipa::openapi::schema::ArrayItems::RefOrSchema(items) = &mut array.items {
+                bound_fields(items);
+            }
+        }
+        Schema::OneOf(one_of) => one_of.items.iter_mut().for_each(bound_fields),
+        Schema::AllOf(all_of) => all_of.items.iter_mut().for_each(bound_fields),
+        Schema::AnyOf(any_of) => any_of.items.iter_mut().for_each(bound_fields),
+        _ => {}
+    }
+}
+
+/// The field `name`, inline or a reference to the shared `i32` schema (how utoipa writes the
+/// `Year` alias), nullable or not.
+fn bound_field(name: &str, field: &mut RefOr<Schema>) {
+    use thidua_domain::{YEAR_MAX, YEAR_MIN};
+    let year = matches!(name, "year" | "from_year" | "to_year" | "copy_from");
+    match field {
+        RefOr::Ref(reference) if year && reference.ref_location.ends_with("/i32") => {
+            let bounded = ObjectBuilder::new()
+                .schema_type(SchemaType::Type(Type::Integer))
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+                .minimum(Some(Number::Int(YEAR_MIN as isize)))
+                .maximum(Some(Number::Int(YEAR_MAX as isize)));
+            *field = RefOr::T(Schema::Object(bounded.build()));
+        }
+        RefOr::T(Schema::OneOf(one_of)) => one_of.items.iter_mut().for_each(|item| bound_field(name, item)),
+        RefOr::T(Schema::Object(field)) => {
+            let integer = match &field.schema_type {
+                SchemaType::Type(t) => *t == Type::Integer,
+                SchemaType::Array(types) => types.contains(&Type::Integer),
+                SchemaType::AnyValue => false,
+            };
+            // Only where the schema says no more than "an integer" (a `u32`'s own 0 included).
+            let unbounded = match field.minimum {
+                None => true,
+                Some(Number::Int(m)) => m == 0,
+                Some(Number::UInt(m)) => m == 0,
+                Some(Number::Float(m)) => m == 0.0,
+            };
+            if !integer || !unbounded {
+                return;
+            }
+            if year && field.maximum.is_none() {
+                field.minimum = Some(Number::Int(YEAR_MIN as isize));
+                field.maximum = Some(Number::Int(YEAR_MAX as isize));
+            } else if name == "rank" {
+                field.minimum = Some(Number::Int(1));
+            }
+        }
+        _ => {}
+    }
+}

@@ -66,6 +66,9 @@ pub enum Error {
     /// 403: signed in, but this user may not do that.
     #[error("this user may not do that")]
     Forbidden,
+    /// 403: a write sent from a page of another site (its `Origin` is not this one's).
+    #[error("a change must come from this site's own pages")]
+    CrossOrigin,
     #[error("sheet {0} not found")]
     SheetNotFound(SheetId),
     /// 409: the action does not fit the sheet's state (e.g. editing a submitted sheet).
@@ -147,7 +150,7 @@ impl Error {
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::Unauthenticated | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Error::Forbidden => StatusCode::FORBIDDEN,
+            Error::Forbidden | Error::CrossOrigin => StatusCode::FORBIDDEN,
             Error::SheetNotFound(_) => StatusCode::NOT_FOUND,
             Error::WrongState(_)
             | Error::StaleVersion
@@ -190,6 +193,7 @@ impl Error {
             Error::InvalidCredentials => "invalid_credentials",
             Error::TooManyAttempts { .. } => "too_many_attempts",
             Error::Forbidden => "forbidden",
+            Error::CrossOrigin => "cross_origin",
             Error::SheetNotFound(_) => "sheet_not_found",
             Error::WrongState(_) => "wrong_state",
             Error::StaleVersion => "stale_version",

@@ -20,6 +20,7 @@ use crate::http::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// The language of the headers: `vi` (default, with diacritics) or `en`.
+    #[param(inline)]
     pub lang: Option<Lang>,
 }
 

@@ -12,9 +12,9 @@ use axum::extract::{Request, State};
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, CACHE_CONTROL, CONNECTION,
-    CONTENT_LENGTH, EXPECT, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_FRAME_OPTIONS,
+    CONTENT_LENGTH, CONTENT_TYPE, EXPECT, HOST, ORIGIN, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_FRAME_OPTIONS,
 };
-use axum::http::{HeaderMap, HeaderValue, Method};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::STANDARD;
@@ -97,10 +97,19 @@ pub(super) fn api_base_origin(html: &str) -> Result<Option<String>, String> {
     origin.map(Some).ok_or_else(|| content.to_owned())
 }
 
+/// What a page of this site may use: nothing of the device's that it does not need (the
+/// camera of a phone's file picker is the picker's, not the page's).
+const PERMISSIONS_POLICY: HeaderValue = HeaderValue::from_static(
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), \
+     display-capture=(), interest-cohort=()",
+);
+
 /// Headers for every answer: no framing by other sites, no referrer to them, and HSTS when
-/// the request came over HTTPS (through a proxy that says so; over plain HTTP browsers ignore it).
-pub async fn browser_headers(request: Request, next: Next) -> Response {
-    let https = super::auth::over_https(request.headers());
+/// the request came over HTTPS (a trusted proxy says so; over plain HTTP browsers ignore it).
+/// Pages also get their own browsing context group (`Cross-Origin-Opener-Policy`) and a
+/// `Permissions-Policy`.
+pub async fn browser_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let https = super::auth::over_https(request.headers(), state.trust_proxy);
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -108,7 +117,39 @@ pub async fn browser_headers(request: Request, next: Next) -> Response {
     if https {
         headers.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
     }
+    let html = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        headers.insert(HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
+        headers.insert(HeaderName::from_static("permissions-policy"), PERMISSIONS_POLICY);
+    }
     response
+}
+
+/// Defence in depth beside `SameSite=Strict`: a request that may change something (any method
+/// but GET, HEAD and OPTIONS) whose `Origin` is present and is not this site's own is refused
+/// with 403 `cross_origin` before any handler runs. This site is the `Host` the request was
+/// sent to (a proxy in front passes it on); the scheme is not compared, since behind a proxy
+/// that ends TLS this server cannot always know it. Clients that send no `Origin` (curl,
+/// another backend's tools) are not affected.
+pub async fn same_origin_writes(request: Request, next: Next) -> Response {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe {
+        if let Some(origin) = request.headers().get(ORIGIN) {
+            let host = request.headers().get(HOST).and_then(|v| v.to_str().ok());
+            if !same_site_origin(origin.to_str().ok(), host) {
+                return Error::CrossOrigin.into_response();
+            }
+        }
+    }
+    next.run(request).await
+}
+
+/// `origin` (an `Origin` header) names `host` (a `Host` header): `http(s)://` and then exactly
+/// that authority, compared without regard to case. `null` and anything malformed are not.
+fn same_site_origin(origin: Option<&str>, host: Option<&str>) -> bool {
+    let (Some(origin), Some(host)) = (origin, host) else { return false };
+    let authority = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+    authority.is_some_and(|a| !a.is_empty() && a.eq_ignore_ascii_case(host))
 }
 
 /// Only public reads cross origins: an answer that is not a GET or HEAD, or is private
@@ -245,6 +286,27 @@ const wasm = await init({ module_or_path: '/thidua-1a2b3c4d5e6f7a8b_bg.wasm' });
         assert!(!csp.contains("unsafe-inline"), "{csp}");
         assert!(csp.contains("connect-src 'self' https://api.example.gov.vn;"), "{csp}");
         assert!(csp.ends_with("frame-ancestors 'none'"), "{csp}");
+    }
+
+    #[test]
+    fn only_this_sites_origin_may_write() {
+        let host = Some("thidua.example.gov.vn");
+        assert!(same_site_origin(Some("https://thidua.example.gov.vn"), host));
+        assert!(same_site_origin(Some("http://THIDUA.example.gov.vn"), host));
+        assert!(same_site_origin(Some("http://127.0.0.1:8080"), Some("127.0.0.1:8080")));
+        for other in [
+            "https://evil.example",
+            "https://thidua.example.gov.vn.evil.example",
+            "https://thidua.example.gov.vn:8443",
+            "null",
+            "thidua.example.gov.vn",
+            "https://",
+            "file://thidua.example.gov.vn",
+        ] {
+            assert!(!same_site_origin(Some(other), host), "{other}");
+        }
+        assert!(!same_site_origin(Some("http://127.0.0.1:8080"), None));
+        assert!(!same_site_origin(None, host));
     }
 
     #[test]

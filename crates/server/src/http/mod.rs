@@ -29,7 +29,7 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, X_CONTENT_TYPE_
 use axum::http::{HeaderValue, Method};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::any;
+use axum::routing::{any, get};
 use axum::{Extension, Router};
 use serde::Serialize;
 use tower_http::compression::CompressionLayer;
@@ -157,6 +157,7 @@ pub fn router(state: AppState) -> Router {
     contract::CommonAnswers.modify(&mut doc);
     contract::CrossFieldRules.modify(&mut doc);
     contract::UnsignedIntegers.modify(&mut doc);
+    contract::AnswerBounds.modify(&mut doc);
     let api = api
         // Any other /api path is an API 404, never the SPA's index.html.
         .route("/api", any(api_not_found))
@@ -173,17 +174,32 @@ pub fn router(state: AppState) -> Router {
         // JSON never loads anything, so nothing may be loaded in its name.
         .layer(SetResponseHeaderLayer::overriding(CONTENT_SECURITY_POLICY, guard::API_CSP));
 
-    let spa = spa::service(&state.static_dir, api.clone())
+    let spa = spa::service(&state.static_dir, api.clone(), state.revisions.clone())
         .layer(SetResponseHeaderLayer::overriding(CONTENT_SECURITY_POLICY, guard::page_csp(&state.static_dir)));
+    // Metrics on this listener only with a token; otherwise the path names nothing here.
+    crate::metrics::handle();
+    let metrics = match &state.metrics_token {
+        Some(token) => metrics_router(crate::metrics::Access::with_token(token, state.db.clone())),
+        None => Router::new().route("/metrics", any(api_not_found)),
+    };
     Router::new()
         .merge(api)
+        .merge(metrics)
         .fallback_service(spa)
         // Skips responses that are already encoded (the precompressed assets) or partial.
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn_with_state(state, guard::request_timeout))
-        .layer(middleware::from_fn(guard::browser_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::request_timeout))
+        .layer(middleware::from_fn(guard::same_origin_writes))
+        .layer(middleware::from_fn_with_state(state, guard::browser_headers))
         .layer(SetResponseHeaderLayer::overriding(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(middleware::from_fn(crate::metrics::track))
         .layer(TraceLayer::new_for_http())
+}
+
+/// `GET /metrics` alone: the metrics listener's whole application, or the route on the main
+/// one when a token guards it.
+pub fn metrics_router(access: crate::metrics::Access) -> Router {
+    Router::new().route("/metrics", get(crate::metrics::scrape)).with_state(access)
 }
 
 /// How long the health check waits for the database (a probe's own timeout is often 5 s).

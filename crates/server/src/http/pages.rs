@@ -6,11 +6,15 @@
 //! unpublished bloc-year's "not published", never a staff preview).
 //!
 //! A page is a function of its URL, its language and those answers, so a page rendered once
-//! is kept with the answers it came from; the next reader's request asks the API again and,
-//! if every answer is the same, gets the kept page without rendering (`Pages::cache`).
+//! is kept with the answers it came from (`Pages::cache`). Until this server answers a write,
+//! and for at most `LATEST_TTL` (the same second for which it trusts its memory of the latest
+//! revision: another server on the same database may have written meanwhile), the kept page
+//! is sent as it is; after that the API is asked again and, if every answer is the same, the
+//! page is kept for another while without rendering.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
@@ -25,6 +29,7 @@ use thidua::preload::{Answer, SCRIPT_ID};
 use tower::ServiceExt;
 
 use super::etag;
+use super::revision_cache::{RevisionCache, LATEST_TTL};
 
 /// How many times a page is rendered at most: each rendering may ask for answers that the
 /// one before did not know it needed (the home page: the years, then each year's blocs).
@@ -39,7 +44,18 @@ const KEPT_PAGES: usize = 512;
 pub struct Pages {
     api: Router,
     shell: Shell,
-    cache: Mutex<HashMap<(String, Locale), Arc<Rendered>>>,
+    cache: Mutex<HashMap<(String, Locale), Kept>>,
+    /// Counts this server's writes (`RevisionCache::writes`).
+    revisions: Arc<RevisionCache>,
+}
+
+/// A rendered page, and when its answers were last found unchanged: at that instant, with
+/// that many writes answered.
+#[derive(Clone)]
+struct Kept {
+    page: Arc<Rendered>,
+    checked: Instant,
+    writes: u64,
 }
 
 /// A page as sent, with the answers it was rendered from.
@@ -126,8 +142,11 @@ async fn ask(api: &Router, path: &str) -> Answer {
 }
 
 /// The answers as the page carries them: JSON that cannot end its script element early.
+/// In path order: the same answers make the same bytes on every server (a map's own order is
+/// random per process), so every instance behind a proxy sends the same page and `ETag`.
 fn answers_json(answers: &HashMap<String, Answer>) -> String {
-    serde_json::to_string(answers).unwrap_or_else(|_| "{}".to_owned()).replace('<', "\\u003c")
+    let sorted: std::collections::BTreeMap<&String, &Answer> = answers.iter().collect();
+    serde_json::to_string(&sorted).unwrap_or_else(|_| "{}".to_owned()).replace('<', "\\u003c")
 }
 
 /// The reader's language: `?lang=`, else the cookie, else Vietnamese.
@@ -139,8 +158,8 @@ fn locale_of(uri: &Uri, headers: &HeaderMap) -> (Locale, bool) {
 }
 
 impl Pages {
-    pub fn new(api: Router, shell: Shell) -> Pages {
-        Pages { api, shell, cache: Mutex::new(HashMap::new()) }
+    pub fn new(api: Router, shell: Shell, revisions: Arc<RevisionCache>) -> Pages {
+        Pages { api, shell, cache: Mutex::new(HashMap::new()), revisions }
     }
 
     /// The page at the request's path in the public build's shell: the kept one if its
@@ -151,20 +170,33 @@ impl Pages {
         let url = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/").to_owned();
         let key = (url, locale);
         let kept = self.cache.lock().ok().and_then(|cache| cache.get(&key).cloned());
+        // Read before asking the API: a write answered meanwhile makes the next request ask again.
+        let writes = self.revisions.writes();
         if let Some(kept) = kept {
-            if self.unchanged(&kept.answers).await {
-                return Some(respond(&kept, locale, asked, headers));
+            let fresh = kept.writes == writes && kept.checked.elapsed() < LATEST_TTL;
+            if fresh || self.unchanged(&kept.page.answers).await {
+                crate::metrics::cache_lookup("pages", true);
+                if !fresh {
+                    self.keep(key, Kept { checked: Instant::now(), writes, ..kept.clone() });
+                }
+                return Some(respond(&kept.page, locale, asked, headers));
             }
         }
+        crate::metrics::cache_lookup("pages", false);
+        let checked = Instant::now();
         let page = Arc::new(self.render(&key.0, locale).await?);
+        self.keep(key, Kept { page: page.clone(), checked, writes });
+        Some(respond(&page, locale, asked, headers))
+    }
+
+    fn keep(&self, key: (String, Locale), kept: Kept) {
         if let Ok(mut cache) = self.cache.lock() {
             if cache.len() >= KEPT_PAGES && !cache.contains_key(&key) {
                 let drop = cache.keys().next().cloned();
                 drop.map(|k| cache.remove(&k));
             }
-            cache.insert(key, page.clone());
+            cache.insert(key, kept);
         }
-        Some(respond(&page, locale, asked, headers))
     }
 
     /// Whether the API answers now what it answered when the page was rendered.
@@ -262,5 +294,17 @@ mod tests {
         assert!(!json.contains('<'), "{json}");
         let back: HashMap<String, serde_json::Value> = serde_json::from_str(&json).unwrap();
         assert_eq!(back["/api/x"]["body"]["name"], "</script><img>");
+    }
+
+    #[test]
+    fn the_same_answers_make_the_same_bytes() {
+        let answer = |n: u16| Answer { status: n, body: serde_json::value::RawValue::from_string("1".into()).unwrap() };
+        let paths = ["/api/units/1/history", "/api/years", "/api/years/2018/blocs", "/api/years/2018/blocs/1/results"];
+        let json = answers_json(&paths.iter().map(|p| (p.to_string(), answer(200))).collect());
+        let positions: Vec<usize> = paths.iter().map(|p| json.find(&format!("\"{p}\"")).unwrap()).collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "in path order: {json}");
+        // Built in another order (another map, another random state): the same bytes.
+        let again = answers_json(&paths.iter().rev().map(|p| (p.to_string(), answer(200))).collect());
+        assert_eq!(json, again);
     }
 }

@@ -4,6 +4,7 @@
 //! server). Kept apart from the handlers (`revisions.rs`) so that the state can hold it.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -52,14 +53,20 @@ pub struct RevisionCache {
     latest: RwLock<HashMap<Key, Latest>>,
     /// Numbered revisions, forever.
     numbered: RwLock<HashMap<(Year, BlocId, RevisionNumber), Arc<Served>>>,
+    /// How many writes this server has answered: what is remembered from before a write is
+    /// checked again (the rendered pages keep what they saw here).
+    writes: AtomicU64,
 }
 
 impl RevisionCache {
     /// The latest revision of `key` if it was read less than `LATEST_TTL` ago.
     pub fn fresh_latest(&self, key: Key) -> Option<Option<Arc<Served>>> {
-        let map = self.latest.read().ok()?;
-        let (read_at, served) = map.get(&key)?;
-        (read_at.elapsed() < LATEST_TTL).then(|| served.clone())
+        let found = self.latest.read().ok().and_then(|map| {
+            let (read_at, served) = map.get(&key)?;
+            (read_at.elapsed() < LATEST_TTL).then(|| served.clone())
+        });
+        crate::metrics::cache_lookup("revisions", found.is_some());
+        found
     }
 
     pub fn remember_latest(&self, key: Key, served: Option<Arc<Served>>) {
@@ -80,8 +87,14 @@ impl RevisionCache {
 
     /// Forgets every latest revision (a write may have made a new one).
     pub fn forget_latest(&self) {
+        self.writes.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut map) = self.latest.write() {
             map.clear();
         }
+    }
+
+    /// The writes answered so far (see `writes`).
+    pub fn writes(&self) -> u64 {
+        self.writes.load(Ordering::SeqCst)
     }
 }

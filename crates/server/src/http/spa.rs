@@ -76,7 +76,7 @@ fn read_dir(dir: &Path, prefix: &str, assets: &mut HashMap<String, Asset>) -> st
     Ok(())
 }
 
-pub fn service(dir: &Path, api: Router) -> Router {
+pub fn service(dir: &Path, api: Router, revisions: Arc<super::revision_cache::RevisionCache>) -> Router {
     let index = dir.join("index.html");
     if !index.is_file() {
         tracing::warn!(
@@ -102,7 +102,7 @@ pub fn service(dir: &Path, api: Router) -> Router {
             if shell.is_none() {
                 tracing::warn!("{}: no <html lang>, <title> or <body>: pages are sent unrendered", index.display());
             }
-            shell.map(|shell| super::pages::Pages::new(api, shell))
+            shell.map(|shell| super::pages::Pages::new(api, shell, revisions))
         }
         _ => None,
     };

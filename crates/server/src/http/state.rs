@@ -18,6 +18,8 @@ pub struct AppState {
     pub request_timeout: Duration,
     /// The stored revisions of published results this server has read.
     pub revisions: Arc<RevisionCache>,
+    /// `--metrics-token`: `/metrics` on the main listener, for this bearer token.
+    pub metrics_token: Option<String>,
 }
 
 impl AppState {
@@ -28,6 +30,7 @@ impl AppState {
             trust_proxy: config.trust_proxy,
             request_timeout: config.request_timeout,
             revisions: Arc::default(),
+            metrics_token: config.metrics_token.clone(),
         }
     }
 }

@@ -28,6 +28,8 @@ pub const PASSWORD: &str = "thidua-demo";
 
 pub struct TestServer {
     pub base: String,
+    /// `http://…` of the `--metrics-addr` listener, when the test asked for one.
+    pub metrics_base: Option<String>,
     pub client: reqwest::Client,
     pub database: String,
     _dir: TempDir,
@@ -86,10 +88,13 @@ impl TestServer {
             ..Config::default()
         };
         tweak(&mut config);
+        // The database the server really uses (a test may have named another).
+        let database = config.database.clone();
         let server = Server::bind(&config).await.unwrap();
         let base = format!("http://{}", server.local_addr());
+        let metrics_base = server.metrics_addr().map(|addr| format!("http://{addr}"));
         tokio::spawn(server.serve(std::future::pending()));
-        TestServer { base, client: reqwest::Client::new(), database, _dir: dir }
+        TestServer { base, metrics_base, client: reqwest::Client::new(), database, _dir: dir }
     }
 
     /// A second connection to the server's database, to look behind the API.

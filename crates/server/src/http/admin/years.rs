@@ -28,6 +28,8 @@ use crate::store::{self, awards};
     get,
     path = "/api/admin/years",
     tag = "admin",
+    // Not `list_years`: that is the public list's id, and operation ids are unique.
+    operation_id = "list_admin_years",
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "The years, newest first", body = [YearAdmin]),
