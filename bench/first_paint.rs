@@ -17,7 +17,12 @@ use support::{Browser, Driver, Server};
 use tempfile::TempDir;
 
 const PAGE: &str = "/2018/blocs/1/results";
+/// Runs per variant; `THIDUA_BENCH_RUNS` sets fewer (the CI smoke run: one).
 const RUNS: usize = 7;
+
+fn runs(default: usize) -> usize {
+    std::env::var("THIDUA_BENCH_RUNS").ok().and_then(|n| n.parse().ok()).filter(|&n| n > 0).unwrap_or(default)
+}
 
 /// Watches the page from its first byte: when the content is first on screen (the frame
 /// after it is in the document), and when the app has replaced the server's page.
@@ -157,7 +162,8 @@ async fn main() {
         load(&browser, v).await;
     }
     let mut samples: Vec<(Vec<f64>, Vec<f64>)> = variants.iter().map(|_| (Vec::new(), Vec::new())).collect();
-    for _ in 0..RUNS {
+    let runs = runs(RUNS);
+    for _ in 0..runs {
         for (v, s) in variants.iter().zip(samples.iter_mut()) {
             let (visible, interactive) = load(&browser, v).await;
             s.0.push(visible);
@@ -167,7 +173,7 @@ async fn main() {
         }
     }
     let limit = median(samples[0].0.clone());
-    println!("first paint of {PAGE}, Lighthouse mobile profile (CPU 4x, 150 ms RTT, 1.6 Mbps), median of {RUNS}, alternating");
+    println!("first paint of {PAGE}, Lighthouse mobile profile (CPU 4x, 150 ms RTT, 1.6 Mbps), median of {runs}, alternating");
     println!("{:<24} {:>14} {:>10} {:>16}", "page", "visible (ms)", "× static", "interactive (ms)");
     for (v, s) in variants.iter().zip(samples) {
         let visible = median(s.0);

@@ -7,7 +7,8 @@
 # it. Prints each run's summary; exits non-zero if any run found a failure. Reports (NDJSON)
 # are kept in target/fuzz-report/.
 #
-#   bench/fuzz.sh [--max-examples N] [--phases LIST] [--only anonymous|staff|yte] [--workers N]
+#   bench/fuzz.sh [--max-examples N] [--phases LIST] [--only anonymous|staff|yte] [--workers N] [--smoke]
+#              (--smoke, CI: one generated case per operation and phase: examples, fuzzing)
 #              (default: 30 per operation and phase, every phase, one worker)
 #   THIDUA_SERVER_BIN=target/release/thidua-server bench/fuzz.sh
 set -euo pipefail
@@ -26,6 +27,7 @@ while [ $# -gt 0 ]; do
     --phases) PHASES="$2"; shift 2 ;;
     --only) WHO="$2"; shift 2 ;;
     --workers) WORKERS="$2"; shift 2 ;;
+    --smoke) MAX_EXAMPLES=1; PHASES=examples,fuzzing; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done

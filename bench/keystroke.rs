@@ -14,6 +14,7 @@ use tempfile::TempDir;
 
 const SECTIONS: usize = 10;
 const ITEMS: usize = 20;
+/// Keystrokes per rate; `THIDUA_BENCH_RUNS` sets fewer (the CI smoke run).
 const SAMPLES: usize = 60;
 
 /// Replaces the 2019 criteria of the demo bloc with 10 sections of 20 items (0.5 each).
@@ -94,10 +95,12 @@ async fn main() {
         input.value = input.value === '0,5' ? '0' : '0,5';
         input.dispatchEvent(new InputEvent('input', { bubbles: true, data: '5', inputType: 'insertText' }));
     "#;
+    let samples =
+        std::env::var("THIDUA_BENCH_RUNS").ok().and_then(|n| n.parse().ok()).filter(|&n| n > 0).unwrap_or(SAMPLES);
     for rate in [1, 4] {
         browser.cdp("Emulation.setCPUThrottlingRate", json!({ "rate": rate })).await;
         let (mut dom, mut frame) = (Vec::new(), Vec::new());
-        for i in 0..SAMPLES {
+        for i in 0..samples {
             let out =
                 browser.client.execute_async(measure, vec![json!(i % (SECTIONS * ITEMS))]).await.expect("measure");
             let pair: (f64, f64) = serde_json::from_value(out).expect("two numbers");
@@ -108,7 +111,7 @@ async fn main() {
             v.sort_by(f64::total_cmp);
         }
         println!(
-            "CPU throttled {rate}x, {SAMPLES} keystrokes on a 200-criterion sheet: \
+            "CPU throttled {rate}x, {samples} keystrokes on a 200-criterion sheet: \
              total updated median {:.1} ms, p95 {:.1} ms, max {:.1} ms; next frame median {:.1} ms, p95 {:.1} ms",
             percentile(&dom, 0.5),
             percentile(&dom, 0.95),

@@ -3,7 +3,8 @@
 # results (with and without If-None-Match), the results page as the server renders it
 # (the SPA's components, on every request), index.html and a hashed asset of the SPA. wrk on
 # 127.0.0.1 only, one thread and 16 connections, bounded in time. A measurement, not a test.
-#   bench/results-load.sh [--duration 5s] [--dist DIR] [--connections 16]
+#   bench/results-load.sh [--duration 5s] [--dist DIR] [--connections 16] [--smoke]
+# --smoke (CI): 1 s a cell, and an answer other than 2xx/3xx fails the run.
 # Needs wrk and nginx (Debian's `wrk` and `nginx-light`, installed when missing), the release
 # server build and a built SPA (`dist/`, or --dist: any Trunk output with index.html).
 set -euo pipefail
@@ -11,8 +12,10 @@ cd "$(dirname "$0")/.."
 DURATION=5s
 DIST=dist
 CONNECTIONS=16
+SMOKE=false
 while [ $# -gt 0 ]; do
   case "$1" in
+    --smoke) SMOKE=true; DURATION=1s; shift ;;
     --duration) DURATION=$2; shift 2 ;;
     --dist) DIST=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
@@ -124,6 +127,10 @@ row() {
   fi
   read -r r1 a1 b1 x1 <<<"$(measure "$BASE$path" "$h1")"
   read -r r2 a2 b2 x2 <<<"$(measure "$NGINX$path" "$h2")"
+  if $SMOKE && { [ -n "$x1" ] || [ -n "$x2" ] || [ "$r1" -eq 0 ]; }; then
+    echo "error: $name: $r1 req/s $x1, nginx $r2 req/s $x2" >&2
+    exit 1
+  fi
   printf '| %s | %s | %s%s | %s | %s | %s%s | %s | %s | %s× |\n' "$name" "$size" "$r1" "${x1:+ $x1}" "$a1" "$b1" \
     "$r2" "${x2:+ $x2}" "$a2" "$b2" "$(python3 -c "print(f'{$r1 / max($r2, 1):.2f}')")"
 }
