@@ -1,13 +1,32 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks, and skips what is already there at the right version.
-# Only package registries are used (Debian, crates.io, npm): no tool downloads a binary of
-# its own. Safe to run again and again.
+# Only package registries are used (Debian, crates.io, npm, PyPI): no tool downloads a binary
+# of its own. Safe to run again and again.
+#   scripts/setup.sh              what building and running need
+#   scripts/setup.sh --tests      that, and what the tests need: Chromium and its driver,
+#                                 sqlite3, wrk and nginx (the benchmarks' smoke run), axe-core
+#                                 (npm), the OpenAPI validator (PyPI, into target/py)
+#   scripts/setup.sh --no-tools   everything but the two cargo-installed tools (Trunk, the
+#   scripts/setup.sh --tools-only wasm-bindgen CLI), and those alone: scripts/run.sh builds
+#                                 the tools while the app's own crates compile
 set -euo pipefail
 cd "$(dirname "$0")/.."
+TESTS=false
+PACKAGES=true
+TOOLS=true
+for arg in "$@"; do
+  case "$arg" in
+    --tests) TESTS=true ;;
+    --no-tools) TOOLS=false ;;
+    --tools-only) PACKAGES=false ;;
+    *) echo "unknown argument $arg" >&2; exit 2 ;;
+  esac
+done
 
 TRUNK_VERSION=0.21.14
 # wasm-bindgen-cli must equal the wasm-bindgen that Cargo.lock resolved, to the patch.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+OPENAPI_VALIDATOR_VERSION=0.9.0
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # Each step says how long it took, so the README's set-up times can be measured again.
@@ -20,26 +39,77 @@ timed() {
 have() { command -v "$1" >/dev/null 2>&1; }
 export PATH="$HOME/.cargo/bin:$PATH"
 
-# Debian packages: Chromium and its matching driver for the browser tests, brotli to
-# pre-compress the built SPA, fonts with Vietnamese glyphs, Node for axe-core.
-packages=()
-have chromium || packages+=(chromium)
-have chromedriver || packages+=(chromium-driver)
-have brotli || packages+=(brotli)
-have gzip || packages+=(gzip)
-have curl || packages+=(curl)
-# sqlite3: the end-to-end tests end sessions and hold the write lock as an operator would.
-have sqlite3 || packages+=(sqlite3)
-have npm || packages+=(nodejs npm)
-[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || packages+=(fonts-dejavu-core)
 apt_install() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
-# The Debian packages download and unpack while cargo compiles the tools below: one waits
-# on the network and disk, the other on the cores.
+
+# The tools are built without LTO, at opt-level 1 (trunk 0) and with many codegen units: their
+# speed hardly matters (they spend their time waiting for cargo), their build time does. Each
+# in a target directory of its own, so the two can build at once (they share few crates).
+tools_build() {
+  local dir=$1
+  shift
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_OPT_LEVEL="${TOOL_OPT_LEVEL:-1}" \
+    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 CARGO_PROFILE_RELEASE_DEBUG=false \
+    CARGO_PROFILE_RELEASE_STRIP=true CARGO_PROFILE_RELEASE_INCREMENTAL=false \
+    cargo install --quiet --target-dir "target/$dir" "$@"
+}
+
+install_tools() {
+  local pids=()
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "rustup target add wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
+    say "cargo install trunk $TRUNK_VERSION (about 3 minutes on 2 cores)"
+    # 0.22 needs a newer rustc than this toolchain. Without its default features: no update
+    # check and no TLS stack (ring, rustls), since it only builds here and never downloads.
+    # Unoptimised: it spawns cargo and wasm-bindgen and copies files, which takes no time at
+    # any opt-level.
+    TOOL_OPT_LEVEL=0 timed trunk tools_build tools-trunk trunk --version "$TRUNK_VERSION" --locked \
+      --no-default-features &
+    pids+=($!)
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
+    say "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes)"
+    # Not --locked: its lockfile names a crate version the registry does not serve.
+    CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback \
+      timed wasm-bindgen-cli tools_build tools-wasm-bindgen wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" &
+    pids+=($!)
+  fi
+  for pid in "${pids[@]}"; do
+    wait "$pid"
+  done
+}
+
+if ! $PACKAGES; then
+  install_tools
+  exit 0
+fi
+
+# Debian packages: brotli to pre-compress a release build; for the tests, Chromium and its
+# matching driver, sqlite3 (the end-to-end tests end sessions and hold the write lock as an
+# operator would), wrk and nginx, Node for axe-core, Python's venv, fonts with Vietnamese glyphs.
+packages=()
+have brotli || packages+=(brotli)
+have gzip || packages+=(gzip)
+have curl || packages+=(curl)
+if $TESTS; then
+  have chromium || packages+=(chromium)
+  have chromedriver || packages+=(chromium-driver)
+  have sqlite3 || packages+=(sqlite3)
+  have wrk || packages+=(wrk)
+  have nginx || packages+=(nginx-light)
+  have npm || packages+=(nodejs npm)
+  python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
+  [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || packages+=(fonts-dejavu-core)
+fi
+# The Debian packages download and unpack while cargo compiles: one waits on the network and
+# disk, the other on the cores.
 apt_pid=""
 if [ ${#packages[@]} -gt 0 ]; then
   say "apt-get install ${packages[*]} (in the background)"
@@ -47,46 +117,32 @@ if [ ${#packages[@]} -gt 0 ]; then
   apt_pid=$!
 fi
 
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+say "cargo fetch"
+timed "cargo fetch" cargo fetch --locked --quiet
+
+if $TOOLS; then
+  install_tools
+elif ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "rustup target add wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
 
-# The tools are built without LTO, at opt-level 1 (trunk 0) and with many codegen units: their speed
-# hardly matters (they spend their time waiting for cargo), their build time does. One
-# target directory for both, so the crates they share are compiled once.
-tools_build() {
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_OPT_LEVEL="${TOOL_OPT_LEVEL:-1}" \
-    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 CARGO_PROFILE_RELEASE_DEBUG=false \
-    CARGO_PROFILE_RELEASE_STRIP=true CARGO_PROFILE_RELEASE_INCREMENTAL=false \
-    cargo install --target-dir target/tools "$@"
-}
-
-if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
-  say "cargo install trunk $TRUNK_VERSION (about 6 minutes on 2 cores)"
-  # 0.22 needs a newer rustc than this toolchain.
-  # Without its default features: no update check and no TLS stack (ring, rustls), since
-  # it only builds here and never downloads. Unoptimised: it spawns cargo and wasm-bindgen
-  # and copies files, which takes no time at any opt-level.
-  TOOL_OPT_LEVEL=0 timed trunk tools_build trunk --version "$TRUNK_VERSION" --locked --no-default-features
-fi
-
-if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
-  say "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes)"
-  # Not --locked: its lockfile names a crate version the registry does not serve.
-  CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback \
-    timed wasm-bindgen-cli tools_build wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+if $TESTS; then
+  if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "npm ci (axe-core for the accessibility checks)"
+    if [ -n "$apt_pid" ] && ! have npm; then wait "$apt_pid"; apt_pid=""; fi
+    timed npm npm ci --no-audit --no-fund --loglevel=error
+  fi
+  # The OpenAPI document is checked by a standard validator (crates/server/tests/contract.rs).
+  if ! target/py/bin/openapi-spec-validator --version 2>/dev/null | grep -q " $OPENAPI_VALIDATOR_VERSION\$"; then
+    say "pip install openapi-spec-validator $OPENAPI_VALIDATOR_VERSION (into target/py)"
+    if [ -n "$apt_pid" ]; then wait "$apt_pid"; apt_pid=""; fi
+    timed pip bash -c "python3 -m venv target/py && target/py/bin/pip install --quiet --disable-pip-version-check \\
+      'openapi-spec-validator==$OPENAPI_VALIDATOR_VERSION'"
+  fi
 fi
 
 if [ -n "$apt_pid" ]; then
   say "waiting for apt-get"
   wait "$apt_pid"
 fi
-
-if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "npm ci (axe-core for the accessibility checks)"
-  timed npm npm ci --no-audit --no-fund --loglevel=error
-fi
-
-say "cargo fetch"
-timed "cargo fetch" cargo fetch --locked --quiet

@@ -2,7 +2,7 @@
 # README command 2: set up, then every check and test. Stops at the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --tests
 export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
@@ -38,7 +38,7 @@ step "component tests (wasm-bindgen-test in headless Chromium)"
 cargo test --offline -p thidua --target wasm32-unknown-unknown --test components
 
 step "build the SPA (release) and the server for the end-to-end tests"
-scripts/build.sh --spa-only
+scripts/build.sh --release --spa-only
 cargo build --offline -p thidua-server
 
 step "end-to-end tests (real server binary, headless Chromium, axe-core)"
@@ -47,3 +47,6 @@ cargo test --offline -p thidua --features ssr --test e2e --test scoring --test a
 
 step "page weight budget"
 bench/page-weight.sh --budget 262800
+
+step "every benchmark in its smoke mode (bench/smoke.sh: they still run against this API)"
+bench/smoke.sh
