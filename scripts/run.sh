@@ -9,8 +9,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 started=$SECONDS
 scripts/setup.sh --no-tools
 # The two tools compile while the server and the app's wasm do: the cores are kept busy
-# through each build's single-threaded stretches (a large crate, a link).
-scripts/setup.sh --tools-only &
+# through each build's single-threaded stretches (a large crate, a link). One job each, so
+# that with the app's two the cores are not shared among six compilers at once.
+CARGO_BUILD_JOBS=1 scripts/setup.sh --tools-only &
 tools=$!
 app_started=$SECONDS
 cargo build --offline --quiet -p thidua-server

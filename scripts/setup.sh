@@ -76,9 +76,12 @@ install_tools() {
   fi
   if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
     say "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes)"
-    # Not --locked: its lockfile names a crate version the registry does not serve.
+    # Not --locked: its lockfile names a crate version the registry does not serve. Without
+    # its default features: no TLS stack (rustls, ring), which only its test runner's HTTP
+    # client would use, and it talks plain HTTP to a local chromedriver.
     CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback \
-      timed wasm-bindgen-cli tools_build tools-wasm-bindgen wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" &
+      timed wasm-bindgen-cli tools_build tools-wasm-bindgen wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" \
+      --no-default-features &
     pids+=($!)
   fi
   for pid in "${pids[@]}"; do

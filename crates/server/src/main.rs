@@ -9,6 +9,11 @@ use clap::Parser;
 use thidua_server::{Cli, Command};
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc rather than glibc's malloc: see the dependency's note in Cargo.toml (the tests and
+/// the library keep the system allocator; this is the deployed binary's choice).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -78,20 +78,24 @@ pub async fn serve(
 
 /// A stream that fails with `TimedOut` once nothing has moved in either direction for
 /// `timeout`: a client that trickles a body, or stops reading an answer, is let go.
+///
+/// Moving bytes only notes the time; the timer is moved when it fires early. Resetting it on
+/// every read and write took the timer wheel's lock several times per request.
 struct IdleTimeout<S> {
     inner: S,
     timeout: Duration,
+    /// When bytes last moved.
+    last: Instant,
     deadline: Pin<Box<Sleep>>,
 }
 
 impl<S> IdleTimeout<S> {
     fn new(inner: S, timeout: Duration) -> Self {
-        IdleTimeout { inner, timeout, deadline: Box::pin(tokio::time::sleep(timeout)) }
+        IdleTimeout { inner, timeout, last: Instant::now(), deadline: Box::pin(tokio::time::sleep(timeout)) }
     }
 
     fn moved(&mut self) {
-        let next = Instant::now() + self.timeout;
-        self.deadline.as_mut().reset(next);
+        self.last = Instant::now();
     }
 
     /// A write that moved bytes resets the deadline; one that cannot go on yet waits for it.
@@ -107,10 +111,17 @@ impl<S> IdleTimeout<S> {
         }
     }
 
-    /// Called when the stream has nothing to give: `Ready(TimedOut)` once the deadline passed.
+    /// Called when the stream has nothing to give: `Ready(TimedOut)` once `timeout` has passed
+    /// since bytes last moved; a timer that fires earlier is moved on to that instant.
     fn poll_deadline<T>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
-        ready!(self.deadline.as_mut().poll(cx));
-        Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, "the connection was idle too long")))
+        loop {
+            ready!(self.deadline.as_mut().poll(cx));
+            let due = self.last + self.timeout;
+            if Instant::now() >= due {
+                return Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, "the connection was idle too long")));
+            }
+            self.deadline.as_mut().reset(due);
+        }
     }
 }
 

@@ -7,9 +7,14 @@ use std::time::Duration;
 use crate::db::Db;
 use crate::http::revision_cache::RevisionCache;
 
-/// What every handler can reach.
+/// What every handler can reach. Cloned for every request (each extractor and middleware
+/// takes its own copy), so a clone is one reference count: the settings it holds by value
+/// (a path, a token) cost an allocation and a free per copy when they were fields of their own.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The state itself (`AppState` dereferences to it).
+pub struct Shared {
     pub db: Db,
     /// The built SPA (Trunk's `dist`).
     pub static_dir: PathBuf,
@@ -22,16 +27,24 @@ pub struct AppState {
     pub metrics_token: Option<String>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
 impl AppState {
     pub fn new(db: Db, config: &crate::Config) -> AppState {
-        AppState {
+        AppState(Arc::new(Shared {
             db,
             static_dir: config.static_dir.clone(),
             trust_proxy: config.trust_proxy,
             request_timeout: config.request_timeout,
             revisions: Arc::default(),
             metrics_token: config.metrics_token.clone(),
-        }
+        }))
     }
 }
 
