@@ -180,5 +180,7 @@ async fn main() {
         let interactive = if s.1.is_empty() { "–".to_owned() } else { format!("{:.0}", median(s.1)) };
         println!("{:<24} {:>14.0} {:>10.2} {:>16}", v.label, visible, visible / limit, interactive);
     }
+    // Closing the session ends Chromium; killing only the driver would leave it running.
+    browser.client.close().await.expect("close the browser");
     drop(servers);
 }

@@ -5,7 +5,7 @@
 
 use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::schema::{
-    AdditionalProperties, KnownFormat, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type,
+    AdditionalProperties, KnownFormat, Object, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type,
 };
 use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, Number};
@@ -82,35 +82,45 @@ pub struct UnsignedIntegers;
 impl Modify for UnsignedIntegers {
     fn modify(&self, openapi: &mut OpenApiDoc) {
         let Some(components) = openapi.components.as_mut() else { return };
-        components.schemas.values_mut().for_each(unsigned);
+        for schema in components.schemas.values_mut() {
+            each_object(schema, &mut unsigned);
+        }
     }
 }
 
-fn unsigned(schema: &mut RefOr<Schema>) {
+fn unsigned(object: &mut Object) {
+    let int32 = matches!(object.format, Some(SchemaFormat::KnownFormat(KnownFormat::Int32)));
+    let from_zero = match object.minimum {
+        Some(Number::Int(m)) => m >= 0,
+        Some(Number::UInt(_)) => true,
+        Some(Number::Float(m)) => m >= 0.0,
+        None => false,
+    };
+    if int32 && from_zero && object.maximum.is_none() {
+        object.format = Some(SchemaFormat::KnownFormat(KnownFormat::Int64));
+        object.maximum = Some(Number::UInt(u32::MAX as usize));
+    }
+}
+
+/// Calls `visit` on every object schema in `schema` (a property's, an item's, a variant's too),
+/// outer ones first.
+fn each_object(schema: &mut RefOr<Schema>, visit: &mut impl FnMut(&mut Object)) {
     let RefOr::T(schema) = schema else { return };
     match schema {
         Schema::Object(object) => {
-            let int32 = matches!(object.format, Some(SchemaFormat::KnownFormat(KnownFormat::Int32)));
-            let from_zero = match object.minimum {
-                Some(Number::Int(m)) => m >= 0,
-                Some(Number::UInt(_)) => true,
-                Some(Number::Float(m)) => m >= 0.0,
-                None => false,
-            };
-            if int32 && from_zero && object.maximum.is_none() {
-                object.format = Some(SchemaFormat::KnownFormat(KnownFormat::Int64));
-                object.maximum = Some(Number::UInt(u32::MAX as usize));
+            visit(object);
+            for property in object.properties.values_mut() {
+                each_object(property, visit);
             }
-            object.properties.values_mut().for_each(unsigned);
         }
         Schema::Array(array) => {
             if let utoipa::openapi::schema::ArrayItems::RefOrSchema(items) = &mut array.items {
-                unsigned(items);
+                each_object(items, visit);
             }
         }
-        Schema::OneOf(one_of) => one_of.items.iter_mut().for_each(unsigned),
-        Schema::AllOf(all_of) => all_of.items.iter_mut().for_each(unsigned),
-        Schema::AnyOf(any_of) => any_of.items.iter_mut().for_each(unsigned),
+        Schema::OneOf(one_of) => one_of.items.iter_mut().for_each(|item| each_object(item, visit)),
+        Schema::AllOf(all_of) => all_of.items.iter_mut().for_each(|item| each_object(item, visit)),
+        Schema::AnyOf(any_of) => any_of.items.iter_mut().for_each(|item| each_object(item, visit)),
         _ => {}
     }
 }
@@ -163,28 +173,13 @@ pub struct AnswerBounds;
 impl Modify for AnswerBounds {
     fn modify(&self, openapi: &mut OpenApiDoc) {
         let Some(components) = openapi.components.as_mut() else { return };
-        components.schemas.values_mut().for_each(bound_fields);
-    }
-}
-
-fn bound_fields(schema: &mut RefOr<Schema>) {
-    let RefOr::T(schema) = schema else { return };
-    match schema {
-        Schema::Object(object) => {
-            for (name, field) in object.properties.iter_mut() {
-                bound_field(name, field);
-            }
-            object.properties.values_mut().for_each(bound_fields);
+        for schema in components.schemas.values_mut() {
+            each_object(schema, &mut |object| {
+                for (name, field) in object.properties.iter_mut() {
+                    bound_field(name, field);
+                }
+            });
         }
-        Schema::Array(array) => {
-            if let utoipa::openapi::schema::ArrayItems::RefOrSchema(items) = &mut array.items {
-                bound_fields(items);
-            }
-        }
-        Schema::OneOf(one_of) => one_of.items.iter_mut().for_each(bound_fields),
-        Schema::AllOf(all_of) => all_of.items.iter_mut().for_each(bound_fields),
-        Schema::AnyOf(any_of) => any_of.items.iter_mut().for_each(bound_fields),
-        _ => {}
     }
 }
 
