@@ -22,6 +22,10 @@ pub enum BackupError {
     Exists(PathBuf),
     #[error("the backup file {0} does not exist")]
     Missing(PathBuf),
+    #[error("the target is the backup file itself: restore into another database")]
+    SameFile,
+    #[error("{what} is at schema version {at}, this build's is {ours}: use the build that matches it")]
+    Schema { what: &'static str, at: i64, ours: i64 },
     #[error("{0} is not a thidua backup (not a SQLite database this build can read)")]
     NotABackup(PathBuf),
     #[error("the backup failed its integrity check: {0}")]
@@ -59,29 +63,36 @@ pub async fn backup(database: &str, to: &Path) -> Result<Vec<String>, BackupErro
     if to.exists() {
         return Err(BackupError::Exists(to.to_owned()));
     }
-    // Written beside the target, then renamed: a backup cut short is never mistaken for one.
-    let partial = to.with_extension("partial");
-    let io = |source| BackupError::Io { path: partial.clone(), source };
-    match std::fs::remove_file(&partial) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(io(e)),
-    }
-    let source = db::connect(database).await?;
-    let result = snapshot(&source, &partial).await;
-    source.close().await;
-    let report = match result {
-        Ok(report) => report,
-        Err(e) => {
-            let _ = std::fs::remove_file(&partial);
-            return Err(e);
-        }
+    // Written beside the target under a name of its own, then linked into place (never over a
+    // file that appeared meanwhile): a backup cut short is never mistaken for one.
+    let partial = PathBuf::from(format!("{}.partial", to.display()));
+    remove_sqlite_files(&partial);
+    // The source as it is: never created, never migrated (servers of another build may run on it).
+    let source = db::open_existing(database).await?;
+    let result = match db::schema_versions(&source).await {
+        Ok((at, ours)) if at != ours => Err(BackupError::Schema { what: "the database", at, ours }),
+        Ok(_) => snapshot(&source, &partial).await,
+        Err(e) => Err(e.into()),
     };
-    std::fs::rename(&partial, to).map_err(io)?;
+    source.close().await;
+    let linked = result.and_then(|report| {
+        std::fs::hard_link(&partial, to).map(|()| report).map_err(|source| match source.kind() {
+            std::io::ErrorKind::AlreadyExists => BackupError::Exists(to.to_owned()),
+            _ => BackupError::Io { path: to.to_owned(), source },
+        })
+    });
+    remove_sqlite_files(&partial);
+    let mut lines = linked?;
     let bytes = std::fs::metadata(to).map(|m| m.len()).unwrap_or(0);
-    let mut lines = report;
     lines.push(format!("backup written to {} ({bytes} bytes)", to.display()));
     Ok(lines)
+}
+
+/// Removes a SQLite file of ours and its `-wal` and `-shm` companions, if they are there.
+fn remove_sqlite_files(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
 }
 
 async fn snapshot(source: &Db, partial: &Path) -> Result<Vec<String>, BackupError> {
@@ -96,13 +107,16 @@ async fn snapshot(source: &Db, partial: &Path) -> Result<Vec<String>, BackupErro
             copied?;
         }
     }
-    let backup = db::connect(&sqlite_url(partial)).await?;
-    let checked = check(&backup).await;
-    let report = match checked {
+    // One connection, so that the journal can go back to a single file at the end: a backup is
+    // read from anywhere, read-only media included.
+    let backup = db::connect_sized(&sqlite_url(partial), Some(1)).await?;
+    let report = match check(&backup).await {
         Ok(()) => counts(&backup).await.map_err(BackupError::from),
         Err(e) => Err(e),
     };
+    let single_file = sqlx::query("PRAGMA journal_mode = DELETE").execute(&backup).await;
     backup.close().await;
+    single_file?;
     report
 }
 
@@ -131,24 +145,42 @@ pub async fn restore(from: &Path, to: &str) -> Result<Vec<String>, BackupError> 
     if !from.is_file() {
         return Err(BackupError::Missing(from.to_owned()));
     }
+    // Opening the target migrates it: the backup itself must never be that target.
+    let target_file = to.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p));
+    let same = target_file
+        .and_then(|p| std::fs::canonicalize(p).ok())
+        .is_some_and(|target| std::fs::canonicalize(from).is_ok_and(|given| given == target));
+    if same {
+        return Err(BackupError::SameFile);
+    }
     // A copy to read from: opening a backup brings its schema up to date, and the file given
     // must stay as it was.
     let work = working_copy_path(from);
     let io = |source| BackupError::Io { path: work.clone(), source };
     std::fs::copy(from, &work).map_err(io)?;
     let result = restore_from(&work, from, to).await;
-    let _ = std::fs::remove_file(&work);
+    remove_sqlite_files(&work);
     result
 }
 
 async fn restore_from(work: &Path, given: &Path, to: &str) -> Result<Vec<String>, BackupError> {
     let url = format!("{}?mode=rw", sqlite_url(work));
-    let backup = db::connect(&url).await.map_err(|_| BackupError::NotABackup(given.to_owned()))?;
-    let target = match db::connect(to).await {
+    let not_a_backup = || BackupError::NotABackup(given.to_owned());
+    let backup = db::open(&url, None).await.map_err(|_| not_a_backup())?;
+    let prepared = match db::schema_versions(&backup).await {
+        Ok((at, ours)) if at > ours => Err(BackupError::Schema { what: "the backup", at, ours }),
+        Ok((0, _)) | Err(_) => Err(not_a_backup()),
+        Ok(_) => db::migrate(&backup, &url).await.map_err(|_| not_a_backup()),
+    };
+    if let Err(e) = prepared {
+        backup.close().await;
+        return Err(e);
+    }
+    let target = match open_empty_target(to).await {
         Ok(target) => target,
         Err(e) => {
             backup.close().await;
-            return Err(e.into());
+            return Err(e);
         }
     };
     let copied = copy::copy_between(&backup, &target).await.map_err(BackupError::from);
@@ -163,9 +195,43 @@ async fn restore_from(work: &Path, given: &Path, to: &str) -> Result<Vec<String>
     Ok(report)
 }
 
+/// The target, refused before anything in it changes if it already holds data (an existing
+/// installation is not migrated by a restore that then refuses it), then brought to this
+/// build's schema.
+async fn open_empty_target(to: &str) -> Result<Db, BackupError> {
+    let target = db::open(to, None).await?;
+    let checked = async {
+        let (at, ours) = db::schema_versions(&target).await?;
+        if at > ours {
+            return Err(BackupError::Schema { what: "the target", at, ours });
+        }
+        if at > 0 {
+            let mut conn = target.acquire().await?;
+            for table in copy::table_names(&mut conn, Engine::of(&target)).await? {
+                if copy::count(&mut conn, &table).await? > 0 {
+                    return Err(BackupError::TargetNotEmpty(table));
+                }
+            }
+        }
+        db::migrate(&target, to).await?;
+        Ok(())
+    }
+    .await;
+    match checked {
+        Ok(()) => Ok(target),
+        Err(e) => {
+            target.close().await;
+            Err(e)
+        }
+    }
+}
+
 /// Every table's row count, and every published revision's bytes, as in the backup.
 async fn verify(backup: &Db, target: &Db) -> Result<String, BackupError> {
-    let (ours, theirs) = (counts(backup).await?, counts(target).await?);
+    // Compared as sets: each engine's catalogue may list the tables in its own order.
+    let (mut ours, mut theirs) = (counts(backup).await?, counts(target).await?);
+    ours.sort();
+    theirs.sort();
     if ours != theirs {
         return Err(BackupError::Verify(format!("the row counts differ: backup {ours:?}, restored {theirs:?}")));
     }

@@ -33,6 +33,9 @@ pub const DEFAULT_POOL_SIZE: u32 = 10;
 
 const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// sqlx's SQLite busy timeout (its default, which holds through `Any`).
+const SQLITE_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The two engines; what differs between them is decided here, from the URL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
@@ -83,6 +86,62 @@ pub async fn connect(url: &str) -> Result<Db, DbError> {
 
 /// As `connect`, with at most `pool_size` connections (PostgreSQL; SQLite's default otherwise).
 pub async fn connect_sized(url: &str, pool_size: Option<u32>) -> Result<Db, DbError> {
+    let db = open(url, pool_size).await?;
+    migrate(&db, url).await?;
+    Ok(db)
+}
+
+/// Brings the schema up to date (what `connect` does after opening).
+pub async fn migrate(db: &Db, url: &str) -> Result<(), DbError> {
+    let migrate_error = |source| DbError::Migrate { url: url.to_string(), source };
+    Engine::of(db).migrator().run(db).await.map_err(migrate_error)
+}
+
+/// The schema version the database is at (0: none yet), and this build's.
+pub async fn schema_versions(db: &Db) -> sqlx::Result<(i64, i64)> {
+    let has_history: i64 = match Engine::of(db) {
+        Engine::Sqlite => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+                .fetch_one(db)
+                .await?
+        }
+        Engine::Postgres => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM information_schema.tables
+                 WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'",
+            )
+            .fetch_one(db)
+            .await?
+        }
+    };
+    let at = if has_history > 0 {
+        sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(db)
+            .await?
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    let ours = Engine::of(db).migrator().iter().map(|m| m.version).max().unwrap_or(0);
+    Ok((at, ours))
+}
+
+/// Opens the database without touching its schema: an existing SQLite file only (`mode=rw`
+/// unless the URL says otherwise), for the commands that must not change what they read.
+pub async fn open_existing(url: &str) -> Result<Db, DbError> {
+    let url = match Engine::of_url(url) {
+        Some(Engine::Sqlite) if !url.to_ascii_lowercase().contains("mode=") => {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}mode=rw")
+        }
+        _ => url.to_owned(),
+    };
+    open(&url, None).await
+}
+
+/// Opens the pool: the engine's settings, and a first connection (so an unusable path or server
+/// fails here; a missing SQLite file is created). No migrations.
+pub async fn open(url: &str, pool_size: Option<u32>) -> Result<Db, DbError> {
     static DRIVERS: Once = Once::new();
     DRIVERS.call_once(sqlx::any::install_default_drivers);
 
@@ -135,8 +194,6 @@ pub async fn connect_sized(url: &str, pool_size: Option<u32>) -> Result<Db, DbEr
             );
         }
     }
-    let migrate_error = |source| DbError::Migrate { url: url.to_string(), source };
-    engine.migrator().run(&db).await.map_err(migrate_error)?;
     Ok(db)
 }
 
@@ -151,7 +208,11 @@ pub async fn begin_write(db: &Db) -> sqlx::Result<Tx> {
     match Engine::of(db) {
         Engine::Sqlite => {
             let turn = sqlite_turns(db);
-            let _turn = turn.lock().await;
+            // No longer in the queue than SQLite's own busy timeout: when another process
+            // holds the lock, a writer far back answers 503 as soon as the head would.
+            let Ok(_turn) = tokio::time::timeout(SQLITE_BUSY_TIMEOUT, turn.lock()).await else {
+                return Err(sqlx::Error::PoolTimedOut);
+            };
             db.begin_with("BEGIN IMMEDIATE").await
         }
         Engine::Postgres => {

@@ -4,7 +4,8 @@
 //! listener: the server answers `/metrics` itself, on a listener of its own or behind a token).
 //!
 //! Names (all prefixed `thidua_`):
-//! - `http_requests_total{method, route, status}`: counter; `route` is the matched route
+//! - `http_requests_total{method, route, status}`: counter; `method` the standard ones by
+//!   name, any other `other`; `route` is the matched route
 //!   template (`/api/years/{year}/blocs`), `page` for the SPA's paths, `other` for the rest,
 //!   so that no client can create series by inventing paths.
 //! - `http_request_duration_seconds{method, route}`: histogram.
@@ -18,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -61,7 +62,17 @@ pub fn handle() -> Option<&'static PrometheusHandle> {
 /// Counts and times every request, by the route template it matched.
 pub async fn track(request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().as_str().to_owned();
+    // A client may send any method name: the known ones by name, the rest as one series.
+    let method = match *request.method() {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    };
     let route = match request.extensions().get::<MatchedPath>() {
         Some(path) => path.as_str().to_owned(),
         None if request.uri().path().starts_with("/api/") => "other".to_owned(),
@@ -69,7 +80,7 @@ pub async fn track(request: Request, next: Next) -> Response {
     };
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
-    metrics::counter!("thidua_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
+    metrics::counter!("thidua_http_requests_total", "method" => method, "route" => route.clone(), "status" => status)
         .increment(1);
     metrics::histogram!("thidua_http_request_duration_seconds", "method" => method, "route" => route)
         .record(started.elapsed().as_secs_f64());

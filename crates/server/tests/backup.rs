@@ -219,9 +219,23 @@ async fn restore_refuses_what_is_not_a_backup_and_a_missing_file() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(said(&missing).contains("does not exist"), "{}", said(&missing));
     std::fs::write(dir.path().join("notes.txt"), "not a database at all, just some words").unwrap();
+    let onto_itself = format!("sqlite://{}", dir.path().join("notes.txt").display());
+    let same = run(dir.path(), &["restore", "--from", "notes.txt", "--to", &onto_itself]);
+    assert_eq!(same.status.code(), Some(1));
+    assert!(said(&same).contains("the backup file itself"), "{}", said(&same));
+    assert_eq!(std::fs::read(dir.path().join("notes.txt")).unwrap(), b"not a database at all, just some words");
     let garbage = run(dir.path(), &["restore", "--from", "notes.txt", "--to", &target]);
     assert_eq!(garbage.status.code(), Some(1));
     assert!(said(&garbage).contains("is not a thidua backup"), "{}", said(&garbage));
+    // A mistyped database is not created (and then "backed up" empty).
+    let typo = format!("sqlite://{}", dir.path().join("no-such-database.sqlite3").display());
+    let out = dir.path().join("typo-backup.sqlite3").display().to_string();
+    let backup = run(dir.path(), &["backup", "--database", &typo, "--to", &out]);
+    assert_eq!(backup.status.code(), Some(1), "{}", said(&backup));
+    assert!(!dir.path().join("no-such-database.sqlite3").exists(), "the source was created");
+    assert!(
+        !dir.path().join("typo-backup.sqlite3").exists() && !dir.path().join("typo-backup.sqlite3.partial").exists()
+    );
     // One line of output, as every command.
     assert_eq!(String::from_utf8_lossy(&garbage.stderr).trim().lines().count(), 1, "{}", said(&garbage));
 }

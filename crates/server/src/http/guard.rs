@@ -100,8 +100,7 @@ pub(super) fn api_base_origin(html: &str) -> Result<Option<String>, String> {
 /// What a page of this site may use: nothing of the device's that it does not need (the
 /// camera of a phone's file picker is the picker's, not the page's).
 const PERMISSIONS_POLICY: HeaderValue = HeaderValue::from_static(
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), \
-     display-capture=(), interest-cohort=()",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), display-capture=()",
 );
 
 /// Headers for every answer: no framing by other sites, no referrer to them, and HSTS when

@@ -148,10 +148,11 @@ pub fn router(state: AppState) -> Router {
                 .routes(routes!(admin::users::reset_password))
                 .routes(routes!(audit::list_audit))
                 .routes(routes!(audit::audit_csv))
-                .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store")))
-                // A write may have stored a new revision: read the latest again.
-                .layer(middleware::from_fn_with_state(state.clone(), revisions::forget_after_writes)),
+                .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store"))),
         )
+        // A write anywhere (the award types' POST sits with their public list) may have stored
+        // a new revision or changed what a kept page shows: read again.
+        .layer(middleware::from_fn_with_state(state.clone(), revisions::forget_after_writes))
         .split_for_parts();
     // After the routes: these read every operation and schema the routes brought in.
     contract::CommonAnswers.modify(&mut doc);
