@@ -6,6 +6,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod award_types;
+pub mod ballots;
 pub mod criteria;
 pub mod dates;
 pub mod decisions;
