@@ -46,8 +46,10 @@ impl Default for ValidityRules {
         ValidityRules {
             over_quota: OverQuota::Part,
             blank: BlankPart::ValidNoVote,
-            legal_basis: "Quy chế bầu cử, biểu quyết của hội nghị (phiếu chọn quá số lượng là phiếu không hợp lệ \
-                          đối với hình thức khen thưởng đó)"
+            // The rule as counting committees commonly apply it, not a citation: a bloc writes
+            // its own basis (its conference's rules) over it.
+            legal_basis: "Nguyên tắc kiểm phiếu thường dùng: phiếu chọn quá số lượng không hợp lệ đối với hình thức \
+                          khen thưởng đó; phần để trống hợp lệ, không tính phiếu. Khối ghi căn cứ của mình."
                 .to_owned(),
         }
     }

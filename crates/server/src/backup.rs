@@ -235,15 +235,12 @@ async fn verify(backup: &Db, target: &Db) -> Result<String, BackupError> {
     if ours != theirs {
         return Err(BackupError::Verify(format!("the row counts differ: backup {ours:?}, restored {theirs:?}")));
     }
+    let tables = theirs.len();
     let (ours, theirs) = (revisions(backup).await?, revisions(target).await?);
     if ours != theirs {
         return Err(BackupError::Verify("the published revisions' bytes differ from the backup's".to_owned()));
     }
-    Ok(format!(
-        "{} tables with the backup's row counts, {} published revisions byte for byte",
-        counts(target).await?.len(),
-        theirs.len()
-    ))
+    Ok(format!("{tables} tables with the backup's row counts, {} published revisions byte for byte", theirs.len()))
 }
 
 /// Each stored revision (bloc, year, number) with the SHA-256 of its exact bytes.
