@@ -47,14 +47,16 @@ start() {
   local db=$1 log=$WORK/server.$RANDOM
   "$BIN" --addr 127.0.0.1:0 --database "$db" --static-dir "$WORK/no-dist" --demo --pool-size 16 >"$log" 2>/dev/null &
   PIDS+=($!)
-  for _ in $(seq 1 100); do
+  # Up to 30 s: a debug build on a busy machine (the smoke run after the end-to-end tests)
+  # has taken more than 10.
+  for _ in $(seq 1 300); do
     if grep -q "listening on" "$log" 2>/dev/null; then
       BASE=$(sed -n 's|thidua-server listening on \(http://[^/]*\)/|\1|p' "$log" | head -n 1)
       return
     fi
     sleep 0.1
   done
-  echo "error: the server did not start" >&2; exit 1
+  echo "error: the server did not start: $(tail -3 "$log")" >&2; exit 1
 }
 
 # The 2019 bloc grown to N members (units 8…N added), every added member's sheet approved with
