@@ -45,7 +45,7 @@ PSQL="$(pg_bindir)/psql"
 # Starts a server on DB and sets BASE to its URL; its pid goes to PIDS (no subshell).
 start() {
   local db=$1 log=$WORK/server.$RANDOM
-  "$BIN" --addr 127.0.0.1:0 --database "$db" --static-dir "$WORK/no-dist" --demo --pool-size 16 >"$log" 2>/dev/null &
+  "$BIN" --addr 127.0.0.1:0 --database "$db" --static-dir "$WORK/no-dist" --demo --pool-size 16 >"$log" 2>"$log.err" &
   PIDS+=($!)
   # Up to 30 s: a debug build on a busy machine (the smoke run after the end-to-end tests)
   # has taken more than 10.
@@ -56,7 +56,7 @@ start() {
     fi
     sleep 0.1
   done
-  echo "error: the server did not start: $(tail -3 "$log")" >&2; exit 1
+  echo "error: the server did not start: $(tail -3 "$log") $(tail -5 "$log.err")" >&2; exit 1
 }
 
 # The 2019 bloc grown to N members (units 8…N added), every added member's sheet approved with

@@ -77,6 +77,7 @@ fn results() -> BlocResults {
         version: 0,
         award_types: vec![],
         tally: None,
+        tally_method: None,
         candidates: vec![],
         vote_ties: vec![],
         awards: vec![],

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use thidua_domain::award_types::AwardType;
 use thidua_domain::award_types::{Eligibility, VoteThreshold, VoteTieRule};
 use thidua_domain::results::{BlocResults, NotVerified};
-use thidua_domain::tally::{Broken, Candidate};
+use thidua_domain::tally::{Broken, Candidate, TallyMethod};
 
 use crate::format;
 use crate::i18n::*;
@@ -220,8 +220,16 @@ pub fn TallyTable(results: BlocResults) -> impl IntoView {
             }
         })
         .collect_view();
+    // How the tally was made: the public can tell a count made ballot by ballot in the product
+    // from figures typed in from a count made elsewhere.
+    let counted = results.tally_method == Some(TallyMethod::Counted);
+    let (counted_text, entered_text) =
+        (tr(|l| td_string!(l, awards.tally_counted)), tr(|l| td_string!(l, awards.tally_entered)));
     Either::Right(view! {
         <p data-testid="voters-present">{move || t_string!(i18n, awards.voters_present, count = voters).to_string()}</p>
+        <p class="muted" data-testid="tally-method">
+            {move || if counted { counted_text() } else { entered_text() }}
+        </p>
         {groups}
     })
 }

@@ -13,6 +13,7 @@ use crate::tally::{Tally, TallyEntry};
 use crate::UnitId;
 
 /// What a part with more ticks than the quota spoils.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OverQuota {
@@ -23,6 +24,7 @@ pub enum OverQuota {
 }
 
 /// What an unmarked part is.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BlankPart {
@@ -33,7 +35,9 @@ pub enum BlankPart {
 }
 
 /// How the counting committee judges ballots: data of the bloc's year, with its legal basis.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ValidityRules {
     pub over_quota: OverQuota,
     pub blank: BlankPart,
@@ -57,6 +61,7 @@ impl Default for ValidityRules {
 
 /// One award type's part of the printed ballot: the units that may stand, and how many may be
 /// chosen ("chọn không quá N đơn vị").
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BallotSection {
     pub award_type_id: AwardTypeId,
@@ -66,15 +71,55 @@ pub struct BallotSection {
 
 /// One ballot as the counting committee reads it: the ticks per award type, or set aside as a
 /// whole (torn, marked) with the committee's reason.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Ballot {
     /// `Some(reason)`: invalid as a whole, whatever it holds.
     pub set_aside: Option<String>,
-    /// The ticked units per award type; an award type left out is an unmarked part.
+    /// The ticked units per award type; an award type left out is an unmarked part. On the
+    /// wire a list of `BallotPart`s (JSON object keys are strings, award type ids are not).
+    #[serde(default, with = "parts")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<BallotPart>))]
     pub ticks: BTreeMap<AwardTypeId, BTreeSet<UnitId>>,
 }
 
+/// One award type's ticks, as a ballot's `ticks` travel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BallotPart {
+    pub award_type_id: AwardTypeId,
+    pub units: BTreeSet<UnitId>,
+}
+
+/// `ticks` as a list of `BallotPart` (an award type listed twice: its units together).
+pub mod parts {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::BallotPart;
+    use crate::award_types::AwardTypeId;
+    use crate::UnitId;
+
+    pub fn serialize<S: Serializer>(ticks: &BTreeMap<AwardTypeId, BTreeSet<UnitId>>, s: S) -> Result<S::Ok, S::Error> {
+        let list: Vec<BallotPart> =
+            ticks.iter().map(|(&award_type_id, units)| BallotPart { award_type_id, units: units.clone() }).collect();
+        list.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<AwardTypeId, BTreeSet<UnitId>>, D::Error> {
+        let mut ticks: BTreeMap<AwardTypeId, BTreeSet<UnitId>> = BTreeMap::new();
+        for part in Vec::<BallotPart>::deserialize(d)? {
+            ticks.entry(part.award_type_id).or_default().extend(part.units);
+        }
+        Ok(ticks)
+    }
+}
+
 /// Why a part (or a whole ballot) counts for nothing.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Invalid {
@@ -132,6 +177,7 @@ pub fn judge(ballot: &Ballot, sections: &[BallotSection], rules: &ValidityRules)
 }
 
 /// One award type's count.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SectionCount {
     pub award_type_id: AwardTypeId,
@@ -141,10 +187,19 @@ pub struct SectionCount {
     /// Valid parts with no tick.
     pub blank: u32,
     /// Votes per unit on the ballot, in the ballot's order (0 included).
-    pub votes: Vec<(UnitId, u32)>,
+    pub votes: Vec<UnitVotes>,
+}
+
+/// One unit's votes in one award type's count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitVotes {
+    pub unit_id: UnitId,
+    pub votes: u32,
 }
 
 /// What a stack of ballots gives.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Count {
     /// Ballots received (counted), set aside ones included.
@@ -162,7 +217,7 @@ pub fn count(ballots: &[Ballot], sections: &[BallotSection], rules: &ValidityRul
             .iter()
             .map(|s| SectionCount {
                 award_type_id: s.award_type_id,
-                votes: s.units.iter().map(|&u| (u, 0)).collect(),
+                votes: s.units.iter().map(|&unit_id| UnitVotes { unit_id, votes: 0 }).collect(),
                 ..SectionCount::default()
             })
             .collect(),
@@ -176,9 +231,9 @@ pub fn count(ballots: &[Ballot], sections: &[BallotSection], rules: &ValidityRul
                     if units.is_empty() {
                         part.blank += 1;
                     }
-                    for (unit, votes) in part.votes.iter_mut() {
-                        if units.contains(unit) {
-                            *votes += 1;
+                    for v in part.votes.iter_mut() {
+                        if units.contains(&v.unit_id) {
+                            v.votes += 1;
                         }
                     }
                 }
@@ -195,7 +250,11 @@ impl Count {
             .sections
             .iter()
             .flat_map(|s| {
-                s.votes.iter().map(|&(unit_id, votes)| TallyEntry { unit_id, award_type_id: s.award_type_id, votes })
+                s.votes.iter().map(|v| TallyEntry {
+                    unit_id: v.unit_id,
+                    award_type_id: s.award_type_id,
+                    votes: v.votes,
+                })
             })
             .collect();
         Tally { voters_present, votes }
@@ -204,6 +263,7 @@ impl Count {
 
 /// Where two clerks' entries of the same stack differ: the ballot's place in the stack (from
 /// 0), or the stacks' lengths.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Disagreement {
@@ -238,6 +298,10 @@ mod tests {
     use super::*;
 
     const FLAG: AwardTypeId = 1;
+
+    fn pairs(votes: &[UnitVotes]) -> Vec<(UnitId, u32)> {
+        votes.iter().map(|v| (v.unit_id, v.votes)).collect()
+    }
     const MERIT: AwardTypeId = 2;
 
     /// The 2018 bloc's ballot: the Government flag (one unit may be chosen) among the leader
@@ -291,12 +355,12 @@ mod tests {
         // which 2 unmarked. Votes: unit 2: 14 + 3 = 17; unit 1: 5; unit 4: 1.
         let flag = &count.sections[0];
         assert_eq!((flag.valid, flag.invalid, flag.blank), (25, 5, 2));
-        assert_eq!(flag.votes, vec![(2, 17), (1, 5), (4, 1)]);
+        assert_eq!(pairs(&flag.votes), vec![(2, 17), (1, 5), (4, 1)]);
         // Merit: invalid = 1 over quota + 2 set aside = 3; valid 27, of which 3 + 2 unmarked.
         // Votes: 3: 14 + 5 = 19; 6: 14 + 2 = 16; 5: 5; 7: 1; 1: 0.
         let merit = &count.sections[1];
         assert_eq!((merit.valid, merit.invalid, merit.blank), (27, 3, 5));
-        assert_eq!(merit.votes, vec![(3, 19), (6, 16), (5, 5), (7, 1), (1, 0)]);
+        assert_eq!(pairs(&merit.votes), vec![(3, 19), (6, 16), (5, 5), (7, 1), (1, 0)]);
         // The tally the existing rules derive proposals from.
         let tally = count.tally(31);
         assert_eq!(tally.voters_present, 31);

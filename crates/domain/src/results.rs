@@ -22,7 +22,7 @@ pub use crate::published::NotVerified;
 use crate::published::{PublicationNote, PublishProblem, RevisionStamp};
 use crate::ranking::{rank, RankInput, TieBreak, TieOutcome};
 use crate::sheet::{sheet_totals, Adjustment, ScoreKind, ScoreSheet};
-use crate::tally::{derive_proposals, Broken, Candidate, Override, Standing, Tally, VoteTie};
+use crate::tally::{derive_proposals, Broken, Candidate, Override, Standing, Tally, TallyMethod, VoteTie};
 use crate::workflow::SheetState;
 use crate::{BlocId, UnitId, Year};
 
@@ -133,6 +133,10 @@ pub struct BlocResults {
     pub award_types: Vec<AwardType>,
     /// The acclaim vote, once staff have entered it.
     pub tally: Option<Tally>,
+    /// How the tally was made (absent without a tally, and in revisions stored before this
+    /// was recorded, which were all typed in).
+    #[serde(default)]
+    pub tally_method: Option<TallyMethod>,
     /// Every unit that received votes, per award type, and what the rules made of it.
     pub candidates: Vec<Candidate>,
     /// Candidates level in votes for the last places of a quota, per award type: every unit
@@ -303,6 +307,7 @@ pub fn bloc_results(input: &ResultsInput<'_>) -> BlocResults {
         version: input.version,
         award_types,
         tally: input.tally.cloned(),
+        tally_method: input.tally.map(|_| TallyMethod::Entered),
         candidates,
         vote_ties,
         awards,

@@ -41,6 +41,33 @@ pub struct Tally {
     pub votes: Vec<TallyEntry>,
 }
 
+/// How the tally was made: typed in from a count made elsewhere, or counted in the product
+/// ballot by ballot (`vote`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TallyMethod {
+    Entered,
+    Counted,
+}
+
+impl TallyMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TallyMethod::Entered => "entered",
+            TallyMethod::Counted => "counted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TallyMethod> {
+        match s {
+            "entered" => Some(TallyMethod::Entered),
+            "counted" => Some(TallyMethod::Counted),
+            _ => None,
+        }
+    }
+}
+
 /// More voters than any conference seats; it keeps every number an answer gives about a
 /// tally within what `Points` can carry.
 pub const VOTERS_MAX: u32 = 100_000;
@@ -166,7 +193,7 @@ pub struct Candidate {
     pub override_reason: Option<String>,
 }
 
-fn eligibility_fails(condition: &Eligibility, s: &Standing) -> bool {
+pub(crate) fn eligibility_fails(condition: &Eligibility, s: &Standing) -> bool {
     match condition {
         Eligibility::MaxRank { rank } => s.rank > *rank,
         Eligibility::ApprovedSheet => !s.approved,

@@ -16,7 +16,7 @@ use thidua_domain::award_types::{Eligibility, VoteThreshold, VoteTieRule};
 use thidua_domain::publication::PublicationNote;
 use thidua_domain::ranking::TieBreak;
 use thidua_domain::revisions::RevisionKind;
-use thidua_domain::tally::{Tally, TallyEntry};
+use thidua_domain::tally::{Tally, TallyEntry, TallyMethod};
 use thidua_domain::workflow::SheetState;
 
 use crate::accounts::{hash_password, PasswordError};
@@ -375,7 +375,7 @@ async fn insert_demo(tx: &mut Transaction<'_, Any>) -> sqlx::Result<Vec<i64>> {
             .map(|&(unit, code, votes)| TallyEntry { unit_id: units[unit], award_type_id: award_id(code), votes })
             .collect(),
     };
-    awards::replace_tally(tx, YEAR, bloc, &tally).await?;
+    awards::replace_tally(tx, YEAR, bloc, &tally, TallyMethod::Entered).await?;
     // 2018's results are out; 2019's are not.
     // Every sheet approved, no tie, no override: nothing to acknowledge, no reason to give.
     awards::set_published(tx, YEAR, bloc, Some((now(), &PublicationNote::default()))).await?;

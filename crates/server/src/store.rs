@@ -40,6 +40,7 @@ pub mod revisions;
 pub mod sheets;
 pub mod throttle;
 mod values;
+pub mod votes;
 
 pub(crate) use values::unit_name_in;
 use values::{corrupt, to_u32};
@@ -310,7 +311,8 @@ pub async fn results(conn: &mut Conn, year: Year, bloc_id: BlocId) -> Result<Blo
         corrupt(format!("the acknowledged problems of bloc {bloc_id} in {year} are not a list of problems: {e}"))
     })?;
     let publication = PublicationNote { reason: bloc.publication_reason.clone(), acknowledged };
-    Ok(bloc_results(&ResultsInput {
+    let tally_method = awards::tally_method(&mut *conn, year, bloc_id).await?;
+    let mut results = bloc_results(&ResultsInput {
         year,
         bloc_id,
         bloc_name: &bloc.name,
@@ -327,5 +329,7 @@ pub async fn results(conn: &mut Conn, year: Year, bloc_id: BlocId) -> Result<Blo
         overrides: &overrides,
         decisions: &decisions,
         publication: Some(&publication),
-    }))
+    });
+    results.tally_method = tally_method.filter(|_| results.tally.is_some());
+    Ok(results)
 }

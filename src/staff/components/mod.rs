@@ -18,3 +18,4 @@ pub mod sign_in_form;
 pub mod status_badge;
 pub mod unit_forms;
 pub mod user_forms;
+pub mod vote;

@@ -73,6 +73,7 @@ fn AwardsView(results: BlocResults) -> impl IntoView {
             <section aria-labelledby="tally-form-title">
                 <h2 id="tally-form-title">{tr(|l| td_string!(l, awards.tally_title))}</h2>
                 <p class="lead">{tr(|l| td_string!(l, awards.tally_intro))}</p>
+                <p><A href=format!("/awards/{year}/{bloc}/vote")>{tr(|l| td_string!(l, vote.run_vote))}</A></p>
                 <TallyForm awards />
             </section>
             <section aria-labelledby="candidates-title">

@@ -20,11 +20,14 @@ use thidua_domain::error::ApiErrorBody;
 use thidua_domain::publication::{check_publication, PublicationNote, PublishRefusal, PublishRequest};
 use thidua_domain::results::BlocResults;
 use thidua_domain::revisions::{check_change, ResultsChange, RevisionKind, RevisionRefusal};
-use thidua_domain::tally::{check_tally_entry, validate_override, validate_tally, Override, TallyRefusal, TallyUpdate};
+use thidua_domain::tally::{
+    check_tally_entry, validate_override, validate_tally, Override, TallyMethod, TallyRefusal, TallyUpdate,
+};
 use thidua_domain::{BlocId, UnitId, Year};
 
 use super::auth::{CurrentUser, Staff};
 use super::error::{from_json, valid, Error, Result};
+use super::vote_error::VoteError;
 use crate::clock::now;
 use crate::http::extract::{audit_json, Json, Path, Query};
 use crate::http::params::{AwardTypePath, BlocPath, CandidatePath, ReasonQuery, YearPath};
@@ -193,7 +196,10 @@ pub async fn put_tally(
     if update.version != bloc.awards_version {
         return Err(Error::StaleVersion);
     }
-    awards::replace_tally(&mut tx, year, bloc_id, &update.tally).await?;
+    if crate::store::votes::open_session_exists(&mut tx, year, bloc_id).await? {
+        return Err(VoteError::Open.into());
+    }
+    awards::replace_tally(&mut tx, year, bloc_id, &update.tally, TallyMethod::Entered).await?;
     finish_revised(tx, &user, year, bloc_id, "put_tally", audit_json(&update.tally)?, revision).await
 }
 

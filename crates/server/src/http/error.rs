@@ -15,6 +15,7 @@ use thidua_domain::sheet_edit::SheetId;
 use thidua_domain::workflow::{Refusal, SheetState};
 use thidua_domain::{BlocId, UnitId, Year};
 
+use super::vote_error::VoteError;
 use crate::store::LookupError;
 
 /// The largest request body accepted: a whole sheet with notes and links fits many times over.
@@ -130,6 +131,9 @@ pub enum Error {
     /// 500 for any other failure of the machinery, logged where it happens.
     #[error("internal error")]
     Internal,
+    /// The conference's vote refused (404 or 409, `vote_error::VoteError`).
+    #[error(transparent)]
+    Vote(#[from] VoteError),
 }
 
 impl Error {
@@ -147,6 +151,7 @@ impl Error {
             | Error::AwardTypeNotFound { .. }
             | Error::OverrideNotFound { .. }
             | Error::DecisionNotFound { .. } => StatusCode::NOT_FOUND,
+            Error::Vote(e) => e.status(),
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::Unauthenticated | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -177,6 +182,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::BadRequest(_) => "bad_request",
+            Error::Vote(e) => e.code(),
             Error::NotFound => "not_found",
             Error::YearNotFound(_) => "year_not_found",
             Error::BlocNotFound { .. } => "bloc_not_found",

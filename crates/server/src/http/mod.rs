@@ -20,6 +20,9 @@ mod sheets;
 mod spa;
 mod state;
 mod units;
+mod vote_cards;
+mod vote_error;
+mod votes;
 mod years;
 
 use std::sync::Arc;
@@ -67,6 +70,7 @@ pub use state::AppState;
         (name = "auth", description = "Signing in and out"),
         (name = "sheets", description = "Score sheets: self-assessment, verification and the workflow (signed in)"),
         (name = "awards", description = "Award rules, the acclaim-vote tally, overrides, publication and decisions (writes: staff)"),
+        (name = "vote", description = "The conference's vote counted in the product: the printed ballot, voting cards, phone ballots, the clerks' paper entries, closing into the tally (staff and the bloc leader's officer; casting: a card's code)"),
         (name = "units", description = "A unit's record across the published years"),
         (name = "audit", description = "Every audited change: sheets, awards and revisions, administration (staff; officers their unit's sheets)"),
         (name = "admin", description = "Staff administration: years, units, blocs' set-up and criteria, accounts (staff only)"),
@@ -133,6 +137,14 @@ pub fn router(state: AppState) -> Router {
                 .routes(routes!(awards::publish))
                 .routes(routes!(awards::unpublish))
                 .routes(routes!(awards::put_decision, awards::delete_decision))
+                .routes(routes!(votes::get_ballot))
+                .routes(routes!(votes::get_vote, votes::open_vote))
+                .routes(routes!(votes::more_cards))
+                .routes(routes!(votes::void_card))
+                .routes(routes!(votes::put_paper))
+                .routes(routes!(votes::close_vote))
+                .routes(routes!(vote_cards::card_ballot))
+                .routes(routes!(vote_cards::cast))
                 .routes(routes!(admin::years::list_years, admin::years::create_year))
                 .routes(routes!(admin::years::update_year))
                 .routes(routes!(admin::blocs::create_bloc))

@@ -20,8 +20,8 @@ use axum::Router;
 use super::etag;
 
 /// The paths the staff build answers (`dist/staff/`: sign-in, the score-sheet forms, the
-/// awards page and administration); every other path is the public app, which readers download without the forms.
-pub const STAFF_PATHS: [&str; 4] = ["/sign-in", "/sheets", "/awards", "/admin"];
+/// awards page and administration, and the delegates' voting page); every other path is the public app, which readers download without the forms.
+pub const STAFF_PATHS: [&str; 5] = ["/sign-in", "/sheets", "/awards", "/admin", "/vote"];
 
 const NO_CACHE: HeaderValue = HeaderValue::from_static("no-cache");
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");

@@ -13,7 +13,7 @@ use thidua_domain::award_types::{Eligibility, VoteThreshold, VoteTieRule};
 use thidua_domain::decisions::{Decision, DecisionEntry};
 use thidua_domain::model::Unit;
 use thidua_domain::publication::PublicationNote;
-use thidua_domain::tally::{Override, Tally, TallyEntry};
+use thidua_domain::tally::{Override, Tally, TallyEntry, TallyMethod};
 use thidua_domain::{BlocId, UnitId, Year};
 use time::OffsetDateTime;
 
@@ -166,20 +166,38 @@ pub async fn tally(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result
     Ok(Some(Tally { voters_present: to_u32(voters, "voters present")?, votes }))
 }
 
-/// Replaces the bloc's whole tally with `tally` (votes of 0 are kept as entered).
-pub async fn replace_tally(conn: &mut Conn, year: Year, bloc_id: BlocId, tally: &Tally) -> sqlx::Result<()> {
+/// How the bloc's tally was made, if it has one.
+pub async fn tally_method(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result<Option<TallyMethod>> {
+    let method: Option<String> = sqlx::query_scalar("SELECT method FROM tallies WHERE year = $1 AND bloc_id = $2")
+        .bind(year)
+        .bind(bloc_id)
+        .fetch_optional(conn)
+        .await?;
+    method.map(|m| TallyMethod::parse(&m).ok_or_else(|| corrupt(format!("tally method {m:?}")))).transpose()
+}
+
+/// Replaces the bloc's whole tally with `tally` (votes of 0 are kept as entered), made by
+/// `method`.
+pub async fn replace_tally(
+    conn: &mut Conn,
+    year: Year,
+    bloc_id: BlocId,
+    tally: &Tally,
+    method: TallyMethod,
+) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM tally_votes WHERE year = $1 AND bloc_id = $2")
         .bind(year)
         .bind(bloc_id)
         .execute(&mut *conn)
         .await?;
     sqlx::query(
-        "INSERT INTO tallies (bloc_id, year, voters_present) VALUES ($1, $2, $3)
-         ON CONFLICT (bloc_id, year) DO UPDATE SET voters_present = excluded.voters_present",
+        "INSERT INTO tallies (bloc_id, year, voters_present, method) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (bloc_id, year) DO UPDATE SET voters_present = excluded.voters_present, method = excluded.method",
     )
     .bind(bloc_id)
     .bind(year)
     .bind(i64::from(tally.voters_present))
+    .bind(method.as_str())
     .execute(&mut *conn)
     .await?;
     for e in &tally.votes {

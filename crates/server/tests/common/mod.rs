@@ -97,6 +97,12 @@ impl TestServer {
         TestServer { base, metrics_base, client: reqwest::Client::new(), database, _dir: dir }
     }
 
+    /// A client of a server started otherwise (a process of its own) on `database`; `dir`
+    /// lives as long as this.
+    pub fn attach(base: String, database: String, dir: TempDir) -> TestServer {
+        TestServer { base, metrics_base: None, client: reqwest::Client::new(), database, _dir: dir }
+    }
+
     /// A second connection to the server's database, to look behind the API.
     pub async fn db(&self) -> db::Db {
         db::connect(&self.database).await.unwrap()

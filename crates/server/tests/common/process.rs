@@ -24,18 +24,27 @@ impl Running {
     /// In `dir` (so a default `data/` never lands in the crate), on a free port, waiting for
     /// the "listening" line.
     pub fn start_with(dir: &Path, database: &str, demo: bool) -> Running {
+        Running::spawn(dir, database, demo, None)
+    }
+
+    /// With the demo data, logging everything (`RUST_LOG=debug`, every request included)
+    /// into the file `log`.
+    pub fn start_logged(dir: &Path, database: &str, log: &Path) -> Running {
+        Running::spawn(dir, database, true, Some(log))
+    }
+
+    fn spawn(dir: &Path, database: &str, demo: bool, log: Option<&Path>) -> Running {
         let mut args = vec!["--addr", "127.0.0.1:0", "--database", database, "--static-dir", "no-dist"];
         if demo {
             args.push("--demo");
         }
-        let mut child = Command::new(BIN)
-            .args(args)
-            .current_dir(dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut command = Command::new(BIN);
+        command.args(args).current_dir(dir).stdin(Stdio::null()).stdout(Stdio::piped());
+        match log {
+            Some(log) => command.env("RUST_LOG", "debug").stderr(std::fs::File::create(log).unwrap()),
+            None => command.stderr(Stdio::piped()),
+        };
+        let mut child = command.spawn().unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -51,7 +60,9 @@ impl Running {
             Err(_) => {
                 let _ = child.kill();
                 let mut err = String::new();
-                let _ = child.stderr.take().unwrap().read_to_string(&mut err);
+                if let Some(mut stderr) = child.stderr.take() {
+                    let _ = stderr.read_to_string(&mut err);
+                }
                 panic!("no listening line within 60 s; stderr: {err}");
             }
         };
@@ -59,7 +70,9 @@ impl Running {
         let Some(url) = url.filter(|u| u.starts_with("http://127.0.0.1:") && u.ends_with('/')) else {
             let _ = child.kill();
             let mut err = String::new();
-            let _ = child.stderr.take().unwrap().read_to_string(&mut err);
+            if let Some(mut stderr) = child.stderr.take() {
+                let _ = stderr.read_to_string(&mut err);
+            }
             panic!("unexpected first line {line:?}; stderr: {err}");
         };
         assert!(!url.ends_with(":0/"), "the real port is printed");

@@ -1,0 +1,140 @@
+//! Closing the vote (the voters present, counted in the room) and what it made: per award type
+//! the valid and invalid parts and each unit's votes and share, and the receipts handed out.
+
+use leptos::prelude::*;
+use thidua_domain::vote::VoteSession;
+
+use super::paper::Names;
+use super::session::VoteState;
+use crate::api::ApiError;
+use crate::i18n::*;
+use crate::staff::api::vote as vote_api;
+use crate::staff::components::form::write;
+use crate::staff::focus::focus_after_render;
+use crate::text::tr;
+
+/// `votes` of `voters` as a share with two decimals, written as the reader's language does
+/// (92,86 % in Vietnamese, 92.86% in English).
+pub fn share(votes: u32, voters: u32, locale: Locale) -> String {
+    if voters == 0 {
+        return "–".to_owned();
+    }
+    let hundredths = (u64::from(votes) * 10_000 + u64::from(voters) / 2) / u64::from(voters);
+    let (whole, frac) = (hundredths / 100, hundredths % 100);
+    match locale {
+        Locale::vi => format!("{whole},{frac:02} %"),
+        _ => format!("{whole}.{frac:02}%"),
+    }
+}
+
+#[component]
+pub fn CloseForm(state: VoteState) -> impl IntoView {
+    let i18n = use_i18n();
+    let voters = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let close = write(
+        move |n: u32| vote_api::close(state.year, state.bloc, n),
+        move |s: VoteSession| {
+            state.session.set(Some(s));
+            focus_after_render("result-title");
+        },
+    );
+    Effect::new(move |_| {
+        if let Some(Err(e)) = close.value().get() {
+            let text = match &e {
+                ApiError::Conflict { code } if code == "clerks_disagree" => t_string!(i18n, vote.err_disagree),
+                ApiError::Conflict { code } if code == "not_reconciled" => t_string!(i18n, vote.err_not_reconciled),
+                ApiError::Network => t_string!(i18n, errors.network),
+                _ => t_string!(i18n, awards.err_failed),
+            };
+            error.set(Some(text.to_string()));
+            focus_after_render("close-voters");
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match voters.get_untracked().trim().parse::<u32>() {
+            Ok(n) if n > 0 => {
+                error.set(None);
+                close.dispatch(n);
+            }
+            _ => {
+                error.set(Some(t_string!(i18n, field.not_positive).to_string()));
+                focus_after_render("close-voters");
+            }
+        }
+    };
+    view! {
+        <form class="form form--inline" on:submit=submit novalidate data-testid="close-vote">
+            <div class="field">
+                <label for="close-voters">{tr(|l| td_string!(l, vote.voters_present))}</label>
+                <input id="close-voters" class="input input--count" inputmode="numeric" autocomplete="off"
+                    aria-describedby="close-voters-error"
+                    aria-invalid=move || error.with(Option::is_some).to_string()
+                    prop:value=move || voters.get() on:input=move |ev| voters.set(event_target_value(&ev)) />
+                <p class="field__error" id="close-voters-error" role="alert">{move || error.get()}</p>
+            </div>
+            <button type="submit" class="button button--primary" data-testid="close-vote-submit"
+                disabled=move || close.pending().get()>{tr(|l| td_string!(l, vote.close))}</button>
+        </form>
+    }
+}
+
+/// The count the close made, award type by award type, and the receipts.
+#[component]
+pub fn VoteResultView(session: VoteSession, names: Names) -> impl IntoView {
+    let i18n = use_i18n();
+    let Some(result) = session.result else { return ().into_any() };
+    let voters = result.voters_present;
+    let tables = result
+        .count
+        .sections
+        .iter()
+        .map(|s| {
+            let rows = s
+                .votes
+                .iter()
+                .map(|v| {
+                    let (votes, unit) = (v.votes, names.unit(v.unit_id));
+                    view! {
+                        <tr>
+                            <th scope="row">{unit}</th>
+                            <td class="num">{votes}</td>
+                            <td class="num">{move || share(votes, voters, i18n.get_locale())}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let (valid, invalid, blank) = (s.valid, s.invalid, s.blank);
+            view! {
+                <div class="table-wrap">
+                    <table class="table" data-testid="count-table">
+                        <caption>
+                            {names.award(s.award_type_id)} " — "
+                            {move || t_string!(i18n, vote.valid_invalid, valid, invalid, blank).to_string()}
+                        </caption>
+                        <thead><tr>
+                            <th scope="col">{tr(|l| td_string!(l, vote.unit))}</th>
+                            <th scope="col" class="num">{tr(|l| td_string!(l, vote.votes))}</th>
+                            <th scope="col" class="num">{tr(|l| td_string!(l, vote.share))}</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }
+        })
+        .collect_view();
+    let receipts = result.receipts.into_iter().map(|r| view! { <li>{r}</li> }).collect_view();
+    let (phone, paper) = (result.phone_ballots, result.paper_ballots);
+    view! {
+        <section aria-labelledby="result-title" data-testid="vote-result">
+            <h2 id="result-title" tabindex="-1">{tr(|l| td_string!(l, vote.result_title))}</h2>
+            <p class="lead">{move || t_string!(i18n, vote.result_intro, voters, phone, paper).to_string()}</p>
+            {tables}
+            <h3>{tr(|l| td_string!(l, vote.receipts_title))}</h3>
+            <p class="muted">{tr(|l| td_string!(l, vote.receipts_intro))}</p>
+            <ul class="receipts" data-testid="receipts">{receipts}</ul>
+        </section>
+    }
+    .into_any()
+}
