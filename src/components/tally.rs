@@ -5,7 +5,7 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use thidua_domain::award_types::AwardType;
-use thidua_domain::award_types::{Eligibility, VoteThreshold, VoteTieRule};
+use thidua_domain::award_types::{Eligibility, ThresholdBase, VoteThreshold, VoteTieRule};
 use thidua_domain::results::{BlocResults, NotVerified};
 use thidua_domain::tally::{Broken, Candidate, TallyMethod};
 
@@ -16,10 +16,22 @@ use crate::text::tr;
 /// "more than 1/2" / "at least 2/3" of the votes cast.
 pub fn threshold_text(t: VoteThreshold, locale: Locale) -> String {
     let share = format!("{}/{}", t.numerator, t.denominator);
-    if t.strict {
-        td_string!(locale, awards.more_than, share = share).to_string()
-    } else {
-        td_string!(locale, awards.at_least, share = share).to_string()
+    match (t.strict, t.base) {
+        (true, ThresholdBase::VotersPresent) => td_string!(locale, awards.more_than, share = share).to_string(),
+        (false, ThresholdBase::VotersPresent) => td_string!(locale, awards.at_least, share = share).to_string(),
+        (true, ThresholdBase::ValidBallots) => td_string!(locale, awards.more_than_valid, share = share).to_string(),
+        (false, ThresholdBase::ValidBallots) => td_string!(locale, awards.at_least_valid, share = share).to_string(),
+        (true, ThresholdBase::Membership) => td_string!(locale, awards.more_than_members, share = share).to_string(),
+        (false, ThresholdBase::Membership) => td_string!(locale, awards.at_least_members, share = share).to_string(),
+    }
+}
+
+/// What a threshold's base is, in words.
+pub fn base_text(base: ThresholdBase, locale: Locale) -> &'static str {
+    match base {
+        ThresholdBase::VotersPresent => td_string!(locale, awards.base_voters),
+        ThresholdBase::ValidBallots => td_string!(locale, awards.base_valid),
+        ThresholdBase::Membership => td_string!(locale, awards.base_members),
     }
 }
 
@@ -51,6 +63,9 @@ pub fn broken_text(b: &Broken, types: &[AwardType], locale: Locale) -> String {
         Broken::Quota { quota } => td_string!(locale, awards.broken_quota, quota = *quota).to_string(),
         Broken::TieAtQuota { quota } => td_string!(locale, awards.broken_tie, quota = *quota).to_string(),
         Broken::SheetNotApproved => td_string!(locale, awards.broken_not_verified).to_string(),
+        Broken::BaseMissing { base } => {
+            td_string!(locale, awards.broken_base_missing, base = base_text(*base, locale)).to_string()
+        }
     }
 }
 
@@ -111,6 +126,7 @@ fn rule_code(b: &Broken) -> &'static str {
         Broken::Quota { .. } => "quota",
         Broken::TieAtQuota { .. } => "tie_at_quota",
         Broken::SheetNotApproved => "sheet_not_approved",
+        Broken::BaseMissing { .. } => "base_missing",
     }
 }
 

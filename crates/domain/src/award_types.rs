@@ -122,6 +122,39 @@ impl AwardType {
 pub const MAX_NAME: u32 = 200;
 pub const MAX_LEGAL_BASIS: u32 = 2000;
 
+/// What a threshold's share is of: the law names it. Most rules count on the voters present;
+/// some on the valid ballots; Decree 98/2023 counted the Council's flag votes (at least 80 %)
+/// on its total membership, absent members' written opinions included.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ThresholdBase {
+    /// The voters present (what every threshold counted on before the base was data).
+    #[default]
+    VotersPresent,
+    /// The valid ballots of that award type's part.
+    ValidBallots,
+    /// The body's total membership; absent members' written opinions add to the votes.
+    Membership,
+}
+
+impl ThresholdBase {
+    pub const ALL: [ThresholdBase; 3] =
+        [ThresholdBase::VotersPresent, ThresholdBase::ValidBallots, ThresholdBase::Membership];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThresholdBase::VotersPresent => "voters_present",
+            ThresholdBase::ValidBallots => "valid_ballots",
+            ThresholdBase::Membership => "membership",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ThresholdBase> {
+        ThresholdBase::ALL.into_iter().find(|b| b.as_str() == s)
+    }
+}
+
 /// "More than half of the votes cast" is `{numerator: 1, denominator: 2, strict: true}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -133,10 +166,14 @@ pub struct VoteThreshold {
     pub denominator: u32,
     /// True: strictly more than the share; false: at least the share.
     pub strict: bool,
+    /// What the share is of (the voters present when left out).
+    #[serde(default)]
+    pub base: ThresholdBase,
 }
 
 impl VoteThreshold {
-    pub const MORE_THAN_HALF: VoteThreshold = VoteThreshold { numerator: 1, denominator: 2, strict: true };
+    pub const MORE_THAN_HALF: VoteThreshold =
+        VoteThreshold { numerator: 1, denominator: 2, strict: true, base: ThresholdBase::VotersPresent };
 
     /// Exact: compares `votes / voters` with the share in integers, never in floating point.
     pub fn passes(self, votes: u32, voters: u32) -> bool {
@@ -250,7 +287,7 @@ mod tests {
         let mut bad = input("co_chinh_phu", " Cờ thi đua của Chính phủ ");
         bad.precedence = 0;
         bad.quota_per_bloc = 0;
-        bad.threshold = VoteThreshold { numerator: 3, denominator: 2, strict: false };
+        bad.threshold = VoteThreshold { numerator: 3, denominator: 2, strict: false, ..VoteThreshold::MORE_THAN_HALF };
         bad.eligibility = vec![Eligibility::MaxRank { rank: 0 }, Eligibility::MaxRank { rank: 2 }];
         let e = validate_award_type(&bad, &[flag]);
         assert_eq!(e["code"], [FieldError::Duplicate { of: Duplicated::AwardTypeCode }]);
@@ -279,7 +316,7 @@ mod tests {
         assert!(at_least.passes(7, 14));
         assert!(strict.passes(8, 14));
         assert!(!at_least.passes(6, 14));
-        let two_thirds = VoteThreshold { numerator: 2, denominator: 3, strict: false };
+        let two_thirds = VoteThreshold { numerator: 2, denominator: 3, strict: false, ..VoteThreshold::MORE_THAN_HALF };
         assert!(two_thirds.passes(10, 15) && !two_thirds.passes(9, 15));
         assert!(!strict.passes(0, 0), "no voters, no proposal");
     }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::award_types::AwardTypeId;
 use crate::tally::{Tally, TallyEntry};
+use crate::thresholds::ValidBallots;
 use crate::UnitId;
 
 /// What a part with more ticks than the quota spoils.
@@ -244,7 +245,8 @@ pub fn count(ballots: &[Ballot], sections: &[BallotSection], rules: &ValidityRul
 }
 
 impl Count {
-    /// The tally this count makes, with the voters present.
+    /// The tally this count makes, with the voters present and each award type's valid
+    /// ballots (the base of a threshold on them).
     pub fn tally(&self, voters_present: u32) -> Tally {
         let votes = self
             .sections
@@ -257,7 +259,9 @@ impl Count {
                 })
             })
             .collect();
-        Tally { voters_present, votes }
+        let valid =
+            self.sections.iter().map(|s| ValidBallots { award_type_id: s.award_type_id, valid: s.valid }).collect();
+        Tally { voters_present, votes, valid, ..Tally::default() }
     }
 }
 

@@ -22,6 +22,7 @@ pub mod revisions;
 pub mod sheet;
 pub mod sheet_edit;
 pub mod tally;
+pub mod thresholds;
 pub mod vote;
 pub mod workflow;
 

@@ -139,7 +139,7 @@ mod tests {
             [PublishProblem::NoTally, PublishProblem::SheetNotApproved { unit_id: 4, state: NotVerified::Returned }]
         );
         // 1 and 2 tie for the one place; 3 has too few votes but staff propose it anyway.
-        let tally = Tally { voters_present: 10, votes: vec![vote(1, 7), vote(2, 7), vote(3, 2)] };
+        let tally = Tally { voters_present: 10, votes: vec![vote(1, 7), vote(2, 7), vote(3, 2)], ..Tally::default() };
         let o = Override { unit_id: 3, award_type_id: 9, propose: true, reason: "Thành tích đột xuất".into() };
         let r = results(&sheets, &types, Some(&tally), std::slice::from_ref(&o));
         assert_eq!(

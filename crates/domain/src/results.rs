@@ -408,6 +408,7 @@ mod tests {
                 TallyEntry { unit_id: 1, award_type_id: 1, votes: 3 },
                 TallyEntry { unit_id: 2, award_type_id: 1, votes: 3 },
             ],
+            ..Tally::default()
         };
         let decisions = [DecisionEntry {
             unit_id: 2,

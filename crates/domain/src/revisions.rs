@@ -359,6 +359,7 @@ mod tests {
         let tally = Tally {
             voters_present: 10,
             votes: votes.iter().map(|&(unit_id, votes)| TallyEntry { unit_id, award_type_id: 9, votes }).collect(),
+            ..Tally::default()
         };
         bloc_results(&ResultsInput {
             year: 2020,

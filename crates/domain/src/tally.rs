@@ -5,9 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Principal, Role};
-use crate::award_types::{AwardType, AwardTypeId, Eligibility, VoteThreshold, VoteTieRule};
+use crate::award_types::{AwardType, AwardTypeId, Eligibility, ThresholdBase, VoteThreshold, VoteTieRule};
 use crate::error::{push, Duplicated, FieldError, FieldErrors};
 use crate::points::Points;
+use crate::thresholds::{on_base, validate_bases, ValidBallots};
 use crate::UnitId;
 
 /// Where a unit stands in its bloc's ranking.
@@ -39,6 +40,18 @@ pub struct Tally {
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100000))]
     pub voters_present: u32,
     pub votes: Vec<TallyEntry>,
+    /// The body's total membership, for a threshold on it (`thresholds`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100000))]
+    pub membership: Option<u32>,
+    /// The valid ballots per award type, for a threshold on them (a count in the product
+    /// records them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub valid: Vec<ValidBallots>,
+    /// Absent members' written opinions (votes per unit and award type), recorded in the
+    /// minutes; they count on a membership base only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub written: Vec<TallyEntry>,
 }
 
 /// How the tally was made: typed in from a count made elsewhere, or counted in the product
@@ -98,6 +111,9 @@ pub fn validate_tally(tally: &Tally, members: &[UnitId], award_types: &[AwardTyp
             push(&mut errors, format!("tally.votes.{i}"), FieldError::Duplicate { of: Duplicated::TallyEntry });
         }
     }
+    for (field, problems) in validate_bases(tally, members, award_types) {
+        errors.entry(field).or_default().extend(problems);
+    }
     errors
 }
 
@@ -106,11 +122,17 @@ pub fn validate_tally(tally: &Tally, members: &[UnitId], award_types: &[AwardTyp
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Broken {
-    /// Not enough votes for the threshold.
+    /// Not enough votes for the threshold: `votes` (written opinions included on a
+    /// membership base) of `voters` (the base's count).
     Threshold {
         votes: u32,
         voters: u32,
         threshold: VoteThreshold,
+    },
+    /// The threshold counts on a base the tally does not record (the valid ballots or the
+    /// membership): it cannot be judged.
+    BaseMissing {
+        base: ThresholdBase,
     },
     Eligibility {
         condition: Eligibility,
@@ -227,12 +249,12 @@ pub fn derive_proposals(
             .filter(|e| e.award_type_id == rule.id && e.votes > 0)
             .map(|e| {
                 let mut broken = Vec::new();
-                if !rule.threshold.passes(e.votes, tally.voters_present) {
-                    broken.push(broken_rule(Broken::Threshold {
-                        votes: e.votes,
-                        voters: tally.voters_present,
-                        threshold: rule.threshold,
-                    }));
+                match on_base(tally, rule.threshold.base, e.unit_id, e.award_type_id, e.votes) {
+                    Some((votes, base)) if rule.threshold.passes(votes, base) => {}
+                    Some((votes, voters)) => {
+                        broken.push(broken_rule(Broken::Threshold { votes, voters, threshold: rule.threshold }))
+                    }
+                    None => broken.push(broken_rule(Broken::BaseMissing { base: rule.threshold.base })),
                 }
                 match standing(e.unit_id) {
                     // Rank and total cannot be judged without a verified sheet.
@@ -540,6 +562,7 @@ mod tests {
                 vote(BHXH, MERIT, 11),
                 vote(DAI, MERIT, 7),
             ],
+            ..Tally::default()
         };
         let c = derive_proposals(&rules_2018(), &standings(), &tally, &[]).candidates;
         assert_eq!(proposed(&c, GOV_FLAG), [YTE]);
@@ -572,6 +595,7 @@ mod tests {
         let tally = Tally {
             voters_present: 10,
             votes: vec![vote(YTE, GOV_FLAG, 9), vote(GDDT, GOV_FLAG, 9), vote(LDTBXH, GOV_FLAG, 9)],
+            ..Tally::default()
         };
         let c = derive_proposals(&rules, &s, &tally, &[]).candidates;
         assert_eq!(proposed(&c, GOV_FLAG), [YTE]);
@@ -598,6 +622,7 @@ mod tests {
         let tally = Tally {
             voters_present: 10,
             votes: vec![vote(DAI, MERIT, 9), vote(BHXH, MERIT, 8), vote(VHTTDL, MERIT, 8), vote(TTHCC, MERIT, 6)],
+            ..Tally::default()
         };
         let (c, t) = ties(&rules, &standings(), &tally, &[]);
         assert_eq!(proposed(&c, MERIT), [DAI, VHTTDL]);
@@ -615,7 +640,8 @@ mod tests {
             }]
         );
         // Equal votes that all fit in the quota are no tie.
-        let tally = Tally { voters_present: 10, votes: vec![vote(BHXH, MERIT, 8), vote(VHTTDL, MERIT, 8)] };
+        let tally =
+            Tally { voters_present: 10, votes: vec![vote(BHXH, MERIT, 8), vote(VHTTDL, MERIT, 8)], ..Tally::default() };
         let (c, t) = ties(&rules, &standings(), &tally, &[]);
         assert_eq!(proposed(&c, MERIT), [VHTTDL, BHXH]);
         assert!(t.is_empty());
@@ -628,6 +654,7 @@ mod tests {
         let tally = Tally {
             voters_present: 10,
             votes: vec![vote(DAI, MERIT, 9), vote(VHTTDL, MERIT, 8), vote(BHXH, MERIT, 8), vote(TTHCC, MERIT, 8)],
+            ..Tally::default()
         };
         let (c, t) = ties(&rules, &standings(), &tally, &[]);
         assert_eq!(proposed(&c, MERIT), [DAI], "nothing is decided for the conference");
@@ -664,6 +691,7 @@ mod tests {
         let tally = Tally {
             voters_present: 10,
             votes: vec![vote(DAI, MERIT, 9), vote(VHTTDL, MERIT, 8), vote(BHXH, MERIT, 8), vote(TTHCC, MERIT, 9)],
+            ..Tally::default()
         };
         // 9 votes each for the two places: Đài and TT HCC, no tie at the boundary.
         let (c, t) = ties(&rules, &s, &tally, &[]);
@@ -674,6 +702,7 @@ mod tests {
         let tally = Tally {
             voters_present: 10,
             votes: vec![vote(DAI, MERIT, 9), vote(VHTTDL, MERIT, 8), vote(BHXH, MERIT, 8)],
+            ..Tally::default()
         };
         let (c, t) = ties(&rules, &s, &tally, &[]);
         assert_eq!(proposed(&c, MERIT), [DAI]);
@@ -686,12 +715,13 @@ mod tests {
     fn strict_and_non_strict_thresholds_decide_whether_a_tie_exists() {
         // 5 of 10 each for one place: "more than half" passes neither, "at least half" both.
         let mut rules = vec![rule(MERIT, 1, 1, vec![])];
-        let tally = Tally { voters_present: 10, votes: vec![vote(VHTTDL, MERIT, 5), vote(BHXH, MERIT, 5)] };
+        let tally =
+            Tally { voters_present: 10, votes: vec![vote(VHTTDL, MERIT, 5), vote(BHXH, MERIT, 5)], ..Tally::default() };
         let (c, t) = ties(&rules, &standings(), &tally, &[]);
         assert!(proposed(&c, MERIT).is_empty() && t.is_empty());
         assert!(matches!(broken_of(&c, BHXH, MERIT)[..], [Broken::Threshold { votes: 5, .. }]));
 
-        rules[0].threshold = VoteThreshold { numerator: 1, denominator: 2, strict: false };
+        rules[0].threshold = VoteThreshold { strict: false, ..VoteThreshold::MORE_THAN_HALF };
         let (c, t) = ties(&rules, &standings(), &tally, &[]);
         assert_eq!(proposed(&c, MERIT), [VHTTDL], "bloc rank: VHTTDL ranks 4th, BHXH 5th");
         assert_eq!((t[0].unit_ids.clone(), t[0].votes, t[0].settled), (vec![VHTTDL, BHXH], 5, true));
@@ -705,7 +735,11 @@ mod tests {
         let mut s = standings();
         s.retain(|s| s.unit_id != VHTTDL); // submitted, not verified: not ranked
         let rules = vec![rule(MERIT, 1, 2, vec![])]; // no condition at all
-        let tally = Tally { voters_present: 10, votes: vec![vote(VHTTDL, MERIT, 10), vote(BHXH, MERIT, 6)] };
+        let tally = Tally {
+            voters_present: 10,
+            votes: vec![vote(VHTTDL, MERIT, 10), vote(BHXH, MERIT, 6)],
+            ..Tally::default()
+        };
         let (c, _) = ties(&rules, &s, &tally, &[]);
         assert_eq!(proposed(&c, MERIT), [BHXH]);
         assert_eq!(broken_of(&c, VHTTDL, MERIT), [Broken::SheetNotApproved]);
@@ -724,7 +758,8 @@ mod tests {
     fn non_exclusive_awards_may_go_to_a_unit_already_proposed() {
         let mut rules = rules_2018();
         rules[2].exclusive = false;
-        let tally = Tally { voters_present: 10, votes: vec![vote(YTE, GOV_FLAG, 9), vote(YTE, MERIT, 9)] };
+        let tally =
+            Tally { voters_present: 10, votes: vec![vote(YTE, GOV_FLAG, 9), vote(YTE, MERIT, 9)], ..Tally::default() };
         let c = derive_proposals(&rules, &standings(), &tally, &[]).candidates;
         assert_eq!(proposed(&c, MERIT), [YTE]);
     }
@@ -764,6 +799,7 @@ mod tests {
         let tally = Tally {
             voters_present: 10,
             votes: vec![vote(YTE, GOV_FLAG, 11), vote(99, GOV_FLAG, 1), vote(GDDT, 42, 1), vote(YTE, GOV_FLAG, 2)],
+            ..Tally::default()
         };
         let e = validate_tally(&tally, &members, &[GOV_FLAG]);
         assert_eq!(e["tally.votes.0.votes"], [FieldError::AboveMax { max: Points::whole(10) }]);

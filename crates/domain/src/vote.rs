@@ -11,7 +11,7 @@ use crate::award_types::{AwardType, AwardTypeId};
 use crate::ballots::{compare, count, reconciles, Ballot, BallotSection, Count, Disagreement, ValidityRules};
 use crate::error::{push, FieldError, FieldErrors};
 use crate::points::Points;
-use crate::tally::{eligibility_fails, Standing, Tally, VOTERS_MAX};
+use crate::tally::{eligibility_fails, Standing, Tally, TallyEntry, VOTERS_MAX};
 use crate::{BlocId, UnitId, Year};
 
 /// The ballot as printed: for each award type, highest first, the ranked members that meet its
@@ -217,13 +217,19 @@ pub struct CardCode {
     pub code: String,
 }
 
-/// Closing the vote: the voters present, counted in the room.
+/// Closing the vote: the voters present, counted in the room; where a threshold counts on the
+/// body's total membership, that membership and the absent members' written opinions.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CloseVote {
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100000))]
     pub voters_present: u32,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100000))]
+    pub membership: Option<u32>,
+    #[serde(default)]
+    pub written: Vec<TallyEntry>,
 }
 
 /// Why the vote cannot be closed yet.
@@ -246,10 +252,11 @@ pub enum CloseRefusal {
 pub fn close(
     phone: &[Ballot],
     clerks: [&[Ballot]; 2],
-    voters_present: u32,
+    closing: &CloseVote,
     sections: &[BallotSection],
     rules: &ValidityRules,
 ) -> Result<(Count, Tally), CloseRefusal> {
+    let voters_present = closing.voters_present;
     if voters_present == 0 {
         let mut errors = FieldErrors::new();
         push(&mut errors, "voters_present", FieldError::NotPositive);
@@ -270,7 +277,9 @@ pub fn close(
     }
     let all: Vec<Ballot> = phone.iter().chain(clerks[0]).cloned().collect();
     let counted = count(&all, sections, rules);
-    let tally = counted.tally(voters_present);
+    let mut tally = counted.tally(voters_present);
+    tally.membership = closing.membership;
+    tally.written = closing.written.clone();
     Ok((counted, tally))
 }
 
@@ -425,7 +434,7 @@ mod tests {
             name: format!("Award {id}"),
             precedence,
             quota_per_bloc: quota,
-            threshold: VoteThreshold { numerator: 1, denominator: 2, strict: true },
+            threshold: VoteThreshold::MORE_THAN_HALF,
             eligibility,
             exclusive: true,
             vote_tie: VoteTieRule::BlocRank,
@@ -483,6 +492,10 @@ mod tests {
         assert_eq!(check_cast(&ticks(9, &[7]), &sections)["ticks.9"], vec![FieldError::Invalid]);
     }
 
+    fn present(voters_present: u32) -> CloseVote {
+        CloseVote { voters_present, ..CloseVote::default() }
+    }
+
     #[test]
     fn closing_needs_agreeing_clerks_and_reconciled_counts() {
         let sections = vec![BallotSection { award_type_id: 1, quota: 1, units: vec![7, 3] }];
@@ -493,22 +506,27 @@ mod tests {
         let mut misread = paper.clone();
         misread[1] = vote(7);
 
-        match close(&phone, [&paper, &misread], 5, &sections, &rules) {
+        match close(&phone, [&paper, &misread], &present(5), &sections, &rules) {
             Err(CloseRefusal::ClerksDisagree(d)) => assert_eq!(d, vec![Disagreement::Ballot { index: 1 }]),
             other => panic!("{other:?}"),
         }
-        match close(&phone, [&paper, &paper], 4, &sections, &rules) {
+        match close(&phone, [&paper, &paper], &present(4), &sections, &rules) {
             Err(CloseRefusal::NotReconciled { phone: 3, paper: 2, voters_present: 4 }) => {}
             other => panic!("{other:?}"),
         }
-        match close(&phone, [&paper, &[]], 5, &sections, &rules) {
+        match close(&phone, [&paper, &[]], &present(5), &sections, &rules) {
             Err(CloseRefusal::ClerksDisagree(d)) => assert_eq!(d, vec![Disagreement::Length { first: 2, second: 0 }]),
             other => panic!("one clerk alone: {other:?}"),
         }
-        let (counted, tally) = close(&phone, [&paper, &paper], 5, &sections, &rules).unwrap();
+        let (counted, tally) = close(&phone, [&paper, &paper], &present(5), &sections, &rules).unwrap();
         assert_eq!(counted.received, 5);
         assert_eq!(tally.voters_present, 5);
         let votes: Vec<(UnitId, u32)> = tally.votes.iter().map(|e| (e.unit_id, e.votes)).collect();
         assert_eq!(votes, vec![(7, 3), (3, 2)]);
+        assert_eq!(
+            tally.valid,
+            vec![crate::thresholds::ValidBallots { award_type_id: 1, valid: 5 }],
+            "the valid ballots recorded"
+        );
     }
 }

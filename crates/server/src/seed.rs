@@ -374,6 +374,7 @@ async fn insert_demo(tx: &mut Transaction<'_, Any>) -> sqlx::Result<Vec<i64>> {
             .iter()
             .map(|&(unit, code, votes)| TallyEntry { unit_id: units[unit], award_type_id: award_id(code), votes })
             .collect(),
+        ..Tally::default()
     };
     awards::replace_tally(tx, YEAR, bloc, &tally, TallyMethod::Entered).await?;
     // 2018's results are out; 2019's are not.

@@ -492,3 +492,72 @@ async fn nothing_joins_a_ballot_to_a_card_a_time_or_an_address() {
         assert!(!log.contains(secret.as_str()), "the log holds {secret}");
     }
 }
+
+/// Decree 98/2023's kind of rule: at least 4/5 of the body's total membership, absent members'
+/// written opinions included; the close records the membership and the opinions, and adding
+/// them afterwards keeps the count a count.
+#[tokio::test]
+async fn a_threshold_on_the_membership_counts_written_opinions() {
+    let s = TestServer::start().await;
+    let v = Vote2018::new(&s).await;
+    let types: Vec<Value> = s.ok(&Who::anonymous(), Method::GET, "/api/years/2018/award-types", None).await;
+    let mut provincial = types.iter().find(|t| t["id"] == json!(v.part(1))).unwrap().clone();
+    provincial["threshold"] = json!({"numerator": 4, "denominator": 5, "strict": false, "base": "membership"});
+    let id = provincial.as_object_mut().unwrap().remove("id").unwrap();
+    let _: Value = s.ok(&v.staff, Method::PUT, &format!("/api/years/2018/award-types/{id}"), Some(&provincial)).await;
+
+    let issued = v.open(&s, 6).await;
+    for code in &issued.codes {
+        cast(&s, code, pair(&v, 1, 2)).await;
+    }
+    let (a, b) = (v.unit(1, 1), v.unit(1, 2));
+    let written = json!([
+        {"unit_id": a, "award_type_id": v.part(1), "votes": 2},
+        {"unit_id": b, "award_type_id": v.part(1), "votes": 1},
+    ]);
+    let e = s
+        .refused(
+            &v.staff,
+            Method::POST,
+            &v.path("/vote/close"),
+            Some(&json!({"voters_present": 6, "membership": 5, "written": written})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+        )
+        .await;
+    assert!(e.fields.contains_key("membership"), "fewer members than voters present: {:?}", e.fields);
+    let _: VoteSession = s
+        .ok(
+            &v.staff,
+            Method::POST,
+            &v.path("/vote/close"),
+            Some(&json!({"voters_present": 6, "membership": 10, "written": written})),
+        )
+        .await;
+
+    let results: BlocResults = s.ok(&v.staff, Method::GET, &v.path("/results"), None).await;
+    let tally = results.tally.clone().unwrap();
+    assert_eq!(tally.membership, Some(10));
+    assert_eq!(tally.valid.iter().find(|x| x.award_type_id == v.part(1)).map(|x| x.valid), Some(6));
+    let candidate =
+        |unit| results.candidates.iter().find(|c| c.unit_id == unit && c.award_type_id == v.part(1)).unwrap().clone();
+    // 6 + 2 of 10 is 80 %: proposed. 6 + 1 of 10 is 70 %: not, and the rule says on what.
+    assert!(candidate(a).proposed, "{:?}", candidate(a).broken);
+    let broken = serde_json::to_value(&candidate(b).broken).unwrap().to_string();
+    assert!(broken.contains(r#""votes":7"#) && broken.contains(r#""voters":10"#), "{broken}");
+
+    // The written opinions corrected afterwards: still the count, with its votes.
+    let mut update = serde_json::to_value(&tally).unwrap();
+    update["written"][1]["votes"] = json!(2);
+    let after: BlocResults = s
+        .ok(&v.staff, Method::PUT, &v.path("/tally"), Some(&json!({"version": results.version, "tally": update})))
+        .await;
+    assert_eq!(after.tally_method, Some(TallyMethod::Counted));
+    assert!(after.candidates.iter().filter(|c| c.award_type_id == v.part(1) && c.proposed).count() >= 1);
+    // Changing a vote makes it typed in.
+    let mut typed = serde_json::to_value(after.tally.as_ref().unwrap()).unwrap();
+    typed["votes"][0]["votes"] = json!(5);
+    let typed: BlocResults =
+        s.ok(&v.staff, Method::PUT, &v.path("/tally"), Some(&json!({"version": after.version, "tally": typed}))).await;
+    assert_eq!(typed.tally_method, Some(TallyMethod::Entered));
+}

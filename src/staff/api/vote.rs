@@ -41,8 +41,11 @@ pub async fn save_paper(year: Year, bloc: BlocId, clerk: u8, ballots: Vec<Ballot
     write_json(Method::PUT, &format!("{}/paper/{clerk}", base(year, bloc)), &PaperEntry { ballots }).await
 }
 
-pub async fn close(year: Year, bloc: BlocId, voters_present: u32) -> ApiResult<VoteSession> {
-    write_json(Method::POST, &format!("{}/close", base(year, bloc)), &CloseVote { voters_present }).await
+/// Closes with the voters present and, where a threshold counts on it, the membership (the
+/// absent members' written opinions are added on the awards page's tally form).
+pub async fn close(year: Year, bloc: BlocId, voters_present: u32, membership: Option<u32>) -> ApiResult<VoteSession> {
+    let closing = CloseVote { voters_present, membership, written: Vec::new() };
+    write_json(Method::POST, &format!("{}/close", base(year, bloc)), &closing).await
 }
 
 pub async fn card(code: String) -> ApiResult<CardBallot> {

@@ -1,4 +1,4 @@
-//! The staff's side of a bloc's awards: entering the tally, overriding a derived proposal
+//! The staff's side of a bloc's awards (the tally form is `tally_form`): overriding a derived proposal
 //! with a written reason, publishing, and recording decisions. Every write answers the fresh
 //! results, which replace the page's copy; forms keep what was typed until it is saved.
 
@@ -10,19 +10,15 @@ use thidua_domain::error::{FieldError, FieldErrors};
 use thidua_domain::publication::{check_publication, PublishProblem, PublishRefusal, PublishRequest};
 use thidua_domain::results::BlocResults;
 use thidua_domain::revisions::{check_change, ResultsChange, RevisionRefusal};
-use thidua_domain::tally::{
-    validate_override, validate_tally, AwardPermissions, Override, Tally, TallyEntry, TallyUpdate,
-};
+use thidua_domain::tally::{validate_override, AwardPermissions, Override};
 use thidua_domain::{BlocId, UnitId, Year};
 
 use crate::api::{self, ApiError, ApiResult};
 use crate::components::tally::{state_text, CandidateOutcome};
 use crate::i18n::*;
 use crate::staff::api::awards as awards_api;
-use crate::staff::components::field_error::FieldMessage;
 use crate::staff::components::form::{errors_of, SaveOutcome, TextField, Write};
 use crate::staff::focus::{focus, focus_after_render};
-use crate::staff::input::parse_count;
 use crate::text::tr;
 
 /// The page's copy of the results and where they belong.
@@ -48,7 +44,11 @@ impl Awards {
     /// are published, the domain's `check_change` asks for the written reason first (nothing
     /// is sent without one) and the write carries it. On `stale_version` the latest results
     /// are fetched so the next try starts from them.
-    fn write<I, Fu>(self, change: ResultsChange, send: impl Fn(I, Option<String>) -> Fu + 'static) -> Write<I>
+    pub(crate) fn write<I, Fu>(
+        self,
+        change: ResultsChange,
+        send: impl Fn(I, Option<String>) -> Fu + 'static,
+    ) -> Write<I>
     where
         I: Clone + 'static,
         Fu: std::future::Future<Output = ApiResult<BlocResults>> + 'static,
@@ -90,171 +90,6 @@ impl Awards {
                 }
             }
         })
-    }
-}
-
-/// Voters present and the votes of every member for every award type, as on the ballots.
-#[component]
-pub fn TallyForm(awards: Awards) -> impl IntoView {
-    let start = awards.results.get_untracked();
-    let voters = RwSignal::new(start.tally.as_ref().map(|t| t.voters_present.to_string()).unwrap_or_default());
-    // Every member takes votes, ranked or not (a unit without an approved sheet can be voted
-    // for; the rules then say why it is not proposed).
-    let units: Vec<(UnitId, String)> = start
-        .ranking
-        .iter()
-        .map(|r| &r.unit)
-        .chain(start.unranked.iter().map(|r| &r.unit))
-        .map(|u| (u.id, u.name.clone()))
-        .collect();
-    let types: Vec<(AwardTypeId, String)> = start.award_types.iter().map(|t| (t.id, t.name.clone())).collect();
-    let votes_of = |unit, award| {
-        start.tally.as_ref().and_then(|t| t.votes.iter().find(|v| v.unit_id == unit && v.award_type_id == award))
-    };
-    let cells: Vec<(UnitId, AwardTypeId, RwSignal<String>)> = units
-        .iter()
-        .flat_map(|(u, _)| types.iter().map(move |(a, _)| (*u, *a)))
-        .map(|(u, a)| (u, a, RwSignal::new(votes_of(u, a).map(|v| v.votes.to_string()).unwrap_or_default())))
-        .collect();
-    let cells = StoredValue::new(cells);
-    let errors = RwSignal::new(FieldErrors::new());
-    let save_tally = awards
-        .write(ResultsChange::Tally, move |update, why| awards_api::save_tally(awards.year, awards.bloc, update, why));
-    let cell_key = |u: UnitId, a: AwardTypeId| format!("votes-{u}-{a}");
-
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let mut found = FieldErrors::new();
-        let voters_present = match parse_count(&voters.get_untracked()) {
-            Ok(Some(n)) => n,
-            Ok(None) => {
-                found.insert("voters".into(), vec![FieldError::Required]);
-                0
-            }
-            Err(e) => {
-                found.insert("voters".into(), vec![e]);
-                0
-            }
-        };
-        let mut entries = Vec::new();
-        let mut keys = Vec::new();
-        cells.with_value(|cells| {
-            for (u, a, text) in cells {
-                match parse_count(&text.get_untracked()) {
-                    Ok(Some(votes)) => {
-                        entries.push(TallyEntry { unit_id: *u, award_type_id: *a, votes });
-                        keys.push(cell_key(*u, *a));
-                    }
-                    Ok(None) => {}
-                    Err(e) => {
-                        found.insert(cell_key(*u, *a), vec![e]);
-                    }
-                }
-            }
-        });
-        let tally = Tally { voters_present, votes: entries };
-        if found.is_empty() {
-            let (members, award_ids) = awards.results.with_untracked(|r| {
-                (
-                    r.ranking.iter().map(|r| r.unit.id).chain(r.unranked.iter().map(|r| r.unit.id)).collect::<Vec<_>>(),
-                    r.award_types.iter().map(|t| t.id).collect::<Vec<_>>(),
-                )
-            });
-            for (path, errs) in validate_tally(&tally, &members, &award_ids) {
-                // `tally.votes.{i}.votes` → that cell; `tally.voters_present` → the voters field.
-                let key = match path.split('.').nth(2).and_then(|i| i.parse::<usize>().ok()) {
-                    Some(i) => keys[i].clone(),
-                    None => "voters".into(),
-                };
-                found.entry(key).or_default().extend(errs);
-            }
-        }
-        let first = found.keys().next().cloned();
-        errors.set(found);
-        if let Some(first) = first {
-            focus(&first);
-            return;
-        }
-        let version = awards.results.with_untracked(|r| r.version);
-        save_tally.dispatch(TallyUpdate { tally, version });
-    };
-
-    let head = types.iter().map(|(_, name)| view! { <th scope="col" class="num">{name.clone()}</th> }).collect_view();
-    let rows = units
-        .iter()
-        .map(|(u, name)| {
-            let u = *u;
-            let inputs = types
-                .iter()
-                .map(|(a, award)| {
-                    let a = *a;
-                    let id = cell_key(u, a);
-                    let err_id = format!("{id}-error");
-                    let label = format!("{name} · {award}");
-                    let text = cells
-                        .with_value(|c| c.iter().find(|(x, y, _)| *x == u && *y == a).map(|(_, _, t)| *t))
-                        .expect("the cells are every member times every award type");
-                    let errs = errors_of(errors, id.clone());
-                    view! {
-                        <td class="num">
-                            <input
-                                type="text"
-                                inputmode="numeric"
-                                class="input input--count"
-                                id=id.clone()
-                                aria-label=label
-                                aria-describedby=err_id.clone()
-                                aria-invalid=move || (!errs.get().is_empty()).to_string()
-                                prop:value=move || text.get()
-                                on:input=move |ev| text.set(event_target_value(&ev))
-                            />
-                            <FieldMessage id=err_id errors=errs />
-                        </td>
-                    }
-                })
-                .collect_view();
-            view! {
-                <tr>
-                    <th scope="row">{name.clone()}</th>
-                    {inputs}
-                </tr>
-            }
-        })
-        .collect_view();
-    let voter_errors = errors_of(errors, "voters");
-    view! {
-        <form class="form tally-form" novalidate on:submit=save data-testid="tally-form">
-            <div class="field">
-                <label for="voters">{tr(|l| td_string!(l, awards.voters_label))}</label>
-                <input
-                    type="text"
-                    inputmode="numeric"
-                    class="input input--count"
-                    id="voters"
-                    aria-describedby="voters-error"
-                    aria-invalid=move || (!voter_errors.get().is_empty()).to_string()
-                    prop:value=move || voters.get()
-                    on:input=move |ev| voters.set(event_target_value(&ev))
-                />
-                <FieldMessage id="voters-error".into() errors=voter_errors />
-            </div>
-            <div class="table-scroll" role="region" aria-labelledby="tally-grid-caption" tabindex="0">
-                <table class="tally-grid">
-                    <caption id="tally-grid-caption">{tr(|l| td_string!(l, awards.grid_caption))}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{tr(|l| td_string!(l, results.unit))}</th>
-                            {head}
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-            <button type="submit" class="button button--primary" data-testid="save-tally">
-                {tr(|l| td_string!(l, awards.save_tally))}
-            </button>
-            <SaveOutcome write=save_tally reloaded=true />
-        </form>
     }
 }
 

@@ -5,10 +5,11 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use thidua_domain::award_types::{validate_award_type, AwardType, AwardTypeInput, VoteTieRule};
-use thidua_domain::award_types::{Eligibility, VoteThreshold};
+use thidua_domain::award_types::{Eligibility, ThresholdBase, VoteThreshold};
 use thidua_domain::error::{FieldError, FieldErrors};
 use thidua_domain::Year;
 
+use crate::components::tally::base_text;
 use crate::i18n::*;
 use crate::staff::api::awards as awards_api;
 use crate::staff::components::form::{errors_of, write, SaveOutcome, TextField};
@@ -25,6 +26,7 @@ struct Fields {
     numerator: RwSignal<String>,
     denominator: RwSignal<String>,
     strict: RwSignal<bool>,
+    base: RwSignal<ThresholdBase>,
     exclusive: RwSignal<bool>,
     /// Checked: a tie in votes at the quota goes to the unit ranked higher in the bloc;
     /// unchecked: the conference decides.
@@ -59,6 +61,7 @@ impl Fields {
             numerator: s(threshold.numerator.to_string()),
             denominator: s(threshold.denominator.to_string()),
             strict: RwSignal::new(threshold.strict),
+            base: RwSignal::new(threshold.base),
             exclusive: RwSignal::new(t.is_none_or(|t| t.exclusive)),
             tie_by_rank: RwSignal::new(t.is_some_and(|t| t.vote_tie == VoteTieRule::BlocRank)),
             max_rank: s(rank.unwrap_or_default()),
@@ -120,6 +123,7 @@ impl Fields {
                 numerator: numerator.unwrap_or(1),
                 denominator: denominator.unwrap_or(2),
                 strict: self.strict.get_untracked(),
+                base: self.base.get_untracked(),
             },
             eligibility,
             exclusive: self.exclusive.get_untracked(),
@@ -153,8 +157,10 @@ pub fn AwardTypeForm(
     /// The year's award types as last loaded: names and codes must differ from the others'.
     types: RwSignal<Vec<AwardType>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let comma = decimal_comma();
     let fields = Fields::new(existing.as_ref(), comma);
+    let base = fields.base;
     let id = existing.as_ref().map(|t| t.id);
     let prefix = match id {
         Some(id) => format!("award-{id}"),
@@ -232,6 +238,27 @@ pub fn AwardTypeForm(
                     {text("threshold.denominator", |l| td_string!(l, rules.denominator), fields.denominator, true)}
                 </div>
                 {check("strict", |l| td_string!(l, rules.strict), fields.strict)}
+                {
+                    let id = format!("{}-base", prefix.get_value());
+                    let options = ThresholdBase::ALL
+                        .into_iter()
+                        .map(|b| view! {
+                            <option value=b.as_str() selected=move || base.get() == b>
+                                {move || base_text(b, i18n.get_locale())}
+                            </option>
+                        })
+                        .collect_view();
+                    view! {
+                        <div class="field">
+                            <label for=id.clone()>{tr(|l| td_string!(l, rules.base))}</label>
+                            <select id=id class="input" on:change=move |ev| {
+                                if let Some(b) = ThresholdBase::parse(&event_target_value(&ev)) {
+                                    base.set(b);
+                                }
+                            }>{options}</select>
+                        </div>
+                    }
+                }
             </fieldset>
             <fieldset>
                 <legend>{tr(|l| td_string!(l, rules.eligibility))}</legend>

@@ -16,6 +16,7 @@ pub mod sheet_actions;
 pub mod sheet_form;
 pub mod sign_in_form;
 pub mod status_badge;
+pub mod tally_form;
 pub mod unit_forms;
 pub mod user_forms;
 pub mod vote;

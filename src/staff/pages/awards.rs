@@ -12,7 +12,8 @@ use crate::components::status::Loaded;
 use crate::i18n::*;
 use crate::pages::not_found::NotFound;
 use crate::pages::params::bloc_params;
-use crate::staff::components::award_admin::{Awards, Candidates, ChangeReason, Decisions, Publication, TallyForm};
+use crate::staff::components::award_admin::{Awards, Candidates, ChangeReason, Decisions, Publication};
+use crate::staff::components::tally_form::TallyForm;
 use crate::text::tr;
 
 /// Staff: a bloc's acclaim vote, the proposals the rules derive from it, publication and

@@ -20,9 +20,8 @@ use thidua_domain::error::ApiErrorBody;
 use thidua_domain::publication::{check_publication, PublicationNote, PublishRefusal, PublishRequest};
 use thidua_domain::results::BlocResults;
 use thidua_domain::revisions::{check_change, ResultsChange, RevisionKind, RevisionRefusal};
-use thidua_domain::tally::{
-    check_tally_entry, validate_override, validate_tally, Override, TallyMethod, TallyRefusal, TallyUpdate,
-};
+use thidua_domain::tally::{check_tally_entry, validate_override, validate_tally, Override, TallyRefusal, TallyUpdate};
+use thidua_domain::thresholds::method_after_edit;
 use thidua_domain::{BlocId, UnitId, Year};
 
 use super::auth::{CurrentUser, Staff};
@@ -199,7 +198,10 @@ pub async fn put_tally(
     if crate::store::votes::open_session_exists(&mut tx, year, bloc_id).await? {
         return Err(VoteError::Open.into());
     }
-    awards::replace_tally(&mut tx, year, bloc_id, &update.tally, TallyMethod::Entered).await?;
+    let stored = awards::tally(&mut tx, year, bloc_id).await?;
+    let stored_method = awards::tally_method(&mut tx, year, bloc_id).await?;
+    let method = method_after_edit(stored.as_ref().zip(stored_method), &update.tally);
+    awards::replace_tally(&mut tx, year, bloc_id, &update.tally, method).await?;
     finish_revised(tx, &user, year, bloc_id, "put_tally", audit_json(&update.tally)?, revision).await
 }
 

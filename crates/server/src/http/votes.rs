@@ -10,16 +10,18 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
+use thidua_domain::award_types::AwardTypeId;
 use thidua_domain::ballots::{compare, Ballot, BallotSection, ValidityRules};
 use thidua_domain::error::{push, ApiErrorBody, FieldError, FieldErrors};
 use thidua_domain::tally::{check_tally_entry, Standing, TallyMethod, TallyRefusal};
+use thidua_domain::thresholds::validate_bases;
 use thidua_domain::vote::{
     self, ballot_label, ballot_sections, check_open, check_paper, clerk_entry, normalize_card_code, CardCode,
     CloseRefusal, CloseVote, IssuedCards, MoreCards, OpenVote, PaperEntry, PrintedBallot, VoteResult, VoteSession,
     VoteState,
 };
 use thidua_domain::Points;
-use thidua_domain::{BlocId, Year};
+use thidua_domain::{BlocId, UnitId, Year};
 use utoipa::IntoParams;
 
 use super::auth::CurrentUser;
@@ -427,7 +429,7 @@ pub async fn put_paper(
         (status = 403, description = "`forbidden`", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`, `bloc_not_found` or `vote_not_found`", body = ApiErrorBody),
         (status = 409, description = "`published`, `year_closed`, `vote_closed`, `clerks_disagree` or `not_reconciled` (more ballots than voters present)", body = ApiErrorBody),
-        (status = 422, description = "`invalid_input`: `voters_present` `not_positive` or `above_max`", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `voters_present` `not_positive` or `above_max`; `membership` `invalid` (fewer than the voters present), `above_max` or `required` (written opinions without it); `written.{i}` `invalid` (not a member or award type, or twice); `written.{i}.votes` `above_max` (more than the members absent)", body = ApiErrorBody),
     )
 )]
 pub async fn close_vote(
@@ -443,15 +445,21 @@ pub async fn close_vote(
     let first = votes::paper(&mut tx, year, bloc_id, 1).await?;
     let second = votes::paper(&mut tx, year, bloc_id, 2).await?;
     let (count, tally) =
-        vote::close(&phone, [&first, &second], close.voters_present, &s.sections, &s.rules).map_err(|refusal| {
-            match refusal {
-                CloseRefusal::ClerksDisagree(d) => Error::Vote(VoteError::ClerksDisagree(d.len())),
-                CloseRefusal::NotReconciled { phone, paper, voters_present } => {
-                    Error::Vote(VoteError::NotReconciled { phone, paper, voters_present })
-                }
-                CloseRefusal::Invalid(fields) => Error::Invalid(fields),
+        vote::close(&phone, [&first, &second], &close, &s.sections, &s.rules).map_err(|refusal| match refusal {
+            CloseRefusal::ClerksDisagree(d) => Error::Vote(VoteError::ClerksDisagree(d.len())),
+            CloseRefusal::NotReconciled { phone, paper, voters_present } => {
+                Error::Vote(VoteError::NotReconciled { phone, paper, voters_present })
             }
+            CloseRefusal::Invalid(fields) => Error::Invalid(fields),
         })?;
+    // The membership and written opinions as a typed tally's: fields named as in this body.
+    let members: Vec<UnitId> = store::members(&mut tx, year, bloc_id).await?.into_iter().map(|u| u.id).collect();
+    let types: Vec<AwardTypeId> = awards::award_types(&mut tx, year).await?.into_iter().map(|t| t.id).collect();
+    let problems: FieldErrors = validate_bases(&tally, &members, &types)
+        .into_iter()
+        .map(|(field, errors)| (field.strip_prefix("tally.").unwrap_or(&field).to_owned(), errors))
+        .collect();
+    valid(problems)?;
     let shuffled = shuffle(phone)?;
     votes::close(&mut tx, Engine::of(&state.db), year, bloc_id, close.voters_present, &count, &shuffled).await?;
     awards::replace_tally(&mut tx, year, bloc_id, &tally, TallyMethod::Counted).await?;

@@ -9,11 +9,12 @@ use sqlx::{Any, FromRow, Row};
 use crate::db::{Conn, Flag};
 use thidua_domain::auth::UserId;
 use thidua_domain::award_types::{AwardType, AwardTypeId, AwardTypeInput};
-use thidua_domain::award_types::{Eligibility, VoteThreshold, VoteTieRule};
+use thidua_domain::award_types::{Eligibility, ThresholdBase, VoteThreshold, VoteTieRule};
 use thidua_domain::decisions::{Decision, DecisionEntry};
 use thidua_domain::model::Unit;
 use thidua_domain::publication::PublicationNote;
 use thidua_domain::tally::{Override, Tally, TallyEntry, TallyMethod};
+use thidua_domain::thresholds::ValidBallots;
 use thidua_domain::{BlocId, UnitId, Year};
 use time::OffsetDateTime;
 
@@ -36,6 +37,7 @@ struct AwardTypeRow {
     eligibility: String,
     vote_tie: String,
     legal_basis: String,
+    threshold_base: String,
 }
 
 impl TryFrom<AwardTypeRow> for AwardType {
@@ -53,6 +55,9 @@ impl TryFrom<AwardTypeRow> for AwardType {
                 numerator: to_u32(r.threshold_numerator, "threshold numerator")?,
                 denominator: to_u32(r.threshold_denominator, "threshold denominator")?,
                 strict: r.threshold_strict,
+                base: ThresholdBase::parse(&r.threshold_base).ok_or_else(|| {
+                    corrupt(format!("threshold base of award type {} is {:?}", r.id, r.threshold_base))
+                })?,
             },
             eligibility,
             exclusive: r.exclusive,
@@ -65,7 +70,7 @@ impl TryFrom<AwardTypeRow> for AwardType {
 
 const AWARD_TYPE_COLUMNS: &str = "id, code, name, precedence, quota_per_bloc, threshold_numerator,
      threshold_denominator, CAST(threshold_strict AS BOOLEAN) AS threshold_strict,
-     CAST(exclusive AS BOOLEAN) AS exclusive, eligibility, vote_tie, legal_basis";
+     CAST(exclusive AS BOOLEAN) AS exclusive, eligibility, vote_tie, legal_basis, threshold_base";
 
 /// The award types of a year with their rules, highest first.
 pub async fn award_types(conn: &mut Conn, year: Year) -> sqlx::Result<Vec<AwardType>> {
@@ -96,15 +101,16 @@ fn bind_award_type<'q>(
         .bind(input.exclusive)
         .bind(eligibility)
         .bind(input.vote_tie.as_str())
-        .bind(&input.legal_basis))
+        .bind(&input.legal_basis)
+        .bind(input.threshold.base.as_str()))
 }
 
 /// Adds an award type to `year`; answers its id.
 pub async fn insert_award_type(conn: &mut Conn, year: Year, input: &AwardTypeInput) -> sqlx::Result<AwardTypeId> {
     let query = sqlx::query(
         "INSERT INTO award_types (code, name, precedence, quota_per_bloc, threshold_numerator, threshold_denominator,
-                                  threshold_strict, exclusive, eligibility, vote_tie, legal_basis, year)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                                  threshold_strict, exclusive, eligibility, vote_tie, legal_basis, threshold_base, year)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     );
     bind_award_type(query, input)?.bind(year).fetch_one(conn).await?.try_get("id")
 }
@@ -119,8 +125,8 @@ pub async fn update_award_type(
     let query = sqlx::query(
         "UPDATE award_types SET code = $1, name = $2, precedence = $3, quota_per_bloc = $4, threshold_numerator = $5,
                 threshold_denominator = $6, threshold_strict = $7, exclusive = $8, eligibility = $9, vote_tie = $10,
-                legal_basis = $11
-         WHERE year = $12 AND id = $13",
+                legal_basis = $11, threshold_base = $12
+         WHERE year = $13 AND id = $14",
     );
     bind_award_type(query, input)?.bind(year).bind(id).execute(conn).await?;
     Ok(())
@@ -139,12 +145,13 @@ pub async fn year_has_published(conn: &mut Conn, year: Year) -> sqlx::Result<boo
 /// The tally of a bloc and year, if staff have entered one; votes by award precedence, then
 /// by the unit's place in the bloc.
 pub async fn tally(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result<Option<Tally>> {
-    let voters: Option<i64> = sqlx::query_scalar("SELECT voters_present FROM tallies WHERE year = $1 AND bloc_id = $2")
-        .bind(year)
-        .bind(bloc_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let Some(voters) = voters else { return Ok(None) };
+    let row: Option<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT voters_present, membership FROM tallies WHERE year = $1 AND bloc_id = $2")
+            .bind(year)
+            .bind(bloc_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((voters, membership)) = row else { return Ok(None) };
     let rows: Vec<(UnitId, AwardTypeId, i64)> = sqlx::query_as(
         "SELECT v.unit_id, v.award_type_id, v.votes
          FROM tally_votes v
@@ -155,15 +162,46 @@ pub async fn tally(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result
     )
     .bind(year)
     .bind(bloc_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let entries = |rows: Vec<(UnitId, AwardTypeId, i64)>| {
+        rows.into_iter()
+            .map(|(unit_id, award_type_id, votes)| {
+                Ok(TallyEntry { unit_id, award_type_id, votes: to_u32(votes, "votes")? })
+            })
+            .collect::<sqlx::Result<Vec<_>>>()
+    };
+    let votes = entries(rows)?;
+    let written: Vec<(UnitId, AwardTypeId, i64)> = sqlx::query_as(
+        "SELECT w.unit_id, w.award_type_id, w.votes
+         FROM tally_written w
+         JOIN award_types a ON a.id = w.award_type_id
+         JOIN memberships m ON m.bloc_id = w.bloc_id AND m.year = w.year AND m.unit_id = w.unit_id
+         WHERE w.year = $1 AND w.bloc_id = $2
+         ORDER BY a.precedence, a.id, m.position, w.unit_id",
+    )
+    .bind(year)
+    .bind(bloc_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let valid: Vec<(AwardTypeId, i64)> = sqlx::query_as(
+        "SELECT v.award_type_id, v.valid FROM tally_valid v JOIN award_types a ON a.id = v.award_type_id
+         WHERE v.year = $1 AND v.bloc_id = $2 ORDER BY a.precedence, a.id",
+    )
+    .bind(year)
+    .bind(bloc_id)
     .fetch_all(conn)
     .await?;
-    let votes = rows
-        .into_iter()
-        .map(|(unit_id, award_type_id, votes)| {
-            Ok(TallyEntry { unit_id, award_type_id, votes: to_u32(votes, "votes")? })
-        })
-        .collect::<sqlx::Result<_>>()?;
-    Ok(Some(Tally { voters_present: to_u32(voters, "voters present")?, votes }))
+    Ok(Some(Tally {
+        voters_present: to_u32(voters, "voters present")?,
+        votes,
+        membership: membership.map(|m| to_u32(m, "membership")).transpose()?,
+        valid: valid
+            .into_iter()
+            .map(|(award_type_id, valid)| Ok(ValidBallots { award_type_id, valid: to_u32(valid, "valid ballots")? }))
+            .collect::<sqlx::Result<_>>()?,
+        written: entries(written)?,
+    }))
 }
 
 /// How the bloc's tally was made, if it has one.
@@ -185,19 +223,23 @@ pub async fn replace_tally(
     tally: &Tally,
     method: TallyMethod,
 ) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM tally_votes WHERE year = $1 AND bloc_id = $2")
-        .bind(year)
-        .bind(bloc_id)
-        .execute(&mut *conn)
-        .await?;
+    for table in ["tally_votes", "tally_valid", "tally_written"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE year = $1 AND bloc_id = $2"))
+            .bind(year)
+            .bind(bloc_id)
+            .execute(&mut *conn)
+            .await?;
+    }
     sqlx::query(
-        "INSERT INTO tallies (bloc_id, year, voters_present, method) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (bloc_id, year) DO UPDATE SET voters_present = excluded.voters_present, method = excluded.method",
+        "INSERT INTO tallies (bloc_id, year, voters_present, method, membership) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (bloc_id, year) DO UPDATE SET voters_present = excluded.voters_present, method = excluded.method,
+                                                   membership = excluded.membership",
     )
     .bind(bloc_id)
     .bind(year)
     .bind(i64::from(tally.voters_present))
     .bind(method.as_str())
+    .bind(tally.membership.map(i64::from))
     .execute(&mut *conn)
     .await?;
     for e in &tally.votes {
@@ -209,6 +251,27 @@ pub async fn replace_tally(
         .bind(e.unit_id)
         .bind(e.award_type_id)
         .bind(i64::from(e.votes))
+        .execute(&mut *conn)
+        .await?;
+    }
+    for v in &tally.valid {
+        sqlx::query("INSERT INTO tally_valid (bloc_id, year, award_type_id, valid) VALUES ($1, $2, $3, $4)")
+            .bind(bloc_id)
+            .bind(year)
+            .bind(v.award_type_id)
+            .bind(i64::from(v.valid))
+            .execute(&mut *conn)
+            .await?;
+    }
+    for w in &tally.written {
+        sqlx::query(
+            "INSERT INTO tally_written (bloc_id, year, unit_id, award_type_id, votes) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(bloc_id)
+        .bind(year)
+        .bind(w.unit_id)
+        .bind(w.award_type_id)
+        .bind(i64::from(w.votes))
         .execute(&mut *conn)
         .await?;
     }

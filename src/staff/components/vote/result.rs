@@ -32,8 +32,10 @@ pub fn CloseForm(state: VoteState) -> impl IntoView {
     let i18n = use_i18n();
     let voters = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let members = RwSignal::new(String::new());
+    let members_error = RwSignal::new(None::<String>);
     let close = write(
-        move |n: u32| vote_api::close(state.year, state.bloc, n),
+        move |(n, m): (u32, Option<u32>)| vote_api::close(state.year, state.bloc, n, m),
         move |s: VoteSession| {
             state.session.set(Some(s));
             focus_after_render("result-title");
@@ -44,6 +46,7 @@ pub fn CloseForm(state: VoteState) -> impl IntoView {
             let text = match &e {
                 ApiError::Conflict { code } if code == "clerks_disagree" => t_string!(i18n, vote.err_disagree),
                 ApiError::Conflict { code } if code == "not_reconciled" => t_string!(i18n, vote.err_not_reconciled),
+                ApiError::Invalid => t_string!(i18n, vote.err_membership),
                 ApiError::Network => t_string!(i18n, errors.network),
                 _ => t_string!(i18n, awards.err_failed),
             };
@@ -53,10 +56,19 @@ pub fn CloseForm(state: VoteState) -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let membership = members.get_untracked();
+        let membership = membership.trim();
+        let m = if membership.is_empty() { Ok(None) } else { membership.parse::<u32>().map(Some) };
+        let Ok(m) = m else {
+            members_error.set(Some(t_string!(i18n, field.not_a_number).to_string()));
+            focus_after_render("close-membership");
+            return;
+        };
+        members_error.set(None);
         match voters.get_untracked().trim().parse::<u32>() {
             Ok(n) if n > 0 => {
                 error.set(None);
-                close.dispatch(n);
+                close.dispatch((n, m));
             }
             _ => {
                 error.set(Some(t_string!(i18n, field.not_positive).to_string()));
@@ -73,6 +85,14 @@ pub fn CloseForm(state: VoteState) -> impl IntoView {
                     aria-invalid=move || error.with(Option::is_some).to_string()
                     prop:value=move || voters.get() on:input=move |ev| voters.set(event_target_value(&ev)) />
                 <p class="field__error" id="close-voters-error" role="alert">{move || error.get()}</p>
+            </div>
+            <div class="field">
+                <label for="close-membership">{tr(|l| td_string!(l, awards.membership_label))}</label>
+                <input id="close-membership" class="input input--count" inputmode="numeric" autocomplete="off"
+                    aria-describedby="close-membership-error"
+                    aria-invalid=move || members_error.with(Option::is_some).to_string()
+                    prop:value=move || members.get() on:input=move |ev| members.set(event_target_value(&ev)) />
+                <p class="field__error" id="close-membership-error" role="alert">{move || members_error.get()}</p>
             </div>
             <button type="submit" class="button button--primary" data-testid="close-vote-submit"
                 disabled=move || close.pending().get()>{tr(|l| td_string!(l, vote.close))}</button>

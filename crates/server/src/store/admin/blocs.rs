@@ -194,6 +194,7 @@ pub async fn member_has_record(conn: &mut Conn, year: Year, bloc_id: BlocId, uni
              OR EXISTS (SELECT 1 FROM adjustments a JOIN score_sheets s ON s.id = a.sheet_id
                         WHERE s.year = $1 AND s.bloc_id = $2 AND s.unit_id = $3)
              OR EXISTS (SELECT 1 FROM tally_votes WHERE year = $1 AND bloc_id = $2 AND unit_id = $3)
+             OR EXISTS (SELECT 1 FROM tally_written WHERE year = $1 AND bloc_id = $2 AND unit_id = $3)
              OR EXISTS (SELECT 1 FROM award_overrides WHERE year = $1 AND bloc_id = $2 AND unit_id = $3)
              OR EXISTS (SELECT 1 FROM award_decisions WHERE year = $1 AND bloc_id = $2 AND unit_id = $3)",
     )
