@@ -55,11 +55,22 @@ async fn check_views(browser: &Browser, what: &str, shot: &str) {
 }
 
 async fn api(browser: &Browser, method: &str, path: &str) -> Value {
+    api_with(browser, method, path, None).await
+}
+
+/// The API from the signed-in page (its cookie, its origin), with a JSON body.
+async fn api_with(browser: &Browser, method: &str, path: &str, body: Option<&Value>) -> Value {
+    let init = match body {
+        Some(body) => {
+            json!({"method": method, "headers": {"content-type": "application/json"}, "body": body.to_string()})
+        }
+        None => json!({"method": method}),
+    };
     let script = format!(
         "const done = arguments[arguments.length - 1];
-         fetch({}, {{method: {}}}).then(r => r.json()).then(done, e => done(String(e)));",
+         fetch({}, {}).then(r => r.json()).then(done, e => done(String(e)));",
         json!(path),
-        json!(method)
+        init
     );
     browser.client.execute_async(&script, vec![]).await.expect("fetch")
 }
@@ -246,4 +257,25 @@ async fn eight_delegates_six_phones_two_paper_ballots_two_clerks() {
         proposed.iter().any(|c| c["unit_id"] == json!(unit(0, 0)) && c["award_type_id"] == json!(flag)),
         "{proposed:?}"
     );
+    // The results say how the tally was made.
+    staff.goto(&server.url("/2018/blocs/1/results")).await;
+    staff.wait_for_text("[data-testid=tally-method]", "kiểm từng phiếu").await;
+
+    // A threshold on the total membership: the rules form names the base, and the tally form
+    // asks for the membership and the absent members' written opinions.
+    let types = api(&staff, "GET", "/api/years/2018/award-types").await;
+    let mut rule = types.as_array().unwrap().iter().find(|t| t["id"] == json!(provincial)).unwrap().clone();
+    rule["threshold"]["base"] = json!("membership");
+    rule.as_object_mut().unwrap().remove("id");
+    let saved = api_with(&staff, "PUT", &format!("/api/years/2018/award-types/{provincial}"), Some(&rule)).await;
+    assert_eq!(saved["threshold"]["base"], json!("membership"), "{saved}");
+    staff.goto(&server.url("/awards/2018")).await;
+    let select = format!("#award-{provincial}-base");
+    staff.wait_for(&select).await;
+    assert_eq!(staff.js(&format!("return document.querySelector({}).value", json!(select))).await, json!("membership"));
+    check_views(&staff, "the award rules with a threshold base", "vote-rules-base").await;
+    staff.goto(&server.url("/awards/2018/1")).await;
+    staff.wait_for("#membership").await;
+    staff.wait_for(&format!("#written-{}-{provincial}", unit(1, 1))).await;
+    check_views(&staff, "the tally form with a membership base", "vote-tally-bases").await;
 }

@@ -14,6 +14,7 @@ use crate::i18n::*;
 use crate::staff::api::vote as vote_api;
 use crate::staff::components::form::write;
 use crate::staff::components::vote::ballot_ticks::{BallotReview, BallotTicks, Ticks};
+use crate::staff::components::vote::{short_field, Kind};
 use crate::staff::focus::focus_after_render;
 use crate::text::tr;
 
@@ -99,21 +100,7 @@ pub fn DelegatePage() -> impl IntoView {
         Step::Code => view! {
             <form class="form card-code" on:submit=submit_code novalidate data-testid="card-form">
                 <p class="lead">{tr(|l| td_string!(l, vote.card_intro))}</p>
-                <div class="field">
-                    <label for="card-code">{tr(|l| td_string!(l, vote.card_code))}</label>
-                    <input
-                        id="card-code"
-                        class="input input--code"
-                        autocomplete="off"
-                        autocapitalize="characters"
-                        spellcheck="false"
-                        aria-describedby="card-code-error"
-                        aria-invalid=move || code_error.with(Option::is_some).to_string()
-                        prop:value=move || code.get()
-                        on:input=move |ev| code.set(event_target_value(&ev))
-                    />
-                    <p class="field__error" id="card-code-error" role="alert">{move || code_error.get()}</p>
-                </div>
+                {short_field("card-code", |l| td_string!(l, vote.card_code), Kind::Code, code, code_error)}
                 <button type="submit" class="button button--primary" disabled=move || open.pending().get()>
                     {tr(|l| td_string!(l, vote.open_ballot))}
                 </button>

@@ -2,17 +2,17 @@
 //! quota, checked by the domain's rule before anything is sent, then a review of the choices
 //! before the one cast.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use thidua_domain::award_types::AwardTypeId;
 use thidua_domain::vote::{check_cast, CardBallot};
-use thidua_domain::UnitId;
 
+use super::tick_box;
 use crate::i18n::*;
 use crate::text::tr;
 
-pub type Ticks = RwSignal<BTreeMap<AwardTypeId, BTreeSet<UnitId>>>;
+pub use super::Ticks;
 
 fn name_of(list: &[thidua_domain::vote::Named], id: i64) -> String {
     list.iter().find(|n| n.id == id).map(|n| n.name.clone()).unwrap_or_else(|| id.to_string())
@@ -37,31 +37,12 @@ pub fn BallotTicks(card: CardBallot, ticks: Ticks, on_review: impl Fn() + 'stati
                 .units
                 .iter()
                 .map(|&unit| {
-                    let id = format!("tick-{award}-{unit}");
-                    let checked = move || ticks.with(|t| t.get(&award).is_some_and(|u| u.contains(&unit)));
-                    let toggle = move |ev: leptos::ev::Event| {
-                        let on = event_target_checked(&ev);
-                        ticks.update(|t| {
-                            let set = t.entry(award).or_default();
-                            if on {
-                                set.insert(unit);
-                            } else {
-                                set.remove(&unit);
-                            }
-                            if set.is_empty() {
-                                t.remove(&award);
-                            }
-                        });
+                    let clear = move || {
                         over.update(|o| {
                             o.remove(&award);
-                        });
+                        })
                     };
-                    view! {
-                        <li class="tick">
-                            <input type="checkbox" id=id.clone() prop:checked=checked on:change=toggle />
-                            <label for=id>{name_of(&card.units, unit)}</label>
-                        </li>
-                    }
+                    tick_box("tick", award, unit, name_of(&card.units, unit), ticks, Signal::from(false), clear)
                 })
                 .collect_view();
             view! {

@@ -11,6 +11,7 @@ use thidua_domain::vote::VoteSession;
 use thidua_domain::UnitId;
 
 use super::session::VoteState;
+use super::tick_box;
 use crate::i18n::*;
 use crate::staff::api::vote as vote_api;
 use crate::staff::components::form::{write, SaveOutcome};
@@ -108,31 +109,7 @@ pub fn PaperEntryForm(state: VoteState, names: Names) -> impl IntoView {
                 let boxes = s
                     .units
                     .iter()
-                    .map(|&unit| {
-                        let id = format!("paper-{award}-{unit}");
-                        let checked = move || ticks.with(|t| t.get(&award).is_some_and(|u| u.contains(&unit)));
-                        let toggle = move |ev: leptos::ev::Event| {
-                            let on = event_target_checked(&ev);
-                            ticks.update(|t| {
-                                let set = t.entry(award).or_default();
-                                if on {
-                                    set.insert(unit);
-                                } else {
-                                    set.remove(&unit);
-                                }
-                                if set.is_empty() {
-                                    t.remove(&award);
-                                }
-                            });
-                        };
-                        view! {
-                            <li class="tick">
-                                <input type="checkbox" id=id.clone() prop:checked=checked on:change=toggle
-                                    disabled=move || set_aside.get() />
-                                <label for=id>{names.unit(unit)}</label>
-                            </li>
-                        }
-                    })
+                    .map(|&unit| tick_box("paper", award, unit, names.unit(unit), ticks, set_aside.into(), || {}))
                     .collect_view();
                 view! {
                     <fieldset class="ballot-part">
@@ -221,6 +198,41 @@ pub fn PaperEntryForm(state: VoteState, names: Names) -> impl IntoView {
             {move || running().map(|(received, aside)| t_string!(i18n, vote.entered_count, received, aside).to_string())}
         </p>
         <ol class="paper-ballots">{list}</ol>
+        <RunningCount state clerk names=names.clone() />
+    }
+}
+
+/// The selected clerk's count as it grows: per award type the valid and invalid parts and
+/// each unit's votes so far.
+#[component]
+fn RunningCount(state: VoteState, clerk: RwSignal<u8>, names: Names) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        let count = state.session.with(|s| {
+            s.as_ref().and_then(|s| s.clerks.iter().find(|c| c.clerk == clerk.get()).map(|c| c.count.clone()))
+        })?;
+        let parts = count
+            .sections
+            .iter()
+            .map(|s| {
+                let (valid, invalid, blank) = (s.valid, s.invalid, s.blank);
+                let votes = s
+                    .votes
+                    .iter()
+                    .filter(|v| v.votes > 0)
+                    .map(|v| format!("{} {}", names.unit(v.unit_id), v.votes))
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                view! {
+                    <li>
+                        <strong>{names.award(s.award_type_id)}</strong> ": "
+                        {move || t_string!(i18n, vote.valid_invalid, valid, invalid, blank).to_string()}
+                        {(!votes.is_empty()).then(|| view! { <br /><span class="muted">{votes.clone()}</span> })}
+                    </li>
+                }
+            })
+            .collect_view();
+        Some(view! { <ul class="running-count" data-testid="running-count">{parts}</ul> })
     }
 }
 

@@ -6,6 +6,7 @@ use thidua_domain::vote::VoteSession;
 
 use super::paper::Names;
 use super::session::VoteState;
+use super::{short_field, Kind};
 use crate::api::ApiError;
 use crate::i18n::*;
 use crate::staff::api::vote as vote_api;
@@ -78,22 +79,8 @@ pub fn CloseForm(state: VoteState) -> impl IntoView {
     };
     view! {
         <form class="form form--inline" on:submit=submit novalidate data-testid="close-vote">
-            <div class="field">
-                <label for="close-voters">{tr(|l| td_string!(l, vote.voters_present))}</label>
-                <input id="close-voters" class="input input--count" inputmode="numeric" autocomplete="off"
-                    aria-describedby="close-voters-error"
-                    aria-invalid=move || error.with(Option::is_some).to_string()
-                    prop:value=move || voters.get() on:input=move |ev| voters.set(event_target_value(&ev)) />
-                <p class="field__error" id="close-voters-error" role="alert">{move || error.get()}</p>
-            </div>
-            <div class="field">
-                <label for="close-membership">{tr(|l| td_string!(l, awards.membership_label))}</label>
-                <input id="close-membership" class="input input--count" inputmode="numeric" autocomplete="off"
-                    aria-describedby="close-membership-error"
-                    aria-invalid=move || members_error.with(Option::is_some).to_string()
-                    prop:value=move || members.get() on:input=move |ev| members.set(event_target_value(&ev)) />
-                <p class="field__error" id="close-membership-error" role="alert">{move || members_error.get()}</p>
-            </div>
+            {short_field("close-voters", |l| td_string!(l, vote.voters_present), Kind::Count, voters, error)}
+            {short_field("close-membership", |l| td_string!(l, awards.membership_label), Kind::Count, members, members_error)}
             <button type="submit" class="button button--primary" data-testid="close-vote-submit"
                 disabled=move || close.pending().get()>{tr(|l| td_string!(l, vote.close))}</button>
         </form>

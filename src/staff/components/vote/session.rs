@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use thidua_domain::vote::{normalize_card_code, IssuedCards, OpenVote, VoteSession, CARDS_MAX};
 use thidua_domain::{BlocId, Year};
 
+use super::{short_field, Kind};
 use crate::api::ApiError;
 use crate::i18n::*;
 use crate::staff::api::vote as vote_api;
@@ -56,14 +57,7 @@ pub fn OpenForm(state: VoteState) -> impl IntoView {
     view! {
         <form class="form" on:submit=submit novalidate data-testid="open-vote">
             <p class="lead">{tr(|l| td_string!(l, vote.open_intro))}</p>
-            <div class="field">
-                <label for="vote-cards">{tr(|l| td_string!(l, vote.cards_label))}</label>
-                <input id="vote-cards" class="input input--count" inputmode="numeric" autocomplete="off"
-                    aria-describedby="vote-cards-error"
-                    aria-invalid=move || error.with(Option::is_some).to_string()
-                    prop:value=move || cards.get() on:input=move |ev| cards.set(event_target_value(&ev)) />
-                <p class="field__error" id="vote-cards-error" role="alert">{move || error.get()}</p>
-            </div>
+            {short_field("vote-cards", |l| td_string!(l, vote.cards_label), Kind::Count, cards, error)}
             <div class="field field--wide">
                 <label for="vote-committee">{tr(|l| td_string!(l, vote.committee_label))}</label>
                 <textarea id="vote-committee" class="input" rows="3"
@@ -183,24 +177,11 @@ pub fn CardCounts(state: VoteState) -> impl IntoView {
             <div><dt>{tr(|l| td_string!(l, vote.voided))}</dt><dd>{move || counts().voided}</dd></div>
         </dl>
         <form class="form form--inline" on:submit=submit_void novalidate>
-            <div class="field">
-                <label for="void-code">{tr(|l| td_string!(l, vote.void_label))}</label>
-                <input id="void-code" class="input input--code" autocomplete="off" aria-describedby="void-code-error"
-                    aria-invalid=move || error.with(Option::is_some).to_string()
-                    prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
-                <p class="field__error" id="void-code-error" role="alert">{move || error.get()}</p>
-            </div>
+            {short_field("void-code", |l| td_string!(l, vote.void_label), Kind::Code, code, error)}
             <button type="submit" class="button" disabled=move || void.pending().get()>{tr(|l| td_string!(l, vote.void))}</button>
         </form>
         <form class="form form--inline" on:submit=submit_more novalidate>
-            <div class="field">
-                <label for="more-cards">{tr(|l| td_string!(l, vote.more_cards_label))}</label>
-                <input id="more-cards" class="input input--count" inputmode="numeric" autocomplete="off"
-                    aria-describedby="more-cards-error"
-                    aria-invalid=move || more_error.with(Option::is_some).to_string()
-                    prop:value=move || more.get() on:input=move |ev| more.set(event_target_value(&ev)) />
-                <p class="field__error" id="more-cards-error" role="alert">{move || more_error.get()}</p>
-            </div>
+            {short_field("more-cards", |l| td_string!(l, vote.more_cards_label), Kind::Count, more, more_error)}
             <button type="submit" class="button" disabled=move || print_more.pending().get()>{tr(|l| td_string!(l, vote.print_more))}</button>
         </form>
     }
