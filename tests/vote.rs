@@ -189,25 +189,40 @@ async fn eight_delegates_six_phones_two_paper_ballots_two_clerks() {
     staff.wait_for("#set-aside-reason").await.send_keys("Phiếu rách").await.unwrap();
     staff.click("[data-testid=add-ballot]").await;
     staff.wait_for_text("[data-testid=paper-ballot]", "Phiếu rách").await;
-    // Clerk 2 misreads the second ballot as blank.
+    // The second clerk is another person, on another machine; entering the other copy from
+    // the first clerk's account is refused.
     staff.click("#clerk-2").await;
     add_paper(&staff, &paper_first).await;
-    staff.wait_for_text("[data-testid=clerk-count]", "1").await;
-    staff.click("[data-testid=add-ballot]").await;
+    staff.wait_for_text("[data-testid=paper-error]", "hai người").await;
+    let user = json!({"username": "thuky2", "display_name": "Thư ký thứ hai", "role": "staff", "unit_id": null,
+                      "password": support::PASSWORD});
+    let created = api_with(&staff, "POST", "/api/admin/users", Some(&user)).await;
+    assert_eq!(created["username"], json!("thuky2"), "{created}");
+    let clerk2 = driver.browser(1280).await;
+    sign_in(&clerk2, &server, "thuky2").await;
+    clerk2.goto(&server.url("/awards/2018/1/vote")).await;
+    clerk2.wait_for("[data-testid=paper-form]").await;
+    // Clerk 2 misreads the second ballot as blank.
+    clerk2.click("#clerk-2").await;
+    add_paper(&clerk2, &paper_first).await;
+    clerk2.wait_for_text("[data-testid=clerk-count]", "1").await;
+    clerk2.click("[data-testid=add-ballot]").await;
+    clerk2.wait_for_text("[data-testid=disagreements]", "Phiếu số 2").await;
+    // The first clerk's page shows it too, without reloading (the page asks every few seconds).
     staff.wait_for_text("[data-testid=disagreements]", "Phiếu số 2").await;
-    staff.set_width(360).await;
-    assert_accessible(&staff, "the disagreement at 360 px").await;
-    maybe_screenshot(&staff, "vote-disagreement-360-vi").await;
-    staff.set_width(1280).await;
-    // Closing now is refused; the clerk corrects ballot 2.
+    clerk2.set_width(360).await;
+    assert_accessible(&clerk2, "the disagreement at 360 px").await;
+    maybe_screenshot(&clerk2, "vote-disagreement-360-vi").await;
+    // Closing now is refused; the second clerk corrects ballot 2.
     staff.wait_for("#close-voters").await.send_keys("8").await.unwrap();
     staff.click("[data-testid=close-vote-submit]").await;
     staff.wait_for_text("#close-voters-error", "chưa khớp").await;
-    staff.click("[data-testid=paper-ballot]:nth-child(2) button").await;
-    staff.wait_for_text("[data-testid=clerk-count]", "1").await;
-    staff.click("#set-aside").await;
-    staff.wait_for("#set-aside-reason").await.send_keys("Phiếu rách").await.unwrap();
-    staff.click("[data-testid=add-ballot]").await;
+    clerk2.click("[data-testid=paper-ballot]:nth-child(2) button").await;
+    clerk2.wait_for_text("[data-testid=clerk-count]", "Đã nhập 1").await;
+    clerk2.click("#set-aside").await;
+    clerk2.wait_for("#set-aside-reason").await.send_keys("Phiếu rách").await.unwrap();
+    clerk2.click("[data-testid=add-ballot]").await;
+    clerk2.wait_for("[data-testid=clerks-agree]").await;
     staff.wait_for("[data-testid=clerks-agree]").await;
 
     // Close: 6 + 2 ballots, 8 voters present.

@@ -8,7 +8,7 @@ use crate::auth::{Principal, Role};
 use crate::award_types::{AwardType, AwardTypeId, Eligibility, ThresholdBase, VoteThreshold, VoteTieRule};
 use crate::error::{push, Duplicated, FieldError, FieldErrors};
 use crate::points::Points;
-use crate::thresholds::{on_base, validate_bases, ValidBallots};
+use crate::thresholds::{self, on_base, validate_bases, ValidBallots};
 use crate::UnitId;
 
 /// Where a unit stands in its bloc's ranking.
@@ -243,10 +243,8 @@ pub fn derive_proposals(
 
     for rule in rules {
         let broken_rule = |broken| BrokenRule { broken, legal_basis: rule.legal_basis.clone() };
-        let mut candidates: Vec<Candidate> = tally
-            .votes
+        let mut candidates: Vec<Candidate> = thresholds::entries(tally, rule)
             .iter()
-            .filter(|e| e.award_type_id == rule.id && e.votes > 0)
             .map(|e| {
                 let mut broken = Vec::new();
                 match on_base(tally, rule.threshold.base, e.unit_id, e.award_type_id, e.votes) {

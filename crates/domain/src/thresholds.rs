@@ -5,10 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::award_types::{AwardTypeId, ThresholdBase};
+use crate::award_types::{AwardType, AwardTypeId, ThresholdBase};
 use crate::error::{push, FieldError, FieldErrors};
 use crate::points::Points;
-use crate::tally::{Tally, TallyMethod, VOTERS_MAX};
+use crate::tally::{Tally, TallyEntry, TallyMethod, VOTERS_MAX};
 use crate::UnitId;
 
 /// One award type's valid ballots (its valid parts): the base of a threshold on valid ballots.
@@ -34,6 +34,21 @@ pub fn on_base(tally: &Tally, base: ThresholdBase, unit: UnitId, award: AwardTyp
             tally.membership.map(|m| (votes.saturating_add(written), m))
         }
     }
+}
+
+/// The units with votes for `rule`'s award type: in the room, or, on a membership base, in
+/// absent members' written opinions only (with no votes in the room).
+pub(crate) fn entries(tally: &Tally, rule: &AwardType) -> Vec<TallyEntry> {
+    let mut entries: Vec<TallyEntry> =
+        tally.votes.iter().filter(|e| e.award_type_id == rule.id && e.votes > 0).cloned().collect();
+    if rule.threshold.base == ThresholdBase::Membership {
+        for w in tally.written.iter().filter(|w| w.award_type_id == rule.id && w.votes > 0) {
+            if !entries.iter().any(|e| e.unit_id == w.unit_id) {
+                entries.push(TallyEntry { votes: 0, ..w.clone() });
+            }
+        }
+    }
+    entries
 }
 
 fn above(max: u32) -> FieldError {
@@ -78,8 +93,8 @@ pub fn validate_bases(tally: &Tally, members: &[UnitId], award_types: &[AwardTyp
 }
 
 /// How a tally is made once staff save `new` over `stored`: a count made in the product stays
-/// a count when only what the bases need is added (the membership, the valid ballots, the
-/// written opinions); any change to the voters present or to the votes makes it typed in.
+/// a count when only the membership and the written opinions are added; any change to the
+/// voters present, the votes or the counted valid ballots makes it typed in.
 pub fn method_after_edit(stored: Option<(&Tally, TallyMethod)>, new: &Tally) -> TallyMethod {
     let mut votes = new.votes.clone();
     votes.retain(|e| e.votes > 0);
@@ -90,7 +105,9 @@ pub fn method_after_edit(stored: Option<(&Tally, TallyMethod)>, new: &Tally) -> 
             let key = |e: &crate::tally::TallyEntry| (e.award_type_id, e.unit_id, e.votes);
             votes.sort_by_key(key);
             counted.sort_by_key(key);
-            if old.voters_present == new.voters_present && votes == counted {
+            // The valid ballots came from the count too: a threshold on them must not change
+            // under a "counted" label.
+            if old.voters_present == new.voters_present && votes == counted && old.valid == new.valid {
                 TallyMethod::Counted
             } else {
                 TallyMethod::Entered
@@ -104,7 +121,6 @@ pub fn method_after_edit(stored: Option<(&Tally, TallyMethod)>, new: &Tally) -> 
 mod tests {
     use super::*;
     use crate::award_types::VoteThreshold;
-    use crate::tally::TallyEntry;
 
     const FLAG: AwardTypeId = 1;
 
@@ -192,6 +208,9 @@ mod tests {
         let mut changed = bases.clone();
         changed.votes[0].votes = 15;
         assert_eq!(method_after_edit(Some((&counted, TallyMethod::Counted)), &changed), TallyMethod::Entered);
+        let mut valid = bases.clone();
+        valid.valid[0].valid = 20;
+        assert_eq!(method_after_edit(Some((&counted, TallyMethod::Counted)), &valid), TallyMethod::Entered);
         assert_eq!(method_after_edit(Some((&counted, TallyMethod::Entered)), &bases), TallyMethod::Entered);
         assert_eq!(method_after_edit(None, &bases), TallyMethod::Entered);
     }

@@ -64,6 +64,16 @@ impl Vote2018 {
     }
 }
 
+/// A second staff account, for the second clerk.
+async fn second_clerk(s: &TestServer, staff: &Who) -> Who {
+    let user = json!({"username": "thuky2", "display_name": "Thư ký thứ hai", "role": "staff", "unit_id": null,
+                      "password": "mat-khau-thu-ky-2"});
+    s.expect(staff, Method::POST, "/api/admin/users", Some(&user), StatusCode::CREATED).await;
+    let response = s.login_response("thuky2", "mat-khau-thu-ky-2").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    Who { name: "thuky2", cookie: Some(common::session_cookie(&response).unwrap()) }
+}
+
 async fn cast(s: &TestServer, code: &str, ticks: Value) -> Receipt {
     s.ok(&Who::anonymous(), Method::POST, "/api/vote/cast", Some(&json!({"code": code, "ticks": ticks}))).await
 }
@@ -168,7 +178,13 @@ async fn phones_and_two_clerks_make_the_tally() {
     // The leader's officer may not: 2018 is closed for scoring.
     s.refused(&leader, Method::PUT, &v.path("/vote/paper/2"), Some(&misread), StatusCode::CONFLICT, "year_closed")
         .await;
-    let both: VoteSession = s.ok(&v.staff, Method::PUT, &v.path("/vote/paper/2"), Some(&misread)).await;
+    // Two clerks are two people: the one who entered the first copy cannot enter the second.
+    s.refused(&v.staff, Method::PUT, &v.path("/vote/paper/2"), Some(&misread), StatusCode::CONFLICT, "same_clerk")
+        .await;
+    let second = second_clerk(&s, &v.staff).await;
+    s.refused(&second, Method::PUT, &v.path("/vote/paper/1"), Some(&misread), StatusCode::CONFLICT, "clerk_taken")
+        .await;
+    let both: VoteSession = s.ok(&second, Method::PUT, &v.path("/vote/paper/2"), Some(&misread)).await;
     assert_eq!(both.disagreements.len(), 1);
     let e = s
         .refused(
@@ -181,7 +197,9 @@ async fn phones_and_two_clerks_make_the_tally() {
         )
         .await;
     assert!(e.message.contains('1'), "{}", e.message);
-    let agreed: VoteSession = s.ok(&v.staff, Method::PUT, &v.path("/vote/paper/2"), Some(&paper)).await;
+    let agreed: VoteSession = s.ok(&second, Method::PUT, &v.path("/vote/paper/2"), Some(&paper)).await;
+    // The results cannot be published while the vote takes ballots.
+    s.refused(&v.staff, Method::POST, &v.path("/publish"), None, StatusCode::CONFLICT, "vote_open").await;
     assert!(agreed.disagreements.is_empty());
 
     // 6 phone + 2 paper ballots: 7 voters present do not reconcile; 9 do.
@@ -197,6 +215,10 @@ async fn phones_and_two_clerks_make_the_tally() {
     let closed: VoteSession =
         s.ok(&v.staff, Method::POST, &v.path("/vote/close"), Some(&json!({"voters_present": 9}))).await;
     assert_eq!(closed.state, VoteState::Closed);
+    // The spare cards are voided with the close: nobody can vote with them afterwards.
+    assert_eq!((closed.cards.issued, closed.cards.cast, closed.cards.voided), (10, 6, 4));
+    // The count stays readable where writes are refused: the leader's officer in a closed year.
+    let _: VoteSession = s.ok(&leader, Method::GET, &v.path("/vote"), None).await;
     let result = closed.result.unwrap();
     assert_eq!((result.voters_present, result.phone_ballots, result.paper_ballots), (9, 6, 2));
     let mut sorted = receipts.clone();
@@ -229,10 +251,10 @@ async fn phones_and_two_clerks_make_the_tally() {
             "/api/vote/cast",
             Some(&json!({"code": issued.codes[7], "ticks": []})),
             StatusCode::CONFLICT,
-            "vote_closed",
+            "card_voided",
         )
         .await;
-    assert_eq!(e.code, "vote_closed");
+    assert_eq!(e.code, "card_voided", "a spare card, voided at the close");
     s.refused(&v.staff, Method::PUT, &v.path("/vote/paper/1"), Some(&paper), StatusCode::CONFLICT, "vote_closed").await;
     let used: CardBallot =
         s.ok(&Who::anonymous(), Method::POST, "/api/vote/ballot", Some(&json!({"code": issued.codes[3]}))).await;
@@ -337,6 +359,20 @@ async fn a_card_votes_once_even_twenty_times_at_once() {
     let results: BlocResults = s.ok(&v.staff, Method::GET, &v.path("/results"), None).await;
     let typed = json!({"version": results.version, "tally": {"voters_present": 9, "votes": []}});
     s.refused(&v.staff, Method::PUT, &v.path("/tally"), Some(&typed), StatusCode::CONFLICT, "vote_open").await;
+    // Taken back: the cards and the ballot go, the card no longer opens anything.
+    s.expect(&v.staff, Method::DELETE, &v.path("/vote"), None, StatusCode::NO_CONTENT).await;
+    s.refused(&v.staff, Method::GET, &v.path("/vote"), None, StatusCode::NOT_FOUND, "vote_not_found").await;
+    s.refused(
+        &anon,
+        Method::POST,
+        "/api/vote/cast",
+        Some(&json!({"code": code, "ticks": []})),
+        StatusCode::NOT_FOUND,
+        "card_unknown",
+    )
+    .await;
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM vote_ballots").fetch_one(&db).await.unwrap();
+    assert_eq!(stored, 0);
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use thidua_domain::vote::{
 };
 use thidua_domain::{BlocId, Year};
 
-use super::write_json;
+use super::{write, write_json};
 use crate::api::{get_json, ApiResult};
 
 fn base(year: Year, bloc: BlocId) -> String {
@@ -27,6 +27,11 @@ pub async fn session(year: Year, bloc: BlocId) -> ApiResult<VoteSession> {
 
 pub async fn open(year: Year, bloc: BlocId, open: OpenVote) -> ApiResult<IssuedCards> {
     write_json(Method::POST, &base(year, bloc), &open).await
+}
+
+/// Takes an open vote back (its cards, phone ballots and paper entries are deleted).
+pub async fn cancel(year: Year, bloc: BlocId) -> ApiResult<()> {
+    write(Method::DELETE, &base(year, bloc), None).await.map(|_| ())
 }
 
 pub async fn more_cards(year: Year, bloc: BlocId, cards: u32) -> ApiResult<IssuedCards> {

@@ -28,8 +28,15 @@ enum Step {
 }
 
 /// The code in the page's address after `#`, as the QR code carries it.
+/// Read once, then taken out of the address bar and the history, so the phone keeps no trace
+/// of the card.
 fn code_in_address() -> String {
     let hash = window().location().hash().unwrap_or_default();
+    if !hash.is_empty() {
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/vote"));
+        }
+    }
     hash.trim_start_matches('#').to_owned()
 }
 

@@ -17,7 +17,7 @@ use crate::pages::not_found::NotFound;
 use crate::pages::params::bloc_params;
 use crate::staff::api::vote as vote_api;
 use crate::staff::components::vote::paper::{Disagreements, Names, PaperEntryForm};
-use crate::staff::components::vote::result::{CloseForm, VoteResultView};
+use crate::staff::components::vote::result::{CancelVote, CloseForm, VoteResultView};
 use crate::staff::components::vote::session::{CardCounts, CardSheet, OpenForm, VoteState};
 use crate::text::tr;
 
@@ -61,6 +61,26 @@ fn VoteView(results: BlocResults) -> impl IntoView {
         }
         loaded.set(true);
     });
+    // While the vote is open the page asks again every few seconds: the phones' count and the
+    // other clerk's entry move without this person doing anything. Only a change is applied.
+    let poll = set_interval_with_handle(
+        move || {
+            if state.session.with_untracked(|s| s.as_ref().map(|s| s.state)) != Some(Phase::Open) {
+                return;
+            }
+            spawn_local(async move {
+                if let Ok(fresh) = vote_api::session(year, bloc).await {
+                    if state.session.with_untracked(|s| s.as_ref() != Some(&fresh)) {
+                        state.session.set(Some(fresh));
+                    }
+                }
+            });
+        },
+        std::time::Duration::from_secs(5),
+    );
+    if let Ok(handle) = poll {
+        on_cleanup(move || handle.clear());
+    }
     // Only a change of phase rebuilds the page; the parts read the vote themselves.
     let phase = Memo::new(move |_| state.session.with(|s| s.as_ref().map(|s| s.state)));
     let names = names(&results);
@@ -97,6 +117,7 @@ fn VoteView(results: BlocResults) -> impl IntoView {
                     <h2 id="close-title">{tr(|l| td_string!(l, vote.close_title))}</h2>
                     <p class="lead">{tr(|l| td_string!(l, vote.close_intro))}</p>
                     <CloseForm state />
+                    <CancelVote state />
                 </section>
             }
             .into_any(),

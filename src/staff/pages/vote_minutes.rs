@@ -12,12 +12,14 @@ use thidua_domain::vote::VoteSession;
 
 use crate::api::{self, ApiError};
 use crate::components::status::Loaded;
+use crate::components::tally::base_text;
 use crate::i18n::*;
 use crate::pages::not_found::NotFound;
 use crate::pages::params::bloc_params;
 use crate::staff::api::vote as vote_api;
 use crate::staff::components::vote::result::share;
 use crate::text::tr;
+use thidua_domain::thresholds::on_base;
 
 #[component]
 pub fn VoteMinutesPage() -> impl IntoView {
@@ -45,28 +47,35 @@ fn Minutes(session: VoteSession, results: BlocResults) -> impl IntoView {
             .into_any();
     };
     let voters = result.voters_present;
-    let issued = session.cards.issued - session.cards.voided;
+    let cards = session.cards;
     let parts = result
         .count
         .sections
         .iter()
         .enumerate()
         .map(|(i, s)| {
+            // The share the award type's threshold counts on (written opinions included on
+            // the membership), so the signed figure is the one the rule judged.
+            let base = results.award_types.iter().find(|t| t.id == s.award_type_id).map(|t| t.threshold.base);
+            let base = base.unwrap_or_default();
+            let tally = results.tally.clone().unwrap_or_default();
             let rows = s
                 .votes
                 .iter()
                 .enumerate()
                 .map(|(n, v)| {
+                    let (votes, of) = on_base(&tally, base, v.unit_id, s.award_type_id, v.votes).unwrap_or((v.votes, voters));
                     view! {
                         <tr>
                             <td class="num">{n + 1}</td>
                             <td>{names.unit(v.unit_id)}</td>
-                            <td class="num">{format!("{}/{voters}", v.votes)}</td>
-                            <td class="num">{share(v.votes, voters, Locale::vi)}</td>
+                            <td class="num">{format!("{votes}/{of}")}</td>
+                            <td class="num">{share(votes, of, Locale::vi)}</td>
                         </tr>
                     }
                 })
                 .collect_view();
+            let base_name = base_text(base, Locale::vi);
             view! {
                 <h3>{format!("{}. {}", i + 1, names.award(s.award_type_id))}</h3>
                 <p>{format!(
@@ -76,7 +85,7 @@ fn Minutes(session: VoteSession, results: BlocResults) -> impl IntoView {
                 <table class="table minutes-table">
                     <thead><tr>
                         <th scope="col">"STT"</th><th scope="col">"Đơn vị"</th>
-                        <th scope="col" class="num">"Số phiếu"</th><th scope="col" class="num">"Tỷ lệ"</th>
+                        <th scope="col" class="num">"Số phiếu"</th><th scope="col" class="num">{format!("Tỷ lệ trên {base_name}")}</th>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
@@ -106,9 +115,9 @@ fn Minutes(session: VoteSession, results: BlocResults) -> impl IntoView {
             <p class="minutes__sub">{format!("Bỏ phiếu suy tôn khen thưởng năm {} — {}", results.year, results.bloc_name)}</p>
             <p>{format!("Ban kiểm phiếu gồm: {committee}.")}</p>
             <p>{format!(
-                "Số đại biểu có mặt: {voters}. Số thẻ bỏ phiếu điện thoại đã phát: {issued}; số phiếu điện thoại nhận được: {}. \
-                 Số phiếu giấy thu về: {}. Tổng số phiếu thu về: {}.",
-                result.phone_ballots, result.paper_ballots, result.count.received
+                "Số đại biểu có mặt: {voters}. Thẻ bỏ phiếu điện thoại: in {}, dùng để bỏ phiếu {}, hủy {} (kể cả thẻ chưa dùng, hủy khi kết thúc). \
+                 Số phiếu điện thoại nhận được: {}. Số phiếu giấy thu về: {}. Tổng số phiếu thu về: {}.",
+                cards.issued, cards.cast, cards.voided, result.phone_ballots, result.paper_ballots, result.count.received
             )}</p>
             <p>{format!("Mẫu phiếu: {}. Cách xác định phiếu hợp lệ: {}", session.ballot_label, session.rules.legal_basis)}</p>
             <h2>"Kết quả kiểm phiếu"</h2>

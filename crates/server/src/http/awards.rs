@@ -169,8 +169,8 @@ async fn rules_changed(
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff or the officer of the bloc's leader unit only", body = ApiErrorBody),
-        (status = 409, description = "`published` (the leader's officer while published: staff revise), `reason_required` (published: give `?reason=`; the change is a new revision), `year_closed` (the leader's officer in a closed year) or `stale_version` (reload)", body = ApiErrorBody),
-        (status = 422, description = "`invalid_input`: `voters_present` `not_positive`; `votes.{i}.votes` `above_max` (more than the voters present); `votes.{i}` `invalid` (not a member, or not an award type of the year) or `duplicate`", body = ApiErrorBody),
+        (status = 409, description = "`published` (the leader's officer while published: staff revise), `reason_required` (published: give `?reason=`; the change is a new revision), `year_closed` (the leader's officer in a closed year), `vote_open` (a vote is being counted in the product: its close makes the tally) or `stale_version` (reload)", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `voters_present` `not_positive`; `votes.{i}.votes` `above_max` (more than the voters present); `votes.{i}` `invalid` (not a member, or not an award type of the year) or `duplicate`; `membership` `invalid` (fewer than the voters present), `above_max` or `required` (written opinions without it); `valid.{i}` `invalid` (not an award type, or twice), `valid.{i}.valid` `above_max`; `written.{i}` `invalid`, `written.{i}.votes` `above_max` (more than the members absent); each under `tally.`", body = ApiErrorBody),
     )
 )]
 pub async fn put_tally(
@@ -292,7 +292,7 @@ pub async fn delete_override(
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
         (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
-        (status = 409, description = "`publication_problems`: `problems` lists every problem; acknowledge exactly those", body = ApiErrorBody),
+        (status = 409, description = "`publication_problems`: `problems` lists every problem; acknowledge exactly those; `vote_open`: a vote is still taking ballots", body = ApiErrorBody),
         (status = 422, description = "`invalid_input`: `reason` `required` (problems acknowledged without one) or `too_long`; `acknowledge…` or unknown fields", body = ApiErrorBody),
     )
 )]
@@ -318,6 +318,10 @@ pub async fn publish(
     let (mut tx, bloc) = bloc_for_write(&state, year, bloc_id).await?;
     if bloc.published_at.is_some() {
         return results_now(tx, year, bloc_id).await;
+    }
+    // A vote still taking ballots has not made its tally: close it (or take it back) first.
+    if crate::store::votes::open_session_exists(&mut tx, year, bloc_id).await? {
+        return Err(VoteError::Open.into());
     }
     let results = store::results(&mut tx, year, bloc_id).await?;
     match check_publication(&results.problems, &request) {

@@ -138,7 +138,7 @@ pub fn router(state: AppState) -> Router {
                 .routes(routes!(awards::unpublish))
                 .routes(routes!(awards::put_decision, awards::delete_decision))
                 .routes(routes!(votes::get_ballot))
-                .routes(routes!(votes::get_vote, votes::open_vote))
+                .routes(routes!(votes::get_vote, votes::open_vote, votes::cancel_vote))
                 .routes(routes!(votes::more_cards))
                 .routes(routes!(votes::void_card))
                 .routes(routes!(votes::put_paper))

@@ -26,6 +26,12 @@ pub enum VoteError {
     /// 409: only an unused card can be voided.
     #[error("this card has voted or was voided already")]
     CardNotUnused,
+    /// 409: another person enters this clerk's copy.
+    #[error("another person enters this clerk's copy of the paper ballots")]
+    ClerkTaken,
+    /// 409: this person enters the other clerk's copy: two clerks are two people.
+    #[error("you enter the other clerk's copy: the two copies must come from two people")]
+    SameClerk,
     /// 409: the two clerks' entries of the paper ballots differ at `places` places.
     #[error("the two clerks' entries differ in {0} place(s): they must agree before the count")]
     ClerksDisagree(usize),
@@ -51,6 +57,8 @@ impl VoteError {
             VoteError::CardUnknown => "card_unknown",
             VoteError::CardVoided => "card_voided",
             VoteError::CardNotUnused => "card_not_unused",
+            VoteError::ClerkTaken => "clerk_taken",
+            VoteError::SameClerk => "same_clerk",
             VoteError::ClerksDisagree(_) => "clerks_disagree",
             VoteError::NotReconciled { .. } => "not_reconciled",
         }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use thidua_domain::award_types::AwardTypeId;
 use thidua_domain::ballots::{compare, Ballot, BallotSection, ValidityRules};
 use thidua_domain::error::{push, ApiErrorBody, FieldError, FieldErrors};
-use thidua_domain::tally::{check_tally_entry, Standing, TallyMethod, TallyRefusal};
+use thidua_domain::tally::{award_permissions, check_tally_entry, Standing, TallyMethod, TallyRefusal};
 use thidua_domain::thresholds::validate_bases;
 use thidua_domain::vote::{
     self, ballot_label, ballot_sections, check_open, check_paper, clerk_entry, normalize_card_code, CardCode,
@@ -69,6 +69,16 @@ async fn may_run(tx: &mut Tx, user: &CurrentUser, year: Year, bloc_id: BlocId) -
         return Err(Error::Published(PUBLISHED_BLOC));
     }
     Ok(())
+}
+
+/// 403 unless `user` may see this bloc's vote: as for the tally, but also once the results are
+/// published or the year closed (the count, the receipts and the minutes stay readable).
+async fn may_read(tx: &mut Tx, user: &CurrentUser, year: Year, bloc_id: BlocId) -> Result<()> {
+    let bloc = store::bloc_year(tx, year, bloc_id).await?;
+    match award_permissions(Some(&user.principal), bloc.leader_unit_id).enter_tally {
+        true => Ok(()),
+        false => Err(Error::Forbidden),
+    }
 }
 
 /// The ballot as it would be printed now: the ranking's approved members that meet each award
@@ -188,7 +198,6 @@ async fn audit(
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff or the officer of the bloc's leader unit only", body = ApiErrorBody),
         (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
-        (status = 409, description = "`published` or `year_closed`", body = ApiErrorBody),
     )
 )]
 pub async fn get_ballot(
@@ -197,7 +206,7 @@ pub async fn get_ballot(
     Path(BlocPath { year, bloc_id }): Path<BlocPath>,
 ) -> Result<Json<PrintedBallot>> {
     let mut tx = begin_read(&state).await?;
-    may_run(&mut tx, &user, year, bloc_id).await?;
+    may_read(&mut tx, &user, year, bloc_id).await?;
     Ok(Json(printed(&mut tx, year, bloc_id).await?))
 }
 
@@ -215,7 +224,6 @@ pub async fn get_ballot(
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`, `bloc_not_found` or `vote_not_found`", body = ApiErrorBody),
-        (status = 409, description = "`published` or `year_closed`", body = ApiErrorBody),
     )
 )]
 pub async fn get_vote(
@@ -224,7 +232,7 @@ pub async fn get_vote(
     Path(BlocPath { year, bloc_id }): Path<BlocPath>,
 ) -> Result<Json<VoteSession>> {
     let mut tx = begin_read(&state).await?;
-    may_run(&mut tx, &user, year, bloc_id).await?;
+    may_read(&mut tx, &user, year, bloc_id).await?;
     let s = session_of(&mut tx, year, bloc_id).await?;
     Ok(Json(view(&mut tx, year, bloc_id, s).await?))
 }
@@ -283,6 +291,38 @@ pub async fn open_vote(
     let session = view(&mut tx, year, bloc_id, s).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(IssuedCards { codes, session })))
+}
+
+/// Takes back an open vote (opened by mistake, or to start again): its cards, any phone
+/// ballots and the clerks' entries are deleted, and the taking back is audited. A closed
+/// vote made the tally: it is corrected on the tally, never undone here.
+#[utoipa::path(
+    delete,
+    path = "/api/years/{year}/blocs/{bloc_id}/vote",
+    tag = "vote",
+    params(BlocPath),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 204, description = "Taken back"),
+        (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
+        (status = 403, description = "`forbidden`", body = ApiErrorBody),
+        (status = 404, description = "`year_not_found`, `bloc_not_found` or `vote_not_found`", body = ApiErrorBody),
+        (status = 409, description = "`published`, `year_closed` or `vote_closed`", body = ApiErrorBody),
+    )
+)]
+pub async fn cancel_vote(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(BlocPath { year, bloc_id }): Path<BlocPath>,
+) -> Result<StatusCode> {
+    let mut tx = begin_write(&state).await?;
+    may_run(&mut tx, &user, year, bloc_id).await?;
+    open_session(&mut tx, year, bloc_id).await?;
+    let cards = votes::card_counts(&mut tx, year, bloc_id).await?;
+    votes::delete_session(&mut tx, year, bloc_id).await?;
+    audit(&mut tx, &user, year, bloc_id, "cancel_vote", audit_json(&cards)?).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Prints more cards for the open vote (delegates who came late, a spoiled card).
@@ -383,7 +423,7 @@ pub async fn void_card(
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`, `bloc_not_found` or `vote_not_found`", body = ApiErrorBody),
-        (status = 409, description = "`published`, `year_closed` or `vote_closed`", body = ApiErrorBody),
+        (status = 409, description = "`published`, `year_closed`, `vote_closed`, `clerk_taken` (another person enters this copy) or `same_clerk` (this person enters the other copy)", body = ApiErrorBody),
         (status = 422, description = "`invalid_input`: `ballots.{i}.set_aside` `required` or `too_long`; `ballots.{i}.ticks.{award_type_id}` `invalid` (not on the ballot); `ballots` `too_many`", body = ApiErrorBody),
     )
 )]
@@ -400,6 +440,19 @@ pub async fn put_paper(
     may_run(&mut tx, &user, year, bloc_id).await?;
     let s = open_session(&mut tx, year, bloc_id).await?;
     valid(check_paper(&entry, &s.sections))?;
+    // Two clerks are two people: the first to save an entry holds it, and nobody holds both.
+    let me = user.principal.user_id;
+    match votes::clerk_user(&mut tx, year, bloc_id, clerk).await? {
+        Some(holder) if holder != me => return Err(VoteError::ClerkTaken.into()),
+        Some(_) => {}
+        None => {
+            let other = if clerk == 1 { 2 } else { 1 };
+            if votes::clerk_user(&mut tx, year, bloc_id, other).await? == Some(me) {
+                return Err(VoteError::SameClerk.into());
+            }
+            votes::set_clerk_user(&mut tx, year, bloc_id, clerk, me).await?;
+        }
+    }
     votes::replace_paper(&mut tx, year, bloc_id, clerk, &entry.ballots).await?;
     #[derive(Serialize)]
     struct Entered {
@@ -415,7 +468,8 @@ pub async fn put_paper(
 
 /// Closes the vote: the clerks' entries must agree and the ballots (phone and paper) be no
 /// more than the voters present; the count of both together becomes the bloc's tally
-/// ("counted"), from which the proposals follow. Phone voting ends with it.
+/// ("counted"), from which the proposals follow. Phone voting ends with it: cards still unused
+/// are voided.
 #[utoipa::path(
     post,
     path = "/api/years/{year}/blocs/{bloc_id}/vote/close",
@@ -460,8 +514,12 @@ pub async fn close_vote(
         .map(|(field, errors)| (field.strip_prefix("tally.").unwrap_or(&field).to_owned(), errors))
         .collect();
     valid(problems)?;
-    let shuffled = shuffle(phone)?;
-    votes::close(&mut tx, Engine::of(&state.db), year, bloc_id, close.voters_present, &count, &shuffled).await?;
+    let shuffled: Vec<(String, Ballot)> =
+        shuffle(phone)?.into_iter().map(|b| Ok((ballot_id()?, b))).collect::<Result<_>>()?;
+    let cards = shuffle(votes::cards(&mut tx, year, bloc_id).await?)?;
+    let voided_now = cards.iter().filter(|(_, state, _)| state == "unused").count();
+    let engine = Engine::of(&state.db);
+    votes::close(&mut tx, engine, year, bloc_id, close.voters_present, &count, &shuffled, &cards).await?;
     awards::replace_tally(&mut tx, year, bloc_id, &tally, TallyMethod::Counted).await?;
     awards::bump_version(&mut tx, year, Some(bloc_id)).await?;
     #[derive(Serialize)]
@@ -469,9 +527,14 @@ pub async fn close_vote(
         voters_present: u32,
         phone_ballots: usize,
         paper_ballots: usize,
+        cards_voided: usize,
     }
-    let detail =
-        Closed { voters_present: close.voters_present, phone_ballots: shuffled.len(), paper_ballots: first.len() };
+    let detail = Closed {
+        voters_present: close.voters_present,
+        phone_ballots: shuffled.len(),
+        paper_ballots: first.len(),
+        cards_voided: voided_now,
+    };
     audit(&mut tx, &user, year, bloc_id, "close_vote", audit_json(&detail)?).await?;
     let s = session_of(&mut tx, year, bloc_id).await?;
     let session = view(&mut tx, year, bloc_id, s).await?;
@@ -483,16 +546,15 @@ pub async fn close_vote(
     Ok(Json(session))
 }
 
-/// The ballots in a random order (Fisher–Yates over the system's randomness), each under a
-/// new random id.
-fn shuffle(mut ballots: Vec<Ballot>) -> Result<Vec<(String, Ballot)>> {
-    let n = ballots.len();
+/// `rows` in a random order (Fisher–Yates over the system's randomness).
+fn shuffle<T>(mut rows: Vec<T>) -> Result<Vec<T>> {
+    let n = rows.len();
     let random = random_bytes(8 * n)?;
     for i in (1..n).rev() {
         let r = u64::from_le_bytes(random[8 * i..8 * i + 8].try_into().unwrap_or_default());
-        ballots.swap(i, (r % (i as u64 + 1)) as usize);
+        rows.swap(i, (r % (i as u64 + 1)) as usize);
     }
-    ballots.into_iter().map(|b| Ok((ballot_id()?, b))).collect()
+    Ok(rows)
 }
 
 /// A phone ballot's id: 16 random bytes in hex, which say nothing about when it came.

@@ -143,6 +143,12 @@ pub async fn use_card(conn: &mut Conn, hash: &str, receipt: &str) -> sqlx::Resul
     Ok(done.rows_affected() == 1)
 }
 
+pub async fn receipt_taken(conn: &mut Conn, receipt: &str) -> sqlx::Result<bool> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM vote_cards WHERE receipt = $1").bind(receipt).fetch_one(conn).await?;
+    Ok(n > 0)
+}
+
 /// Voids an unused card of this session; false when there is no such unused card.
 pub async fn void_card(conn: &mut Conn, year: Year, bloc_id: BlocId, hash: &str) -> sqlx::Result<bool> {
     let done = sqlx::query(
@@ -242,10 +248,22 @@ pub async fn receipts(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Res
     .await
 }
 
-/// Closes the session with its result, and writes the phone ballots again, `shuffled` under
-/// new random ids, in one statement each: afterwards neither their ids, their order on disk
-/// nor (on PostgreSQL) their transaction ids follow the order they came in. The cards are
-/// rewritten in the same transaction for the same reason.
+/// The cards of a session as stored: (code hash, state, receipt).
+pub type CardRow = (String, String, Option<String>);
+
+pub async fn cards(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result<Vec<CardRow>> {
+    sqlx::query_as("SELECT code_hash, state, receipt FROM vote_cards WHERE year = $1 AND bloc_id = $2")
+        .bind(year)
+        .bind(bloc_id)
+        .fetch_all(conn)
+        .await
+}
+
+/// Closes the session with its result, and writes the phone ballots and the cards again,
+/// both `shuffled` (the ballots under new random ids), in this one transaction: afterwards
+/// neither their ids, their order on disk nor (on PostgreSQL) their transaction ids follow the
+/// order they came in. Cards still unused are voided: nobody can vote with them any more.
+#[allow(clippy::too_many_arguments)]
 pub async fn close(
     conn: &mut Conn,
     engine: Engine,
@@ -254,24 +272,33 @@ pub async fn close(
     voters_present: u32,
     result: &Count,
     shuffled: &[(String, Ballot)],
+    shuffled_cards: &[CardRow],
 ) -> sqlx::Result<()> {
     if engine == Engine::Sqlite {
-        // The freed cells of the ballots deleted below are overwritten with zeros.
+        // The freed cells of the rows deleted below are overwritten with zeros.
         sqlx::query("PRAGMA secure_delete = ON").execute(&mut *conn).await?;
     }
-    sqlx::query("DELETE FROM vote_ballots WHERE year = $1 AND bloc_id = $2")
-        .bind(year)
-        .bind(bloc_id)
-        .execute(&mut *conn)
-        .await?;
+    for table in ["vote_ballots", "vote_cards"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE year = $1 AND bloc_id = $2"))
+            .bind(year)
+            .bind(bloc_id)
+            .execute(&mut *conn)
+            .await?;
+    }
     for (id, ballot) in shuffled {
         insert_ballot(conn, year, bloc_id, id, ballot).await?;
     }
-    sqlx::query("UPDATE vote_cards SET state = state WHERE year = $1 AND bloc_id = $2")
-        .bind(year)
-        .bind(bloc_id)
-        .execute(&mut *conn)
-        .await?;
+    for (hash, state, receipt) in shuffled_cards {
+        let state = if state == "unused" { "voided" } else { state.as_str() };
+        sqlx::query("INSERT INTO vote_cards (code_hash, bloc_id, year, state, receipt) VALUES ($1, $2, $3, $4, $5)")
+            .bind(hash)
+            .bind(bloc_id)
+            .bind(year)
+            .bind(state)
+            .bind(receipt.as_deref())
+            .execute(&mut *conn)
+            .await?;
+    }
     sqlx::query(
         "UPDATE vote_sessions SET state = 'closed', voters_present = $1, result = $2 WHERE year = $3 AND bloc_id = $4",
     )
@@ -284,6 +311,39 @@ pub async fn close(
     Ok(())
 }
 
+/// Takes back an open vote: its cards, phone ballots, clerks' entries and the session.
+pub async fn delete_session(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result<()> {
+    for table in ["vote_ballots", "vote_cards", "vote_paper", "vote_clerks", "vote_sessions"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE year = $1 AND bloc_id = $2"))
+            .bind(year)
+            .bind(bloc_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Which user entered `clerk`'s copy, if anyone has.
+pub async fn clerk_user(conn: &mut Conn, year: Year, bloc_id: BlocId, clerk: u8) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT user_id FROM vote_clerks WHERE year = $1 AND bloc_id = $2 AND clerk = $3")
+        .bind(year)
+        .bind(bloc_id)
+        .bind(i64::from(clerk))
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn set_clerk_user(conn: &mut Conn, year: Year, bloc_id: BlocId, clerk: u8, user: i64) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO vote_clerks (bloc_id, year, clerk, user_id) VALUES ($1, $2, $3, $4)")
+        .bind(bloc_id)
+        .bind(year)
+        .bind(i64::from(clerk))
+        .bind(user)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// After a close has committed, on PostgreSQL: the dead row versions the rewrite left (which
 /// still carry the arrival order) are dropped with the old table files.
 pub async fn compact(db: &crate::db::Db) -> sqlx::Result<()> {
@@ -291,8 +351,16 @@ pub async fn compact(db: &crate::db::Db) -> sqlx::Result<()> {
         sqlx::query("VACUUM FULL vote_ballots").execute(db).await?;
         sqlx::query("VACUUM FULL vote_cards").execute(db).await?;
     } else {
-        // The write-ahead log held each cast's page: fold it into the file and empty it.
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(db).await?;
+        // The write-ahead log held each cast's page: fold it into the file and empty it. A
+        // reader in the way makes it answer "busy" (a row, not an error): try again shortly.
+        for _ in 0..20 {
+            let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(db).await?;
+            if busy == 0 {
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        tracing::warn!("after closing a vote: the write-ahead log stayed busy and was not emptied");
     }
     Ok(())
 }

@@ -12,9 +12,10 @@ use thidua_domain::UnitId;
 
 use super::session::VoteState;
 use super::tick_box;
+use crate::api::ApiError;
 use crate::i18n::*;
 use crate::staff::api::vote as vote_api;
-use crate::staff::components::form::{write, SaveOutcome};
+use crate::staff::components::form::write;
 use crate::staff::focus::focus_after_render;
 use crate::text::tr;
 
@@ -61,18 +62,54 @@ pub fn PaperEntryForm(state: VoteState, names: Names) -> impl IntoView {
     let set_aside = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let reason_error = RwSignal::new(None::<String>);
+    // The ballot being read is cleared only once the server has its entry: a failed save keeps
+    // the ticks on the screen to send again.
+    let adding = RwSignal::new(false);
     let save = write(
         move |(c, ballots): (u8, Vec<Ballot>)| vote_api::save_paper(state.year, state.bloc, c, ballots),
-        move |s: VoteSession| state.session.set(Some(s)),
+        move |s: VoteSession| {
+            state.session.set(Some(s));
+            if adding.get_untracked() {
+                adding.set(false);
+                ticks.set(BTreeMap::new());
+                set_aside.set(false);
+                reason.set(String::new());
+                let first = state.session.with_untracked(|s| {
+                    s.as_ref().and_then(|s| s.sections.iter().find_map(|p| Some((p.award_type_id, *p.units.first()?))))
+                });
+                if let Some((award, unit)) = first {
+                    focus_after_render(format!("paper-{award}-{unit}"));
+                }
+            }
+        },
     );
-    let sections = move || state.session.with(|s| s.as_ref().map(|s| s.sections.clone()).unwrap_or_default());
-    let entered = move || {
+    let save_error = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let text = match save.value().get() {
+            Some(Err(ApiError::Conflict { code })) if code == "clerk_taken" => {
+                Some(t_string!(i18n, vote.err_clerk_taken))
+            }
+            Some(Err(ApiError::Conflict { code })) if code == "same_clerk" => {
+                Some(t_string!(i18n, vote.err_same_clerk))
+            }
+            Some(Err(ApiError::Network)) => Some(t_string!(i18n, errors.network)),
+            Some(Err(_)) => Some(t_string!(i18n, awards.err_failed)),
+            _ => None,
+        };
+        save_error.set(text.map(str::to_owned));
+    });
+    // Fixed once the vote is open: read once, so a refresh never rebuilds the boxes.
+    let sections = move || state.session.with_untracked(|s| s.as_ref().map(|s| s.sections.clone()).unwrap_or_default());
+    // A memo: the vote is refreshed every few seconds, and only a change to this clerk's own
+    // entry may rebuild its list (and move the keyboard's focus).
+    let entered_memo = Memo::new(move |_| {
         state.session.with(|s| {
             s.as_ref()
                 .and_then(|s| s.clerks.iter().find(|c| c.clerk == clerk.get()).map(|c| c.ballots.clone()))
                 .unwrap_or_default()
         })
-    };
+    });
+    let entered = move || entered_memo.get();
     let send = move |ballots: Vec<Ballot>| save.dispatch((clerk.get_untracked(), ballots));
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -90,11 +127,8 @@ pub fn PaperEntryForm(state: VoteState, names: Names) -> impl IntoView {
         reason_error.set(None);
         let mut all = entered();
         all.push(ballot);
+        adding.set(true);
         send(all);
-        ticks.set(BTreeMap::new());
-        set_aside.set(false);
-        reason.set(String::new());
-        focus_after_render("clerk-1");
     };
 
     let parts = {
@@ -192,7 +226,7 @@ pub fn PaperEntryForm(state: VoteState, names: Names) -> impl IntoView {
             })}
             <button type="submit" class="button button--primary" data-testid="add-ballot"
                 disabled=move || save.pending().get()>{tr(|l| td_string!(l, vote.add_ballot))}</button>
-            <SaveOutcome write=save quiet=true />
+            <p class="form__error" role="alert" data-testid="paper-error">{move || save_error.get()}</p>
         </form>
         <p class="muted" role="status" data-testid="clerk-count">
             {move || running().map(|(received, aside)| t_string!(i18n, vote.entered_count, received, aside).to_string())}

@@ -4,6 +4,9 @@
 use leptos::prelude::*;
 use qrcode::{Color, QrCode as Matrix};
 
+use crate::i18n::*;
+use crate::text::tr;
+
 /// The QR code of `text`, with the quiet zone the standard asks for (4 modules).
 #[component]
 pub fn QrCode(text: String) -> impl IntoView {
@@ -18,7 +21,8 @@ pub fn QrCode(text: String) -> impl IntoView {
     }
     let size = width + 8;
     view! {
-        <svg class="qr" viewBox=format!("0 0 {size} {size}") role="img" aria-label="QR" shape-rendering="crispEdges">
+        <svg class="qr" viewBox=format!("0 0 {size} {size}") role="img" aria-label=tr(|l| td_string!(l, vote.qr_label))
+            shape-rendering="crispEdges">
             <rect width=size height=size fill="#fff" />
             <path d=path fill="#000" />
         </svg>

@@ -10,7 +10,7 @@ use super::{short_field, Kind};
 use crate::api::ApiError;
 use crate::i18n::*;
 use crate::staff::api::vote as vote_api;
-use crate::staff::components::form::write;
+use crate::staff::components::form::{write, SaveOutcome};
 use crate::staff::focus::focus_after_render;
 use crate::text::tr;
 
@@ -47,7 +47,7 @@ pub fn CloseForm(state: VoteState) -> impl IntoView {
             let text = match &e {
                 ApiError::Conflict { code } if code == "clerks_disagree" => t_string!(i18n, vote.err_disagree),
                 ApiError::Conflict { code } if code == "not_reconciled" => t_string!(i18n, vote.err_not_reconciled),
-                ApiError::Invalid => t_string!(i18n, vote.err_membership),
+                ApiError::Invalid => t_string!(i18n, vote.err_close_invalid),
                 ApiError::Network => t_string!(i18n, errors.network),
                 _ => t_string!(i18n, awards.err_failed),
             };
@@ -87,6 +87,47 @@ pub fn CloseForm(state: VoteState) -> impl IntoView {
     }
 }
 
+/// Takes the open vote back, after a second, explicit confirmation.
+#[component]
+pub fn CancelVote(state: VoteState) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    let cancel = write(
+        move |()| vote_api::cancel(state.year, state.bloc),
+        move |()| {
+            state.codes.set(Vec::new());
+            state.session.set(None);
+        },
+    );
+    move || {
+        if asking.get() {
+            view! {
+                <div class="notice notice--warn" role="alert">
+                    <p>{tr(|l| td_string!(l, vote.cancel_confirm))}</p>
+                    <div class="actions">
+                        <button type="button" class="button" id="cancel-no" on:click=move |_| {
+                            asking.set(false);
+                            focus_after_render("cancel-vote");
+                        }>{tr(|l| td_string!(l, vote.cancel_no))}</button>
+                        <button type="button" class="button button--secondary" data-testid="cancel-yes"
+                            disabled=move || cancel.pending().get()
+                            on:click=move |_| { cancel.dispatch(()); }>{tr(|l| td_string!(l, vote.cancel_yes))}</button>
+                    </div>
+                    <SaveOutcome write=cancel quiet=true />
+                </div>
+            }
+            .into_any()
+        } else {
+            view! {
+                <p><button type="button" class="button button--secondary" id="cancel-vote" on:click=move |_| {
+                    asking.set(true);
+                    focus_after_render("cancel-no");
+                }>{tr(|l| td_string!(l, vote.cancel))}</button></p>
+            }
+            .into_any()
+        }
+    }
+}
+
 /// The count the close made, award type by award type, and the receipts.
 #[component]
 pub fn VoteResultView(session: VoteSession, names: Names) -> impl IntoView {
@@ -123,7 +164,7 @@ pub fn VoteResultView(session: VoteSession, names: Names) -> impl IntoView {
                         <thead><tr>
                             <th scope="col">{tr(|l| td_string!(l, vote.unit))}</th>
                             <th scope="col" class="num">{tr(|l| td_string!(l, vote.votes))}</th>
-                            <th scope="col" class="num">{tr(|l| td_string!(l, vote.share))}</th>
+                            <th scope="col" class="num">{tr(|l| td_string!(l, vote.share_present))}</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
