@@ -63,9 +63,8 @@ fn futures_once(chunk: String) -> impl futures::Stream<Item = String> + Send + U
 
 /// Renders the page at `url` (path and query) in `locale` from `answers` (by API path).
 pub fn render(url: &str, locale: Locale, answers: HashMap<String, Answer>) -> Page {
-    // The reactive system spawns its tasks on a global executor; the first rendering sets one
-    // (a thread pool of the `futures` crate: nothing the page shows waits on it).
-    let _ = any_spawner::Executor::init_futures_executor();
+    // The reactive system spawns its tasks on a global executor; the first rendering sets one.
+    let _ = any_spawner::Executor::init_custom_executor(GuardedPool::new());
     let owner = Owner::new();
     let page = owner.with(|| {
         provide_context(RequestUrl::new(url));
@@ -84,7 +83,69 @@ pub fn render(url: &str, locale: Locale, answers: HashMap<String, Answer>) -> Pa
     Page { html, missing, status, meta, owner }
 }
 
+/// The renderings' executor: the `futures` thread pool that `init_futures_executor` would set
+/// up, with every task guarded. A task that panics — leptos_i18n's context effect has, when it
+/// ran after its page was dropped — would otherwise end its worker thread, which the pool never
+/// replaces; with every worker gone, `Page::title` (which waits a tick of this executor) and so
+/// every server-rendered page would wait forever.
+struct GuardedPool(futures::executor::ThreadPool);
+
+impl GuardedPool {
+    fn new() -> GuardedPool {
+        GuardedPool(futures::executor::ThreadPool::new().expect("a thread pool for the renderings"))
+    }
+}
+
+thread_local! {
+    /// For the rare local task: polled by `poll_local`, as `init_futures_executor` does.
+    static LOCAL_POOL: std::cell::RefCell<futures::executor::LocalPool> = std::cell::RefCell::new(futures::executor::LocalPool::new());
+}
+
+impl any_spawner::CustomExecutor for GuardedPool {
+    fn spawn(&self, task: any_spawner::PinnedFuture<()>) {
+        use futures::FutureExt;
+        self.0.spawn_ok(async move {
+            // The panic has been reported by the hook; the worker lives on.
+            let _ = std::panic::AssertUnwindSafe(task).catch_unwind().await;
+        });
+    }
+
+    fn spawn_local(&self, task: any_spawner::PinnedLocalFuture<()>) {
+        use futures::task::LocalSpawnExt;
+        LOCAL_POOL.with(|pool| {
+            let _ = pool.borrow().spawner().spawn_local(task);
+        });
+    }
+
+    fn poll_local(&self) {
+        LOCAL_POOL.with(|pool| {
+            if let Ok(mut pool) = pool.try_borrow_mut() {
+                pool.run_until_stalled();
+            }
+        });
+    }
+}
+
 /// `text` safe inside an HTML element (the title's text).
 pub fn escape(text: &str) -> String {
     html_escape::encode_text(text).into_owned()
+}
+
+#[cfg(test)]
+mod executor_tests {
+    /// More panicking tasks than the pool has threads, then a tick: an unguarded pool would
+    /// have no worker left to run it, and the wait would never end.
+    #[test]
+    fn a_task_that_panics_does_not_stop_the_renderings() {
+        let _ = any_spawner::Executor::init_custom_executor(super::GuardedPool::new());
+        for _ in 0..4 * std::thread::available_parallelism().map_or(2, |n| n.get()) {
+            any_spawner::Executor::spawn(async { panic!("an effect that ran after its page was dropped") });
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            futures::executor::block_on(any_spawner::Executor::tick());
+            let _ = tx.send(());
+        });
+        assert!(rx.recv_timeout(std::time::Duration::from_secs(10)).is_ok(), "the executor still runs tasks");
+    }
 }
