@@ -76,8 +76,11 @@ for who in $WHO; do
   start_server "$who"
   config="$TMP/$who.toml"
   cp bench/fuzz.toml "$config"
+  # An upload's PATCH carries raw bytes (application/offset+octet-stream), which schemathesis
+  # cannot generate; crates/server/tests/files.rs sends it every way that matters.
   args=(run "$BASE/api/openapi.json" --url "$BASE" --checks all --max-examples "$MAX_EXAMPLES"
-        --phases "$PHASES" --workers "$WORKERS" --seed 13 --no-color --report ndjson --report-dir "$REPORTS/$who")
+        --phases "$PHASES" --workers "$WORKERS" --seed 13 --no-color --report ndjson --report-dir "$REPORTS/$who"
+        --exclude-method PATCH)
   if [ "$who" != anonymous ]; then
     token="$(cookie_of "$who")"
     printf '\n[auth.openapi.session_cookie]\napi_key = "%s"\n' "${token#thidua_session=}" >>"$config"

@@ -10,7 +10,7 @@ export THIDUA_SERVER_BIN="${THIDUA_SERVER_BIN:-$THIDUA_BENCH_BIN}"
 started=$SECONDS
 # page-weight.sh is not here: scripts/test.sh runs it in full, as a budget.
 for bench in "api-load.sh --smoke" "results-load.sh --smoke" "first-paint.sh --smoke" "keystroke.sh --smoke" \
-  "fuzz.sh --smoke" "ballot.sh --smoke"; do
+  "fuzz.sh --smoke" "ballot.sh --smoke" "upload.sh --smoke"; do
   printf '\n--- bench/%s\n' "$bench"
   t=$SECONDS
   # shellcheck disable=SC2086

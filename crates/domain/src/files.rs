@@ -35,6 +35,20 @@ impl FileKind {
         FileKind::Ods,
     ];
 
+    /// The stored and transmitted name (`pdf`, `jpeg`, …), as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Pdf => "pdf",
+            FileKind::Jpeg => "jpeg",
+            FileKind::Png => "png",
+            FileKind::Webp => "webp",
+            FileKind::Docx => "docx",
+            FileKind::Xlsx => "xlsx",
+            FileKind::Odt => "odt",
+            FileKind::Ods => "ods",
+        }
+    }
+
     pub fn mime(self) -> &'static str {
         match self {
             FileKind::Pdf => "application/pdf",
@@ -83,22 +97,35 @@ pub const TAIL_BYTES: usize = 65_536;
 /// main part (`word/document.xml`, `xl/workbook.xml`); an ODT or ODS a ZIP whose first entry is
 /// the uncompressed `mimetype` naming it.
 pub fn sniff(head: &[u8], tail: &[u8]) -> Option<FileKind> {
-    if head.starts_with(b"%PDF-") {
-        return Some(FileKind::Pdf);
-    }
-    if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        return Some(FileKind::Jpeg);
-    }
-    if head.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
-        return Some(FileKind::Png);
-    }
-    if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
-        return Some(FileKind::Webp);
+    if let Some(kind) = by_signature(head) {
+        return Some(kind);
     }
     if head.starts_with(b"PK\x03\x04") {
         return open_document(head).or_else(|| office_open_xml(tail));
     }
     None
+}
+
+/// Whether a file whose first bytes are `head` (at least 12 of them, or the whole file) can be
+/// one of the accepted kinds: checked on an upload's first bytes, so that a file that cannot
+/// be accepted is refused before the rest of it is sent. The whole check is `sniff`.
+pub fn may_be_accepted(head: &[u8]) -> bool {
+    by_signature(head).is_some() || head.starts_with(b"PK\x03\x04")
+}
+
+/// The kinds told by their first bytes alone: PDF, JPEG, PNG, WebP.
+fn by_signature(head: &[u8]) -> Option<FileKind> {
+    if head.starts_with(b"%PDF-") {
+        Some(FileKind::Pdf)
+    } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(FileKind::Jpeg)
+    } else if head.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some(FileKind::Png)
+    } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
+        Some(FileKind::Webp)
+    } else {
+        None
+    }
 }
 
 fn le16(b: &[u8], at: usize) -> Option<usize> {
@@ -272,6 +299,18 @@ mod tests {
         let head = &bytes[..bytes.len().min(HEAD_BYTES)];
         let tail = &bytes[bytes.len().saturating_sub(TAIL_BYTES)..];
         sniff(head, tail)
+    }
+
+    #[test]
+    fn a_first_chunk_that_cannot_become_an_accepted_file_is_refused_early() {
+        for head in
+            [&b"%PDF-1.4"[..], b"\xFF\xD8\xFF\xE0", b"\x89PNG\r\n\x1a\n", b"RIFF\0\0\0\0WEBPVP8 ", b"PK\x03\x04\x14\0"]
+        {
+            assert!(may_be_accepted(head), "{head:?}");
+        }
+        for head in [&b"<!DOCTYPE html>"[..], b"<svg xmlns", b"MZ\x90\0", b"\x7fELF", b"RIFF\0\0\0\0WAVEfmt ", b""] {
+            assert!(!may_be_accepted(head), "{head:?}");
+        }
     }
 
     #[test]

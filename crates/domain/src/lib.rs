@@ -11,6 +11,7 @@ pub mod criteria;
 pub mod dates;
 pub mod decisions;
 pub mod error;
+pub mod evidence;
 pub mod files;
 pub mod history;
 pub mod model;

@@ -442,6 +442,12 @@ pub struct SheetView {
     pub permissions: SheetPermissions,
     /// Newest first.
     pub audit: Vec<AuditEntry>,
+    /// The evidence files attached to the sheet, in the order they were attached.
+    #[serde(default)]
+    pub files: Vec<crate::evidence::EvidenceFile>,
+    /// How large its files may be (the server's configuration).
+    #[serde(default)]
+    pub file_limits: crate::files::FileLimits,
 }
 
 #[cfg(test)]

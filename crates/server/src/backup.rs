@@ -240,7 +240,27 @@ async fn verify(backup: &Db, target: &Db) -> Result<String, BackupError> {
     if ours != theirs {
         return Err(BackupError::Verify("the published revisions' bytes differ from the backup's".to_owned()));
     }
-    Ok(format!("{tables} tables with the backup's row counts, {} published revisions byte for byte", theirs.len()))
+    let files = evidence_intact(target).await?;
+    Ok(format!(
+        "{tables} tables with the backup's row counts, {} published revisions byte for byte, {files} evidence files whose bytes hash to their SHA-256",
+        theirs.len()
+    ))
+}
+
+/// Every complete evidence file's bytes, read back from `db`, hash to the SHA-256 it is kept
+/// under; answers how many were checked.
+async fn evidence_intact(db: &Db) -> Result<usize, BackupError> {
+    let contents: Vec<(i64, i64, String)> =
+        sqlx::query_as("SELECT id, size, sha256 FROM file_contents WHERE sha256 IS NOT NULL ORDER BY id")
+            .fetch_all(db)
+            .await?;
+    for (id, size, sha256) in &contents {
+        let digested = crate::evidence::digest(&crate::evidence::DbChunks, db, *id, *size as u64).await?;
+        if &digested.sha256 != sha256 {
+            return Err(BackupError::Verify(format!("evidence file content {id} does not hash to {sha256}")));
+        }
+    }
+    Ok(contents.len())
 }
 
 /// Each stored revision (bloc, year, number) with the SHA-256 of its exact bytes.

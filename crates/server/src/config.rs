@@ -150,6 +150,21 @@ pub struct Config {
     /// Log lines as `text` (default) or `json` (one JSON object a line, for a log collector).
     #[arg(long, env = "THIDUA_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
+
+    /// The largest evidence file accepted, in MiB.
+    #[arg(long, env = "THIDUA_MAX_FILE_MIB", default_value = "25", value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_file_mib: u64,
+
+    /// The most all of one score sheet's evidence files may hold together, in MiB.
+    #[arg(long, env = "THIDUA_MAX_SHEET_MIB", default_value = "300", value_parser = clap::value_parser!(u64).range(1..=65536))]
+    pub max_sheet_mib: u64,
+}
+
+impl Config {
+    /// The evidence files' limits these settings give.
+    pub fn file_limits(&self) -> thidua_domain::files::FileLimits {
+        thidua_domain::files::FileLimits { per_file: self.max_file_mib << 20, per_sheet: self.max_sheet_mib << 20 }
+    }
 }
 
 /// A bearer token long enough not to be guessed.

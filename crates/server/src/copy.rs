@@ -44,6 +44,7 @@ enum Value {
     Int(Option<i64>),
     Text(Option<String>),
     Bool(Option<bool>),
+    Bytes(Option<Vec<u8>>),
 }
 
 /// Copies everything; answers one line per table (`units: 7 rows`).
@@ -77,9 +78,23 @@ pub(crate) async fn copy_between(source: &Db, target: &Db) -> Result<Vec<String>
     let mut from = db::begin_read(source).await?;
     let mut report = Vec::with_capacity(tables.len());
     for table in &tables {
-        let rows = read_rows(&mut from, table).await?;
-        let rows = parents_first(table, rows);
-        write_rows(&mut tx, table, &rows).await?;
+        if table.self_reference.is_some() {
+            // Parents before children needs the whole table (a small one: the criteria).
+            let rows = read_rows(&mut from, table, None).await?;
+            write_rows(&mut tx, table, &parents_first(table, rows)).await?;
+        } else {
+            // In batches: a table of file chunks never has to fit in memory.
+            let per_batch = if table.columns.iter().any(|(_, k)| matches!(k, Kind::Bytes)) { 8 } else { 5_000 };
+            let mut offset = 0;
+            loop {
+                let rows = read_rows(&mut from, table, Some((per_batch, offset))).await?;
+                write_rows(&mut tx, table, &rows).await?;
+                if rows.len() < per_batch {
+                    break;
+                }
+                offset += per_batch;
+            }
+        }
         if let Some(id) = &table.identity {
             // The next id the target generates is past every copied one.
             sqlx::query(&format!(
@@ -109,7 +124,9 @@ pub(crate) async fn count(conn: &mut Conn, table: &str) -> sqlx::Result<i64> {
     sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(conn).await
 }
 
-async fn read_rows(conn: &mut Conn, table: &Table) -> sqlx::Result<Vec<Vec<Value>>> {
+/// The rows of `table`, all or a batch (`(limit, offset)`) in an order that the columns other
+/// than bytes decide (each table has a key among them).
+async fn read_rows(conn: &mut Conn, table: &Table, batch: Option<(usize, usize)>) -> sqlx::Result<Vec<Vec<Value>>> {
     // A BOOLEAN column is read through an expression (see `db::Flag`).
     let names: Vec<String> = table
         .columns
@@ -119,9 +136,15 @@ async fn read_rows(conn: &mut Conn, table: &Table) -> sqlx::Result<Vec<Vec<Value
             _ => c.clone(),
         })
         .collect();
-    let rows = sqlx::query(&format!("SELECT {} FROM {} ORDER BY 1", names.join(", "), table.name))
-        .fetch_all(&mut *conn)
-        .await?;
+    let order: Vec<String> = (1..=table.columns.len())
+        .filter(|&i| !matches!(table.columns[i - 1].1, Kind::Bytes))
+        .map(|i| i.to_string())
+        .collect();
+    let page = batch.map(|(limit, offset)| format!(" LIMIT {limit} OFFSET {offset}")).unwrap_or_default();
+    let rows =
+        sqlx::query(&format!("SELECT {} FROM {} ORDER BY {}{page}", names.join(", "), table.name, order.join(", ")))
+            .fetch_all(&mut *conn)
+            .await?;
     rows.iter()
         .map(|row| {
             table
@@ -133,6 +156,7 @@ async fn read_rows(conn: &mut Conn, table: &Table) -> sqlx::Result<Vec<Vec<Value
                         Kind::Int => Value::Int(row.try_get(i)?),
                         Kind::Text => Value::Text(row.try_get(i)?),
                         Kind::Bool => Value::Bool(row.try_get::<Option<Flag>, _>(i)?.map(bool::from)),
+                        Kind::Bytes => Value::Bytes(row.try_get(i)?),
                     })
                 })
                 .collect()
@@ -188,6 +212,7 @@ async fn write_rows(conn: &mut Conn, table: &Table, rows: &[Vec<Value>]) -> sqlx
                     Value::Int(v) => query.bind(*v),
                     Value::Text(v) => query.bind(v.as_deref()),
                     Value::Bool(v) => query.bind(*v),
+                    Value::Bytes(v) => query.bind(v.as_deref()),
                 };
             }
         }

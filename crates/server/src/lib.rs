@@ -11,6 +11,8 @@ pub mod config;
 pub mod copy;
 pub mod criteria_csv;
 pub mod db;
+pub mod dossier;
+pub mod evidence;
 pub mod export;
 pub mod http;
 pub mod metrics;

@@ -385,6 +385,22 @@ async fn a_blocs_setup_is_checked_and_keeps_what_sheets_hold() {
 
     // The public administrative centre has an empty sheet: it leaves, and its sheet with it.
     let hc_sheet = s.sheet_of(&a.staff, 2019, HANH_CHINH).await;
+    // An evidence file is a record too; an upload under way is not, and goes with the sheet.
+    let target = format!("criterion:{first}");
+    let pdf = b"%PDF-1.4\nevidence\n%%EOF\n";
+    let file = s.upload_file(&a.staff, hc_sheet, &target, "minh chứng.pdf", pdf).await;
+    a.refused(Method::PUT, &path, Admin::setup_input(&saved, without(hc)), StatusCode::CONFLICT, "member_has_scores")
+        .await;
+    s.expect(&a.staff, Method::DELETE, &format!("/api/files/{file}"), None, StatusCode::NO_CONTENT).await;
+    let pending = s
+        .request(&a.staff, Method::POST, &format!("/api/sheets/{hc_sheet}/uploads"))
+        .header("tus-resumable", "1.0.0")
+        .header("upload-length", "100")
+        .header("upload-metadata", "filename YS5wZGY=,target ".to_owned() + &base64_of(&target))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pending.status(), StatusCode::CREATED);
     let fewer: BlocSetupView =
         serde_json::from_value(a.put(&path, Admin::setup_input(&saved, without(hc)), StatusCode::OK).await).unwrap();
     assert_eq!((fewer.members.len(), fewer.version), (6, 2));
@@ -908,4 +924,9 @@ async fn a_write_while_another_process_holds_the_lock_is_503_then_goes_through()
     assert_eq!(busy.message, "the database is unavailable: try again shortly");
     sqlx::raw_sql("ROLLBACK").execute(&mut other).await.unwrap();
     s.expect(&staff, Method::POST, "/api/admin/units", Some(&unit), StatusCode::CREATED).await;
+}
+
+fn base64_of(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(text.as_bytes())
 }

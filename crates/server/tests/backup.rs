@@ -33,6 +33,13 @@ fn said(out: &Output) -> String {
 }
 
 /// A server with the demo on `database`, rendering pages from the shell in `dir`.
+/// A PDF-looking file over two chunks.
+fn evidence() -> Vec<u8> {
+    let mut bytes = b"%PDF-1.4\n".to_vec();
+    bytes.extend((0..1_200_000u32).map(|i| (i % 251) as u8));
+    bytes
+}
+
 async fn server_on(dir: &Path, database: &str) -> TestServer {
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
@@ -67,6 +74,11 @@ async fn public_view(s: &TestServer) -> Vec<(String, StatusCode, Vec<u8>)> {
 /// file, the names acknowledged before the backup began, and every name ever sent.
 async fn backup_under_load(dir: &Path, s: &TestServer) -> (std::path::PathBuf, BTreeSet<String>, BTreeSet<String>) {
     let staff = s.login("staff").await;
+    // An evidence file of several chunks: the backup carries its bytes.
+    let yte = s.login("yte").await;
+    let sheet = s.sheet_of(&staff, 2019, "Sở Y tế").await;
+    let criterion = s.view(&yte, sheet).await.criteria.leaves().next().unwrap().id;
+    s.upload_file(&yte, sheet, &format!("criterion:{criterion}"), "Báo cáo thành tích.pdf", &evidence()).await;
     let acknowledged: Arc<Mutex<Vec<(String, Instant)>>> = Arc::default();
     let sent: Arc<Mutex<BTreeSet<String>>> = Arc::default();
     let started = Instant::now();
@@ -131,9 +143,16 @@ async fn restore_and_check(
     assert!(out.status.success(), "restore: {}", said(&out));
     let report = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(report.contains("published revisions byte for byte"), "{report}");
+    assert!(report.contains("1 evidence files whose bytes hash to their SHA-256"), "{report}");
 
     let restored = server_on(&dir.join("restored"), target).await;
     let staff = restored.login("staff").await;
+    let sheet = restored.sheet_of(&staff, 2019, "Sở Y tế").await;
+    let files: Vec<Value> = restored.ok(&staff, Method::GET, &format!("/api/sheets/{sheet}/files"), None).await;
+    assert_eq!(files.len(), 1, "{files:?}");
+    let path = format!("/api/files/{}", files[0]["id"]);
+    let bytes = restored.request(&staff, Method::GET, &path).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(bytes.as_ref(), evidence().as_slice(), "the evidence file restored byte for byte");
     let units: Vec<Value> = restored.ok(&staff, Method::GET, "/api/admin/units", None).await;
     let names: BTreeSet<String> = units.iter().map(|u| u["name"].as_str().unwrap().to_owned()).collect();
     let test_names: BTreeSet<String> = names.iter().filter(|n| n.starts_with("Đơn vị thử tải")).cloned().collect();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestServer, Who};
+use common::{people, TestServer, Who};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -20,28 +20,6 @@ const Y_TE: &str = "Sở Y tế";
 const GIAO_DUC: &str = "Sở Giáo dục và Đào tạo";
 const LAO_DONG: &str = "Sở Lao động - Thương binh và Xã hội";
 const VAN_HOA: &str = "Sở Văn hóa, Thể thao và Du lịch";
-
-/// The four demo accounts and no one.
-struct People {
-    anon: Who,
-    /// Unit officer of unit A (Sở Y tế).
-    yte: Who,
-    /// Unit officer of unit B (Sở Giáo dục và Đào tạo).
-    gddt: Who,
-    /// Leader officer of the bloc's leader unit (Sở Lao động - Thương binh và Xã hội).
-    leader: Who,
-    staff: Who,
-}
-
-async fn people(s: &TestServer) -> People {
-    People {
-        anon: Who::anonymous(),
-        yte: s.login("yte").await,
-        gddt: s.login("gddt").await,
-        leader: s.login("ldtbxh").await,
-        staff: s.login("staff").await,
-    }
-}
 
 fn path(id: i64, action: &str) -> String {
     format!("/api/sheets/{id}/{action}")

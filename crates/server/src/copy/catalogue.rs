@@ -14,6 +14,8 @@ pub(super) enum Kind {
     Int,
     Text,
     Bool,
+    /// An evidence file's chunk (BLOB, BYTEA).
+    Bytes,
 }
 
 pub(super) struct Table {
@@ -38,6 +40,7 @@ pub(super) async fn tables(conn: &mut Conn, engine: Engine) -> Result<Vec<Table>
             "bigint" | "integer" | "smallint" => Kind::Int,
             "text" | "character varying" => Kind::Text,
             "boolean" => Kind::Bool,
+            "blob" | "bytea" => Kind::Bytes,
             _ => return Err(CopyError::UnknownType { table, column, data_type }),
         };
         let entry = by_name.entry(table.clone()).or_insert_with(|| Table {

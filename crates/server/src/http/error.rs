@@ -15,6 +15,7 @@ use thidua_domain::sheet_edit::SheetId;
 use thidua_domain::workflow::{Refusal, SheetState};
 use thidua_domain::{BlocId, UnitId, Year};
 
+use super::file_error::FileError;
 use super::vote_error::VoteError;
 use crate::store::LookupError;
 
@@ -134,6 +135,9 @@ pub enum Error {
     /// The conference's vote refused (404 or 409, `vote_error::VoteError`).
     #[error(transparent)]
     Vote(#[from] VoteError),
+    /// Evidence files and their uploads refused (`file_error::FileError`).
+    #[error(transparent)]
+    File(#[from] FileError),
 }
 
 impl Error {
@@ -152,6 +156,7 @@ impl Error {
             | Error::OverrideNotFound { .. }
             | Error::DecisionNotFound { .. } => StatusCode::NOT_FOUND,
             Error::Vote(e) => e.status(),
+            Error::File(e) => e.status(),
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::Unauthenticated | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -173,6 +178,7 @@ impl Error {
             Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             // Another instance, or the same one shortly, may answer: a proxy retries or waits.
             Error::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Database(e) if disk_full(e) => StatusCode::INSUFFICIENT_STORAGE,
             Error::Database(e) if unreachable(e) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Database(_) | Error::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -183,6 +189,7 @@ impl Error {
         match self {
             Error::BadRequest(_) => "bad_request",
             Error::Vote(e) => e.code(),
+            Error::File(e) => e.code(),
             Error::NotFound => "not_found",
             Error::YearNotFound(_) => "year_not_found",
             Error::BlocNotFound { .. } => "bloc_not_found",
@@ -216,6 +223,7 @@ impl Error {
             Error::UnsupportedMediaType(_) => "unsupported_media_type",
             Error::Invalid(_) => "invalid_input",
             Error::Unavailable => "unavailable",
+            Error::Database(e) if disk_full(e) => "insufficient_storage",
             Error::Database(e) if unreachable(e) => "unavailable",
             Error::Database(_) | Error::Internal => "internal",
         }
@@ -225,6 +233,10 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let message = match &self {
+            Error::Database(e) if disk_full(e) => {
+                tracing::error!(error = %e, "the database's disk is full");
+                "the server has no room left to store this: tell the administrators; nothing was saved".to_owned()
+            }
             Error::Database(e) if unreachable(e) => {
                 tracing::error!(error = %e, "the database is unreachable or busy");
                 "the database is unavailable: try again shortly".to_owned()
@@ -245,8 +257,23 @@ impl IntoResponse for Error {
         };
         let body = ApiErrorBody { code: self.code().to_owned(), message, fields, problems };
         let mut response = (self.status(), Json(body)).into_response();
-        if let Error::TooManyAttempts { retry_after } = self {
-            response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(retry_after));
+        match self {
+            Error::TooManyAttempts { retry_after } => {
+                response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(retry_after));
+            }
+            // Where the upload stands, so a tus client resumes without asking (tus 1.0).
+            Error::File(FileError::Offset(at)) => {
+                response.headers_mut().insert("upload-offset", HeaderValue::from(at));
+            }
+            Error::File(FileError::TusVersion) => {
+                response.headers_mut().insert("tus-version", HeaderValue::from_static("1.0.0"));
+            }
+            Error::File(FileError::Range { size }) => {
+                if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                    response.headers_mut().insert(axum::http::header::CONTENT_RANGE, v);
+                }
+            }
+            _ => {}
         }
         response
     }
@@ -285,6 +312,22 @@ pub fn internal<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> E
 /// dropped connection, PostgreSQL shutting down, starting up, full, or taken offline; SQLite's
 /// write lock held by another process past the busy timeout, a PostgreSQL lock timeout): not a
 /// fault of the request nor of the data, and worth trying again.
+/// The database has no room for a write: SQLite's SQLITE_FULL, PostgreSQL's `disk_full`
+/// (53100). 507 with a message, never 500: an administrator can act on it.
+fn disk_full(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                code.parse::<i32>().is_ok_and(|c| c & 0xff == 13)
+            } else {
+                code == "53100"
+            }
+        }
+        _ => false,
+    }
+}
+
 fn unreachable(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,

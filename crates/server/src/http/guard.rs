@@ -178,10 +178,19 @@ fn is_private(headers: &HeaderMap) -> bool {
 
 /// Every request is answered within the configured time, or with 408 `request_timeout`.
 pub async fn request_timeout(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    // An upload's bytes take as long as the link needs; it ends itself when the client stalls.
+    if is_upload_bytes(&request) {
+        return next.run(request).await;
+    }
     match tokio::time::timeout(state.request_timeout, next.run(request)).await {
         Ok(response) => response,
         Err(_) => Error::RequestTimeout.into_response(),
     }
+}
+
+/// A tus PATCH: the one request whose body may be large and slow.
+fn is_upload_bytes(request: &Request) -> bool {
+    request.method() == Method::PATCH && request.uri().path().starts_with("/api/uploads/")
 }
 
 /// The most of a too-large body read (and dropped) so that its sender sees the 413.
@@ -196,6 +205,11 @@ const DRAIN_TIME: Duration = Duration::from_secs(10);
 /// `100 Continue` never sends it. A body of unknown length (chunked) is read here up to the
 /// limit, so that one that goes over is caught the same way.
 pub async fn refuse_large_bodies(request: Request, next: Next) -> Response {
+    // An upload's bytes are streamed to the database chunk by chunk, within the upload's own
+    // declared length (`uploads.rs`).
+    if is_upload_bytes(&request) {
+        return next.run(request).await;
+    }
     let declared = request.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     match declared {
         Some(length) if length > BODY_LIMIT as u64 => {

@@ -7,10 +7,13 @@ pub mod auth;
 mod awards;
 mod blocs;
 mod contract;
+mod dossier;
 pub mod error;
 mod etag;
 mod exports;
 mod extract;
+mod file_error;
+mod files;
 mod guard;
 mod pages;
 mod params;
@@ -20,6 +23,7 @@ mod sheets;
 mod spa;
 mod state;
 mod units;
+mod uploads;
 mod vote_cards;
 mod vote_error;
 mod votes;
@@ -29,12 +33,13 @@ use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, X_CONTENT_TYPE_OPTIONS};
-use axum::http::{HeaderValue, Method};
+use axum::http::{HeaderName, HeaderValue, Method};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Extension, Router};
 use serde::Serialize;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -71,6 +76,7 @@ pub use state::AppState;
         (name = "sheets", description = "Score sheets: self-assessment, verification and the workflow (signed in)"),
         (name = "awards", description = "Award rules, the acclaim-vote tally, overrides, publication and decisions (writes: staff)"),
         (name = "vote", description = "The conference's vote counted in the product: the printed ballot, voting cards, phone ballots, the clerks' paper entries, closing into the tally (staff and the bloc leader's officer; casting: a card's code)"),
+        (name = "files", description = "Evidence files on score sheets: resumable uploads (tus 1.0), the files, the dossiers as ZIP (signed in: who reads the sheet)"),
         (name = "units", description = "A unit's record across the published years"),
         (name = "audit", description = "Every audited change: sheets, awards and revisions, administration (staff; officers their unit's sheets)"),
         (name = "admin", description = "Staff administration: years, units, blocs' set-up and criteria, accounts (staff only)"),
@@ -160,6 +166,20 @@ pub fn router(state: AppState) -> Router {
                 .routes(routes!(admin::users::reset_password))
                 .routes(routes!(audit::list_audit))
                 .routes(routes!(audit::audit_csv))
+                .routes(routes!(files::list_files))
+                .routes(routes!(files::get_file, files::delete_file))
+                .routes(routes!(dossier::sheet_dossier))
+                .routes(routes!(dossier::bloc_dossiers))
+                .merge(
+                    OpenApiRouter::new()
+                        .routes(routes!(uploads::tus_options))
+                        .routes(routes!(uploads::create_upload))
+                        .routes(routes!(uploads::upload_offset, uploads::upload_bytes, uploads::cancel_upload))
+                        .layer(SetResponseHeaderLayer::overriding(
+                            HeaderName::from_static("tus-resumable"),
+                            HeaderValue::from_static(uploads::TUS_VERSION),
+                        )),
+                )
                 .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store"))),
         )
         // A write anywhere (the award types' POST sits with their public list) may have stored
@@ -184,8 +204,9 @@ pub fn router(state: AppState) -> Router {
         .with_state(state.clone())
         // Data changes as sheets are scored: clients revalidate every time.
         .layer(SetResponseHeaderLayer::if_not_present(CACHE_CONTROL, HeaderValue::from_static("no-cache")))
-        // JSON never loads anything, so nothing may be loaded in its name.
-        .layer(SetResponseHeaderLayer::overriding(CONTENT_SECURITY_POLICY, guard::API_CSP));
+        // JSON never loads anything, so nothing may be loaded in its name (a served evidence
+        // file sets its own, as strict: `files::FILE_CSP`).
+        .layer(SetResponseHeaderLayer::if_not_present(CONTENT_SECURITY_POLICY, guard::API_CSP));
 
     let spa = spa::service(&state.static_dir, api.clone(), state.revisions.clone())
         .layer(SetResponseHeaderLayer::overriding(CONTENT_SECURITY_POLICY, guard::page_csp(&state.static_dir)));
@@ -199,8 +220,17 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(metrics)
         .fallback_service(spa)
-        // Skips responses that are already encoded (the precompressed assets) or partial.
-        .layer(CompressionLayer::new())
+        // Skips responses that are already encoded (the precompressed assets) or partial, and
+        // the evidence files and dossiers, which are compressed already (ZIP, PDF, office files;
+        // images are skipped by default).
+        .layer(
+            CompressionLayer::new().compress_when(
+                DefaultPredicate::new()
+                    .and(NotForContentType::const_new("application/zip"))
+                    .and(NotForContentType::const_new("application/pdf"))
+                    .and(NotForContentType::const_new("application/vnd.")),
+            ),
+        )
         .layer(middleware::from_fn_with_state(state.clone(), guard::request_timeout))
         .layer(middleware::from_fn(guard::same_origin_writes))
         .layer(middleware::from_fn_with_state(state, guard::browser_headers))

@@ -121,7 +121,7 @@ pub async fn get_sheet(
 ) -> Result<Json<SheetView>> {
     let mut tx = begin_read(&state).await?;
     let head = checked_head(&mut tx, &user, id, SheetAction::Read).await?;
-    Ok(Json(view(&mut tx, &user, head).await?))
+    Ok(Json(view(&mut tx, &state, &user, head).await?))
 }
 
 /// Saves the unit's self-assessment: every criterion's self score, note and evidence links,
@@ -156,7 +156,7 @@ pub async fn put_self(
     let old = sheets::sheet(&mut tx, &head).await?;
     let new = apply_self(&old, &input);
     let edit = Edit { table: &table, old: &old, new: Some(&new) };
-    finish(tx, &user, head, SheetAction::EditSelf, input.base_version, None, edit).await
+    finish(&state, tx, &user, head, SheetAction::EditSelf, input.base_version, None, edit).await
 }
 
 /// Saves the verifier's part: every criterion's verified score and comment (criteria left
@@ -191,7 +191,7 @@ pub async fn put_verification(
     let old = sheets::sheet(&mut tx, &head).await?;
     let new = apply_verification(&old, &input);
     let edit = Edit { table: &table, old: &old, new: Some(&new) };
-    finish(tx, &user, head, SheetAction::EditVerification, input.base_version, None, edit).await
+    finish(&state, tx, &user, head, SheetAction::EditVerification, input.base_version, None, edit).await
 }
 
 /// Submits the sheet for verification (from `draft` or `returned`); clears the return comment.
@@ -293,13 +293,18 @@ async fn transition(
         _ => None,
     };
     let edit = Edit { table: &table, old: &sheet, new: None };
-    finish(tx, &user, head, action, input.base_version, return_comment, edit).await
+    finish(&state, tx, &user, head, action, input.base_version, return_comment, edit).await
 }
 
 /// The sheet, if it exists and `user` may do `action` to it now: 404, then the domain's
 /// `authorize` (403, 409 `wrong_state`, 409 `year_closed` for an officer's write in a year
 /// closed for scoring).
-async fn checked_head(conn: &mut Conn, user: &CurrentUser, id: SheetId, action: SheetAction) -> Result<SheetHead> {
+pub(super) async fn checked_head(
+    conn: &mut Conn,
+    user: &CurrentUser,
+    id: SheetId,
+    action: SheetAction,
+) -> Result<SheetHead> {
     let head = sheets::head(conn, id).await?.ok_or(Error::SheetNotFound(id))?;
     // Approval's completeness is `validate_transition`'s 422, which names the criteria.
     authorize(&user.principal, &head.facts(true), action).map_err(|r| Error::refused(r, head.year))?;
@@ -313,7 +318,7 @@ async fn checked_head(conn: &mut Conn, user: &CurrentUser, id: SheetId, action: 
     Ok(head)
 }
 
-async fn table_of(conn: &mut Conn, head: &SheetHead) -> Result<CriteriaTable> {
+pub(super) async fn table_of(conn: &mut Conn, head: &SheetHead) -> Result<CriteriaTable> {
     Ok(store::criteria_table(conn, head.year, head.bloc_id, head.bonus_cap).await?)
 }
 
@@ -326,7 +331,9 @@ struct Edit<'a> {
 
 /// Moves the sheet on from `base_version` (or answers `stale_version`), stores the new
 /// contents and state, writes the audit rows, commits, and answers the sheet as it is now.
+#[allow(clippy::too_many_arguments)]
 async fn finish(
+    app: &AppState,
     mut tx: Tx,
     user: &CurrentUser,
     head: SheetHead,
@@ -345,6 +352,8 @@ async fn finish(
     if let Some(new) = edit.new {
         sheets::save(&mut tx, head.id, new).await?;
         changed = changes(edit.table, edit.old, new);
+        // Files on bonus and deduction lines follow their lines; a removed line's files go.
+        changed.extend(super::files::follow_lines(&mut tx, app, head.id, edit.table, edit.old, new).await?);
     }
     if return_comment != head.return_comment {
         let text = |s: &str| (!s.is_empty()).then(|| s.to_owned());
@@ -357,12 +366,12 @@ async fn finish(
     let state_change = (state != head.state).then_some((head.state, state));
     sheets::audit(&mut tx, head.id, user.principal.user_id, action, at, &changed, state_change).await?;
     let head = sheets::head(&mut tx, head.id).await?.ok_or(Error::SheetNotFound(head.id))?;
-    let view = view(&mut tx, user, head).await?;
+    let view = view(&mut tx, app, user, head).await?;
     tx.commit().await?;
     Ok(Json(view))
 }
 
-async fn view(conn: &mut Conn, user: &CurrentUser, head: SheetHead) -> Result<SheetView> {
+async fn view(conn: &mut Conn, state: &AppState, user: &CurrentUser, head: SheetHead) -> Result<SheetView> {
     let criteria = table_of(conn, &head).await?;
     let sheet = sheets::sheet(conn, &head).await?;
     let audit = sheets::audit_trail(conn, head.id).await?;
@@ -370,6 +379,7 @@ async fn view(conn: &mut Conn, user: &CurrentUser, head: SheetHead) -> Result<Sh
     // no approval while a criterion is unverified.
     let all_verified = unscored(&criteria, &sheet, |s| s.verified_score).is_empty();
     let permissions = permissions(&user.principal, &head.facts(all_verified));
+    let files = crate::store::files::of_sheet(conn, head.id).await?.iter().filter_map(|f| f.to_api()).collect();
     Ok(SheetView {
         permissions,
         id: head.id,
@@ -383,5 +393,7 @@ async fn view(conn: &mut Conn, user: &CurrentUser, head: SheetHead) -> Result<Sh
         sheet,
         return_comment: head.return_comment,
         audit,
+        files,
+        file_limits: state.file_limits,
     })
 }

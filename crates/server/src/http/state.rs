@@ -25,6 +25,10 @@ pub struct Shared {
     pub revisions: Arc<RevisionCache>,
     /// `--metrics-token`: `/metrics` on the main listener, for this bearer token.
     pub metrics_token: Option<String>,
+    /// The evidence files' size limits.
+    pub file_limits: thidua_domain::files::FileLimits,
+    /// Where the evidence files' bytes are kept.
+    pub chunks: crate::evidence::DbChunks,
 }
 
 impl std::ops::Deref for AppState {
@@ -44,6 +48,8 @@ impl AppState {
             request_timeout: config.request_timeout,
             revisions: Arc::default(),
             metrics_token: config.metrics_token.clone(),
+            file_limits: config.file_limits(),
+            chunks: crate::evidence::DbChunks,
         }))
     }
 }

@@ -187,10 +187,61 @@ impl TestServer {
         self.ok(who, Method::GET, &format!("/api/sheets/{id}"), None).await
     }
 
+    /// Uploads an evidence file whole (tus: create, then one PATCH) to `target` (`criterion:ID`
+    /// …) of a sheet; answers the new file's id.
+    pub async fn upload_file(&self, who: &Who, sheet: i64, target: &str, name: &str, bytes: &[u8]) -> i64 {
+        use base64::Engine as _;
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s.as_bytes());
+        let created = self
+            .request(who, Method::POST, &format!("/api/sheets/{sheet}/uploads"))
+            .header("tus-resumable", "1.0.0")
+            .header("upload-length", bytes.len().to_string())
+            .header("upload-metadata", format!("filename {},target {}", b64(name), b64(target)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), StatusCode::CREATED, "{}", created.text().await.unwrap());
+        let at = created.headers()["location"].to_str().unwrap().to_owned();
+        let done = self
+            .request(who, Method::PATCH, &at)
+            .header("tus-resumable", "1.0.0")
+            .header("upload-offset", "0")
+            .header(CONTENT_TYPE, "application/offset+octet-stream")
+            .body(bytes.to_vec())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(done.status(), StatusCode::NO_CONTENT, "{}", done.text().await.unwrap());
+        assert_eq!(done.headers()["upload-offset"], bytes.len().to_string().as_str());
+        done.headers()["thidua-file-id"].to_str().unwrap().parse().unwrap()
+    }
+
     /// The id of a unit's sheet for a year, as staff sees the list.
     pub async fn sheet_of(&self, staff: &Who, year: i32, unit: &str) -> i64 {
         let list: Vec<SheetSummary> = self.ok(staff, Method::GET, &format!("/api/sheets?year={year}"), None).await;
         list.iter().find(|s| s.unit.name == unit).map(|s| s.id).unwrap()
+    }
+}
+
+/// The four demo accounts and no one.
+pub struct People {
+    pub anon: Who,
+    /// Unit officer of unit A (Sở Y tế).
+    pub yte: Who,
+    /// Unit officer of unit B (Sở Giáo dục và Đào tạo).
+    pub gddt: Who,
+    /// Leader officer of the bloc's leader unit (Sở Lao động - Thương binh và Xã hội).
+    pub leader: Who,
+    pub staff: Who,
+}
+
+pub async fn people(s: &TestServer) -> People {
+    People {
+        anon: Who::anonymous(),
+        yte: s.login("yte").await,
+        gddt: s.login("gddt").await,
+        leader: s.login("ldtbxh").await,
+        staff: s.login("staff").await,
     }
 }
 

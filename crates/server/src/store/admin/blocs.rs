@@ -185,13 +185,15 @@ pub async fn place_members(conn: &mut Conn, year: Year, bloc_id: BlocId, members
 }
 
 /// Whether the unit has anything in the bloc-year that leaving it would lose: a self or
-/// verified score, a bonus or deduction line, votes, an override or a decision.
+/// verified score, a bonus or deduction line, an evidence file, votes, an override or a decision.
 pub async fn member_has_record(conn: &mut Conn, year: Year, bloc_id: BlocId, unit_id: UnitId) -> sqlx::Result<bool> {
     let Flag(has) = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM criterion_scores c JOIN score_sheets s ON s.id = c.sheet_id
                         WHERE s.year = $1 AND s.bloc_id = $2 AND s.unit_id = $3
                           AND (c.self_score IS NOT NULL OR c.verified_score IS NOT NULL))
              OR EXISTS (SELECT 1 FROM adjustments a JOIN score_sheets s ON s.id = a.sheet_id
+                        WHERE s.year = $1 AND s.bloc_id = $2 AND s.unit_id = $3)
+             OR EXISTS (SELECT 1 FROM sheet_files f JOIN score_sheets s ON s.id = f.sheet_id
                         WHERE s.year = $1 AND s.bloc_id = $2 AND s.unit_id = $3)
              OR EXISTS (SELECT 1 FROM tally_votes WHERE year = $1 AND bloc_id = $2 AND unit_id = $3)
              OR EXISTS (SELECT 1 FROM tally_written WHERE year = $1 AND bloc_id = $2 AND unit_id = $3)
@@ -222,6 +224,16 @@ pub async fn remove_member(
             .fetch_optional(&mut *conn)
             .await?;
     if let Some(sheet) = sheet {
+        // Uploads under way go with their bytes (the database's chunk store).
+        for sql in [
+            "DELETE FROM file_chunks WHERE content_id IN (SELECT content_id FROM uploads WHERE sheet_id = $1)",
+            "DELETE FROM uploads WHERE sheet_id = $1",
+        ] {
+            sqlx::query(sql).bind(sheet).execute(&mut *conn).await?;
+        }
+        sqlx::query("DELETE FROM file_contents WHERE sha256 IS NULL AND id NOT IN (SELECT content_id FROM uploads)")
+            .execute(&mut *conn)
+            .await?;
         for sql in [
             "DELETE FROM criterion_scores WHERE sheet_id = $1",
             "DELETE FROM adjustments WHERE sheet_id = $1",
