@@ -42,7 +42,7 @@ scripts/build.sh --release --spa-only
 cargo build --offline -p thidua-server
 
 step "end-to-end tests (real server binary, headless Chromium, axe-core)"
-cargo test --offline -p thidua --features ssr --test e2e --test scoring --test awards --test admin --test hardening --test vote \
+cargo test --offline -p thidua --features ssr --test e2e --test scoring --test awards --test admin --test hardening --test vote --test evidence \
   --test prerender -- --test-threads=1
 
 step "page weight budget"

@@ -76,7 +76,7 @@ pub(crate) struct ErrorCode {
 
 /// An abort signal for one request, fired when the reactive owner that started it is
 /// cleaned up (the user navigated away) and, when given, after `timeout`.
-fn abort_signal(timeout: Option<Duration>) -> Option<web_sys::AbortSignal> {
+pub(crate) fn abort_signal(timeout: Option<Duration>) -> Option<web_sys::AbortSignal> {
     let controller = web_sys::AbortController::new().ok()?;
     let signal = controller.signal();
     let controller = SendWrapper::new(controller);

@@ -346,7 +346,7 @@ async fn the_forms_work_with_the_keyboard_alone() {
     // Tab to the 2019 sheet's link and open it with Enter.
     let mut steps = 0;
     loop {
-        press(tab()).await;
+        support::key(&browser, Key::Tab).await;
         let text = browser.js("return document.activeElement.closest('.sheet-list__item')?.textContent || ''").await;
         if text.as_str().unwrap_or_default().contains("2019") {
             break;
@@ -354,42 +354,43 @@ async fn the_forms_work_with_the_keyboard_alone() {
         steps += 1;
         assert!(steps < 30, "the 2019 sheet is reachable with Tab");
     }
-    press(enter()).await;
+    support::key(&browser, Key::Enter).await;
     browser.wait_for("[data-testid=sheet-form]").await;
 
     // Tab to the first score and type it; the total follows.
     let mut steps = 0;
     while !focused().await.as_str().unwrap_or_default().starts_with("score-") {
-        press(tab()).await;
+        support::key(&browser, Key::Tab).await;
         steps += 1;
         assert!(steps < 40, "a score field is reachable with Tab");
     }
     press("6,5".into()).await;
     browser.wait_for_text("[data-testid=total]", "6,5").await;
     // The next stop is the criterion's note, which Enter opens.
-    press(tab()).await;
+    support::key(&browser, Key::Tab).await;
     assert_eq!(browser.js("return document.activeElement.tagName").await, "SUMMARY");
-    press(enter()).await;
+    support::key(&browser, Key::Enter).await;
     assert_eq!(browser.js("return document.activeElement.parentElement.open").await, json!(true));
     wait_for_save_state(&browser, "Saved", WAIT).await;
 
     // On to the submit button, Enter, and the confirmation's button, Enter.
     let mut steps = 0;
     while focused().await != "submit-sheet" {
-        press(tab()).await;
+        support::key(&browser, Key::Tab).await;
         steps += 1;
-        assert!(steps < 80, "the submit button is reachable with Tab");
+        // Each criterion has its score, its note and its two file pickers on the way.
+        assert!(steps < 200, "the submit button is reachable with Tab");
     }
-    press(enter()).await;
+    support::key(&browser, Key::Enter).await;
     browser.wait_for("[data-testid=submit-confirm]").await;
-    press(tab()).await;
+    support::key(&browser, Key::Tab).await;
     let mut steps = 0;
     while focused().await != "confirm-submit" {
-        press(tab()).await;
+        support::key(&browser, Key::Tab).await;
         steps += 1;
         assert!(steps < 10, "the confirmation's button is reachable with Tab");
     }
-    press(enter()).await;
+    support::key(&browser, Key::Enter).await;
     browser.wait_for_text("[data-testid=sheet-state]", "Đã nộp").await;
     browser.client.close().await.unwrap();
 }

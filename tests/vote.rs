@@ -7,73 +7,12 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
-
 use fantoccini::key::Key;
 use serde_json::{json, Value};
-use support::{assert_accessible, maybe_screenshot, sign_in, Browser, Driver, Server};
+use support::{
+    api, api_with, assert_accessible, check_views, key, maybe_screenshot, sign_in, tab_to, Browser, Driver, Server,
+};
 use tempfile::TempDir;
-
-async fn key(browser: &Browser, k: Key) {
-    let active = browser.client.active_element().await.expect("a focused element");
-    active.send_keys(&String::from(char::from(k))).await.expect("send a key");
-}
-
-/// Presses Tab until the focused element matches `css` (at most 80 times).
-async fn tab_to(browser: &Browser, css: &str) {
-    for _ in 0..80 {
-        let here = browser
-            .js(&format!("return !!document.activeElement && document.activeElement.matches({})", json!(css)))
-            .await;
-        if here == json!(true) {
-            return;
-        }
-        key(browser, Key::Tab).await;
-    }
-    panic!("Tab never reached {css}");
-}
-
-/// Both languages and both widths: no axe violation, no sideways scroll at 360 px.
-async fn check_views(browser: &Browser, what: &str, shot: &str) {
-    for width in [360, 1280] {
-        browser.set_width(width).await;
-        for lang in ["vi", "en"] {
-            assert_accessible(browser, &format!("{what} at {width} px ({lang})")).await;
-            if width == 360 {
-                assert!(!browser.page_overflows().await, "{what} scrolls sideways at 360 px ({lang})");
-            }
-            maybe_screenshot(browser, &format!("{shot}-{width}-{lang}")).await;
-            browser.click("[data-testid=lang-switch]").await;
-            let want = if lang == "vi" { "en" } else { "vi" };
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while browser.js("return document.documentElement.lang").await != json!(want) {
-                assert!(Instant::now() < deadline, "the language did not switch");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        }
-    }
-}
-
-async fn api(browser: &Browser, method: &str, path: &str) -> Value {
-    api_with(browser, method, path, None).await
-}
-
-/// The API from the signed-in page (its cookie, its origin), with a JSON body.
-async fn api_with(browser: &Browser, method: &str, path: &str, body: Option<&Value>) -> Value {
-    let init = match body {
-        Some(body) => {
-            json!({"method": method, "headers": {"content-type": "application/json"}, "body": body.to_string()})
-        }
-        None => json!({"method": method}),
-    };
-    let script = format!(
-        "const done = arguments[arguments.length - 1];
-         fetch({}, {}).then(r => r.json()).then(done, e => done(String(e)));",
-        json!(path),
-        init
-    );
-    browser.client.execute_async(&script, vec![]).await.expect("fetch")
-}
 
 /// A clerk enters a paper ballot: these boxes ticked.
 async fn add_paper(staff: &Browser, ticks: &[String]) {

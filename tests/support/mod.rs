@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use tempfile::TempDir;
@@ -375,4 +376,72 @@ impl Drop for WriteLock {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+// What several end-to-end tests do in the browser: keys, Tab, both widths and languages, the API.
+
+/// Presses a key on whatever has the focus, as a keyboard does (W3C actions: a file input
+/// takes it as a key too, where "send keys" to the element would mean choosing a file).
+pub async fn key(browser: &Browser, k: Key) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let c = char::from(k);
+    let press =
+        KeyActions::new("keyboard".to_owned()).then(KeyAction::Down { value: c }).then(KeyAction::Up { value: c });
+    browser.client.perform_actions(press).await.expect("press a key");
+}
+
+/// Presses Tab until the focused element matches `css` (at most 80 times).
+pub async fn tab_to(browser: &Browser, css: &str) {
+    for _ in 0..80 {
+        let here = browser
+            .js(&format!("return !!document.activeElement && document.activeElement.matches({})", json!(css)))
+            .await;
+        if here == json!(true) {
+            return;
+        }
+        key(browser, Key::Tab).await;
+    }
+    panic!("Tab never reached {css}");
+}
+
+/// Both languages and both widths: no axe violation, no sideways scroll at 360 px.
+pub async fn check_views(browser: &Browser, what: &str, shot: &str) {
+    for width in [360, 1280] {
+        browser.set_width(width).await;
+        for lang in ["vi", "en"] {
+            assert_accessible(browser, &format!("{what} at {width} px ({lang})")).await;
+            if width == 360 {
+                assert!(!browser.page_overflows().await, "{what} scrolls sideways at 360 px ({lang})");
+            }
+            maybe_screenshot(browser, &format!("{shot}-{width}-{lang}")).await;
+            browser.click("[data-testid=lang-switch]").await;
+            let want = if lang == "vi" { "en" } else { "vi" };
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while browser.js("return document.documentElement.lang").await != json!(want) {
+                assert!(Instant::now() < deadline, "the language did not switch");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+}
+
+pub async fn api(browser: &Browser, method: &str, path: &str) -> Value {
+    api_with(browser, method, path, None).await
+}
+
+/// The API from the signed-in page (its cookie, its origin), with a JSON body.
+pub async fn api_with(browser: &Browser, method: &str, path: &str, body: Option<&Value>) -> Value {
+    let init = match body {
+        Some(body) => {
+            json!({"method": method, "headers": {"content-type": "application/json"}, "body": body.to_string()})
+        }
+        None => json!({"method": method}),
+    };
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         fetch({}, {}).then(r => r.json()).then(done, e => done(String(e)));",
+        json!(path),
+        init
+    );
+    browser.client.execute_async(&script, vec![]).await.expect("fetch")
 }

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod awards;
+pub mod files;
 pub mod vote;
 
 use std::time::Duration;

@@ -8,6 +8,7 @@ pub mod bloc_setup_form;
 pub mod conflict_panel;
 pub mod criteria_editor;
 pub mod editor;
+pub mod evidence;
 pub mod field_error;
 pub mod form;
 pub mod labels;

@@ -7,6 +7,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use thidua_domain::criteria::Criterion;
 use thidua_domain::error::FieldError;
+use thidua_domain::evidence::FileTarget;
 use thidua_domain::sheet::{validate_score, SheetTotals};
 use thidua_domain::sheet_edit::{adjustment_points_errors, adjustment_reason_errors};
 use thidua_domain::Points;
@@ -14,6 +15,7 @@ use thidua_domain::Points;
 use crate::format;
 use crate::i18n::*;
 use crate::staff::components::editor::{AdjustmentState, Editor};
+use crate::staff::components::evidence::{AttachFiles, FileList};
 use crate::staff::components::field_error::FieldMessage;
 use crate::staff::draft::Side;
 use crate::staff::input::parse_score;
@@ -98,6 +100,7 @@ fn CriterionBlock(editor: Editor, criterion: Criterion) -> impl IntoView {
     let self_part = editor.view.with_untracked(|v| v.sheet.scores.iter().find(|s| s.criterion_id == id).cloned());
     let verification = editor.side == Side::Verification;
     let self_score = self_part.as_ref().and_then(|s| s.self_score);
+    let self_part_links = self_part.as_ref().map(|s| s.evidence.len()).unwrap_or(0);
     // The verifier sees at a glance where their score differs from the unit's own.
     let difference = move || {
         if !verification {
@@ -120,9 +123,13 @@ fn CriterionBlock(editor: Editor, criterion: Criterion) -> impl IntoView {
         Side::Verification => t_string!(i18n, sheet.comment).to_string(),
     };
     let score_label_id = format!("score-label-{id}");
+    let target = FileTarget::Criterion { criterion_id: id };
     let unit_side = verification.then(|| match self_part {
-        Some(s) => Either::Left(view! { <UnitSide score=s.self_score note=s.note evidence=s.evidence /> }),
-        None => Either::Right(view! { <p class="crit__self">{tr(|l| td_string!(l, sheet.self_not_scored))}</p> }),
+        Some(s) => Either::Left(view! { <UnitSide score=s.self_score note=s.note evidence=s.evidence target /> }),
+        None => Either::Right(view! {
+            <p class="crit__self">{tr(|l| td_string!(l, sheet.self_not_scored))}</p>
+            <FileList target />
+        }),
     });
     Either::Right(view! {
         <div
@@ -182,13 +189,18 @@ fn CriterionBlock(editor: Editor, criterion: Criterion) -> impl IntoView {
                         }
                     })}
             </details>
+            {(!verification).then(|| view! {
+                <FileList target links=self_part_links />
+                <AttachFiles target id=format!("ev-{id}") />
+            })}
         </div>
     })
 }
 
 /// What the unit entered, beside the verifier's input.
 #[component]
-fn UnitSide(score: Option<Points>, note: String, evidence: Vec<String>) -> impl IntoView {
+fn UnitSide(score: Option<Points>, note: String, evidence: Vec<String>, target: FileTarget) -> impl IntoView {
+    let links = evidence.len();
     let i18n = use_i18n();
     let score = move || match score {
         Some(p) => format::points(p, i18n.get_locale()),
@@ -222,6 +234,7 @@ fn UnitSide(score: Option<Points>, note: String, evidence: Vec<String>) -> impl 
                         </ul>
                     }
                 })}
+            <FileList target links />
         </div>
     }
 }
@@ -259,9 +272,21 @@ fn Adjustments(editor: Editor, deductions: bool) -> impl IntoView {
                         <ul class="adjustments">
                             {lines
                                 .into_iter()
-                                .map(|a| {
+                                .enumerate()
+                                .map(|(i, a)| {
                                     let points = move || format::points(a.points, i18n.get_locale());
-                                    view! { <li>{a.reason}": "<strong>{points}</strong></li> }
+                                    let index = i as u32;
+                                    let target = if deductions {
+                                        FileTarget::Deduction { index }
+                                    } else {
+                                        FileTarget::Bonus { index }
+                                    };
+                                    view! {
+                                        <li>
+                                            {a.reason}": "<strong>{points}</strong>
+                                            <FileList target />
+                                        </li>
+                                    }
                                 })
                                 .collect_view()}
                         </ul>
@@ -282,7 +307,7 @@ fn Adjustments(editor: Editor, deductions: bool) -> impl IntoView {
             <h2 class="sheet-section__title" id=heading_id>{heading}</h2>
             <ul class="adjustments" data-testid=kind>
                 <For each=move || list.get().into_iter().enumerate() key=|(_, a)| a.key let:item>
-                    <AdjustmentLine editor line=item.1 kind deductions />
+                    <AdjustmentLine editor line=item.1 kind deductions list />
                 </For>
             </ul>
             <button
@@ -299,8 +324,44 @@ fn Adjustments(editor: Editor, deductions: bool) -> impl IntoView {
 }
 
 #[component]
-fn AdjustmentLine(editor: Editor, line: AdjustmentState, kind: &'static str, deductions: bool) -> impl IntoView {
+fn AdjustmentLine(
+    editor: Editor,
+    line: AdjustmentState,
+    kind: &'static str,
+    deductions: bool,
+    list: RwSignal<Vec<AdjustmentState>>,
+) -> impl IntoView {
     let key = line.key;
+    // The line's place among its kind as the server has it: what its files are attached to.
+    // While the lines differ from the saved ones, that place is not known: files wait.
+    let saved_index = Memo::new(move |_| {
+        let at = list.with(|l| l.iter().position(|a| a.key == key))?;
+        let saved = editor.view.with(|v| {
+            let saved = if deductions { &v.sheet.deductions } else { &v.sheet.bonuses };
+            list.with(|l| {
+                l.len() == saved.len()
+                    && l.iter().zip(saved).all(|(a, s)| {
+                        a.reason.with(|r| r.trim() == s.reason)
+                            && a.points.with(|p| parse_score(p).ok().flatten() == Some(s.points))
+                    })
+            })
+        });
+        saved.then_some(at as u32)
+    });
+    let files = move || match saved_index.get() {
+        Some(index) => {
+            let target = if deductions { FileTarget::Deduction { index } } else { FileTarget::Bonus { index } };
+            Either::Left(view! {
+                <FileList target />
+                <AttachFiles target id=format!("ev-{kind}-{key}") />
+            })
+        }
+        None => Either::Right(
+            editor
+                .editable()
+                .then(|| view! { <p class="attach__hint">{tr(|l| td_string!(l, evidence.line_unsaved))}</p> }),
+        ),
+    };
     // The domain's rules for a line, as the server applies them.
     let reason_errors = Signal::derive(move || line.reason.with(|r| adjustment_reason_errors(r)));
     let points_errors = Signal::derive(move || {
@@ -346,6 +407,7 @@ fn AdjustmentLine(editor: Editor, line: AdjustmentState, kind: &'static str, ded
             >
                 {tr(|l| td_string!(l, sheet.remove_line))}
             </button>
+            <div class="adjustment__files">{files}</div>
         </li>
     }
 }

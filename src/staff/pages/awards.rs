@@ -70,6 +70,17 @@ fn AwardsView(results: BlocResults) -> impl IntoView {
                 {move || {
                     can.get().decide.then(|| view! { <p><A href=format!("/awards/{year}")>{tr(|l| td_string!(l, rules.title))}</A></p> })
                 }}
+                // Every member's evidence in one ZIP (staff; the server refuses anyone else).
+                {move || {
+                    can.get().decide.then(|| {
+                        let lang = match i18n.get_locale() {
+                            Locale::vi => "vi",
+                            Locale::en => "en",
+                        };
+                        let href = crate::api::url(&format!("/api/years/{year}/blocs/{bloc}/dossiers.zip?lang={lang}"));
+                        view! { <p><a href=href download data-testid="bloc-dossiers">{tr(|l| td_string!(l, evidence.dossiers))}</a></p> }
+                    })
+                }}
             </section>
             <section aria-labelledby="tally-form-title">
                 <h2 id="tally-form-title">{tr(|l| td_string!(l, awards.tally_title))}</h2>

@@ -11,6 +11,7 @@ use crate::pages::not_found::NotFound;
 use crate::staff::api;
 use crate::staff::components::audit_trail::AuditTrail;
 use crate::staff::components::editor::Editor;
+use crate::staff::components::evidence::{DossierLink, Evidence};
 use crate::staff::components::save_status::{resume_when_online, SaveBar, SaveProblems};
 use crate::staff::components::sheet_actions::{ReviewSheet, SubmitSheet};
 use crate::staff::components::sheet_form::SheetForm;
@@ -45,6 +46,7 @@ fn SheetScreen(view: SheetView) -> impl IntoView {
     // The verifier works on the verification; everyone else sees the unit's side.
     let side = if view.permissions.edit_verification { Side::Verification } else { Side::SelfAssessment };
     let editor = Editor::new(view.clone(), side, user);
+    Evidence::provide(editor, user);
     resume_when_online(editor);
     let totals = editor.totals();
     let title = move || match side {
@@ -68,6 +70,7 @@ fn SheetScreen(view: SheetView) -> impl IntoView {
             <p class="eyebrow">{t!(i18n, common.year, year)} " · " {bloc}</p>
             <h1>{title} <span class="h1-sub">{unit}</span></h1>
             <p>{move || view! { <StatusBadge state=state() /> }}</p>
+            <DossierLink />
             {move || {
                 let comment = return_comment();
                 (!comment.is_empty() && side == Side::SelfAssessment)
