@@ -690,6 +690,20 @@ mod tests {
         assert!(b.fields.is_empty());
     }
 
+    /// A real SQLite that runs out of room (its page limit stands for the disk): 507 with a
+    /// message an administrator can act on, never 500.
+    #[tokio::test]
+    async fn a_full_disk_is_507_not_500() {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await.unwrap();
+        sqlx::query("CREATE TABLE chunks (data BLOB)").execute(&mut conn).await.unwrap();
+        sqlx::query("PRAGMA max_page_count = 8").execute(&mut conn).await.unwrap();
+        let full = sqlx::query("INSERT INTO chunks VALUES (zeroblob(1000000))").execute(&mut conn).await.unwrap_err();
+        let (status, b) = body(Error::Database(full)).await;
+        assert_eq!((status, b.code.as_str()), (StatusCode::INSUFFICIENT_STORAGE, "insufficient_storage"));
+        assert!(b.message.contains("no room left"), "{}", b.message);
+    }
+
     #[tokio::test]
     async fn an_unreachable_database_is_503_not_500() {
         let (status, b) = body(Error::Database(sqlx::Error::PoolTimedOut)).await;
