@@ -101,11 +101,16 @@ packages=()
 have brotli || packages+=(brotli)
 have gzip || packages+=(gzip)
 have curl || packages+=(curl)
+# The documents' PDFs are LibreOffice's conversion of their Word files, in a serif that has
+# every Vietnamese glyph and Times New Roman's metrics (issue 22).
+have soffice || packages+=(libreoffice-writer-nogui)
+[ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || packages+=(fonts-liberation2)
 if $TESTS; then
   have chromium || packages+=(chromium)
   have chromedriver || packages+=(chromium-driver)
   have sqlite3 || packages+=(sqlite3)
   have wrk || packages+=(wrk)
+  have pdftotext || packages+=(poppler-utils)
   have nginx || packages+=(nginx-light)
   have npm || packages+=(nodejs npm)
   python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)

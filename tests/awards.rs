@@ -124,6 +124,20 @@ async fn tally_publish_decide_print_export_unpublish() {
     assert!(third.contains(&units[2]), "the third unit is over the quota: {third}");
     assert_accessible(&staff, "the awards page at 360 px").await;
     assert!(!staff.page_overflows().await, "the awards page scrolls sideways at 360 px");
+    // The minutes of these results, as the links download them (Word and PDF).
+    for (link, kind) in [
+        ("minutes-docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("minutes-pdf", "application/pdf"),
+        ("proposal-docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("proposal-pdf", "application/pdf"),
+    ] {
+        let script = format!(
+            "const done = arguments[arguments.length - 1];
+             fetch(document.querySelector('[data-testid={link}]').href).then(r => done([r.status, r.headers.get('content-type')]), e => done(String(e)));"
+        );
+        let answer = staff.client.execute_async(&script, vec![]).await.unwrap();
+        assert_eq!(answer, json!([200, kind]), "{link}");
+    }
     maybe_screenshot(&staff, "awards-360").await;
     staff.set_width(1280).await;
     assert_accessible(&staff, "the awards page at 1280 px").await;

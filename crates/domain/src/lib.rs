@@ -10,6 +10,7 @@ pub mod ballots;
 pub mod criteria;
 pub mod dates;
 pub mod decisions;
+pub mod documents;
 pub mod error;
 pub mod evidence;
 pub mod files;

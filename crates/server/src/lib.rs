@@ -11,6 +11,7 @@ pub mod config;
 pub mod copy;
 pub mod criteria_csv;
 pub mod db;
+pub mod documents;
 pub mod dossier;
 pub mod evidence;
 pub mod export;

@@ -2,6 +2,7 @@
 //! emulation pact. Checked with the domain's rules before sending; the server checks again.
 
 use leptos::prelude::*;
+use thidua_domain::admin::blocs::Conference;
 use thidua_domain::admin::blocs::{
     check_bloc_setup, validate_bloc_setup, BlocSetupInput, BlocSetupView, CurrentSetup, SetupRefusal,
 };
@@ -39,6 +40,12 @@ pub fn BlocSetupForm(
     let signed_on = RwSignal::new(start.pact_signed_on.clone().unwrap_or_default());
     let note = RwSignal::new(start.pact_note.clone());
     let link = RwSignal::new(start.pact_document_url.clone().unwrap_or_default());
+    // The year's conference, for its minutes.
+    let held_on = RwSignal::new(start.conference.held_on.clone().unwrap_or_default());
+    let place = RwSignal::new(start.conference.place.clone());
+    let chair = RwSignal::new(start.conference.chair.clone());
+    let secretary = RwSignal::new(start.conference.secretary.clone());
+    let attendees = RwSignal::new(start.conference.attendees.clone());
     let to_add = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
     let save_bloc = write(move |input| admin_api::save_bloc(year, bloc, input), move |saved| view.set(saved));
@@ -85,6 +92,13 @@ pub fn BlocSetupForm(
             pact_signed_on: optional(signed_on.get_untracked()),
             pact_note: note.get_untracked().trim().to_owned(),
             pact_document_url: optional(link.get_untracked()),
+            conference: Conference {
+                held_on: optional(held_on.get_untracked()),
+                place: place.get_untracked().trim().to_owned(),
+                chair: chair.get_untracked().trim().to_owned(),
+                secretary: secretary.get_untracked().trim().to_owned(),
+                attendees: attendees.get_untracked().trim().to_owned(),
+            },
             version: view.with_untracked(|v| v.version),
         };
         let known: Vec<UnitId> = units.with_value(|u| u.iter().map(|u| u.id).collect());
@@ -179,6 +193,14 @@ pub fn BlocSetupForm(
                 <TextField id="pact-date" label=|l| td_string!(l, admin.pact_date) value=signed_on errors=errors_of(errors, "pact_signed_on") kind="date" />
                 <TextField id="pact-note" label=|l| td_string!(l, admin.pact_note) value=note errors=errors_of(errors, "pact_note") kind="text" />
                 <TextField id="pact-link" label=|l| td_string!(l, admin.pact_link) value=link errors=errors_of(errors, "pact_document_url") kind="url" />
+            </fieldset>
+            <fieldset data-testid="conference">
+                <legend>{tr(|l| td_string!(l, admin.conference))}</legend>
+                <TextField id="conference-date" label=|l| td_string!(l, admin.conference_date) value=held_on errors=errors_of(errors, "conference.held_on") kind="date" />
+                <TextField id="conference-place" label=|l| td_string!(l, admin.conference_place) value=place errors=errors_of(errors, "conference.place") />
+                <TextField id="conference-chair" label=|l| td_string!(l, admin.conference_chair) value=chair errors=errors_of(errors, "conference.chair") />
+                <TextField id="conference-secretary" label=|l| td_string!(l, admin.conference_secretary) value=secretary errors=errors_of(errors, "conference.secretary") />
+                <TextField id="conference-attendees" label=|l| td_string!(l, admin.conference_attendees) value=attendees errors=errors_of(errors, "conference.attendees") rows=3 />
             </fieldset>
             <p class="form__error" role="alert">
                 {move || refusal.get().map(|_| t_string!(i18n, admin.published_setup_fixed))}

@@ -7,6 +7,7 @@ pub mod award_rules_form;
 pub mod bloc_setup_form;
 pub mod conflict_panel;
 pub mod criteria_editor;
+pub mod documents;
 pub mod editor;
 pub mod evidence;
 pub mod field_error;

@@ -13,6 +13,7 @@ use crate::i18n::*;
 use crate::pages::not_found::NotFound;
 use crate::pages::params::bloc_params;
 use crate::staff::components::award_admin::{Awards, Candidates, ChangeReason, Decisions, Publication};
+use crate::staff::components::documents::BlocDocuments;
 use crate::staff::components::tally_form::TallyForm;
 use crate::text::tr;
 
@@ -70,6 +71,8 @@ fn AwardsView(results: BlocResults) -> impl IntoView {
                 {move || {
                     can.get().decide.then(|| view! { <p><A href=format!("/awards/{year}")>{tr(|l| td_string!(l, rules.title))}</A></p> })
                 }}
+                // The documents from these results (staff and the leader's officer).
+                {move || can.get().preview.then(|| view! { <BlocDocuments year bloc /> })}
                 // Every member's evidence in one ZIP (staff; the server refuses anyone else).
                 {move || {
                     can.get().decide.then(|| {

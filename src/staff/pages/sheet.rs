@@ -10,6 +10,7 @@ use crate::i18n::*;
 use crate::pages::not_found::NotFound;
 use crate::staff::api;
 use crate::staff::components::audit_trail::AuditTrail;
+use crate::staff::components::documents::ReportLinks;
 use crate::staff::components::editor::Editor;
 use crate::staff::components::evidence::{DossierLink, Evidence};
 use crate::staff::components::save_status::{resume_when_online, SaveBar, SaveProblems};
@@ -45,6 +46,7 @@ fn SheetScreen(view: SheetView) -> impl IntoView {
     let user = session.me.with_untracked(|m| m.as_ref().map(|m| m.user_id)).unwrap_or_default();
     // The verifier works on the verification; everyone else sees the unit's side.
     let side = if view.permissions.edit_verification { Side::Verification } else { Side::SelfAssessment };
+    let view_id = view.id;
     let editor = Editor::new(view.clone(), side, user);
     Evidence::provide(editor, user);
     resume_when_online(editor);
@@ -71,6 +73,7 @@ fn SheetScreen(view: SheetView) -> impl IntoView {
             <h1>{title} <span class="h1-sub">{unit}</span></h1>
             <p>{move || view! { <StatusBadge state=state() /> }}</p>
             <DossierLink />
+            <ReportLinks sheet=view_id />
             {move || {
                 let comment = return_comment();
                 (!comment.is_empty() && side == Side::SelfAssessment)

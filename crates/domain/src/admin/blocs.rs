@@ -23,6 +23,9 @@ pub struct BlocSetupView {
     pub pact_signed_on: Option<String>,
     pub pact_note: String,
     pub pact_document_url: Option<String>,
+    /// The year's conference, as its minutes name it.
+    #[serde(default)]
+    pub conference: Conference,
     pub criteria: CriteriaDraft,
     /// Criteria that some sheet of this bloc-year holds a score for (self or verified).
     pub scored_criteria: Vec<CriterionId>,
@@ -136,6 +139,32 @@ pub fn check_bloc_removal(published: bool, has_records: bool) -> Result<(), Bloc
     }
 }
 
+/// The bloc's conference of the year, as its minutes name it (issue 22); empty until staff
+/// enter it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Conference {
+    /// ISO date, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub held_on: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    pub place: String,
+    /// Who chaired (name and office).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    pub chair: String,
+    /// Who took the minutes.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    pub secretary: String,
+    /// Who attended, as the minutes list them.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+    pub attendees: String,
+}
+
 /// `PUT /api/admin/years/{year}/blocs/{bloc_id}`: members in order, leader, deputy, pact.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -154,13 +183,17 @@ pub struct BlocSetupInput {
     #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub pact_note: String,
     pub pact_document_url: Option<String>,
+    /// The year's conference (left out: nothing recorded).
+    #[serde(default)]
+    pub conference: Conference,
     /// The bloc-year's `version` this was made from.
     pub version: i64,
 }
 
 /// `other_names`: the names of the year's other blocs. Field paths: `name`, `members`,
 /// `members.{i}`, `leader`, `deputy`, `pact_signed_on`,
-/// `pact_note`, `pact_document_url`.
+/// `pact_note`, `pact_document_url`, `conference.held_on`, `conference.place`,
+/// `conference.chair`, `conference.secretary`, `conference.attendees`.
 pub fn validate_bloc_setup(input: &BlocSetupInput, known_units: &[UnitId], other_names: &[String]) -> FieldErrors {
     let mut errors = FieldErrors::new();
     if let Some(name) = &input.name {
@@ -198,6 +231,20 @@ pub fn validate_bloc_setup(input: &BlocSetupInput, known_units: &[UnitId], other
             push(&mut errors, "pact_document_url", FieldError::NotALink);
         }
     }
+    let c = &input.conference;
+    if c.held_on.as_deref().is_some_and(|d| !is_iso_date(d)) {
+        push(&mut errors, "conference.held_on", FieldError::Invalid);
+    }
+    for (field, text, max) in [
+        ("conference.place", &c.place, 200u32),
+        ("conference.chair", &c.chair, 200),
+        ("conference.secretary", &c.secretary, 200),
+        ("conference.attendees", &c.attendees, 2000),
+    ] {
+        if text.chars().count() > max as usize {
+            push(&mut errors, field, FieldError::TooLong { max });
+        }
+    }
     errors
 }
 
@@ -215,6 +262,7 @@ mod tests {
             pact_signed_on: Some("2019-02-20".into()),
             pact_note: String::new(),
             pact_document_url: Some("https://example.vn/giao-uoc.pdf".into()),
+            conference: Conference::default(),
             version: 0,
         };
         assert!(validate_bloc_setup(&ok, &[1, 2, 3, 4], &[]).is_empty());
@@ -259,6 +307,7 @@ mod tests {
             pact_signed_on: None,
             pact_note: String::new(),
             pact_document_url: None,
+            conference: Conference::default(),
             version: 0,
         };
         let current = CurrentSetup {

@@ -122,6 +122,10 @@ pub enum Error {
     /// 422: well-formed but invalid input, with what is wrong with each field.
     #[error("{}", invalid_message(.0))]
     Invalid(FieldErrors),
+    /// 503: this server cannot make a PDF now (LibreOffice missing or failing); the Word file
+    /// can still be had.
+    #[error("this server cannot make the PDF now; the Word file can still be downloaded")]
+    PdfUnavailable,
     /// 503: the database does not answer (the health check).
     #[error("the database is unavailable: try again shortly")]
     Unavailable,
@@ -177,7 +181,7 @@ impl Error {
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             // Another instance, or the same one shortly, may answer: a proxy retries or waits.
-            Error::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Unavailable | Error::PdfUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Error::Database(e) if disk_full(e) => StatusCode::INSUFFICIENT_STORAGE,
             Error::Database(e) if unreachable(e) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Database(_) | Error::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -223,6 +227,7 @@ impl Error {
             Error::UnsupportedMediaType(_) => "unsupported_media_type",
             Error::Invalid(_) => "invalid_input",
             Error::Unavailable => "unavailable",
+            Error::PdfUnavailable => "pdf_unavailable",
             Error::Database(e) if disk_full(e) => "insufficient_storage",
             Error::Database(e) if unreachable(e) => "unavailable",
             Error::Database(_) | Error::Internal => "internal",

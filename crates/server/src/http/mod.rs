@@ -7,6 +7,7 @@ pub mod auth;
 mod awards;
 mod blocs;
 mod contract;
+mod documents;
 mod dossier;
 pub mod error;
 mod etag;
@@ -77,6 +78,7 @@ pub use state::AppState;
         (name = "awards", description = "Award rules, the acclaim-vote tally, overrides, publication and decisions (writes: staff)"),
         (name = "vote", description = "The conference's vote counted in the product: the printed ballot, voting cards, phone ballots, the clerks' paper entries, closing into the tally (staff and the bloc leader's officer; casting: a card's code)"),
         (name = "files", description = "Evidence files on score sheets: resumable uploads (tus 1.0), the files, the dossiers as ZIP (signed in: who reads the sheet)"),
+        (name = "documents", description = "The year's documents from the data, as Word and PDF: the bloc conference's minutes and proposal letter (staff and the bloc leader's officer), a unit's achievement report (who reads its sheet)"),
         (name = "units", description = "A unit's record across the published years"),
         (name = "audit", description = "Every audited change: sheets, awards and revisions, administration (staff; officers their unit's sheets)"),
         (name = "admin", description = "Staff administration: years, units, blocs' set-up and criteria, accounts (staff only)"),
@@ -170,6 +172,8 @@ pub fn router(state: AppState) -> Router {
                 .routes(routes!(files::get_file, files::delete_file))
                 .routes(routes!(dossier::sheet_dossier))
                 .routes(routes!(dossier::bloc_dossiers))
+                .routes(routes!(documents::bloc_document))
+                .routes(routes!(documents::sheet_document))
                 .merge(
                     OpenApiRouter::new()
                         .routes(routes!(uploads::tus_options))

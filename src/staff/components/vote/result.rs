@@ -17,15 +17,7 @@ use crate::text::tr;
 /// `votes` of `voters` as a share with two decimals, written as the reader's language does
 /// (92,86 % in Vietnamese, 92.86% in English).
 pub fn share(votes: u32, voters: u32, locale: Locale) -> String {
-    if voters == 0 {
-        return "–".to_owned();
-    }
-    let hundredths = (u64::from(votes) * 10_000 + u64::from(voters) / 2) / u64::from(voters);
-    let (whole, frac) = (hundredths / 100, hundredths % 100);
-    match locale {
-        Locale::vi => format!("{whole},{frac:02} %"),
-        _ => format!("{whole}.{frac:02}%"),
-    }
+    thidua_domain::documents::percent_text(votes, voters, locale == Locale::vi)
 }
 
 #[component]

@@ -2,7 +2,7 @@
 //! bloc-year carries over to the next.
 
 use crate::db::{Conn, Flag};
-use thidua_domain::admin::blocs::{BlocSetupInput, BlocSetupView};
+use thidua_domain::admin::blocs::{BlocSetupInput, BlocSetupView, Conference};
 use thidua_domain::admin::criteria::CriteriaDraft;
 use thidua_domain::admin::years::BlocSetup;
 use thidua_domain::sheet_edit::SheetId;
@@ -71,6 +71,7 @@ pub async fn remove_bloc_year(conn: &mut Conn, year: Year, bloc_id: BlocId) -> s
     }
     for sql in [
         "DELETE FROM criteria WHERE year = $1 AND bloc_id = $2",
+        "DELETE FROM bloc_conferences WHERE year = $1 AND bloc_id = $2",
         "DELETE FROM bloc_years WHERE year = $1 AND bloc_id = $2",
     ] {
         sqlx::query(sql).bind(year).bind(bloc_id).execute(&mut *conn).await?;
@@ -148,6 +149,7 @@ pub async fn setup_view(conn: &mut Conn, year: Year, bloc_id: BlocId) -> Result<
         pact_signed_on: bloc.pact_signed_on,
         pact_note: bloc.pact_note,
         pact_document_url: bloc.pact_document_url,
+        conference: conference(conn, year, bloc_id).await?,
         criteria: CriteriaDraft::from_table(&table),
         scored_criteria,
         published: bloc.published_at.is_some(),
@@ -252,6 +254,48 @@ pub async fn remove_member(
     Ok(sheet)
 }
 
+/// The bloc's conference of the year (empty when none is recorded).
+pub async fn conference(conn: &mut Conn, year: Year, bloc_id: BlocId) -> sqlx::Result<Conference> {
+    let row: Option<(Option<String>, String, String, String, String)> = sqlx::query_as(
+        "SELECT held_on, place, chair, secretary, attendees FROM bloc_conferences WHERE year = $1 AND bloc_id = $2",
+    )
+    .bind(year)
+    .bind(bloc_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row
+        .map(|(held_on, place, chair, secretary, attendees)| Conference { held_on, place, chair, secretary, attendees })
+        .unwrap_or_default())
+}
+
+/// Records the bloc's conference of the year (text trimmed; all empty: no row).
+async fn save_conference(conn: &mut Conn, year: Year, bloc_id: BlocId, c: &Conference) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM bloc_conferences WHERE year = $1 AND bloc_id = $2")
+        .bind(year)
+        .bind(bloc_id)
+        .execute(&mut *conn)
+        .await?;
+    let held_on = c.held_on.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    let texts = [c.place.trim(), c.chair.trim(), c.secretary.trim(), c.attendees.trim()];
+    if held_on.is_none() && texts.iter().all(|t| t.is_empty()) {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO bloc_conferences (bloc_id, year, held_on, place, chair, secretary, attendees)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(bloc_id)
+    .bind(year)
+    .bind(held_on)
+    .bind(texts[0])
+    .bind(texts[1])
+    .bind(texts[2])
+    .bind(texts[3])
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Leader, deputy and pact of the bloc-year.
 pub async fn update_setup(conn: &mut Conn, year: Year, bloc_id: BlocId, input: &BlocSetupInput) -> sqlx::Result<()> {
     sqlx::query(
@@ -266,9 +310,9 @@ pub async fn update_setup(conn: &mut Conn, year: Year, bloc_id: BlocId, input: &
     .bind(input.pact_document_url.as_deref().map(str::trim))
     .bind(year)
     .bind(bloc_id)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    save_conference(conn, year, bloc_id, &input.conference).await
 }
 
 /// Moves the set-up version on, and the awards version with it: members, leader and
