@@ -11,29 +11,10 @@ use crate::i18n::Locale;
 /// `12.5` → "12,5" (vi) or "12.5" (en); at most two decimals, none when whole; thousands
 /// grouped ("1.000" / "1,000").
 pub fn points(p: Points, locale: Locale) -> String {
-    let (group, decimal) = match locale {
-        Locale::vi => ('.', ','),
-        Locale::en => (',', '.'),
-    };
-    // The canonical text has a dot, no trailing zeros and a leading '-' when negative.
-    let canonical = p.to_string();
-    let (sign, digits) = match canonical.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", canonical.as_str()),
-    };
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    let mut out = String::from(sign);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(group);
-        }
-        out.push(c);
+    match locale {
+        Locale::vi => thidua_domain::documents::points_text(p, '.', ','),
+        Locale::en => thidua_domain::documents::points_text(p, ',', '.'),
     }
-    if !frac.is_empty() {
-        out.push(decimal);
-        out.push_str(frac);
-    }
-    out
 }
 
 const MONTHS: [&str; 12] = [

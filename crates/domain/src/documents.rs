@@ -25,8 +25,16 @@ pub fn share_vi(votes: u32, base: u32) -> String {
     format!("{votes}/{base} phiếu, đạt {}", percent_text(votes, base, true))
 }
 
-/// Points with a decimal comma and no trailing zeros: 97,5; 100; 1.000,25.
+/// Points with a decimal comma and no trailing zeros, thousands grouped with a dot: 97,5;
+/// 100; 1.000,25.
 pub fn points_vi(p: Points) -> String {
+    points_text(p, '.', ',')
+}
+
+/// Points with these separators, at most two decimals, none when whole: what every screen
+/// (`format::points` in the app, per language) and every document write.
+pub fn points_text(p: Points, group: char, decimal: char) -> String {
+    // The canonical text has a dot, no trailing zeros and a leading '-' when negative.
     let canonical = p.to_string();
     let (sign, digits) = match canonical.strip_prefix('-') {
         Some(rest) => ("-", rest),
@@ -36,12 +44,12 @@ pub fn points_vi(p: Points) -> String {
     let mut out = String::from(sign);
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push('.');
+            out.push(group);
         }
         out.push(c);
     }
     if !frac.is_empty() {
-        out.push(',');
+        out.push(decimal);
         out.push_str(frac);
     }
     out

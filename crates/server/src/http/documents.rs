@@ -8,9 +8,7 @@
 //! Never the public. Generating reads only.
 
 use axum::extract::State;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::HeaderValue;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use thidua_domain::error::ApiErrorBody;
 use thidua_domain::results::BlocResults;
@@ -29,7 +27,7 @@ use crate::documents::minutes::minutes;
 use crate::documents::proposal::proposal;
 use crate::documents::report::{report, ReportInput};
 use crate::documents::{self, DocumentError};
-use crate::http::extract::Path;
+use crate::http::extract::{attachment, Path};
 use crate::http::state::{begin_read, AppState};
 use crate::store::sheets;
 
@@ -202,9 +200,9 @@ async fn answer(docx: docx_rs::Docx, pdf: bool, name: &str) -> Result<Response> 
     let bytes = documents::docx_bytes(docx).map_err(document_error)?;
     if pdf {
         let pdf = documents::pdf_of(&bytes).await.map_err(document_error)?;
-        Ok(file(pdf, "application/pdf", &format!("{name}.pdf")))
+        Ok(attachment(pdf, "application/pdf", &format!("{name}.pdf")))
     } else {
-        Ok(file(bytes, DOCX, &format!("{name}.docx")))
+        Ok(attachment(bytes, DOCX, &format!("{name}.docx")))
     }
 }
 
@@ -214,14 +212,4 @@ fn document_error(e: DocumentError) -> Error {
         DocumentError::Pdf(_) => Error::PdfUnavailable,
         DocumentError::Write(_) => Error::Internal,
     }
-}
-
-fn file(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
-    let mut response = bytes.into_response();
-    let h = response.headers_mut();
-    h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(CONTENT_DISPOSITION, v);
-    }
-    response
 }
