@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use thidua_domain::evidence::{EvidenceFile, FileTarget};
 use thidua_domain::files::FileKind;
 
-use super::upload::is_picture;
 use super::{size_text, use_evidence};
 use crate::i18n::*;
 use crate::staff::api::files as api;
@@ -47,8 +46,8 @@ fn FileItem(file: EvidenceFile) -> impl IntoView {
     let size = file.size;
     let meta = move || format!("{} · {}", file.kind.as_str().to_uppercase(), size_text(size, i18n.get_locale()));
     // PDFs and pictures open in a tab of their own (the browser's viewer); the rest download.
-    let opens = matches!(file.kind, FileKind::Pdf) || is_picture(file.kind);
-    let thumbnail = is_picture(file.kind).then(|| {
+    let opens = matches!(file.kind, FileKind::Pdf) || file.kind.is_image();
+    let thumbnail = file.kind.is_image().then(|| {
         let src = href.clone();
         view! { <img class="evidence-files__thumb" src=src alt="" loading="lazy" width="72" height="72" /> }
     });

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use serde::{Deserialize, Serialize};
 use thidua_domain::evidence::FileTarget;
-use thidua_domain::files::{check_size, clean_name, FileKind, SizeRefusal};
+use thidua_domain::files::{check_size, clean_name, SizeRefusal};
 
 use super::browser;
 use super::Evidence;
@@ -369,9 +369,4 @@ fn problem(e: &ApiError) -> Problem {
         }
         other => Problem::Other(format!("{other}")),
     }
-}
-
-/// Whether `kind` shows as a picture.
-pub fn is_picture(kind: FileKind) -> bool {
-    kind.is_image()
 }
