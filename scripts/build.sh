@@ -27,11 +27,12 @@ done
 # the same index.html with the `staff` feature, so the two pages cannot drift apart, and the
 # styles of the staff's own views (the vote) that readers never download.
 sed -e 's/data-cargo-profile-release="wasm-release"/& data-cargo-features="staff"/' \
-  -e 's|<link data-trunk rel="css" href="style/main.css" />|&\n    <link data-trunk rel="css" href="style/vote.css" />\n    <link data-trunk rel="css" href="style/evidence.css" />|' \
+  -e 's|<link data-trunk rel="css" href="style/main.css" />|&\n    <link data-trunk rel="css" href="style/vote.css" />\n    <link data-trunk rel="css" href="style/evidence.css" />\n    <link data-trunk rel="css" href="style/council.css" />|' \
   index.html >staff.html
 grep -q 'data-cargo-features="staff"' staff.html
 grep -q 'style/vote.css' staff.html
 grep -q 'style/evidence.css' staff.html
+grep -q 'style/council.css' staff.html
 
 if ! $release; then
   # Dev profiles: the wasm and the server share the compiled proc macros, and nothing is

@@ -43,7 +43,7 @@ cargo build --offline -p thidua-server
 
 step "end-to-end tests (real server binary, headless Chromium, axe-core)"
 cargo test --offline -p thidua --features ssr --test e2e --test scoring --test awards --test admin --test hardening --test vote --test evidence \
-  --test prerender -- --test-threads=1
+  --test council --test prerender -- --test-threads=1
 
 step "page weight budget"
 bench/page-weight.sh --budget 262800

@@ -19,7 +19,7 @@ use leptos_router::path;
 pub use components::account_nav::{manage_awards_link, AccountNav};
 use pages::{
     AdminBlocPage, AdminPage, AdminUnitsPage, AdminUsersPage, AuditLogPage, AwardRulesPage, AwardsPage,
-    BallotPrintPage, DelegatePage, SheetPage, SheetsPage, SignInPage, VoteMinutesPage, VotePage,
+    BallotPrintPage, CouncilPage, DelegatePage, SheetPage, SheetsPage, SignInPage, VoteMinutesPage, VotePage,
 };
 
 /// The session, shared by every page; asked for only when this device has signed in before.
@@ -40,6 +40,7 @@ pub fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/awards/:year/:bloc/vote/minutes") view=VoteMinutesPage />
         <Route path=path!("/awards/:year/:bloc/ballot") view=BallotPrintPage />
         <Route path=path!("/vote") view=DelegatePage />
+        <Route path=path!("/council/:year") view=CouncilPage />
         <Route path=path!("/admin") view=AdminPage />
         <Route path=path!("/admin/users") view=AdminUsersPage />
         <Route path=path!("/admin/units") view=AdminUnitsPage />

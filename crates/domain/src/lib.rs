@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod award_types;
 pub mod ballots;
+pub mod council;
 pub mod criteria;
 pub mod dates;
 pub mod decisions;

@@ -36,6 +36,7 @@ pub mod accounts;
 pub mod admin;
 pub mod audit;
 pub mod awards;
+pub mod council;
 pub mod files;
 pub mod revisions;
 pub mod sheets;

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod awards;
+pub mod council;
 pub mod files;
 pub mod vote;
 

@@ -36,6 +36,16 @@ pub fn BlocDocuments(year: Year, bloc: BlocId) -> impl IntoView {
     }
 }
 
+/// The Council's list for the year (staff).
+#[component]
+pub fn CouncilDocuments(year: Year) -> impl IntoView {
+    view! {
+        <ul class="documents">
+            <WordAndPdf label=|l| td_string!(l, documents.council) path=format!("/api/years/{year}/council/documents/list") testid="council-list" />
+        </ul>
+    }
+}
+
 /// The unit's achievement report, prefilled from this sheet.
 #[component]
 pub fn ReportLinks(sheet: SheetId) -> impl IntoView {

@@ -130,6 +130,8 @@ pub fn SaveOutcome<I: 'static>(
                         "stale_version" => t_string!(i18n, admin.err_stale),
                         "published" => t_string!(i18n, awards.err_published),
                         "not_proposed" => t_string!(i18n, awards.err_not_proposed),
+                        "not_approved" => t_string!(i18n, council.err_not_approved),
+                        "decision_recorded" => t_string!(i18n, council.err_decision_recorded),
                         "member_has_scores" => t_string!(i18n, admin.err_member_scores),
                         _ => t_string!(i18n, errors.conflict),
                     },

@@ -6,6 +6,7 @@ pub mod award_admin;
 pub mod award_rules_form;
 pub mod bloc_setup_form;
 pub mod conflict_panel;
+pub mod council;
 pub mod criteria_editor;
 pub mod documents;
 pub mod editor;

@@ -76,6 +76,7 @@ fn YearItem(year: YearAdmin, on_change: impl Fn() + Copy + Send + Sync + 'static
             </button>
             <TieBreakForm year=year.clone() on_change />
             <p><A href=format!("/awards/{y}")>{tr(|l| td_string!(l, rules.title))}</A></p>
+            <p><A href=format!("/council/{y}")>{tr(|l| td_string!(l, council.title))}</A></p>
             <Loaded resource=blocs let:list>
                 <ul class="link-list">
                     {list

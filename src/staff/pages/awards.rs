@@ -69,7 +69,10 @@ fn AwardsView(results: BlocResults) -> impl IntoView {
                 <ChangeReason awards />
                 <p><A href=results_href>{tr(|l| td_string!(l, awards.see_results))}</A></p>
                 {move || {
-                    can.get().decide.then(|| view! { <p><A href=format!("/awards/{year}")>{tr(|l| td_string!(l, rules.title))}</A></p> })
+                    can.get().decide.then(|| view! {
+                        <p><A href=format!("/awards/{year}")>{tr(|l| td_string!(l, rules.title))}</A></p>
+                        <p><A href=format!("/council/{year}")>{tr(|l| td_string!(l, council.title))}</A></p>
+                    })
                 }}
                 // The documents from these results (staff and the leader's officer).
                 {move || can.get().preview.then(|| view! { <BlocDocuments year bloc /> })}

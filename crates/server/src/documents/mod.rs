@@ -3,6 +3,7 @@
 //! by LibreOffice's headless conversion (Debian's `libreoffice-writer-nogui`), so the two can
 //! never differ. Generating reads only. Each document: a module of its own (`minutes.rs`).
 
+pub mod council;
 pub mod minutes;
 mod page;
 pub mod proposal;

@@ -489,7 +489,7 @@ async fn finish(
 
 /// As `finish`, and when the results are published (`revision` is the reason
 /// `revision_reason` answered) stores them as the next revision, `revised`.
-async fn finish_revised(
+pub(super) async fn finish_revised(
     tx: Tx,
     user: &CurrentUser,
     year: Year,
@@ -525,7 +525,7 @@ async fn finish_stored(
 /// 409 `published`, 409 `reason_required` or 422 unless `change` may be made to the bloc's
 /// results now (`thidua_domain::revisions::check_change`); `Some(reason)` when the change
 /// makes a revision, `None` when the results are not published.
-fn revision_reason(bloc: &BlocYear, change: ResultsChange, reason: Option<&str>) -> Result<Option<String>> {
+pub(super) fn revision_reason(bloc: &BlocYear, change: ResultsChange, reason: Option<&str>) -> Result<Option<String>> {
     check_change(change, bloc.published_at.is_some(), reason).map_err(|refusal| match refusal {
         RevisionRefusal::Published => Error::Published(PUBLISHED_BLOC),
         RevisionRefusal::ReasonRequired => Error::ReasonRequired,

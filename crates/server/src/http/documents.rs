@@ -196,7 +196,7 @@ async fn results_for(state: &AppState, user: &CurrentUser, year: Year, bloc_id: 
 }
 
 /// The document as Word, or as PDF, under `name` with its extension.
-async fn answer(docx: docx_rs::Docx, pdf: bool, name: &str) -> Result<Response> {
+pub(super) async fn answer(docx: docx_rs::Docx, pdf: bool, name: &str) -> Result<Response> {
     let bytes = documents::docx_bytes(docx).map_err(document_error)?;
     if pdf {
         let pdf = documents::pdf_of(&bytes).await.map_err(document_error)?;

@@ -15,6 +15,7 @@ use thidua_domain::sheet_edit::SheetId;
 use thidua_domain::workflow::{Refusal, SheetState};
 use thidua_domain::{BlocId, UnitId, Year};
 
+use super::council_error::CouncilError;
 use super::file_error::FileError;
 use super::vote_error::VoteError;
 use crate::store::LookupError;
@@ -142,6 +143,9 @@ pub enum Error {
     /// Evidence files and their uploads refused (`file_error::FileError`).
     #[error(transparent)]
     File(#[from] FileError),
+    /// The Council's list refused (`council_error::CouncilError`).
+    #[error(transparent)]
+    Council(#[from] CouncilError),
 }
 
 impl Error {
@@ -161,6 +165,7 @@ impl Error {
             | Error::DecisionNotFound { .. } => StatusCode::NOT_FOUND,
             Error::Vote(e) => e.status(),
             Error::File(e) => e.status(),
+            Error::Council(e) => e.status(),
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::Unauthenticated | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -194,6 +199,7 @@ impl Error {
             Error::BadRequest(_) => "bad_request",
             Error::Vote(e) => e.code(),
             Error::File(e) => e.code(),
+            Error::Council(e) => e.code(),
             Error::NotFound => "not_found",
             Error::YearNotFound(_) => "year_not_found",
             Error::BlocNotFound { .. } => "bloc_not_found",

@@ -7,6 +7,8 @@ pub mod auth;
 mod awards;
 mod blocs;
 mod contract;
+mod council;
+mod council_error;
 mod documents;
 mod dossier;
 pub mod error;
@@ -79,6 +81,7 @@ pub use state::AppState;
         (name = "vote", description = "The conference's vote counted in the product: the printed ballot, voting cards, phone ballots, the clerks' paper entries, closing into the tally (staff and the bloc leader's officer; casting: a card's code)"),
         (name = "files", description = "Evidence files on score sheets: resumable uploads (tus 1.0), the files, the dossiers as ZIP (signed in: who reads the sheet)"),
         (name = "documents", description = "The year's documents from the data, as Word and PDF: the bloc conference's minutes and proposal letter (staff and the bloc leader's officer), a unit's achievement report (who reads its sheet)"),
+        (name = "council", description = "The provincial Council's list for a year: every bloc's published proposals by award type, the Council's outcome per proposal, a decision from an approved one, the list as Word and PDF (staff)"),
         (name = "units", description = "A unit's record across the published years"),
         (name = "audit", description = "Every audited change: sheets, awards and revisions, administration (staff; officers their unit's sheets)"),
         (name = "admin", description = "Staff administration: years, units, blocs' set-up and criteria, accounts (staff only)"),
@@ -174,6 +177,10 @@ pub fn router(state: AppState) -> Router {
                 .routes(routes!(dossier::bloc_dossiers))
                 .routes(routes!(documents::bloc_document))
                 .routes(routes!(documents::sheet_document))
+                .routes(routes!(council::get_council))
+                .routes(routes!(council::put_outcome, council::delete_outcome))
+                .routes(routes!(council::post_decision))
+                .routes(routes!(council::council_document))
                 .merge(
                     OpenApiRouter::new()
                         .routes(routes!(uploads::tus_options))

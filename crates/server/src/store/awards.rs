@@ -323,7 +323,7 @@ pub async fn delete_override(
 
 /// Deletes the row of `table` (overrides or decisions: both are keyed by bloc-year, unit and
 /// award type); `false` when there was none.
-async fn delete_entry(
+pub(crate) async fn delete_entry(
     conn: &mut Conn,
     table: &'static str,
     year: Year,
