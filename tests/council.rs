@@ -52,6 +52,9 @@ async fn staff_record_the_councils_outcomes_and_make_a_decision() {
     staff.goto(&server.url("/admin")).await;
     staff.click("a[href$='/council/2018']").await;
     staff.wait_for("[data-testid=council-proposal]").await;
+    // And by its own address (the server answers it with the staff build).
+    staff.goto(&server.url("/council/2018")).await;
+    staff.wait_for("[data-testid=council-proposal]").await;
     let list = api(&staff, "GET", "/api/years/2018/council").await;
     let (first, second) = (prefix(&list["groups"][0], 0), prefix(&list["groups"][1], 0));
 

@@ -155,8 +155,19 @@ pub struct CouncilBloc {
     pub revision: Option<u32>,
 }
 
-/// An outcome recorded for a proposal the bloc's published results no longer make (a later
-/// revision, or a withdrawal): kept and shown, never applied.
+/// Why an outcome is not applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum StaleReason {
+    /// A later revision of the bloc's results no longer makes the proposal.
+    NoLongerProposed,
+    /// The bloc's results are not published now (withdrawn).
+    NotPublished,
+}
+
+/// An outcome recorded for a proposal the bloc's published results do not make now (a later
+/// revision, or a withdrawal): kept and shown with why, never applied.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaleOutcome {
@@ -167,6 +178,7 @@ pub struct StaleOutcome {
     pub award_type_id: AwardTypeId,
     pub award_name: String,
     pub outcome: CouncilOutcome,
+    pub why: StaleReason,
 }
 
 /// The Council's list for a year.
@@ -181,11 +193,13 @@ pub struct CouncilList {
     pub stale: Vec<StaleOutcome>,
 }
 
-/// A bloc of the year, with its published results if it has them.
+/// A bloc of the year, with its published results if it has them, and its members (their
+/// names for an outcome the results no longer show).
 pub struct BlocEntry {
     pub bloc_id: BlocId,
     pub bloc_name: String,
     pub published: Option<BlocResults>,
+    pub members: Vec<Unit>,
 }
 
 /// The Council's list from the year's award types (precedence order), every bloc of the
@@ -255,8 +269,8 @@ pub fn council_list(
                 bloc_name: bloc.map(|b| b.bloc_name.clone()).unwrap_or_default(),
                 unit_id: o.unit_id,
                 unit_name: bloc
-                    .and_then(|b| b.published.as_ref())
-                    .and_then(|r| unit_name(r, o.unit_id))
+                    .and_then(|b| b.members.iter().find(|u| u.id == o.unit_id).map(|u| u.name.clone()))
+                    .or_else(|| bloc.and_then(|b| b.published.as_ref()).and_then(|r| unit_name(r, o.unit_id)))
                     .unwrap_or_else(|| format!("#{}", o.unit_id)),
                 award_type_id: o.award_type_id,
                 award_name: award_types
@@ -265,6 +279,10 @@ pub fn council_list(
                     .map(|t| t.name.clone())
                     .unwrap_or_default(),
                 outcome: o.outcome.clone(),
+                why: match bloc.and_then(|b| b.published.as_ref()) {
+                    Some(_) => StaleReason::NoLongerProposed,
+                    None => StaleReason::NotPublished,
+                },
             }
         })
         .collect();
@@ -307,6 +325,12 @@ pub fn check_outcome(proposed: bool, decided: bool, new: Option<Outcome>) -> Res
         return Err(OutcomeRefusal::DecisionRecorded);
     }
     Ok(())
+}
+
+/// A decision entered on a bloc's awards page: refused only where the Council did not approve
+/// (a decision with no Council step recorded stays possible, as before the list existed).
+pub fn may_record_decision(outcome: Option<Outcome>) -> bool {
+    outcome != Some(Outcome::NotApproved)
 }
 
 /// A decision is made from the Council's list only for an approved proposal.

@@ -1,13 +1,11 @@
 use super::*;
 use crate::award_types::{AwardType, VoteThreshold, VoteTieRule};
-use crate::criteria::tests::small_table;
+use crate::criteria::tests::{approved_sheet as sheet, small_table};
 use crate::decisions::DecisionEntry;
 use crate::published::{RevisionKind, RevisionStamp};
 use crate::ranking::TieBreak;
-use crate::results::{bloc_results, MemberSheet, ResultsInput};
-use crate::sheet::{CriterionScore, ScoreSheet};
+use crate::results::{bloc_results, ResultsInput};
 use crate::tally::{Tally, TallyEntry};
-use crate::workflow::SheetState;
 
 fn award_type(id: AwardTypeId, name: &str, precedence: u32) -> AwardType {
     AwardType {
@@ -22,17 +20,6 @@ fn award_type(id: AwardTypeId, name: &str, precedence: u32) -> AwardType {
         vote_tie: VoteTieRule::BlocRank,
         legal_basis: String::new(),
     }
-}
-
-fn sheet(unit_id: UnitId, points: i64) -> MemberSheet {
-    let scores = [2, 3, 4]
-        .map(|criterion_id| CriterionScore {
-            criterion_id,
-            verified_score: Some(Points::whole(points)),
-            ..Default::default()
-        })
-        .to_vec();
-    MemberSheet { state: SheetState::Approved, sheet: ScoreSheet { unit_id, scores, ..Default::default() } }
 }
 
 /// Bloc `bloc` with units `first..first+3`, the first proposed for type 9 with 8 votes of
@@ -93,15 +80,32 @@ fn the_list_gathers_every_published_blocs_proposals_by_award_type() {
         decision: Decision { number: "5/QĐ-UBND".into(), date: "2019-03-04".into(), issuer: "UBND tỉnh".into() },
     };
     let blocs = [
-        BlocEntry { bloc_id: 1, bloc_name: "Khối I".into(), published: Some(published(1, 1, &types, &[])) },
-        BlocEntry { bloc_id: 2, bloc_name: "Khối II".into(), published: Some(published(2, 11, &types, &[decided])) },
-        BlocEntry { bloc_id: 3, bloc_name: "Khối III".into(), published: None },
+        BlocEntry {
+            bloc_id: 1,
+            bloc_name: "Khối I".into(),
+            published: Some(published(1, 1, &types, &[])),
+            members: vec![],
+        },
+        BlocEntry {
+            bloc_id: 2,
+            bloc_name: "Khối II".into(),
+            published: Some(published(2, 11, &types, &[decided])),
+            members: vec![],
+        },
+        BlocEntry {
+            bloc_id: 3,
+            bloc_name: "Khối III".into(),
+            published: None,
+            members: vec![Unit { id: 21, name: "Sở Tài chính".into() }],
+        },
     ];
     let outcomes = [
         outcome(1, 1, 9, Outcome::Approved),
         outcome(2, 12, 8, Outcome::NotApproved),
         // Unit 3 is not proposed for type 9 (any more): kept apart, never applied.
         outcome(1, 3, 9, Outcome::Approved),
+        // Bloc III's results were withdrawn: its outcome waits, named.
+        outcome(3, 21, 8, Outcome::Approved),
     ];
     let list = council_list(2018, &types, &blocs, &outcomes);
     assert_eq!(list.year, 2018);
@@ -120,8 +124,10 @@ fn the_list_gathers_every_published_blocs_proposals_by_award_type() {
     assert_eq!(list.groups[1].counts(), OutcomeCounts { approved: 0, not_approved: 1, pending: 1 });
     let status: Vec<(BlocId, Option<u32>)> = list.blocs.iter().map(|b| (b.bloc_id, b.revision)).collect();
     assert_eq!(status, [(1, Some(2)), (2, Some(2)), (3, None)], "the unpublished bloc is named, not dropped");
-    assert_eq!(list.stale.len(), 1);
+    assert_eq!(list.stale.len(), 2);
     assert_eq!((list.stale[0].unit_name.as_str(), list.stale[0].award_name.as_str()), ("Đơn vị 3", "Cờ thi đua"));
+    assert_eq!(list.stale[0].why, StaleReason::NoLongerProposed);
+    assert_eq!((list.stale[1].unit_name.as_str(), list.stale[1].why), ("Sở Tài chính", StaleReason::NotPublished));
 }
 
 #[test]
@@ -151,6 +157,9 @@ fn an_approval_with_a_decision_stands_and_decisions_follow_approvals() {
     assert!(may_decide(Some(Outcome::Approved)));
     assert!(!may_decide(Some(Outcome::NotApproved)));
     assert!(!may_decide(None));
+    assert!(may_record_decision(None), "the awards page, without a Council step");
+    assert!(may_record_decision(Some(Outcome::Approved)));
+    assert!(!may_record_decision(Some(Outcome::NotApproved)));
     let d = Decision { number: " 12/QĐ-UBND ".into(), date: "2019-03-04".into(), issuer: "UBND tỉnh".into() };
     let reason = decision_reason(&d);
     assert!(

@@ -158,6 +158,22 @@ pub(crate) mod tests {
         }
     }
 
+    /// An approved sheet with `points` verified on each of `small_table`'s leaves (2, 3, 4).
+    pub(crate) fn approved_sheet(unit_id: crate::UnitId, points: i64) -> crate::results::MemberSheet {
+        use crate::sheet::{CriterionScore, ScoreSheet};
+        let scores = [2, 3, 4]
+            .map(|criterion_id| CriterionScore {
+                criterion_id,
+                verified_score: Some(Points::whole(points)),
+                ..Default::default()
+            })
+            .to_vec();
+        crate::results::MemberSheet {
+            state: crate::workflow::SheetState::Approved,
+            sheet: ScoreSheet { unit_id, scores, ..Default::default() },
+        }
+    }
+
     /// Section I (1.1 = 30, 1.2 = 20) and section II (15, a leaf).
     pub(crate) fn small_table() -> CriteriaTable {
         CriteriaTable {

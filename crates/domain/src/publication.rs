@@ -62,21 +62,12 @@ mod tests {
     use crate::ranking::TieBreak;
     use crate::results::{bloc_results, MemberSheet, ResultsInput};
     use crate::results::{publication_problems, BlocResults, NotVerified};
-    use crate::sheet::{CriterionScore, ScoreSheet};
     use crate::tally::{Override, Tally, TallyEntry};
     use crate::workflow::SheetState;
-    use crate::Points;
     use crate::UnitId;
 
     fn sheet(unit_id: UnitId, state: SheetState, points: i64) -> MemberSheet {
-        let scores = [2, 3, 4]
-            .map(|criterion_id| CriterionScore {
-                criterion_id,
-                verified_score: Some(Points::whole(points)),
-                ..Default::default()
-            })
-            .to_vec();
-        MemberSheet { state, sheet: ScoreSheet { unit_id, scores, ..Default::default() } }
+        MemberSheet { state, ..crate::criteria::tests::approved_sheet(unit_id, points) }
     }
 
     fn merit(quota: u32, vote_tie: VoteTieRule) -> AwardType {

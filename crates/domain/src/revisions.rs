@@ -300,9 +300,7 @@ mod tests {
     use crate::decisions::DecisionEntry;
     use crate::ranking::TieBreak;
     use crate::results::{bloc_results, MemberSheet, ResultsInput};
-    use crate::sheet::{CriterionScore, ScoreSheet};
     use crate::tally::{Tally, TallyEntry};
-    use crate::workflow::SheetState;
 
     #[test]
     fn corrections_are_revisions_and_recomputations_are_refused() {
@@ -331,16 +329,7 @@ mod tests {
         assert!(matches!(check_change(ResultsChange::Tally, true, Some(&long)), Err(RevisionRefusal::Invalid(_))));
     }
 
-    fn sheet(unit_id: UnitId, points: i64) -> MemberSheet {
-        let scores = [2, 3, 4]
-            .map(|criterion_id| CriterionScore {
-                criterion_id,
-                verified_score: Some(Points::whole(points)),
-                ..Default::default()
-            })
-            .to_vec();
-        MemberSheet { state: SheetState::Approved, sheet: ScoreSheet { unit_id, scores, ..Default::default() } }
-    }
+    use crate::criteria::tests::approved_sheet as sheet;
 
     fn results(sheets: &[MemberSheet], votes: &[(UnitId, u32)], decisions: &[DecisionEntry]) -> BlocResults {
         let members: Vec<Unit> = (1..=3).map(|id| Unit { id, name: format!("Đơn vị {id}") }).collect();

@@ -111,9 +111,17 @@ pub async fn store_withdrawal(
 /// Fills the revisions that migration 0008 recorded for bloc-years published before it: their
 /// results as they are at this first start (while published, only decisions could change
 /// them, and those are kept), stamped with the migration's date and reason. Runs at every
-/// start; after the first it finds nothing. Safe with several servers starting at once: one
-/// write transaction, and a filled row is never filled again.
+/// start; after the first it finds nothing, and then takes no write lock: a second server
+/// starting beside a busy one on the same SQLite file once waited out the busy timeout here and
+/// did not start. Safe with several servers starting at once: one write transaction, and a
+/// filled row is never filled again.
 pub async fn fill_pending(db: &Db) -> Result<usize, LookupError> {
+    let mut read = db::begin_read(db).await?;
+    let none = stored::pending(&mut read).await?.is_empty();
+    read.rollback().await.map_err(LookupError::Database)?;
+    if none {
+        return Ok(0);
+    }
     let mut tx = db::begin_write(db).await?;
     let pending = stored::pending(&mut tx).await?;
     for p in &pending {

@@ -227,6 +227,9 @@ async fn the_council_decides_on_two_blocs_proposals_and_a_decision_follows_an_ap
         "not_approved",
     )
     .await;
+    // Nor on the bloc's awards page.
+    let awards_page = format!("/api/years/2018/blocs/1/decisions/{yte}/{yte_award}?reason=QĐ");
+    s.refused(&p.staff, Method::PUT, &awards_page, Some(&decision), StatusCode::CONFLICT, "not_approved").await;
     let list: CouncilList = s.ok(&p.staff, Method::PUT, &ours_path, Some(&json!({"outcome": "approved"}))).await;
     assert_eq!(find(&list, bloc2, units[0]).outcome.as_ref().map(|o| o.outcome), Some(Outcome::Approved));
 

@@ -5,7 +5,7 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use thidua_domain::award_types::AwardTypeId;
-use thidua_domain::decisions::{validate_decision, Decision};
+use thidua_domain::decisions::Decision;
 use thidua_domain::error::{FieldError, FieldErrors};
 use thidua_domain::publication::{check_publication, PublishProblem, PublishRefusal, PublishRequest};
 use thidua_domain::results::BlocResults;
@@ -17,7 +17,8 @@ use crate::api::{self, ApiError, ApiResult};
 use crate::components::tally::{state_text, CandidateOutcome};
 use crate::i18n::*;
 use crate::staff::api::awards as awards_api;
-use crate::staff::components::form::{errors_of, SaveOutcome, TextField, Write};
+use crate::staff::components::decision_fields::{DecisionFields, DecisionInput};
+use crate::staff::components::form::{SaveOutcome, TextField, Write};
 use crate::staff::focus::{focus, focus_after_render};
 use crate::text::tr;
 
@@ -340,33 +341,21 @@ fn DecisionForm(
     award_name: String,
     decision: Option<Decision>,
 ) -> impl IntoView {
-    let d = decision.clone().unwrap_or(Decision { number: String::new(), date: String::new(), issuer: String::new() });
-    let (number, date, issuer) = (RwSignal::new(d.number), RwSignal::new(d.date), RwSignal::new(d.issuer));
-    let errors = RwSignal::new(FieldErrors::new());
+    let input = DecisionInput::new(decision);
     let save_decision = awards.write(ResultsChange::Decision, move |d, why| {
         awards_api::save_decision(awards.year, awards.bloc, unit, award, d, why)
     });
     let prefix = format!("decision-{unit}-{award}");
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let d = Decision {
-            number: number.get_untracked().trim().to_owned(),
-            date: date.get_untracked(),
-            issuer: issuer.get_untracked().trim().to_owned(),
-        };
-        let found = validate_decision(&d);
-        let invalid = !found.is_empty();
-        errors.set(found);
-        if !invalid {
+        if let Some(d) = input.checked() {
             save_decision.dispatch(d);
         }
     };
     view! {
         <form class="form decision-form" novalidate on:submit=save data-testid="decision-form">
             <h3>{unit_name} " · " {award_name}</h3>
-            <TextField id=format!("{prefix}-number") label=|l| td_string!(l, awards.decision_number) value=number errors=errors_of(errors, "number") />
-            <TextField id=format!("{prefix}-date") label=|l| td_string!(l, awards.decision_date) value=date errors=errors_of(errors, "date") kind="date" />
-            <TextField id=format!("{prefix}-issuer") label=|l| td_string!(l, awards.decision_issuer) value=issuer errors=errors_of(errors, "issuer") />
+            <DecisionFields input prefix />
             <button type="submit" class="button button--primary">{tr(|l| td_string!(l, awards.save_decision))}</button>
             <SaveOutcome write=save_decision reloaded=true />
         </form>

@@ -8,6 +8,7 @@ pub mod bloc_setup_form;
 pub mod conflict_panel;
 pub mod council;
 pub mod criteria_editor;
+pub mod decision_fields;
 pub mod documents;
 pub mod editor;
 pub mod evidence;

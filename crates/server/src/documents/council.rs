@@ -4,7 +4,7 @@
 //! fill in). Number, date and signature are the Council's.
 
 use docx_rs::Docx;
-use thidua_domain::council::{CouncilList, CouncilProposal, Outcome};
+use thidua_domain::council::{CouncilList, CouncilProposal, Outcome, StaleReason};
 use thidua_domain::documents::{date_vi, points_vi, share_vi};
 
 use super::minutes::dated;
@@ -34,24 +34,28 @@ pub fn council(list: &CouncilList) -> Docx {
     let widths = [
         TEXT_WIDTH * 7 / 100,
         TEXT_WIDTH * 22 / 100,
-        TEXT_WIDTH * 17 / 100,
-        TEXT_WIDTH * 8 / 100,
+        TEXT_WIDTH * 15 / 100,
+        TEXT_WIDTH * 10 / 100,
         TEXT_WIDTH * 10 / 100,
         TEXT_WIDTH * 14 / 100,
         TEXT_WIDTH - TEXT_WIDTH * 78 / 100,
     ];
     for (i, g) in list.groups.iter().enumerate() {
         let c = g.counts();
-        doc = doc.add_paragraph(para(vec![text(format!(
-            "{}. {}: {} đơn vị (đồng ý {}, không đồng ý {}, chưa xét {})",
-            i + 1,
-            g.award_type.name,
-            g.proposals.len(),
-            c.approved,
-            c.not_approved,
-            c.pending
-        ))
-        .bold()]));
+        doc = doc.add_paragraph(
+            para(vec![text(format!(
+                "{}. {}: {} đơn vị (đồng ý {}, không đồng ý {}, chưa xét {})",
+                i + 1,
+                g.award_type.name,
+                g.proposals.len(),
+                c.approved,
+                c.not_approved,
+                c.pending
+            ))
+            .bold()])
+            // The award type's line stays with its table.
+            .keep_next(true),
+        );
         let rows = g.proposals.iter().enumerate().map(|(n, p)| row(n + 1, p)).collect();
         doc = doc
             .add_table(page::table(
@@ -62,10 +66,14 @@ pub fn council(list: &CouncilList) -> Docx {
             .add_paragraph(docx_rs::Paragraph::new());
     }
     if !list.stale.is_empty() {
-        doc = doc.add_paragraph(heading("Ý kiến đã ghi cho đề nghị không còn trong kết quả đã công bố:"));
+        doc = doc.add_paragraph(heading("Ý kiến đã ghi nhưng không áp dụng:"));
         for s in &list.stale {
+            let why = match s.why {
+                StaleReason::NoLongerProposed => "kết quả sửa đổi sau không còn đề nghị",
+                StaleReason::NotPublished => "khối chưa công bố hoặc đã thu hồi kết quả",
+            };
             doc = doc.add_paragraph(line(format!(
-                "- {} ({}), {}: {}",
+                "- {} ({}), {}: {} ({why})",
                 s.unit_name,
                 s.bloc_name,
                 s.award_name,
@@ -84,7 +92,8 @@ fn row(n: usize, p: &CouncilProposal) -> Vec<String> {
     let mut outcome = p.outcome.as_ref().map(|o| outcome_text(o.outcome, o.reason.as_deref())).unwrap_or_default();
     if let Some(d) = &p.decision {
         let date = date_vi(&d.date).unwrap_or_else(|| d.date.clone());
-        outcome = format!("{outcome}. Đã có Quyết định số {} {} của {}", d.number, date, d.issuer);
+        let decided = format!("Đã có Quyết định số {} {} của {}", d.number, date, d.issuer);
+        outcome = if outcome.is_empty() { decided } else { format!("{outcome}. {decided}") };
     }
     vec![
         n.to_string(),

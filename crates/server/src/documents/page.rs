@@ -101,7 +101,9 @@ pub fn head(body: &str, number: &str, place_date: &str) -> Table {
 /// A table with a header row in bold and `rows` below, columns `widths` (twips).
 pub fn table(header: &[&str], rows: Vec<Vec<String>>, widths: &[usize]) -> Table {
     let row = |cells: Vec<Run>| {
+        // A unit's row is never cut across two pages.
         TableRow::new(cells.into_iter().zip(widths).map(|(r, &w)| cell(w, vec![Paragraph::new().add_run(r)])).collect())
+            .cant_split()
     };
     let mut all = vec![row(header.iter().map(|h| text(*h).bold()).collect())];
     all.extend(rows.into_iter().map(|r| row(r.into_iter().map(text).collect())));

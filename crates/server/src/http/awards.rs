@@ -25,6 +25,7 @@ use thidua_domain::thresholds::method_after_edit;
 use thidua_domain::{BlocId, UnitId, Year};
 
 use super::auth::{CurrentUser, Staff};
+use super::council_error::CouncilError;
 use super::error::{from_json, valid, Error, Result};
 use super::vote_error::VoteError;
 use crate::clock::now;
@@ -35,6 +36,7 @@ use crate::revisions;
 use crate::store::admin;
 use crate::store::awards::{self, AwardAudit};
 use crate::store::{self, BlocYear};
+use thidua_domain::council::may_record_decision;
 
 const PUBLISHED_YEAR: &str = "a bloc of this year has published results that these rules would change";
 const PUBLISHED_BLOC: &str = "the results of this bloc are published";
@@ -386,7 +388,7 @@ pub async fn unpublish(
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
         (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
-        (status = 409, description = "`not_proposed`: the results do not propose that unit for that award type; `reason_required`: published, give `?reason=` (the change is a new revision)", body = ApiErrorBody),
+        (status = 409, description = "`not_proposed`: the results do not propose that unit for that award type; `not_approved`: the Council's outcome recorded for it is \"not approved\"; `reason_required`: published, give `?reason=` (the change is a new revision)", body = ApiErrorBody),
         (status = 422, description = "`invalid_input`: `number`, `issuer` (`required`, `too_long`), `date` (`required`, `invalid`: not a real `YYYY-MM-DD` date)", body = ApiErrorBody),
     )
 )]
@@ -403,6 +405,9 @@ pub async fn put_decision(
         results.candidates.iter().any(|c| c.unit_id == unit_id && c.award_type_id == award_type_id && c.proposed);
     if !proposed {
         return Err(Error::NotProposed { unit_id, award_type_id });
+    }
+    if !may_record_decision(crate::store::council::outcome(&mut tx, year, bloc_id, unit_id, award_type_id).await?) {
+        return Err(CouncilError::NotApproved.into());
     }
     valid(validate_decision(&decision))?;
     let revision = revision_reason(&bloc, ResultsChange::Decision, reason.as_deref())?;

@@ -23,13 +23,13 @@ use utoipa::{IntoParams, ToSchema};
 use super::auth::{CurrentUser, Staff};
 use super::council_error::CouncilError;
 use super::error::{valid, Error, Result};
-use super::revisions::published_results;
 use crate::clock::{now, timestamp};
 use crate::db::Tx;
 use crate::http::extract::{audit_json, Json, Path};
 use crate::http::params::{CandidatePath, YearPath};
 use crate::http::state::{begin_read, begin_write, AppState};
 use crate::store::awards::{self, AwardAudit};
+use crate::store::revisions as revisions_store;
 use crate::store::{self, council};
 
 /// The Council's list for the year: the blocs (each with the published revision it is read
@@ -68,12 +68,11 @@ pub async fn get_council(
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "Recorded; the list as it is now", body = CouncilList),
-        (status = 400, description = "`bad_request`: a parameter is not a number", body = ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
         (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
         (status = 409, description = "`not_proposed`: the bloc's published results do not propose that unit for that award type; `decision_recorded`: a decision stands on this approval (remove it first)", body = ApiErrorBody),
-        (status = 422, description = "`invalid_input`: `reason` (`required` when not approved, `too_long`)", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `reason` (`required` when not approved, `too_long`), `outcome` (`required`, `invalid`: neither `approved` nor `not_approved`), any other field `unknown_field`", body = ApiErrorBody),
     )
 )]
 pub async fn put_outcome(
@@ -115,7 +114,6 @@ pub async fn put_outcome(
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "Removed; the list as it is now", body = CouncilList),
-        (status = 400, description = "`bad_request`: a parameter is not a number", body = ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
         (status = 404, description = "`year_not_found`, `bloc_not_found` or `outcome_not_found`", body = ApiErrorBody),
@@ -152,12 +150,11 @@ pub async fn delete_outcome(
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "Decided; the list as it is now", body = CouncilList),
-        (status = 400, description = "`bad_request`: a parameter is not a number", body = ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: staff only", body = ApiErrorBody),
         (status = 404, description = "`year_not_found` or `bloc_not_found`", body = ApiErrorBody),
         (status = 409, description = "`not_proposed`: the bloc's published results do not propose it; `not_approved`: the Council's approval is not recorded", body = ApiErrorBody),
-        (status = 422, description = "`invalid_input`: `number`, `issuer` (`required`, `too_long`), `date` (`required`, `invalid`)", body = ApiErrorBody),
+        (status = 422, description = "`invalid_input`: `number`, `issuer` (`required`, `too_long`), `date` (`required`, `invalid`: not a real `YYYY-MM-DD` date), any other field `unknown_field`", body = ApiErrorBody),
     )
 )]
 pub async fn post_decision(
@@ -242,21 +239,26 @@ pub async fn council_document(
     super::documents::answer(docx, file == CouncilDocument::ListPdf, &format!("danh-sach-hoi-dong-{year}")).await
 }
 
-/// The list as it is now, from each bloc's latest published revision.
+/// The list as it is now, from each bloc's latest published revision, all in one read: from
+/// the database, not the revision cache, so the answer to a write always shows it.
 async fn list_of(state: &AppState, year: Year) -> Result<CouncilList> {
-    let (blocs, types, outcomes) = {
-        let mut tx = begin_read(state).await?;
-        let blocs = store::blocs(&mut tx, year).await?;
-        let types = awards::award_types(&mut tx, year).await?;
-        let outcomes = council::outcomes(&mut tx, year).await?;
-        tx.rollback().await?;
-        (blocs, types, outcomes)
-    };
+    let mut tx = begin_read(state).await?;
+    let blocs = store::blocs(&mut tx, year).await?;
+    let types = awards::award_types(&mut tx, year).await?;
+    let outcomes = council::outcomes(&mut tx, year).await?;
     let mut entries = Vec::with_capacity(blocs.len());
     for b in blocs {
-        let published = published_results(state, year, b.id).await?;
-        entries.push(BlocEntry { bloc_id: b.id, bloc_name: b.name, published });
+        let published = match store::bloc_year(&mut tx, year, b.id).await?.published_at {
+            Some(_) => match revisions_store::latest_with_results(&mut tx, year, b.id).await? {
+                Some(latest) => crate::revisions::parse(&latest)?,
+                None => None,
+            },
+            None => None,
+        };
+        let members = store::members(&mut tx, year, b.id).await?;
+        entries.push(BlocEntry { bloc_id: b.id, bloc_name: b.name, published, members });
     }
+    tx.rollback().await?;
     Ok(council_list(year, &types, &entries, &outcomes))
 }
 

@@ -20,8 +20,9 @@ use axum::Router;
 use super::etag;
 
 /// The paths the staff build answers (`dist/staff/`: sign-in, the score-sheet forms, the
-/// awards page and administration, and the delegates' voting page); every other path is the public app, which readers download without the forms.
-pub const STAFF_PATHS: [&str; 5] = ["/sign-in", "/sheets", "/awards", "/admin", "/vote"];
+/// awards page and administration, the delegates' voting page and the Council's list); every
+/// other path is the public app, which readers download without the forms.
+pub const STAFF_PATHS: [&str; 6] = ["/sign-in", "/sheets", "/awards", "/admin", "/vote", "/council"];
 
 const NO_CACHE: HeaderValue = HeaderValue::from_static("no-cache");
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");

@@ -8,7 +8,7 @@ mod proposal;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use thidua_domain::council::{CouncilGroup, CouncilList, Outcome, StaleOutcome};
+use thidua_domain::council::{CouncilGroup, CouncilList, Outcome, StaleOutcome, StaleReason};
 use thidua_domain::Year;
 
 use crate::i18n::*;
@@ -107,7 +107,7 @@ fn Group(council: Council, group: CouncilGroup) -> impl IntoView {
 fn Stale(council: Council, s: StaleOutcome) -> impl IntoView {
     let key = ProposalKey { year: council.year, bloc: s.bloc_id, unit: s.unit_id, award: s.award_type_id };
     let remove = write(move |()| council_api::remove_outcome(key), move |list| council.list.set(list));
-    let outcome = s.outcome.outcome;
+    let (outcome, why) = (s.outcome.outcome, s.why);
     view! {
         <li>
             {format!("{} ({}), {}: ", s.unit_name, s.bloc_name, s.award_name)}
@@ -115,7 +115,12 @@ fn Stale(council: Council, s: StaleOutcome) -> impl IntoView {
                 Outcome::Approved => tr(|l| td_string!(l, council.approved))(),
                 Outcome::NotApproved => tr(|l| td_string!(l, council.not_approved))(),
             }}
-            " "
+            " ("
+            {move || match why {
+                StaleReason::NoLongerProposed => tr(|l| td_string!(l, council.stale_no_longer))(),
+                StaleReason::NotPublished => tr(|l| td_string!(l, council.stale_unpublished))(),
+            }}
+            ") "
             <button type="button" class="button button--quiet" on:click=move |_| { remove.dispatch(()); }>
                 {tr(|l| td_string!(l, council.remove))}
             </button>

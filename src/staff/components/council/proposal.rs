@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use thidua_domain::council::{validate_outcome, CouncilProposal, Outcome, OutcomeInput};
-use thidua_domain::decisions::{validate_decision, Decision};
+use thidua_domain::decisions::Decision;
 use thidua_domain::documents::percent_text;
 use thidua_domain::error::FieldErrors;
 
@@ -12,7 +12,9 @@ use super::Council;
 use crate::format;
 use crate::i18n::*;
 use crate::staff::api::council::{self as council_api, ProposalKey};
+use crate::staff::components::decision_fields::{DecisionFields, DecisionInput};
 use crate::staff::components::form::{errors_of, write, SaveOutcome, TextField};
+use crate::staff::focus::focus_after_render;
 use crate::text::tr;
 
 #[component]
@@ -31,10 +33,14 @@ pub fn ProposalCard(council: Council, key: ProposalKey) -> impl IntoView {
     let prefix = format!("council-{}-{}-{}", key.bloc, key.unit, key.award);
     let (title_id, labelled_by) = (format!("{prefix}-title"), format!("{prefix}-title"));
     let facts = move || proposal.get().map(|p| facts(&p, i18n.get_locale()));
-    let decided = move || proposal.with(|p| p.as_ref().is_some_and(|p| p.decision.is_some()));
-    let approved = move || {
+    let decided = Memo::new(move |_| proposal.with(|p| p.as_ref().is_some_and(|p| p.decision.is_some())));
+    let approved = Memo::new(move |_| {
         proposal.with(|p| p.as_ref().and_then(|p| p.outcome.as_ref()).map(|o| o.outcome) == Some(Outcome::Approved))
-    };
+    });
+    // Its own memo: an edited note on the approval must not rebuild the decision form and lose
+    // what is typed there.
+    let decision_form = Memo::new(move |_| approved.get() && !decided.get());
+    let decided_id = format!("{prefix}-decided");
     view! {
         <li class="council-proposal" aria-labelledby=labelled_by data-testid="council-proposal">
             <h3 id=title_id>{move || proposal.with(|p| p.as_ref().map(|p| p.unit.name.clone()))}</h3>
@@ -43,14 +49,14 @@ pub fn ProposalCard(council: Council, key: ProposalKey) -> impl IntoView {
                 <p class="override-reason"><strong>{tr(|l| td_string!(l, awards.override_by_staff))}</strong> " " {r}</p>
             })}
             {move || proposal.with(|p| p.as_ref().and_then(|p| p.decision.clone())).map(|d| view! {
-                <p class="decision" data-testid="council-decision">
+                <p class="decision" data-testid="council-decision" id=decided_id.clone() tabindex="-1">
                     <span class="badge badge--awarded">{tr(|l| td_string!(l, results.awarded))}</span> " "
                     {move || t_string!(i18n, council.decision_text, number = d.number.clone(),
                         date = format::date(&d.date, i18n.get_locale()), issuer = d.issuer.clone()).to_string()}
                 </p>
             })}
-            <OutcomeForm council key prefix=prefix.clone() proposal decided=Signal::derive(decided) />
-            {move || (approved() && !decided()).then(|| view! { <DecisionForm council key prefix=prefix.clone() /> })}
+            <OutcomeForm council key prefix=prefix.clone() proposal decided=decided.into() approved=approved.into() />
+            {move || decision_form.get().then(|| view! { <DecisionForm council key prefix=prefix.clone() /> })}
         </li>
     }
 }
@@ -84,7 +90,11 @@ fn OutcomeForm(
     prefix: String,
     proposal: Memo<Option<CouncilProposal>>,
     decided: Signal<bool>,
+    approved: Signal<bool>,
 ) -> impl IntoView {
+    // A decision stands on the approval: it cannot change until the decision goes. A decision
+    // made on the awards page with no outcome recorded takes an approval here.
+    let locked = Signal::derive(move || decided.get() && approved.get());
     let recorded = proposal.get_untracked().and_then(|p| p.outcome);
     let choice = RwSignal::new(recorded.as_ref().map(|o| o.outcome));
     let reason = RwSignal::new(recorded.and_then(|o| o.reason).unwrap_or_default());
@@ -120,7 +130,7 @@ fn OutcomeForm(
         view! {
             <label class="check" for=for_id>
                 <input type="radio" id=id name=choice_id.clone() prop:checked=move || choice.get() == Some(value)
-                    on:change=move |_| choice.set(Some(value)) disabled=move || decided.get() />
+                    on:change=move |_| choice.set(Some(value)) disabled=move || locked.get() />
                 " " {tr(label)}
             </label>
         }
@@ -138,16 +148,17 @@ fn OutcomeForm(
             <TextField id=format!("{prefix}-reason") label=|l| td_string!(l, council.reason) value=reason
                 errors=errors_of(errors, "reason") rows=2 />
             <div class="actions">
-                <button type="submit" class="button button--primary" disabled=move || decided.get()>
+                <button type="submit" class="button button--primary" disabled=move || locked.get()>
                     {tr(|l| td_string!(l, council.save_outcome))}
                 </button>
-                {move || (has_outcome() && !decided.get()).then(|| view! {
+                {move || (has_outcome() && !locked.get()).then(|| view! {
                     <button type="button" class="button button--quiet" on:click=move |_| { remove.dispatch(()); }>
                         {tr(|l| td_string!(l, council.remove))}
                     </button>
                 })}
             </div>
-            {move || decided.get().then(|| view! { <p class="field__hint">{tr(|l| td_string!(l, council.decided_hint))}</p> })}
+            {move || locked.get().then(|| view! { <p class="field__hint">{tr(|l| td_string!(l, council.decided_hint))}</p> })}
+            {move || (decided.get() && !approved.get()).then(|| view! { <p class="field__hint">{tr(|l| td_string!(l, council.decided_without_outcome))}</p> })}
             <SaveOutcome write=save_outcome />
             <SaveOutcome write=remove quiet=true />
         </form>
@@ -158,21 +169,19 @@ fn OutcomeForm(
 /// with a reason the domain words.
 #[component]
 fn DecisionForm(council: Council, key: ProposalKey, prefix: String) -> impl IntoView {
-    let (number, date, issuer) =
-        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let errors = RwSignal::new(FieldErrors::new());
-    let decide = write(move |d: Decision| council_api::decide(key, d), move |list| council.list.set(list));
+    let input = DecisionInput::new(None);
+    let decided_id = format!("{prefix}-decided");
+    let decide = write(
+        move |d: Decision| council_api::decide(key, d),
+        move |list| {
+            council.list.set(list);
+            // This form goes with the decision made: the focus goes to the line that says so.
+            focus_after_render(decided_id.clone());
+        },
+    );
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let d = Decision {
-            number: number.get_untracked().trim().to_owned(),
-            date: date.get_untracked(),
-            issuer: issuer.get_untracked().trim().to_owned(),
-        };
-        let found = validate_decision(&d);
-        let ok = found.is_empty();
-        errors.set(found);
-        if ok {
+        if let Some(d) = input.checked() {
             decide.dispatch(d);
         }
     };
@@ -180,9 +189,7 @@ fn DecisionForm(council: Council, key: ProposalKey, prefix: String) -> impl Into
     view! {
         <form class="form decision-form" novalidate on:submit=save data-testid="council-decision-form">
             <p class="field__hint">{tr(|l| td_string!(l, council.decision_intro))}</p>
-            <TextField id=format!("{prefix}-number") label=|l| td_string!(l, awards.decision_number) value=number errors=errors_of(errors, "number") />
-            <TextField id=format!("{prefix}-date") label=|l| td_string!(l, awards.decision_date) value=date errors=errors_of(errors, "date") kind="date" />
-            <TextField id=format!("{prefix}-issuer") label=|l| td_string!(l, awards.decision_issuer) value=issuer errors=errors_of(errors, "issuer") />
+            <DecisionFields input prefix />
             <button type="submit" class="button button--primary">{tr(|l| td_string!(l, council.decide))}</button>
             <SaveOutcome write=decide />
         </form>

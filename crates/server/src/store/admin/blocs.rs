@@ -187,7 +187,8 @@ pub async fn place_members(conn: &mut Conn, year: Year, bloc_id: BlocId, members
 }
 
 /// Whether the unit has anything in the bloc-year that leaving it would lose: a self or
-/// verified score, a bonus or deduction line, an evidence file, votes, an override or a decision.
+/// verified score, a bonus or deduction line, an evidence file, votes, an override, a decision
+/// or the Council's outcome on its proposal.
 pub async fn member_has_record(conn: &mut Conn, year: Year, bloc_id: BlocId, unit_id: UnitId) -> sqlx::Result<bool> {
     let Flag(has) = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM criterion_scores c JOIN score_sheets s ON s.id = c.sheet_id
@@ -200,7 +201,8 @@ pub async fn member_has_record(conn: &mut Conn, year: Year, bloc_id: BlocId, uni
              OR EXISTS (SELECT 1 FROM tally_votes WHERE year = $1 AND bloc_id = $2 AND unit_id = $3)
              OR EXISTS (SELECT 1 FROM tally_written WHERE year = $1 AND bloc_id = $2 AND unit_id = $3)
              OR EXISTS (SELECT 1 FROM award_overrides WHERE year = $1 AND bloc_id = $2 AND unit_id = $3)
-             OR EXISTS (SELECT 1 FROM award_decisions WHERE year = $1 AND bloc_id = $2 AND unit_id = $3)",
+             OR EXISTS (SELECT 1 FROM award_decisions WHERE year = $1 AND bloc_id = $2 AND unit_id = $3)
+             OR EXISTS (SELECT 1 FROM council_outcomes WHERE year = $1 AND bloc_id = $2 AND unit_id = $3)",
     )
     .bind(year)
     .bind(bloc_id)
