@@ -74,7 +74,19 @@ pub fn validate_outcome(input: &OutcomeInput) -> FieldErrors {
     errors
 }
 
-/// The outcome as recorded, with when (UTC, RFC 3339).
+/// What the Council had before it on a proposal: the rank, total and votes behind it. An
+/// outcome holds for these; when a later revision changes them, it is kept apart, not applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProposalFacts {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+    pub rank: Option<u32>,
+    pub total: Option<Points>,
+    pub votes: u32,
+    pub base: Option<u32>,
+}
+
+/// The outcome as recorded, with when (UTC, RFC 3339) and on what.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CouncilOutcome {
@@ -82,6 +94,7 @@ pub struct CouncilOutcome {
     /// Trimmed; absent when none was given (an approval without a note).
     pub reason: Option<String>,
     pub recorded_at: String,
+    pub facts: ProposalFacts,
 }
 
 /// A recorded outcome and the proposal it is for.
@@ -112,6 +125,12 @@ pub struct CouncilProposal {
     pub override_reason: Option<String>,
     pub decision: Option<Decision>,
     pub outcome: Option<CouncilOutcome>,
+}
+
+impl CouncilProposal {
+    pub fn facts(&self) -> ProposalFacts {
+        ProposalFacts { rank: self.rank, total: self.total, votes: self.votes, base: self.base }
+    }
 }
 
 /// The proposals for one award type, bloc by bloc, best rank first within a bloc.
@@ -162,6 +181,9 @@ pub struct CouncilBloc {
 pub enum StaleReason {
     /// A later revision of the bloc's results no longer makes the proposal.
     NoLongerProposed,
+    /// A later revision changed the rank, total or votes the outcome was recorded on: the
+    /// Council's outcome is recorded again on the results as they are.
+    FactsChanged,
     /// The bloc's results are not published now (withdrawn).
     NotPublished,
 }
@@ -213,10 +235,7 @@ pub fn council_list(
     let mut groups: Vec<CouncilGroup> =
         award_types.iter().map(|t| CouncilGroup { award_type: t.clone(), proposals: Vec::new() }).collect();
     let outcome_of = |bloc: BlocId, unit: UnitId, award: AwardTypeId| {
-        outcomes
-            .iter()
-            .find(|o| o.bloc_id == bloc && o.unit_id == unit && o.award_type_id == award)
-            .map(|o| o.outcome.clone())
+        outcomes.iter().find(|o| o.bloc_id == bloc && o.unit_id == unit && o.award_type_id == award)
     };
     for b in blocs {
         let Some(r) = &b.published else { continue };
@@ -237,7 +256,7 @@ pub fn council_list(
                     },
                     None => (0, None),
                 };
-                group.proposals.push(CouncilProposal {
+                let mut proposal = CouncilProposal {
                     bloc_id: b.bloc_id,
                     bloc_name: b.bloc_name.clone(),
                     unit: p.unit.clone(),
@@ -247,21 +266,27 @@ pub fn council_list(
                     base,
                     override_reason: p.override_reason.clone(),
                     decision: p.decision.clone(),
-                    outcome: outcome_of(b.bloc_id, p.unit.id, g.award_type.id),
-                });
+                    outcome: None,
+                };
+                // Applied only to what it was recorded on.
+                proposal.outcome = outcome_of(b.bloc_id, p.unit.id, g.award_type.id)
+                    .filter(|o| o.outcome.facts == proposal.facts())
+                    .map(|o| o.outcome.clone());
+                group.proposals.push(proposal);
             }
         }
     }
     groups.retain(|g| !g.proposals.is_empty());
-    let proposed = |o: &OutcomeEntry| {
-        groups.iter().any(|g| {
-            g.award_type.id == o.award_type_id
-                && g.proposals.iter().any(|p| p.bloc_id == o.bloc_id && p.unit.id == o.unit_id)
-        })
+    let proposal_of = |o: &OutcomeEntry| {
+        groups
+            .iter()
+            .filter(|g| g.award_type.id == o.award_type_id)
+            .flat_map(|g| &g.proposals)
+            .find(|p| p.bloc_id == o.bloc_id && p.unit.id == o.unit_id)
     };
     let stale = outcomes
         .iter()
-        .filter(|o| !proposed(o))
+        .filter(|o| proposal_of(o).is_none_or(|p| p.outcome.is_none()))
         .map(|o| {
             let bloc = blocs.iter().find(|b| b.bloc_id == o.bloc_id);
             StaleOutcome {
@@ -279,9 +304,10 @@ pub fn council_list(
                     .map(|t| t.name.clone())
                     .unwrap_or_default(),
                 outcome: o.outcome.clone(),
-                why: match bloc.and_then(|b| b.published.as_ref()) {
-                    Some(_) => StaleReason::NoLongerProposed,
-                    None => StaleReason::NotPublished,
+                why: match (bloc.and_then(|b| b.published.as_ref()), proposal_of(o)) {
+                    (None, _) => StaleReason::NotPublished,
+                    (Some(_), Some(_)) => StaleReason::FactsChanged,
+                    (Some(_), None) => StaleReason::NoLongerProposed,
                 },
             }
         })

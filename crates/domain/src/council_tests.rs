@@ -62,12 +62,16 @@ fn published(bloc: BlocId, first: UnitId, types: &[AwardType], decisions: &[Deci
     r
 }
 
+/// An outcome on a proposal's facts as `council_list` finds them for the fixture: the first
+/// unit of a bloc rank 1 with 8 of 10 votes, the second rank 2 with 7.
 fn outcome(bloc: BlocId, unit: UnitId, award: AwardTypeId, o: Outcome) -> OutcomeEntry {
+    let (rank, points, votes) = if unit % 10 == 1 { (1, 30, 8) } else { (2, 27, 7) };
+    let facts = ProposalFacts { rank: Some(rank), total: Some(Points::whole(points)), votes, base: Some(10) };
     OutcomeEntry {
         bloc_id: bloc,
         unit_id: unit,
         award_type_id: award,
-        outcome: CouncilOutcome { outcome: o, reason: None, recorded_at: "2019-02-01T00:00:00Z".into() },
+        outcome: CouncilOutcome { outcome: o, reason: None, recorded_at: "2019-02-01T00:00:00Z".into(), facts },
     }
 }
 
@@ -107,6 +111,8 @@ fn the_list_gathers_every_published_blocs_proposals_by_award_type() {
         // Bloc III's results were withdrawn: its outcome waits, named.
         outcome(3, 21, 8, Outcome::Approved),
     ];
+    let mut changed = outcome(2, 11, 9, Outcome::Approved);
+    changed.outcome.facts.votes = 6;
     let list = council_list(2018, &types, &blocs, &outcomes);
     assert_eq!(list.year, 2018);
     let names: Vec<&str> = list.groups.iter().map(|g| g.award_type.name.as_str()).collect();
@@ -125,6 +131,10 @@ fn the_list_gathers_every_published_blocs_proposals_by_award_type() {
     let status: Vec<(BlocId, Option<u32>)> = list.blocs.iter().map(|b| (b.bloc_id, b.revision)).collect();
     assert_eq!(status, [(1, Some(2)), (2, Some(2)), (3, None)], "the unpublished bloc is named, not dropped");
     assert_eq!(list.stale.len(), 2);
+    // An approval recorded on 6 votes does not hold for the 8 the results now say.
+    let again = council_list(2018, &types, &blocs, &[changed]);
+    assert_eq!(again.groups[0].proposals[1].outcome, None);
+    assert_eq!((again.stale.len(), again.stale[0].why), (1, StaleReason::FactsChanged));
     assert_eq!((list.stale[0].unit_name.as_str(), list.stale[0].award_name.as_str()), ("Đơn vị 3", "Cờ thi đua"));
     assert_eq!(list.stale[0].why, StaleReason::NoLongerProposed);
     assert_eq!((list.stale[1].unit_name.as_str(), list.stale[1].why), ("Sở Tài chính", StaleReason::NotPublished));

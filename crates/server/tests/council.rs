@@ -12,7 +12,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use thidua_domain::admin::blocs::BlocSetupView;
 use thidua_domain::admin::units::UnitAdmin;
-use thidua_domain::council::{CouncilList, CouncilProposal, Outcome};
+use thidua_domain::council::{CouncilList, CouncilProposal, Outcome, StaleReason};
 use thidua_domain::documents::share_vi;
 use thidua_domain::error::FieldError;
 use thidua_domain::results::BlocResults;
@@ -270,6 +270,46 @@ async fn the_council_decides_on_two_blocs_proposals_and_a_decision_follows_an_ap
     let list: CouncilList = s.ok(&p.staff, Method::DELETE, &yte_path, None).await;
     assert_eq!(find(&list, 1, yte).outcome, None);
 
+    // An approval holds for the votes it was given on: a corrected tally that changes them
+    // leaves it apart, not applied, until the Council's outcome is recorded again.
+    let gd = &list.groups[1].proposals[0];
+    let (gd_unit, gd_award, gd_votes) = (gd.unit.id, list.groups[1].award_type.id, gd.votes);
+    assert_eq!(gd.bloc_id, 1);
+    let gd_path = format!("/api/years/2018/blocs/1/council/{gd_unit}/{gd_award}");
+    s.ok::<CouncilList>(&p.staff, Method::PUT, &gd_path, Some(&json!({"outcome": "approved"}))).await;
+    let now: BlocResults = s.ok(&p.staff, Method::GET, "/api/years/2018/blocs/1/results", None).await;
+    let mut tally = serde_json::to_value(now.tally.as_ref().unwrap()).unwrap();
+    for v in tally["votes"].as_array_mut().unwrap() {
+        if v["unit_id"] == json!(gd_unit) && v["award_type_id"] == json!(gd_award) {
+            v["votes"] = json!(gd_votes + 1);
+        }
+    }
+    let corrected = json!({"tally": tally, "version": now.version});
+    s.expect(
+        &p.staff,
+        Method::PUT,
+        "/api/years/2018/blocs/1/tally?reason=S%E1%BB%ADa%20phi%E1%BA%BFu",
+        Some(&corrected),
+        StatusCode::OK,
+    )
+    .await;
+    let list: CouncilList = s.ok(&p.staff, Method::GET, LIST, None).await;
+    let gd = find(&list, 1, gd_unit);
+    assert_eq!((gd.votes, gd.outcome.as_ref()), (gd_votes + 1, None));
+    let stale = list.stale.iter().find(|o| o.unit_id == gd_unit).expect("the approval kept apart");
+    assert_eq!((stale.why, stale.outcome.facts.votes), (StaleReason::FactsChanged, gd_votes));
+    s.refused(
+        &p.staff,
+        Method::POST,
+        &format!("{gd_path}/decision"),
+        Some(&decision),
+        StatusCode::CONFLICT,
+        "not_approved",
+    )
+    .await;
+    let list: CouncilList = s.ok(&p.staff, Method::PUT, &gd_path, Some(&json!({"outcome": "approved"}))).await;
+    assert!(find(&list, 1, gd_unit).outcome.is_some() && list.stale.iter().all(|o| o.unit_id != gd_unit));
+
     // Audited, by whom.
     let db = s.db().await;
     let rows: Vec<(String, String)> = sqlx::query_as(
@@ -280,7 +320,10 @@ async fn the_council_decides_on_two_blocs_proposals_and_a_decision_follows_an_ap
     .await
     .unwrap();
     let actions: Vec<&str> = rows.iter().map(|(a, _)| a.as_str()).collect();
-    assert_eq!(actions, ["council_outcome", "council_outcome", "put_decision", "council_outcome"]);
+    assert_eq!(
+        actions,
+        ["council_outcome", "council_outcome", "put_decision", "council_outcome", "council_outcome", "council_outcome"]
+    );
     assert!(rows[0].1.contains("not_approved") && rows[2].1.contains("council"), "{rows:?}");
 
     // The list as Word and PDF, read back.

@@ -70,6 +70,7 @@ pub fn council(list: &CouncilList) -> Docx {
         for s in &list.stale {
             let why = match s.why {
                 StaleReason::NoLongerProposed => "kết quả sửa đổi sau không còn đề nghị",
+                StaleReason::FactsChanged => "kết quả sửa đổi sau đã thay đổi thứ hạng, điểm hoặc số phiếu",
                 StaleReason::NotPublished => "khối chưa công bố hoặc đã thu hồi kết quả",
             };
             doc = doc.add_paragraph(line(format!(

@@ -12,7 +12,7 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use thidua_domain::council::{
     check_outcome, council_list, decision_reason, may_decide, validate_outcome, BlocEntry, CouncilList, CouncilOutcome,
-    OutcomeEntry, OutcomeInput, OutcomeRefusal,
+    CouncilProposal, OutcomeEntry, OutcomeInput, OutcomeRefusal,
 };
 use thidua_domain::decisions::{validate_decision, Decision};
 use thidua_domain::error::ApiErrorBody;
@@ -82,15 +82,17 @@ pub async fn put_outcome(
     Json(input): Json<OutcomeInput>,
 ) -> Result<Json<CouncilList>> {
     let mut tx = begin_write(&state).await?;
-    let (proposed, decided) = proposal(&mut tx, year, bloc_id, unit_id, award_type_id).await?;
-    check_outcome(proposed, decided, Some(input.outcome)).map_err(|r| refused(r, unit_id, award_type_id))?;
+    let found = proposal(&mut tx, year, bloc_id, unit_id, award_type_id).await?;
+    let decided = found.as_ref().is_some_and(|p| p.decision.is_some());
+    check_outcome(found.is_some(), decided, Some(input.outcome)).map_err(|r| refused(r, unit_id, award_type_id))?;
     valid(validate_outcome(&input))?;
+    let facts = found.map(|p| p.facts()).ok_or(Error::NotProposed { unit_id, award_type_id })?;
     let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
     let entry = OutcomeEntry {
         bloc_id,
         unit_id,
         award_type_id,
-        outcome: CouncilOutcome { outcome: input.outcome, reason, recorded_at: timestamp(now()) },
+        outcome: CouncilOutcome { outcome: input.outcome, reason, recorded_at: timestamp(now()), facts },
     };
     council::upsert(&mut tx, year, &entry).await?;
     let detail = audit_json(&OutcomeAudit {
@@ -126,11 +128,12 @@ pub async fn delete_outcome(
     Path(CandidatePath { year, bloc_id, unit_id, award_type_id }): Path<CandidatePath>,
 ) -> Result<Json<CouncilList>> {
     let mut tx = begin_write(&state).await?;
-    let (proposed, decided) = proposal(&mut tx, year, bloc_id, unit_id, award_type_id).await?;
+    let found = proposal(&mut tx, year, bloc_id, unit_id, award_type_id).await?;
     if council::outcome(&mut tx, year, bloc_id, unit_id, award_type_id).await?.is_none() {
         return Err(CouncilError::OutcomeNotFound.into());
     }
-    check_outcome(proposed, decided, None).map_err(|r| refused(r, unit_id, award_type_id))?;
+    let decided = found.as_ref().is_some_and(|p| p.decision.is_some());
+    check_outcome(found.is_some(), decided, None).map_err(|r| refused(r, unit_id, award_type_id))?;
     council::delete(&mut tx, year, bloc_id, unit_id, award_type_id).await?;
     let detail = audit_json(&OutcomeAudit { unit_id, award_type_id, outcome: None, reason: None })?;
     audit(&mut tx, &user, year, bloc_id, "council_outcome", detail).await?;
@@ -164,11 +167,10 @@ pub async fn post_decision(
     Json(decision): Json<Decision>,
 ) -> Result<Json<CouncilList>> {
     let mut tx = begin_write(&state).await?;
-    let (proposed, _) = proposal(&mut tx, year, bloc_id, unit_id, award_type_id).await?;
-    if !proposed {
-        return Err(Error::NotProposed { unit_id, award_type_id });
-    }
-    if !may_decide(council::outcome(&mut tx, year, bloc_id, unit_id, award_type_id).await?) {
+    let found = proposal(&mut tx, year, bloc_id, unit_id, award_type_id).await?;
+    let found = found.ok_or(Error::NotProposed { unit_id, award_type_id })?;
+    // The outcome as applied: one recorded on other votes or rank does not count.
+    if !may_decide(found.outcome.map(|o| o.outcome)) {
         return Err(CouncilError::NotApproved.into());
     }
     valid(validate_decision(&decision))?;
@@ -239,47 +241,53 @@ pub async fn council_document(
     super::documents::answer(docx, file == CouncilDocument::ListPdf, &format!("danh-sach-hoi-dong-{year}")).await
 }
 
-/// The list as it is now, from each bloc's latest published revision, all in one read: from
-/// the database, not the revision cache, so the answer to a write always shows it.
+/// The list as it is now, in a read of its own (the answer to every write, after its commit).
 async fn list_of(state: &AppState, year: Year) -> Result<CouncilList> {
     let mut tx = begin_read(state).await?;
-    let blocs = store::blocs(&mut tx, year).await?;
-    let types = awards::award_types(&mut tx, year).await?;
-    let outcomes = council::outcomes(&mut tx, year).await?;
+    let list = list_in(&mut tx, year).await?;
+    tx.rollback().await?;
+    Ok(list)
+}
+
+/// The list as `tx` sees it, from each bloc's latest published revision: read from the
+/// database, not the revision cache, so the answer to a write always shows it.
+async fn list_in(tx: &mut Tx, year: Year) -> Result<CouncilList> {
+    let blocs = store::blocs(tx, year).await?;
+    let types = awards::award_types(tx, year).await?;
+    let outcomes = council::outcomes(tx, year).await?;
     let mut entries = Vec::with_capacity(blocs.len());
     for b in blocs {
-        let published = match store::bloc_year(&mut tx, year, b.id).await?.published_at {
-            Some(_) => match revisions_store::latest_with_results(&mut tx, year, b.id).await? {
+        let published = match store::bloc_year(tx, year, b.id).await?.published_at {
+            Some(_) => match revisions_store::latest_with_results(tx, year, b.id).await? {
                 Some(latest) => crate::revisions::parse(&latest)?,
                 None => None,
             },
             None => None,
         };
-        let members = store::members(&mut tx, year, b.id).await?;
+        let members = store::members(tx, year, b.id).await?;
         entries.push(BlocEntry { bloc_id: b.id, bloc_name: b.name, published, members });
     }
-    tx.rollback().await?;
     Ok(council_list(year, &types, &entries, &outcomes))
 }
 
-/// Whether the bloc's published results propose the unit for the award type, and whether a
-/// decision is recorded for it (404 for a year or bloc that does not exist). Unpublished
-/// results propose nothing to the Council.
+/// The bloc's proposal of the unit for the award type, as the Council's list has it (404 for a
+/// year or bloc that does not exist); `None` when the bloc's published results do not make it
+/// (unpublished results propose nothing to the Council).
 async fn proposal(
     tx: &mut Tx,
     year: Year,
     bloc_id: thidua_domain::BlocId,
     unit_id: UnitId,
     award_type_id: AwardTypeId,
-) -> Result<(bool, bool)> {
-    let results = store::results(tx, year, bloc_id).await?;
-    let unit = results
-        .awards
-        .iter()
+) -> Result<Option<CouncilProposal>> {
+    store::bloc_year(tx, year, bloc_id).await?;
+    let list = list_in(tx, year).await?;
+    Ok(list
+        .groups
+        .into_iter()
         .filter(|g| g.award_type.id == award_type_id)
-        .flat_map(|g| &g.units)
-        .find(|u| u.unit.id == unit_id);
-    Ok((results.published && unit.is_some(), unit.is_some_and(|u| u.decision.is_some())))
+        .flat_map(|g| g.proposals)
+        .find(|p| p.bloc_id == bloc_id && p.unit.id == unit_id))
 }
 
 fn refused(r: OutcomeRefusal, unit_id: UnitId, award_type_id: AwardTypeId) -> Error {

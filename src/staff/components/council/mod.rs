@@ -118,6 +118,7 @@ fn Stale(council: Council, s: StaleOutcome) -> impl IntoView {
             " ("
             {move || match why {
                 StaleReason::NoLongerProposed => tr(|l| td_string!(l, council.stale_no_longer))(),
+                StaleReason::FactsChanged => tr(|l| td_string!(l, council.stale_facts_changed))(),
                 StaleReason::NotPublished => tr(|l| td_string!(l, council.stale_unpublished))(),
             }}
             ") "
