@@ -106,6 +106,28 @@ async fn staff_record_the_councils_outcomes_and_make_a_decision() {
     let revisions = api(&staff, "GET", "/api/years/2018/blocs/1/results/revisions").await;
     assert!(revisions[0]["reason"].as_str().unwrap().contains("125/QĐ-UBND"), "{revisions}");
 
+    // An outcome entered in error goes, by keyboard; the choice is cleared and the focus is
+    // back on the choices.
+    tab_to(&staff, &format!("{form} [data-testid=council-remove]")).await;
+    key(&staff, Key::Enter).await;
+    until(
+        &staff,
+        "the outcome is removed",
+        |l| l["groups"][0]["proposals"][0]["outcome"].is_null(),
+        "/api/years/2018/council",
+    )
+    .await;
+    let focused = format!("return document.activeElement && document.activeElement.id === '{first}-outcome-approved'");
+    let deadline = Instant::now() + WAIT;
+    while staff.js(&focused).await != json!(true) {
+        assert!(Instant::now() < deadline, "the focus did not go back to the choices");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        staff.js(&format!("return document.getElementById('{first}-outcome-not-approved').checked")).await,
+        json!(false)
+    );
+
     // The documents answer, as Word and PDF.
     let docx = link_answers(&staff, "[data-testid=council-list-docx]").await;
     assert_eq!(docx[0], json!(200), "{docx}");

@@ -101,12 +101,15 @@ fn OutcomeForm(
     let errors = RwSignal::new(FieldErrors::new());
     let saved = move |list| council.list.set(list);
     let save_outcome = write(move |input: OutcomeInput| council_api::save_outcome(key, input), saved);
+    let first_choice = format!("{prefix}-outcome-approved");
     let remove = write(
         move |()| council_api::remove_outcome(key),
         move |list| {
             choice.set(None);
             reason.set(String::new());
             council.list.set(list);
+            // The button pressed goes with the outcome: the focus goes back to the choices.
+            focus_after_render(first_choice.clone());
         },
     );
     let choice_id = format!("{prefix}-outcome");
@@ -152,7 +155,8 @@ fn OutcomeForm(
                     {tr(|l| td_string!(l, council.save_outcome))}
                 </button>
                 {move || (has_outcome() && !locked.get()).then(|| view! {
-                    <button type="button" class="button button--quiet" on:click=move |_| { remove.dispatch(()); }>
+                    <button type="button" class="button button--quiet" data-testid="council-remove"
+                        on:click=move |_| { remove.dispatch(()); }>
                         {tr(|l| td_string!(l, council.remove))}
                     </button>
                 })}
