@@ -42,22 +42,8 @@ trap cleanup EXIT
 if [[ " $ENGINES " == *" postgres "* ]]; then pg_start; fi
 PSQL="$(pg_bindir)/psql"
 
-# Starts a server on DB and sets BASE to its URL; its pid goes to PIDS (no subshell).
-start() {
-  local db=$1 log=$WORK/server.$RANDOM
-  "$BIN" --addr 127.0.0.1:0 --database "$db" --static-dir "$WORK/no-dist" --demo --pool-size 16 >"$log" 2>"$log.err" &
-  PIDS+=($!)
-  # Up to 30 s: a debug build on a busy machine (the smoke run after the end-to-end tests)
-  # has taken more than 10.
-  for _ in $(seq 1 300); do
-    if grep -q "listening on" "$log" 2>/dev/null; then
-      BASE=$(sed -n 's|thidua-server listening on \(http://[^/]*\)/|\1|p' "$log" | head -n 1)
-      return
-    fi
-    sleep 0.1
-  done
-  echo "error: the server did not start: $(tail -3 "$log") $(tail -5 "$log.err")" >&2; exit 1
-}
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 # The 2019 bloc grown to N members (units 8…N added), every added member's sheet approved with
 # verified scores (the demo's 7 stay drafts: publishing acknowledges them). Portable SQL: the same
@@ -106,7 +92,7 @@ printf '|---|---|---|---|---|---|---|---|---|\n'
 for engine in $ENGINES; do
   for n in $UNITS; do
     db=$(new_db "$engine" "bench_${n}")
-    start "$db"
+    start "$db" --pool-size 16
     a=$BASE
     generate_sql "$n" >"$WORK/gen.sql"
     [ "$n" -gt 7 ] && run_sql "$db" "$WORK/gen.sql"
@@ -137,7 +123,7 @@ print(json.dumps({"base_version": 0, "scores": scores, "bonuses": [], "deduction
     for instances in 1 2; do
       bases=("$a")
       if [ "$instances" = 2 ]; then
-        start "$db"
+        start "$db" --pool-size 16
         bases+=("$BASE")
       fi
       # Results: 16 connections in all, split over the instances.

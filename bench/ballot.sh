@@ -35,20 +35,8 @@ trap cleanup EXIT
 if [[ " $ENGINES " == *" postgres "* ]]; then pg_start; fi
 PSQL="$(pg_bindir)/psql"
 
-# Starts a server on DB and sets BASE to its URL (pid in PIDS).
-start() {
-  local db=$1 log=$WORK/server.$RANDOM
-  "$BIN" --addr 127.0.0.1:0 --database "$db" --static-dir "$WORK/no-dist" --demo >"$log" 2>/dev/null &
-  PIDS+=($!)
-  for _ in $(seq 1 300); do
-    if grep -q "listening on" "$log" 2>/dev/null; then
-      BASE=$(sed -n 's|thidua-server listening on \(http://[^/]*\)/|\1|p' "$log" | head -n 1)
-      return
-    fi
-    sleep 0.1
-  done
-  echo "error: the server did not start: $(tail -3 "$log")" >&2; exit 1
-}
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 # p50 and p99 in ms of the times (s) in file $1, one per line.
 percentiles() {

@@ -67,22 +67,8 @@ nginx -c "$WORK/nginx.conf" -p "$WORK" 2>/dev/null
 head -c $((MB * 1024 * 1024)) /dev/urandom >"$WORK/file.pdf"
 printf '%%PDF-1.7\n' | dd of="$WORK/file.pdf" conv=notrunc status=none
 
-# Starts a server on DB and sets BASE (pid in PIDS, SERVER_PID).
-start() {
-  local db=$1 log=$WORK/server.$RANDOM
-  "$BIN" --addr 127.0.0.1:0 --database "$db" --static-dir "$WORK/no-dist" --demo --max-sheet-mib 65536 \
-    >"$log" 2>"$log.err" &
-  SERVER_PID=$!
-  PIDS+=("$SERVER_PID")
-  for _ in $(seq 1 300); do
-    if grep -q "listening on" "$log" 2>/dev/null; then
-      BASE=$(sed -n 's|thidua-server listening on \(http://[^/]*\)/|\1|p' "$log" | head -n 1)
-      return
-    fi
-    sleep 0.1
-  done
-  echo "error: the server did not start: $(tail -3 "$log" "$log.err")" >&2; exit 1
-}
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 # The tus client (Python's standard library only): `one` uploads the file in one PATCH and
 # prints the seconds; `many N` uploads it N times at once while sampling the server's RSS and
@@ -161,7 +147,7 @@ for engine in $ENGINES; do
       "$PSQL" -q -d "$PG_URL/postgres" -c "CREATE DATABASE $name" >/dev/null
       db="$PG_URL/$name" ;;
   esac
-  start "$db"
+  start "$db" --max-sheet-mib 65536
   : >"$WORK/ours"; : >"$WORK/nginx"
   for _ in $(seq 1 "$ROUNDS"); do
     python3 "$WORK/tus.py" "$BASE" "$WORK/file.pdf" "$SERVER_PID" one >>"$WORK/ours"
