@@ -220,6 +220,16 @@ pub async fn has_demo_accounts(db: &Db) -> sqlx::Result<bool> {
     Ok(found == DEMO_ACCOUNTS.len() as i64)
 }
 
+/// Whether the database holds any year, unit or bloc.
+async fn has_data<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>) -> sqlx::Result<bool> {
+    let existing: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM years) + (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM blocs)",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(existing > 0)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
     #[error(transparent)]
@@ -233,6 +243,12 @@ pub enum SeedError {
 /// Loads the demo data if the database holds no years, units or blocs yet; returns whether
 /// it did. All or nothing: one transaction.
 pub async fn load_demo(db: &Db) -> Result<bool, SeedError> {
+    // Most starts find data: they learn it from a read, without hashing the demo passwords or
+    // taking the write lock (a second server starting beside a busy one on the same SQLite file
+    // once waited out the busy timeout here and did not start).
+    if has_data(db).await? {
+        return Ok(false);
+    }
     let mut hashes = Vec::with_capacity(DEMO_ACCOUNTS.len());
     for _ in &DEMO_ACCOUNTS {
         // A salt of its own for each, like any account.
@@ -240,12 +256,7 @@ pub async fn load_demo(db: &Db) -> Result<bool, SeedError> {
     }
     // A write transaction: two servers starting at once on an empty database load it once.
     let mut tx = crate::db::begin_write(db).await?;
-    let existing: i64 = sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM years) + (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM blocs)",
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if existing > 0 {
+    if has_data(&mut *tx).await? {
         return Ok(false);
     }
     let units = insert_demo(&mut tx).await?;
