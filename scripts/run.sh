@@ -7,12 +7,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 started=$SECONDS
-scripts/setup.sh --no-tools
-# The two tools compile while the server and the app's wasm do: the cores are kept busy
-# through each build's single-threaded stretches (a large crate, a link). One job each, so
-# that with the app's two the cores are not shared among six compilers at once.
-CARGO_BUILD_JOBS=1 scripts/setup.sh --tools-only &
+# The Debian packages (LibreOffice for the documents' PDFs) install while everything else
+# compiles: nothing is built with them, and the server needs them only once it runs.
+scripts/setup.sh --part debian &
+debian=$!
+# The two tools compile while the app's crates download, and then while the server and the
+# app's wasm compile: the cores are kept busy through each build's single-threaded stretches
+# (a large crate, a link). One job each, so that with the app's two the cores are not shared
+# among six compilers at once.
+CARGO_BUILD_JOBS=1 scripts/setup.sh --part tools &
 tools=$!
+scripts/setup.sh --part crates
 app_started=$SECONDS
 cargo build --offline --quiet -p thidua-server
 # What Trunk will ask cargo for (same profile, target and features), so it finds it built.
@@ -21,6 +26,7 @@ cargo build --offline --quiet -p thidua --bin thidua --target wasm32-unknown-unk
 printf '    (server and wasm compiled: %d s)\n' $((SECONDS - app_started))
 wait "$tools"
 scripts/build.sh
+wait "$debian"
 printf '    (set up and built in %d s)\n' $((SECONDS - started))
 ADDR="${THIDUA_ADDR:-127.0.0.1:8080}"
 echo

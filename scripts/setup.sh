@@ -6,21 +6,31 @@
 #   scripts/setup.sh --tests      that, and what the tests need: Chromium and its driver,
 #                                 sqlite3, wrk and nginx (the benchmarks' smoke run), axe-core
 #                                 (npm), the OpenAPI validator (PyPI, into target/py)
-#   scripts/setup.sh --no-tools   everything but the two cargo-installed tools (Trunk, the
-#   scripts/setup.sh --tools-only wasm-bindgen CLI), and those alone: scripts/run.sh builds
-#                                 the tools while the app's own crates compile
+#   scripts/setup.sh --part P     one part alone, so that scripts/run.sh can run them side by
+#                                 side with the app's build: P is `debian` (the packages),
+#                                 `crates` (cargo fetch and the wasm target) or `tools` (the two
+#                                 cargo-installed tools, Trunk and the wasm-bindgen CLI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TESTS=false
-PACKAGES=true
+DEBIAN=true
+CRATES=true
 TOOLS=true
-for arg in "$@"; do
-  case "$arg" in
+while [ $# -gt 0 ]; do
+  case "$1" in
     --tests) TESTS=true ;;
-    --no-tools) TOOLS=false ;;
-    --tools-only) PACKAGES=false ;;
-    *) echo "unknown argument $arg" >&2; exit 2 ;;
+    --part)
+      DEBIAN=false CRATES=false TOOLS=false
+      case "${2:-}" in
+        debian) DEBIAN=true ;;
+        crates) CRATES=true ;;
+        tools) TOOLS=true ;;
+        *) echo "--part takes debian, crates or tools" >&2; exit 2 ;;
+      esac
+      shift ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
+  shift
 done
 
 TRUNK_VERSION=0.21.14
@@ -46,36 +56,42 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
-# The tools are built without LTO, at opt-level 1 (trunk 0) and with many codegen units: their
-# speed hardly matters (they spend their time waiting for cargo), their build time does. Each
-# in a target directory of its own, so the two can build at once (they share few crates).
+# The tools are built unoptimised and without LTO: their speed hardly matters, their build time
+# does. Trunk spawns cargo and wasm-bindgen and copies files, which takes no time at any
+# opt-level. wasm-bindgen at opt-level 0 compiles in 81 s of CPU instead of 188 (opt-level 1)
+# and rewrites the staff build's 42 MB debug wasm in 6.7 s instead of 2.3: the first command
+# gains about 50 s and each local build loses about 6 (README, "How the first command got
+# faster"). 16 codegen units, not 256: with one job each (scripts/run.sh) they cannot run in
+# parallel anyway, and fewer took 9 % less CPU. Each tool in a target directory of its own,
+# so the two can build at once (they share few crates).
 tools_build() {
   local dir=$1
   shift
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_OPT_LEVEL="${TOOL_OPT_LEVEL:-1}" \
-    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 CARGO_PROFILE_RELEASE_DEBUG=false \
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_OPT_LEVEL=0 \
+    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=false \
     CARGO_PROFILE_RELEASE_STRIP=true CARGO_PROFILE_RELEASE_INCREMENTAL=false \
     cargo install --quiet --target-dir "target/$dir" "$@"
 }
 
-install_tools() {
-  local pids=()
+wasm_target() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "rustup target add wasm32-unknown-unknown"
     rustup target add wasm32-unknown-unknown
   fi
+}
+
+install_tools() {
+  local pids=()
   if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
     say "cargo install trunk $TRUNK_VERSION (about 3 minutes on 2 cores)"
     # 0.22 needs a newer rustc than this toolchain. Without its default features: no update
     # check and no TLS stack (ring, rustls), since it only builds here and never downloads.
-    # Unoptimised: it spawns cargo and wasm-bindgen and copies files, which takes no time at
-    # any opt-level.
-    TOOL_OPT_LEVEL=0 timed trunk tools_build tools-trunk trunk --version "$TRUNK_VERSION" --locked \
+    timed trunk tools_build tools-trunk trunk --version "$TRUNK_VERSION" --locked \
       --no-default-features &
     pids+=($!)
   fi
   if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
-    say "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes)"
+    say "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 1 minute)"
     # Not --locked: its lockfile names a crate version the registry does not serve. Without
     # its default features: no TLS stack (rustls, ring), which only its test runner's HTTP
     # client would use, and it talks plain HTTP to a local chromedriver.
@@ -89,7 +105,7 @@ install_tools() {
   done
 }
 
-if ! $PACKAGES; then
+if ! $DEBIAN && ! $CRATES; then
   install_tools
   exit 0
 fi
@@ -119,20 +135,24 @@ fi
 # The Debian packages download and unpack while cargo compiles: one waits on the network and
 # disk, the other on the cores.
 apt_pid=""
+$DEBIAN || packages=()
 if [ ${#packages[@]} -gt 0 ]; then
   say "apt-get install ${packages[*]} (in the background)"
   timed apt-get apt_install "${packages[@]}" &
   apt_pid=$!
 fi
 
-say "cargo fetch"
-timed "cargo fetch" cargo fetch --locked --quiet
+if $CRATES; then
+  # Two downloads at once: the wasm target's standard library and the app's crates.
+  wasm_target &
+  target_pid=$!
+  say "cargo fetch"
+  timed "cargo fetch" cargo fetch --locked --quiet
+  wait "$target_pid"
+fi
 
 if $TOOLS; then
   install_tools
-elif ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  say "rustup target add wasm32-unknown-unknown"
-  rustup target add wasm32-unknown-unknown
 fi
 
 if $TESTS; then
