@@ -3,7 +3,7 @@
 # cargo home (no registry cache, no Trunk, no wasm-bindgen CLI), the Debian packages as they
 # are. Prints the time from start to the printed URL and each step's own time, then checks
 # that the server answers the rendered results page and the staff build. Takes the machine
-# for 10 to 15 minutes: run it on an idle machine, or the figure means little.
+# for 7 to 12 minutes: run it on an idle machine, or the figure means little.
 #   bench/first-run.sh [--port 18080]
 set -euo pipefail
 cd "$(dirname "$0")/.."
