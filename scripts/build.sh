@@ -35,9 +35,8 @@ grep -q 'style/evidence.css' staff.html
 grep -q 'style/council.css' staff.html
 
 if ! $release; then
-  # Dev profiles: the wasm and the server share the compiled proc macros, and nothing is
-  # optimised at link time. cargo takes one build at a time in target/debug, so one after
-  # the other.
+  # Dev profiles: nothing is optimised at link time. cargo takes one build at a time in
+  # target/debug, so one after the other.
   trunk build --offline
   trunk build staff.html --dist dist/staff --public-url /staff/ --offline
   # Pre-compressed copies of an earlier release build would not match these files.

@@ -8,15 +8,20 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 started=$SECONDS
 # The Debian packages (LibreOffice for the documents' PDFs) install while everything else
-# compiles: nothing is built with them, and the server needs them only once it runs.
+# compiles: nothing is built with them, and the server needs them only once it runs. Never
+# stopped half-way (an interrupted dpkg leaves the system to repair); a new run waits for it.
 scripts/setup.sh --part debian &
 debian=$!
 # The two tools compile while the app's crates download, and then while the server and the
 # app's wasm compile: the cores are kept busy through each build's single-threaded stretches
 # (a large crate, a link). One job each, so that with the app's two the cores are not shared
-# among six compilers at once.
-CARGO_BUILD_JOBS=1 scripts/setup.sh --part tools &
+# among six compilers at once. In a process group of their own, so that a failure or Ctrl-C
+# stops them with their cargo and rustc processes.
+CARGO_BUILD_JOBS=1 setsid -w scripts/setup.sh --part tools &
 tools=$!
+stop_tools() { kill -- "-$tools" 2>/dev/null || true; }
+trap stop_tools EXIT
+trap 'stop_tools; exit 130' INT TERM
 scripts/setup.sh --part crates
 app_started=$SECONDS
 cargo build --offline --quiet -p thidua-server
@@ -25,8 +30,12 @@ cargo build --offline --quiet -p thidua --bin thidua --target wasm32-unknown-unk
 cargo build --offline --quiet -p thidua --bin thidua --target wasm32-unknown-unknown --features staff
 printf '    (server and wasm compiled: %d s)\n' $((SECONDS - app_started))
 wait "$tools"
+trap - EXIT INT TERM
 scripts/build.sh
-wait "$debian"
+if ! wait "$debian"; then
+  echo "warning: the Debian packages did not install (see above); the server runs, but the" >&2
+  echo "documents' PDFs answer 503 until LibreOffice is installed (scripts/setup.sh --part debian)." >&2
+fi
 printf '    (set up and built in %d s)\n' $((SECONDS - started))
 ADDR="${THIDUA_ADDR:-127.0.0.1:8080}"
 echo

@@ -52,17 +52,19 @@ export PATH="$HOME/.cargo/bin:$PATH"
 apt_install() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+  # A lock timeout: an earlier run's apt-get may still be finishing in the background.
+  $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@" >/dev/null
 }
 
 # The tools are built unoptimised and without LTO: their speed hardly matters, their build time
 # does. Trunk spawns cargo and wasm-bindgen and copies files, which takes no time at any
 # opt-level. wasm-bindgen at opt-level 0 compiles in 81 s of CPU instead of 188 (opt-level 1)
-# and rewrites the staff build's 42 MB debug wasm in 6.7 s instead of 2.3: the first command
-# gains about 50 s and each local build loses about 6 (README, "How the first command got
-# faster"). 16 codegen units, not 256: with one job each (scripts/run.sh) they cannot run in
-# parallel anyway, and fewer took 9 % less CPU. Each tool in a target directory of its own,
+# and rewrites the 42 MB wasm cargo writes for the staff build in 6.7 s instead of 2.3: the
+# first command gains about 50 s, and each local build (and each run of the wasm component
+# tests, whose runner is the same crate's) loses a few seconds (README, "How the first command
+# got faster"). 16 codegen units, not 256: with one job each (scripts/run.sh) they cannot run
+# in parallel anyway, and fewer took 8 to 9 % less CPU. Each tool in a target directory of its own,
 # so the two can build at once (they share few crates).
 tools_build() {
   local dir=$1
