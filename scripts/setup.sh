@@ -57,15 +57,10 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@" >/dev/null
 }
 
-# The tools are built unoptimised and without LTO: their speed hardly matters, their build time
-# does. Trunk spawns cargo and wasm-bindgen and copies files, which takes no time at any
-# opt-level. wasm-bindgen at opt-level 0 compiles in 81 s of CPU instead of 188 (opt-level 1)
-# and rewrites the 42 MB wasm cargo writes for the staff build in 6.7 s instead of 2.3: the
-# first command gains about 50 s, and each local build (and each run of the wasm component
-# tests, whose runner is the same crate's) loses a few seconds (README, "How the first command
-# got faster"). 16 codegen units, not 256: with one job each (scripts/run.sh) they cannot run
-# in parallel anyway, and fewer took 8 to 9 % less CPU. Each tool in a target directory of its own,
-# so the two can build at once (they share few crates).
+# The tools are built unoptimised, without LTO, with 16 codegen units: their build time is on
+# the first command's path, while unoptimised they cost a local build a few seconds (the
+# figures: README, "How the first command got faster"). Each tool in a target directory of its
+# own, so the two can build at once (they share few crates).
 tools_build() {
   local dir=$1
   shift
@@ -107,23 +102,20 @@ install_tools() {
   done
 }
 
-if ! $DEBIAN && ! $CRATES; then
-  install_tools
-  exit 0
-fi
-
 # Debian packages: brotli to pre-compress a release build; for the tests, Chromium and its
 # matching driver, sqlite3 (the end-to-end tests end sessions and hold the write lock as an
 # operator would), wrk and nginx, Node for axe-core, Python's venv, fonts with Vietnamese glyphs.
 packages=()
-have brotli || packages+=(brotli)
-have gzip || packages+=(gzip)
-have curl || packages+=(curl)
-# The documents' PDFs are LibreOffice's conversion of their Word files, in a serif that has
-# every Vietnamese glyph and Times New Roman's metrics (issue 22).
-have soffice || packages+=(libreoffice-writer-nogui)
-[ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || packages+=(fonts-liberation2)
-if $TESTS; then
+if $DEBIAN; then
+  have brotli || packages+=(brotli)
+  have gzip || packages+=(gzip)
+  have curl || packages+=(curl)
+  # The documents' PDFs are LibreOffice's conversion of their Word files, in a serif that has
+  # every Vietnamese glyph and Times New Roman's metrics (issue 22).
+  have soffice || packages+=(libreoffice-writer-nogui)
+  [ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || packages+=(fonts-liberation2)
+fi
+if $DEBIAN && $TESTS; then
   have chromium || packages+=(chromium)
   have chromedriver || packages+=(chromium-driver)
   have sqlite3 || packages+=(sqlite3)
@@ -137,7 +129,6 @@ fi
 # The Debian packages download and unpack while cargo compiles: one waits on the network and
 # disk, the other on the cores.
 apt_pid=""
-$DEBIAN || packages=()
 if [ ${#packages[@]} -gt 0 ]; then
   say "apt-get install ${packages[*]} (in the background)"
   timed apt-get apt_install "${packages[@]}" &
